@@ -1,0 +1,59 @@
+package io.mlsys.core;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Helpers for OIP parameter maps, whose values are strings, booleans, integers or doubles. */
+public final class Parameters {
+  private Parameters() {}
+
+  /**
+   * An unmodifiable copy that keeps insertion order, with integers widened to Long and floats to
+   * Double.
+   *
+   * @throws InvalidInputException naming {@code field} when a value is not a string, boolean or
+   *     number
+   */
+  public static Map<String, Object> copyOf(Map<String, ?> parameters, String field) {
+    if (parameters == null || parameters.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> copy = new LinkedHashMap<>(parameters.size() * 2);
+    for (Map.Entry<String, ?> entry : parameters.entrySet()) {
+      Object value = entry.getValue();
+      Object normalized =
+          switch (value) {
+            case String s -> s;
+            case Boolean b -> b;
+            case Long l -> l;
+            case Integer i -> i.longValue();
+            case Short s -> s.longValue();
+            case Byte b -> b.longValue();
+            case Double d -> d;
+            case Float f -> f.doubleValue();
+            case null, default ->
+                throw new InvalidInputException(
+                    field + "." + entry.getKey(),
+                    (value == null ? "null" : value.getClass().getSimpleName())
+                        + " (expected: a string, boolean or number)");
+          };
+      copy.put(entry.getKey(), normalized);
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** A boolean parameter: true, false, or the strings "true"/"false". */
+  public static boolean flag(Map<String, Object> parameters, String name, boolean defaultValue) {
+    Object value = parameters.get(name);
+    return switch (value) {
+      case null -> defaultValue;
+      case Boolean b -> b;
+      case String s when s.equalsIgnoreCase("true") -> true;
+      case String s when s.equalsIgnoreCase("false") -> false;
+      default ->
+          throw new InvalidInputException(
+              "parameters." + name, value + " (expected: true or false)");
+    };
+  }
+}

@@ -10,6 +10,7 @@ public abstract sealed class MlsysException extends RuntimeException
         UnsupportedMediaTypeException,
         ModelNotFoundException,
         ModelNotReadyException,
+        ModelLoadException,
         CapacityExceededException,
         DeadlineExceededException,
         CircuitOpenException,

@@ -7,20 +7,27 @@ import java.util.Objects;
 /**
  * One entry of a model signature: name, datatype and shape, with -1 for a dynamic dimension.
  *
- * @param parameters extra facts about the tensor, e.g. {@code classes} for a probability output
- *     whose columns are classes
+ * @param classes for an output whose last dimension is one column per class (such as a probability
+ *     tensor made from a scikit-learn ZipMap), the class key of each column in order; empty
+ *     otherwise
+ * @param parameters extra facts about the tensor
  */
 public record TensorSpec(
-    String name, DataType datatype, List<Long> shape, Map<String, Object> parameters) {
+    String name,
+    DataType datatype,
+    List<Long> shape,
+    List<String> classes,
+    Map<String, Object> parameters) {
   public TensorSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(datatype, "datatype");
     shape = List.copyOf(shape);
+    classes = List.copyOf(classes);
     parameters = Parameters.copyOf(parameters, "parameters");
   }
 
   public TensorSpec(String name, DataType datatype, List<Long> shape) {
-    this(name, datatype, shape, Map.of());
+    this(name, datatype, shape, List.of(), Map.of());
   }
 
   /** Whether a concrete shape fits this spec (same rank; equal or dynamic dimensions). */

@@ -1,0 +1,35 @@
+package io.mlsys.repository;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a {@link ModelLoader} needs to load one model version.
+ *
+ * @param name served name
+ * @param version served version
+ * @param file the model file
+ * @param platform runtime, e.g. {@code onnxruntime_onnx}
+ * @param labels class key to display label (already read from the labels file); may be empty
+ * @param intraOpThreads threads one inference may use
+ * @param defaultOutputs outputs computed when a request names none; empty means all
+ */
+public record ModelSource(
+    String name,
+    String version,
+    Path file,
+    String platform,
+    Map<String, String> labels,
+    int intraOpThreads,
+    List<String> defaultOutputs) {
+  public ModelSource {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(platform, "platform");
+    labels = Map.copyOf(labels);
+    defaultOutputs = List.copyOf(defaultOutputs);
+  }
+}

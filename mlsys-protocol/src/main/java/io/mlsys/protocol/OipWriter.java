@@ -1,0 +1,320 @@
+package io.mlsys.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mlsys.core.DataType;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.RequestedOutput;
+import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorData;
+import io.mlsys.core.TensorSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes Open Inference Protocol V2 JSON with a streaming generator. Stateless. */
+final class OipWriter {
+  private OipWriter() {}
+
+  static void writeResponse(JsonGenerator g, InferResponse response) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("model_name", response.modelName());
+    if (response.modelVersion() != null) {
+      g.writeStringField("model_version", response.modelVersion());
+    }
+    if (response.id() != null) {
+      g.writeStringField("id", response.id());
+    }
+    if (!response.parameters().isEmpty()) {
+      g.writeFieldName("parameters");
+      Json.writeParameters(g, response.parameters());
+    }
+    g.writeArrayFieldStart("outputs");
+    for (Tensor tensor : response.outputs()) {
+      writeTensor(g, tensor);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  static void writeRequest(JsonGenerator g, InferRequest request) throws IOException {
+    g.writeStartObject();
+    if (request.id() != null) {
+      g.writeStringField("id", request.id());
+    }
+    if (!request.parameters().isEmpty()) {
+      g.writeFieldName("parameters");
+      Json.writeParameters(g, request.parameters());
+    }
+    g.writeArrayFieldStart("inputs");
+    for (Tensor tensor : request.inputs()) {
+      writeTensor(g, tensor);
+    }
+    g.writeEndArray();
+    if (!request.outputs().isEmpty()) {
+      g.writeArrayFieldStart("outputs");
+      for (RequestedOutput output : request.outputs()) {
+        g.writeStartObject();
+        g.writeStringField("name", output.name());
+        if (!output.parameters().isEmpty()) {
+          g.writeFieldName("parameters");
+          Json.writeParameters(g, output.parameters());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  static void writeMetadata(JsonGenerator g, ModelMetadata metadata, List<String> versions)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", metadata.name());
+    if (versions != null && !versions.isEmpty()) {
+      g.writeArrayFieldStart("versions");
+      for (String version : versions) {
+        g.writeString(version);
+      }
+      g.writeEndArray();
+    }
+    g.writeStringField("platform", metadata.platform());
+    writeSpecs(g, "inputs", metadata.inputs());
+    writeSpecs(g, "outputs", metadata.outputs());
+    if (!metadata.labels().isEmpty()) {
+      g.writeFieldName("labels");
+      Json.writeSortedStrings(g, metadata.labels());
+    }
+    if (!metadata.properties().isEmpty()) {
+      g.writeFieldName("properties");
+      Json.writeSortedStrings(g, metadata.properties());
+    }
+    g.writeEndObject();
+  }
+
+  static void writeError(JsonGenerator g, String message) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("error", message == null ? "" : message);
+    g.writeEndObject();
+  }
+
+  private static void writeSpecs(JsonGenerator g, String field, List<TensorSpec> specs)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (TensorSpec spec : specs) {
+      g.writeStartObject();
+      g.writeStringField("name", spec.name());
+      g.writeStringField("datatype", spec.datatype().wireName());
+      g.writeArrayFieldStart("shape");
+      for (long dim : spec.shape()) {
+        g.writeNumber(dim);
+      }
+      g.writeEndArray();
+      if (!spec.classes().isEmpty()) {
+        g.writeArrayFieldStart("classes");
+        for (String label : spec.classes()) {
+          g.writeString(label);
+        }
+        g.writeEndArray();
+      }
+      if (!spec.parameters().isEmpty()) {
+        g.writeFieldName("parameters");
+        Json.writeParameters(g, spec.parameters());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  /**
+   * Writes one tensor object. BYTES elements that are all valid UTF-8 are written as strings;
+   * otherwise every element of the tensor is written as base64 and the tensor gets the parameter
+   * {@code "content_encoding": "base64"}, which {@link OipReader} understands.
+   */
+  static void writeTensor(JsonGenerator g, Tensor tensor) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", tensor.name());
+    g.writeStringField("datatype", tensor.datatype().wireName());
+    g.writeArrayFieldStart("shape");
+    for (long dim : tensor.shape()) {
+      g.writeNumber(dim);
+    }
+    g.writeEndArray();
+    Map<String, Object> parameters = tensor.parameters();
+    boolean base64 = false;
+    if (tensor.data() instanceof TensorData.ByteStrings strings) {
+      base64 = !Utf8.allValid(strings.values());
+      if (base64 || parameters.containsKey(OipReader.CONTENT_ENCODING)) {
+        parameters = new LinkedHashMap<>(parameters);
+        parameters.remove(OipReader.CONTENT_ENCODING);
+        if (base64) {
+          parameters.put(OipReader.CONTENT_ENCODING, OipReader.BASE64);
+        }
+      }
+    }
+    if (!parameters.isEmpty()) {
+      g.writeFieldName("parameters");
+      Json.writeParameters(g, parameters);
+    }
+    g.writeFieldName("data");
+    g.writeStartArray(tensor.data(), tensor.data().size());
+    writeElements(g, tensor.datatype(), tensor.data(), base64);
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeElements(
+      JsonGenerator g, DataType datatype, TensorData data, boolean base64) throws IOException {
+    switch (data) {
+      case TensorData.Bools b -> {
+        for (boolean value : b.values()) {
+          g.writeBoolean(value);
+        }
+      }
+      case TensorData.Bytes b -> {
+        boolean unsigned = datatype == DataType.UINT8;
+        for (byte value : b.values()) {
+          g.writeNumber(unsigned ? value & 0xFF : value);
+        }
+      }
+      case TensorData.Shorts s -> writeShorts(g, datatype, s.values());
+      case TensorData.Ints i -> {
+        boolean unsigned = datatype == DataType.UINT32;
+        for (int value : i.values()) {
+          if (unsigned) {
+            g.writeNumber(Integer.toUnsignedLong(value));
+          } else {
+            g.writeNumber(value);
+          }
+        }
+      }
+      case TensorData.Longs l -> {
+        boolean unsigned = datatype == DataType.UINT64;
+        for (long value : l.values()) {
+          writeLong(g, value, unsigned);
+        }
+      }
+      case TensorData.Floats f -> {
+        for (float value : f.values()) {
+          g.writeNumber(value);
+        }
+      }
+      case TensorData.Doubles d -> {
+        for (double value : d.values()) {
+          g.writeNumber(value);
+        }
+      }
+      case TensorData.ByteStrings s -> {
+        for (byte[] value : s.values()) {
+          if (base64) {
+            g.writeBinary(value);
+          } else {
+            g.writeUTF8String(value, 0, value.length);
+          }
+        }
+      }
+    }
+  }
+
+  private static void writeShorts(JsonGenerator g, DataType datatype, short[] values)
+      throws IOException {
+    switch (datatype) {
+      case FP16 -> {
+        for (short value : values) {
+          g.writeNumber(Float.float16ToFloat(value));
+        }
+      }
+      case BF16 -> {
+        for (short value : values) {
+          g.writeNumber(ReducedFloats.bf16ToFloat(value));
+        }
+      }
+      case UINT16 -> {
+        for (short value : values) {
+          g.writeNumber(value & 0xFFFF);
+        }
+      }
+      default -> {
+        for (short value : values) {
+          g.writeNumber(value);
+        }
+      }
+    }
+  }
+
+  static void writeLong(JsonGenerator g, long value, boolean unsigned) throws IOException {
+    if (unsigned && value < 0) {
+      g.writeNumber(Long.toUnsignedString(value));
+    } else {
+      g.writeNumber(value);
+    }
+  }
+
+  /** One element as JSON, for writers that walk a tensor row by row. */
+  static void writeElement(JsonGenerator g, DataType datatype, TensorData data, int i)
+      throws IOException {
+    switch (data) {
+      case TensorData.Bools b -> g.writeBoolean(b.values()[i]);
+      case TensorData.Bytes b ->
+          g.writeNumber(datatype == DataType.UINT8 ? b.values()[i] & 0xFF : b.values()[i]);
+      case TensorData.Shorts s -> {
+        short value = s.values()[i];
+        switch (datatype) {
+          case FP16 -> g.writeNumber(Float.float16ToFloat(value));
+          case BF16 -> g.writeNumber(ReducedFloats.bf16ToFloat(value));
+          case UINT16 -> g.writeNumber(value & 0xFFFF);
+          default -> g.writeNumber(value);
+        }
+      }
+      case TensorData.Ints n -> {
+        int value = n.values()[i];
+        if (datatype == DataType.UINT32) {
+          g.writeNumber(Integer.toUnsignedLong(value));
+        } else {
+          g.writeNumber(value);
+        }
+      }
+      case TensorData.Longs l -> writeLong(g, l.values()[i], datatype == DataType.UINT64);
+      case TensorData.Floats f -> g.writeNumber(f.values()[i]);
+      case TensorData.Doubles d -> g.writeNumber(d.values()[i]);
+      case TensorData.ByteStrings s -> {
+        byte[] value = s.values()[i];
+        if (Utf8.isValid(value)) {
+          g.writeUTF8String(value, 0, value.length);
+        } else {
+          g.writeBinary(value);
+        }
+      }
+    }
+  }
+
+  /** An element as label-lookup text: decimal for integers, the string for BYTES; else null. */
+  static String keyText(DataType datatype, TensorData data, int i) {
+    return switch (data) {
+      case TensorData.Bytes b ->
+          Integer.toString(datatype == DataType.UINT8 ? b.values()[i] & 0xFF : b.values()[i]);
+      case TensorData.Shorts s ->
+          switch (datatype) {
+            case UINT16 -> Integer.toString(s.values()[i] & 0xFFFF);
+            case INT16 -> Short.toString(s.values()[i]);
+            default -> null;
+          };
+      case TensorData.Ints n ->
+          datatype == DataType.UINT32
+              ? Integer.toUnsignedString(n.values()[i])
+              : Integer.toString(n.values()[i]);
+      case TensorData.Longs l ->
+          datatype == DataType.UINT64
+              ? Long.toUnsignedString(l.values()[i])
+              : Long.toString(l.values()[i]);
+      case TensorData.ByteStrings s ->
+          Utf8.isValid(s.values()[i]) ? new String(s.values()[i], StandardCharsets.UTF_8) : null;
+      case TensorData.Bools b -> null;
+      case TensorData.Floats f -> null;
+      case TensorData.Doubles d -> null;
+    };
+  }
+}

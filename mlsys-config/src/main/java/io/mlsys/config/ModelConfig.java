@@ -1,19 +1,31 @@
 package io.mlsys.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One model named in mlsys.yaml ({@code models.<name>:}), or read from a repository model's {@code
  * config.yaml} (where {@code uri} is absent and the versions come from the folder).
  *
- * @param uri where the model is: {@code file:path/model.onnx} or a plain path; relative paths are
- *     resolved against the config file's folder
- * @param version the version it is served as
- * @param labels a JSON file mapping class key to display label, e.g. {@code {"0": "setosa"}}
- * @param platform runtime; only {@code onnxruntime_onnx} for now
- * @param versionPolicy which versions of a repository model are served
+ * @param uri where the model is: {@code file:path/model.onnx}, {@code file:///abs/model.onnx} or a
+ *     plain path; null for a repository model. Relative paths are resolved against the working
+ *     directory (the loader resolves them against the config file's folder first).
+ * @param version the version it is served as, a positive integer; null means {@value
+ *     #DEFAULT_VERSION}. Ignored for repository models, whose versions are their folders.
+ * @param labels a JSON file mapping class key to display label, e.g. {@code {"0": "setosa"}}; null
+ *     for none
+ * @param platform runtime; null means {@value #DEFAULT_PLATFORM}, the only one for now
+ * @param versionPolicy which versions of a repository model are served; null means {@code latest:
+ *     1}
  * @param intraOpThreads overrides {@code onnx.intra-op-threads} for this model; null to inherit
- * @param defaultOutputs outputs computed when a request names none; empty means all
+ * @param defaultOutputs outputs computed when a request names none; null or empty means all
  */
 public record ModelConfig(
     String uri,
@@ -22,4 +34,178 @@ public record ModelConfig(
     String platform,
     VersionPolicy versionPolicy,
     Integer intraOpThreads,
-    List<String> defaultOutputs) {}
+    List<String> defaultOutputs) {
+
+  public static final String DEFAULT_VERSION = "1";
+  public static final String ONNX_PLATFORM = "onnxruntime_onnx";
+  public static final String DEFAULT_PLATFORM = ONNX_PLATFORM;
+
+  /** The platforms a model may name. */
+  public static final Set<String> PLATFORMS = Set.of(ONNX_PLATFORM);
+
+  /**
+   * What a model name may be: it is a folder name and a URL path segment. It may not start with a
+   * dot, which also rules out {@code .} and {@code ..}; the repository skips such hidden folders
+   * (e.g. {@code .git}, or {@code ..data} in a Kubernetes volume).
+   */
+  public static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+
+  static final String EXPECTED_NAME =
+      "1 to 128 letters, digits, '_', '.' or '-', not starting with '.'";
+  static final String EXPECTED_VERSION = "a positive integer such as 1 or \"2\"";
+  static final String EXPECTED_URI =
+      "file:PATH, file:///ABSOLUTE/PATH or a plain path to the model";
+  static final String EXPECTED_LABELS = "the path of a JSON file of class key to label";
+  static final String EXPECTED_PLATFORM = "one of: " + ONNX_PLATFORM;
+  static final String EXPECTED_OUTPUT = "a list of distinct output names";
+
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
+  private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*");
+
+  /**
+   * @throws ConfigException listing every invalid field
+   */
+  public ModelConfig {
+    version = Objects.requireNonNullElse(version, DEFAULT_VERSION);
+    platform = Objects.requireNonNullElse(platform, DEFAULT_PLATFORM);
+    versionPolicy = Objects.requireNonNullElseGet(versionPolicy, VersionPolicy::defaultPolicy);
+    defaultOutputs = defaultOutputs == null ? List.of() : defaultOutputs;
+    Violations violations = new Violations();
+    if (uri != null) {
+      violations.check(parseFile(uri) != null, "uri", uri, EXPECTED_URI);
+    }
+    violations.check(isValidVersion(version), "version", version, EXPECTED_VERSION);
+    if (labels != null) {
+      violations.check(isValidPath(labels), "labels", labels, EXPECTED_LABELS);
+    }
+    violations.check(PLATFORMS.contains(platform), "platform", platform, EXPECTED_PLATFORM);
+    if (intraOpThreads != null) {
+      OnnxConfig.checkThreads(violations, "intra-op-threads", intraOpThreads);
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < defaultOutputs.size(); i++) {
+      String output = defaultOutputs.get(i);
+      violations.check(
+          output != null && !output.isBlank() && seen.add(output),
+          "default-outputs[" + i + "]",
+          output,
+          EXPECTED_OUTPUT);
+    }
+    violations.throwIfAny(null);
+    defaultOutputs = List.copyOf(defaultOutputs);
+  }
+
+  /** A model served from one file as version {@value #DEFAULT_VERSION}, every other default. */
+  public static ModelConfig of(String uri) {
+    return new ModelConfig(uri, null, null, null, null, null, null);
+  }
+
+  /** Every default and no uri: a repository model folder without {@code config.yaml}. */
+  public static ModelConfig defaults() {
+    return of(null);
+  }
+
+  public ModelConfig withUri(String newUri) {
+    return new ModelConfig(
+        newUri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs);
+  }
+
+  public ModelConfig withVersion(String newVersion) {
+    return new ModelConfig(
+        uri, newVersion, labels, platform, versionPolicy, intraOpThreads, defaultOutputs);
+  }
+
+  public ModelConfig withLabels(String newLabels) {
+    return new ModelConfig(
+        uri, version, newLabels, platform, versionPolicy, intraOpThreads, defaultOutputs);
+  }
+
+  public ModelConfig withPlatform(String newPlatform) {
+    return new ModelConfig(
+        uri, version, labels, newPlatform, versionPolicy, intraOpThreads, defaultOutputs);
+  }
+
+  public ModelConfig withVersionPolicy(VersionPolicy newVersionPolicy) {
+    return new ModelConfig(
+        uri, version, labels, platform, newVersionPolicy, intraOpThreads, defaultOutputs);
+  }
+
+  /** The same model with its own thread count; null inherits {@code onnx.intra-op-threads}. */
+  public ModelConfig withIntraOpThreads(Integer newIntraOpThreads) {
+    return new ModelConfig(
+        uri, version, labels, platform, versionPolicy, newIntraOpThreads, defaultOutputs);
+  }
+
+  public ModelConfig withDefaultOutputs(List<String> newDefaultOutputs) {
+    return new ModelConfig(
+        uri, version, labels, platform, versionPolicy, intraOpThreads, newDefaultOutputs);
+  }
+
+  /** The model file named by {@link #uri()}, or null when there is no uri. */
+  public Path file() {
+    return uri == null ? null : parseFile(uri);
+  }
+
+  /** The labels file, or null when there is none. */
+  public Path labelsFile() {
+    return labels == null ? null : Path.of(labels);
+  }
+
+  /** The thread count for this model: its own, or {@code fallback} when it inherits. */
+  public int intraOpThreadsOr(int fallback) {
+    return intraOpThreads == null ? fallback : intraOpThreads;
+  }
+
+  /** Whether {@code name} may name a model (and so a folder and a URL path segment). */
+  public static boolean isValidName(String name) {
+    return name != null && NAME_PATTERN.matcher(name).matches();
+  }
+
+  /** Whether {@code version} is a positive integer written without leading zeros. */
+  public static boolean isValidVersion(String version) {
+    return version != null && VERSION.matcher(version).matches();
+  }
+
+  /**
+   * The path a {@code file:} uri or a plain path names; null when it is neither (another scheme, or
+   * not a path at all).
+   */
+  static Path parseFile(String uri) {
+    if (uri.isBlank()) {
+      return null;
+    }
+    try {
+      var scheme = SCHEME.matcher(uri);
+      if (!scheme.matches()) {
+        return Path.of(uri);
+      }
+      if (!scheme.group(1).equalsIgnoreCase("file")) {
+        return null;
+      }
+      String rest = uri.substring(scheme.group(1).length() + 1);
+      if (rest.startsWith("//")) {
+        URI parsed = new URI(uri);
+        String authority = parsed.getAuthority();
+        if (authority != null && !authority.isEmpty() && !authority.equals("localhost")) {
+          return null;
+        }
+        return Path.of(parsed.getPath());
+      }
+      return rest.isBlank() ? null : Path.of(rest);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static boolean isValidPath(String path) {
+    if (path.isBlank()) {
+      return false;
+    }
+    try {
+      Path.of(path);
+      return true;
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+}

@@ -1,14 +1,41 @@
 package io.mlsys.repository;
 
+import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The models a server serves: read from a Triton/KServe-layout folder and from {@code models:} in
  * mlsys.yaml, loaded through a {@link ModelLoader}, swapped without failing in-flight calls.
  */
 public interface ModelRepository extends AutoCloseable {
+
+  /**
+   * A repository of the models {@code config} defines (its {@code models:} and the folders of its
+   * {@code model-repository.path}), reading {@code ${...}} in repository config.yaml files from the
+   * process environment. Nothing is read or loaded until {@link #loadAll()} or {@link
+   * #load(String)}.
+   *
+   * @throws io.mlsys.config.ConfigException when the repository folder does not exist
+   */
+  static ModelRepository create(
+      MlsysConfig config, ModelLoader loader, RepositoryListener listener) {
+    return create(config, loader, listener, System.getenv());
+  }
+
+  /**
+   * As {@link #create(MlsysConfig, ModelLoader, RepositoryListener)}, with the environment that
+   * {@code ${NAME}} in repository config.yaml files reads.
+   */
+  static ModelRepository create(
+      MlsysConfig config,
+      ModelLoader loader,
+      RepositoryListener listener,
+      Map<String, String> environment) {
+    return new DefaultModelRepository(config, loader, listener, environment);
+  }
 
   /** Every known model version with its state, sorted by model name then version. */
   List<ModelStatus> index();
@@ -32,31 +59,46 @@ public interface ModelRepository extends AutoCloseable {
    */
   ModelMetadata metadata(String modelName, String version);
 
-  /** Whether that version (null: any version) of the model is loaded and ready. */
+  /** Whether that version (null: any version) of the model is loaded and ready; never throws. */
   boolean isModelReady(String modelName, String version);
 
-  /** True when every configured model version is loaded. */
+  /**
+   * True once {@link #loadAll()} has run and every configured version of every model is loaded;
+   * models unloaded on purpose with {@link #unload(String)} do not count.
+   */
   boolean isReady();
 
-  /** Loads every configured model; failures are recorded in {@link #index()}, not thrown. */
+  /**
+   * Loads every configured model (models in parallel on virtual threads); a model that fails is
+   * recorded as FAILED with the reason in {@link #index()} and reported to the listener, not
+   * thrown, and its calls get {@link io.mlsys.core.ModelNotReadyException} with that reason.
+   */
   void loadAll();
 
   /**
-   * (Re)loads a model from its source: new versions are loaded first, then swapped in; versions no
-   * longer selected are retired once their in-flight calls finish.
+   * (Re)loads a model from its source: re-reads its folder and config.yaml, loads every selected
+   * version (fresh instances, also of versions already served), then swaps them in at once; the
+   * replaced versions are closed once their in-flight calls finish, and a call that raced with the
+   * swap is served by the new version. If any version fails while the model is serving, nothing is
+   * swapped and the old versions keep serving; if it was not serving, the versions that loaded
+   * serve and the others are FAILED. A model whose source is gone is forgotten.
    *
    * @throws io.mlsys.core.ModelNotFoundException when there is no source for the name
    * @throws io.mlsys.core.ModelLoadException when the model cannot be loaded
+   * @throws IllegalStateException after {@link #close()}
    */
   void load(String modelName);
 
   /**
-   * Stops serving a model; its versions are closed once their in-flight calls finish.
+   * Stops serving a model: its versions become UNAVAILABLE, calls get {@link
+   * io.mlsys.core.ModelNotReadyException}, and each is closed once its in-flight calls finish. A
+   * later {@link #load(String)} brings it back.
    *
    * @throws io.mlsys.core.ModelNotFoundException when the model is unknown
    */
   void unload(String modelName);
 
+  /** Withdraws every model (each closed after its in-flight calls) and refuses later loads. */
   @Override
   void close();
 }

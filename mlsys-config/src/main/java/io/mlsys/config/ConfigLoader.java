@@ -1,0 +1,766 @@
+package io.mlsys.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code mlsys.yaml} and repository {@code config.yaml} files strictly: keys are lower-case
+ * with dashes, an unknown key fails with its full path, a value of the wrong type is never coerced,
+ * and every violation in the file is reported at once in one {@link ConfigException}.
+ *
+ * <p>String values may use {@code ${NAME}} or {@code ${NAME:-default}} to read the environment
+ * (write <code>$${</code> for a literal <code>${</code>); a variable that is unset and has no
+ * default is an error naming the key. A value that comes from a variable is read as text, so {@code
+ * port: ${PORT}} works. Relative paths resolve against the folder of the file.
+ */
+public final class ConfigLoader {
+  /** The conventional name of the main file. */
+  public static final String FILE_NAME = "mlsys.yaml";
+
+  /** The name of a repository model's optional config file, {@code DIR/<model>/config.yaml}. */
+  public static final String MODEL_CONFIG_FILE_NAME = "config.yaml";
+
+  /** Config files larger than this are refused. */
+  public static final int MAX_FILE_BYTES = 1024 * 1024;
+
+  static final List<String> ROOT_KEYS = List.of("server", "model-repository", "onnx", "models");
+  static final List<String> SERVER_KEYS =
+      List.of(
+          "host", "port", "max-request-bytes", "shutdown-grace", "default-timeout", "access-log");
+  static final List<String> MODEL_REPOSITORY_KEYS = List.of("path");
+  static final List<String> ONNX_KEYS = List.of("intra-op-threads");
+  static final List<String> MODEL_KEYS =
+      List.of("uri", "version", "labels", "platform", "intra-op-threads", "default-outputs");
+  static final List<String> MODEL_CONFIG_KEYS =
+      List.of("platform", "labels", "version-policy", "intra-op-threads", "default-outputs");
+  static final List<String> VERSION_POLICY_KEYS = List.of("latest", "all", "specific");
+
+  private static final String EXPECTED_POLICY =
+      "exactly one of: latest: N, all: {}, specific: [versions]";
+  private static final String EXPECTED_REPOSITORY_PATH = "an existing folder";
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private static final YAMLMapper MAPPER =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  private final Map<String, String> environment;
+  private final Path baseDir;
+  private final String source;
+  private final Violations violations = new Violations();
+
+  private ConfigLoader(Map<String, String> environment, Path baseDir, String source) {
+    this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    this.baseDir = Objects.requireNonNull(baseDir, "baseDir").toAbsolutePath().normalize();
+    this.source = source;
+  }
+
+  /** Loads an mlsys.yaml, reading {@code ${...}} from the process environment. */
+  public static MlsysConfig load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /**
+   * Loads an mlsys.yaml.
+   *
+   * @param environment the variables {@code ${NAME}} reads
+   * @throws ConfigException listing every problem in the file
+   */
+  public static MlsysConfig load(Path file, Map<String, String> environment) {
+    String text = read(file);
+    return new ConfigLoader(environment, folderOf(file), file.toString()).mlsys(text);
+  }
+
+  /** Parses mlsys.yaml text, reading {@code ${...}} from the process environment. */
+  public static MlsysConfig parse(String yaml, Path baseDir) {
+    return parse(yaml, baseDir, System.getenv());
+  }
+
+  /**
+   * Parses mlsys.yaml text.
+   *
+   * @param baseDir the folder relative paths resolve against
+   * @param environment the variables {@code ${NAME}} reads
+   * @throws ConfigException listing every problem in the text
+   */
+  public static MlsysConfig parse(String yaml, Path baseDir, Map<String, String> environment) {
+    checkSize(yaml.length(), FILE_NAME);
+    return new ConfigLoader(environment, baseDir, FILE_NAME).mlsys(yaml);
+  }
+
+  /**
+   * Loads a repository model's {@code config.yaml}. Its {@code labels} path resolves against the
+   * model folder (the file's folder). The result has no uri: the versions are the model's folders.
+   *
+   * @throws ConfigException listing every problem in the file
+   */
+  public static ModelConfig loadModelConfig(Path file, Map<String, String> environment) {
+    String text = read(file);
+    return new ConfigLoader(environment, folderOf(file), file.toString()).modelConfig(text);
+  }
+
+  /** Parses the text of a repository model's {@code config.yaml}; see {@link #loadModelConfig}. */
+  public static ModelConfig parseModelConfig(
+      String yaml, Path modelDir, Map<String, String> environment) {
+    checkSize(yaml.length(), MODEL_CONFIG_FILE_NAME);
+    return new ConfigLoader(environment, modelDir, MODEL_CONFIG_FILE_NAME).modelConfig(yaml);
+  }
+
+  /**
+   * Every key path mlsys.yaml accepts, e.g. {@code server.port} and {@code models.<name>.uri}; the
+   * documentation lists each one.
+   */
+  public static List<String> keyPaths() {
+    List<String> paths = new ArrayList<>();
+    paths.add("server");
+    SERVER_KEYS.forEach(key -> paths.add("server." + key));
+    paths.add("model-repository");
+    MODEL_REPOSITORY_KEYS.forEach(key -> paths.add("model-repository." + key));
+    paths.add("onnx");
+    ONNX_KEYS.forEach(key -> paths.add("onnx." + key));
+    paths.add("models");
+    paths.add("models.<name>");
+    MODEL_KEYS.forEach(key -> paths.add("models.<name>." + key));
+    return List.copyOf(paths);
+  }
+
+  /**
+   * Every key path a repository model's config.yaml accepts, e.g. {@code version-policy.latest}.
+   */
+  public static List<String> modelConfigKeyPaths() {
+    List<String> paths = new ArrayList<>();
+    for (String key : MODEL_CONFIG_KEYS) {
+      paths.add(key);
+      if (key.equals("version-policy")) {
+        VERSION_POLICY_KEYS.forEach(policy -> paths.add("version-policy." + policy));
+      }
+    }
+    return List.copyOf(paths);
+  }
+
+  // ---- files
+
+  private static Path folderOf(Path file) {
+    Path parent = file.toAbsolutePath().normalize().getParent();
+    return parent == null ? file.toAbsolutePath().getRoot() : parent;
+  }
+
+  private static String read(Path file) {
+    String name = file.toString();
+    try {
+      checkSize(Files.size(file), name);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(
+          name, List.of(new ConfigViolation("", "no such file (expected: a YAML config file)")));
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(
+          name,
+          List.of(new ConfigViolation("", "not UTF-8 text (expected: a YAML file in UTF-8)")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkSize(long size, String source) {
+    if (size > MAX_FILE_BYTES) {
+      throw new ConfigException(
+          source,
+          List.of(
+              new ConfigViolation(
+                  "",
+                  size + " bytes (expected: a config file of at most " + MAX_FILE_BYTES + ")")));
+    }
+  }
+
+  // ---- documents
+
+  private MlsysConfig mlsys(String text) {
+    JsonNode root = tree(text);
+    Map<String, JsonNode> top = object(root, "", ROOT_KEYS);
+    ServerConfig server = server(top.get("server"));
+    ModelRepositoryConfig repository = repository(top.get("model-repository"));
+    OnnxConfig onnx = onnx(top.get("onnx"));
+    Map<String, ModelConfig> models = models(top.get("models"));
+    MlsysConfig config = null;
+    try {
+      config = new MlsysConfig(server, repository, onnx, models);
+    } catch (ConfigException e) {
+      violations.addAll("", e);
+    }
+    violations.throwIfAny(source);
+    return config;
+  }
+
+  private ModelConfig modelConfig(String text) {
+    JsonNode root = tree(text);
+    ModelConfig config = isAbsent(root) ? ModelConfig.defaults() : model(root, "", false);
+    violations.throwIfAny(source);
+    return config;
+  }
+
+  /** Parses YAML to a tree; syntax errors, aliases and extra documents fail at once. */
+  private JsonNode tree(String text) {
+    try {
+      int documents = 0;
+      // First pass: Jackson's tree reader would keep an alias as the plain text of its name.
+      try (JsonParser parser = MAPPER.createParser(text)) {
+        int depth = 0;
+        JsonToken token;
+        while ((token = parser.nextToken()) != null) {
+          if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            throw syntax(
+                parser.currentLocation(),
+                "the alias *"
+                    + parser.getText()
+                    + " (expected: the value written out; YAML anchors and aliases are not"
+                    + " supported)");
+          }
+          if (depth == 0) {
+            documents++;
+          }
+          if (token.isStructStart()) {
+            depth++;
+          } else if (token.isStructEnd()) {
+            depth--;
+          }
+        }
+      }
+      if (documents > 1) {
+        throw new ConfigException(
+            source,
+            List.of(
+                new ConfigViolation(
+                    "", documents + " YAML documents (expected: one; remove the extra ---)")));
+      }
+      return documents == 0 ? MissingNode.getInstance() : MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw syntax(e.getLocation(), condense(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ConfigException syntax(JsonLocation location, String problem) {
+    String where =
+        location == null || location.getLineNr() < 0
+            ? "not valid YAML: "
+            : "not valid YAML at line "
+                + location.getLineNr()
+                + ", column "
+                + location.getColumnNr()
+                + ": ";
+    return new ConfigException(source, List.of(new ConfigViolation("", where + problem)));
+  }
+
+  /** SnakeYAML's messages repeat the source snippet; keep only the sentences. */
+  private static String condense(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String line : message.split("\n")) {
+      String trimmed = line.strip();
+      if (!trimmed.isEmpty()
+          && !line.startsWith("    ")
+          && !trimmed.startsWith("in 'reader'")
+          && !trimmed.equals("^")) {
+        parts.add(trimmed);
+      }
+    }
+    return parts.isEmpty() ? message.strip() : String.join("; ", parts);
+  }
+
+  // ---- sections
+
+  private ServerConfig server(JsonNode node) {
+    String path = "server";
+    Map<String, JsonNode> fields = object(node, path, SERVER_KEYS);
+    String host = string(fields.get("host"), path + ".host", ServerConfig.EXPECTED_HOST, false);
+    Long port = integer(fields.get("port"), path + ".port", ServerConfig.EXPECTED_PORT, false);
+    Long maxRequestBytes =
+        integer(
+            fields.get("max-request-bytes"),
+            path + ".max-request-bytes",
+            ServerConfig.EXPECTED_MAX_REQUEST_BYTES,
+            false);
+    Duration shutdownGrace =
+        duration(
+            fields.get("shutdown-grace"),
+            path + ".shutdown-grace",
+            ServerConfig.EXPECTED_SHUTDOWN_GRACE,
+            false);
+    Duration defaultTimeout =
+        duration(
+            fields.get("default-timeout"),
+            path + ".default-timeout",
+            ServerConfig.EXPECTED_DEFAULT_TIMEOUT,
+            true);
+    Boolean accessLog = bool(fields.get("access-log"), path + ".access-log", false);
+    try {
+      return new ServerConfig(
+          host,
+          port == null
+              ? ServerConfig.DEFAULT_PORT
+              : toInt(port, path + ".port", ServerConfig.EXPECTED_PORT),
+          maxRequestBytes == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : maxRequestBytes,
+          shutdownGrace,
+          defaultTimeout,
+          accessLog == null ? ServerConfig.DEFAULT_ACCESS_LOG : accessLog);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
+  }
+
+  private ModelRepositoryConfig repository(JsonNode node) {
+    String path = "model-repository.path";
+    Map<String, JsonNode> fields = object(node, "model-repository", MODEL_REPOSITORY_KEYS);
+    String folder = string(fields.get("path"), path, EXPECTED_REPOSITORY_PATH, true);
+    if (folder == null) {
+      return ModelRepositoryConfig.none();
+    }
+    Path resolved = resolve(folder);
+    if (resolved == null || !Files.isDirectory(resolved)) {
+      violations.invalid(
+          path, resolved == null ? folder : resolved.toString(), EXPECTED_REPOSITORY_PATH);
+      return ModelRepositoryConfig.none();
+    }
+    return ModelRepositoryConfig.of(resolved);
+  }
+
+  private OnnxConfig onnx(JsonNode node) {
+    String path = "onnx.intra-op-threads";
+    Map<String, JsonNode> fields = object(node, "onnx", ONNX_KEYS);
+    Long threads =
+        integer(fields.get("intra-op-threads"), path, OnnxConfig.EXPECTED_INTRA_OP_THREADS, false);
+    try {
+      return new OnnxConfig(
+          threads == null
+              ? OnnxConfig.DEFAULT_INTRA_OP_THREADS
+              : toInt(threads, path, OnnxConfig.EXPECTED_INTRA_OP_THREADS));
+    } catch (ConfigException e) {
+      violations.addAll("onnx", e);
+      return null;
+    }
+  }
+
+  private Map<String, ModelConfig> models(JsonNode node) {
+    if (isAbsent(node)) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      bad("models", node, "a mapping of model name to its settings");
+      return Map.of();
+    }
+    Map<String, ModelConfig> models = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      String name = entry.getKey();
+      String path = "models." + name;
+      boolean validName = ModelConfig.isValidName(name);
+      if (!validName) {
+        violations.invalid(path, name, "a model name of " + ModelConfig.EXPECTED_NAME);
+      }
+      ModelConfig model = model(entry.getValue(), path, true);
+      if (model != null && validName) {
+        models.put(name, model);
+      }
+    }
+    return models;
+  }
+
+  /**
+   * One model: an entry of {@code models:} (with uri and version) or a repository config.yaml (with
+   * version-policy). Returns null when it is invalid (recorded).
+   */
+  private ModelConfig model(JsonNode node, String path, boolean inMainFile) {
+    List<String> keys = inMainFile ? MODEL_KEYS : MODEL_CONFIG_KEYS;
+    if (isAbsent(node) || !node.isObject()) {
+      bad(path, node, "a mapping with keys: " + String.join(", ", keys));
+      return null;
+    }
+    Map<String, JsonNode> fields = object(node, path, keys);
+    String uri = string(fields.get("uri"), join(path, "uri"), ModelConfig.EXPECTED_URI, false);
+    if (inMainFile && !fields.containsKey("uri")) {
+      violations.add(join(path, "uri"), "missing (expected: " + ModelConfig.EXPECTED_URI + ")");
+    }
+    if (uri != null) {
+      Path file = ModelConfig.parseFile(uri);
+      uri = file == null ? uri : baseDir.resolve(file).normalize().toString();
+    }
+    String version = version(fields.get("version"), join(path, "version"));
+    String labels =
+        string(fields.get("labels"), join(path, "labels"), ModelConfig.EXPECTED_LABELS, true);
+    if (labels != null) {
+      Path file = resolve(labels);
+      labels = file == null ? labels : file.toString();
+    }
+    String platform =
+        string(
+            fields.get("platform"), join(path, "platform"), ModelConfig.EXPECTED_PLATFORM, false);
+    VersionPolicy policy =
+        versionPolicy(fields.get("version-policy"), join(path, "version-policy"));
+    Long threads =
+        integer(
+            fields.get("intra-op-threads"),
+            join(path, "intra-op-threads"),
+            OnnxConfig.EXPECTED_INTRA_OP_THREADS,
+            true);
+    List<String> outputs = outputs(fields.get("default-outputs"), join(path, "default-outputs"));
+    try {
+      return new ModelConfig(
+          uri,
+          version,
+          labels,
+          platform,
+          policy,
+          threads == null
+              ? null
+              : toInt(
+                  threads, join(path, "intra-op-threads"), OnnxConfig.EXPECTED_INTRA_OP_THREADS),
+          outputs);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
+  }
+
+  private VersionPolicy versionPolicy(JsonNode node, String path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    if (!node.isObject()) {
+      bad(path, node, EXPECTED_POLICY);
+      return null;
+    }
+    Map<String, JsonNode> fields = object(node, path, VERSION_POLICY_KEYS);
+    if (fields.size() != 1) {
+      if (fields.size() > 1 || node.isEmpty()) {
+        violations.add(
+            path,
+            (node.isEmpty() ? "no policy" : "the keys " + String.join(", ", fields.keySet()))
+                + " (expected: "
+                + EXPECTED_POLICY
+                + ")");
+      }
+      return null;
+    }
+    Map.Entry<String, JsonNode> choice = fields.entrySet().iterator().next();
+    String choicePath = join(path, choice.getKey());
+    try {
+      return switch (choice.getKey()) {
+        case "latest" -> {
+          Long count = integer(choice.getValue(), choicePath, VersionPolicy.Latest.EXPECTED, false);
+          yield count == null
+              ? null
+              : new VersionPolicy.Latest(toInt(count, choicePath, VersionPolicy.Latest.EXPECTED));
+        }
+        case "all" -> {
+          JsonNode value = choice.getValue();
+          if (!value.isNull() && !(value.isObject() && value.isEmpty())) {
+            bad(choicePath, value, "{}");
+            yield null;
+          }
+          yield new VersionPolicy.All();
+        }
+        default -> {
+          JsonNode value = choice.getValue();
+          if (!value.isArray()) {
+            bad(choicePath, value, "a list of versions such as [\"1\", \"3\"]");
+            yield null;
+          }
+          List<String> versions = new ArrayList<>();
+          for (int i = 0; i < value.size(); i++) {
+            String version = version(value.get(i), choicePath + "[" + i + "]");
+            if (version == null) {
+              yield null;
+            }
+            versions.add(version);
+          }
+          yield new VersionPolicy.Specific(versions);
+        }
+      };
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
+  }
+
+  private List<String> outputs(JsonNode node, String path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    if (!node.isArray()) {
+      bad(path, node, ModelConfig.EXPECTED_OUTPUT);
+      return null;
+    }
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String output = string(node.get(i), path + "[" + i + "]", ModelConfig.EXPECTED_OUTPUT, false);
+      if (output == null) {
+        return null;
+      }
+      outputs.add(output);
+    }
+    return outputs;
+  }
+
+  // ---- structure
+
+  /** The known fields of a mapping; unknown keys are recorded with the keys that are allowed. */
+  private Map<String, JsonNode> object(JsonNode node, String path, List<String> keys) {
+    if (isAbsent(node)) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      bad(path, node, "a mapping with keys: " + String.join(", ", keys));
+      return Map.of();
+    }
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      if (keys.contains(entry.getKey())) {
+        fields.put(entry.getKey(), entry.getValue());
+      } else {
+        violations.add(
+            join(path, entry.getKey()),
+            "unknown key (expected one of: " + String.join(", ", keys) + ")");
+      }
+    }
+    return fields;
+  }
+
+  private static boolean isAbsent(JsonNode node) {
+    return node == null || node.isMissingNode() || node.isNull();
+  }
+
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  // ---- scalars: each returns null when absent or invalid (and then records why)
+
+  private String string(JsonNode node, String path, String expected, boolean nullable) {
+    if (node == null || (nullable && node.isNull())) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      bad(path, node, expected);
+      return null;
+    }
+    return substitute(node.textValue(), path);
+  }
+
+  /** A version: a YAML integer or a string, checked by the record. */
+  private String version(JsonNode node, String path) {
+    if (node == null) {
+      return null;
+    }
+    if (node.isIntegralNumber()) {
+      return node.asText();
+    }
+    return string(node, path, ModelConfig.EXPECTED_VERSION, false);
+  }
+
+  private Long integer(JsonNode node, String path, String expected, boolean nullable) {
+    if (node == null || (nullable && node.isNull())) {
+      return null;
+    }
+    if (node.isIntegralNumber()) {
+      if (node.canConvertToLong()) {
+        return node.longValue();
+      }
+      bad(path, node, expected);
+      return null;
+    }
+    String text = fromEnvironment(node, path, expected);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      badSubstituted(path, node, text, expected);
+      return null;
+    }
+  }
+
+  private Boolean bool(JsonNode node, String path, boolean nullable) {
+    String expected = "true or false";
+    if (node == null || (nullable && node.isNull())) {
+      return null;
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    String text = fromEnvironment(node, path, expected);
+    if (text == null) {
+      return null;
+    }
+    return switch (text.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> {
+        badSubstituted(path, node, text, expected);
+        yield null;
+      }
+    };
+  }
+
+  private Duration duration(JsonNode node, String path, String expected, boolean nullable) {
+    if (node == null || (nullable && node.isNull())) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      bad(path, node, expected);
+      return null;
+    }
+    String text = substitute(node.textValue(), path);
+    if (text == null) {
+      return null;
+    }
+    var parsed = Durations.parse(text);
+    if (parsed.isEmpty()) {
+      badSubstituted(path, node, text, expected);
+      return null;
+    }
+    return parsed.get();
+  }
+
+  /**
+   * The text of a non-string value that was written as {@code ${VAR}}; null (recorded) when the
+   * node is a literal of the wrong type.
+   */
+  private String fromEnvironment(JsonNode node, String path, String expected) {
+    if (node.isTextual() && node.textValue().contains("${")) {
+      return substitute(node.textValue(), path);
+    }
+    bad(path, node, expected);
+    return null;
+  }
+
+  /** Narrows to int; out of range is recorded with {@code expected}, then a harmless 0. */
+  private int toInt(long value, String path, String expected) {
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      violations.invalid(path, value, expected);
+      return 0;
+    }
+    return (int) value;
+  }
+
+  /** Substitutes {@code ${NAME}} and {@code ${NAME:-default}}; null (recorded) on failure. */
+  private String substitute(String text, String path) {
+    if (!text.contains("${")) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      if (text.startsWith("$${", i)) {
+        out.append("${");
+        i += 3;
+      } else if (text.startsWith("${", i)) {
+        int end = text.indexOf('}', i + 2);
+        if (end < 0) {
+          violations.add(
+              path,
+              "'"
+                  + text
+                  + "' has an unclosed ${ (expected: ${NAME} or ${NAME:-default};"
+                  + " write $${ for a literal ${)");
+          return null;
+        }
+        String expression = text.substring(i + 2, end);
+        int separator = expression.indexOf(":-");
+        String name = separator < 0 ? expression : expression.substring(0, separator);
+        if (!ENV_NAME.matcher(name).matches()) {
+          violations.add(
+              path,
+              "'"
+                  + text
+                  + "' (expected: ${NAME} or ${NAME:-default}, NAME of letters, digits and '_')");
+          return null;
+        }
+        String value = environment.get(name);
+        if (separator >= 0 && (value == null || value.isEmpty())) {
+          value = expression.substring(separator + 2);
+        }
+        if (value == null) {
+          violations.add(
+              path,
+              "'"
+                  + text
+                  + "' (expected: the environment variable "
+                  + name
+                  + " to be set, or a default as in ${"
+                  + name
+                  + ":-value})");
+          return null;
+        }
+        out.append(value);
+        i = end + 1;
+      } else {
+        out.append(text.charAt(i));
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private Path resolve(String path) {
+    try {
+      return baseDir.resolve(path).normalize();
+    } catch (InvalidPathException e) {
+      return null;
+    }
+  }
+
+  private void bad(String path, JsonNode node, String expected) {
+    violations.add(path, shown(node) + " (expected: " + expected + ")");
+  }
+
+  private void badSubstituted(String path, JsonNode node, String text, String expected) {
+    String shown = text.equals(node.textValue()) ? "'" + text : shown(node) + " = '" + text;
+    violations.add(path, shown + "' (expected: " + expected + ")");
+  }
+
+  private static String shown(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "null";
+    }
+    if (node.isTextual()) {
+      return "'" + node.textValue() + "'";
+    }
+    if (node.isObject()) {
+      return node.isEmpty() ? "{}" : "a mapping";
+    }
+    if (node.isArray()) {
+      return node.isEmpty() ? "[]" : "a list";
+    }
+    return node.asText();
+  }
+}

@@ -1,6 +1,7 @@
 package io.mlsys.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlsys.config.ModelConfig;
 import io.mlsys.core.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes a trained model into a model repository folder, Triton/KServe layout: {@code
@@ -25,14 +25,6 @@ final class ModelRepositoryWriter {
   static final String MODEL_FILE = "model.onnx";
   static final String LABELS_FILE = "labels.json";
   static final String CONFIG_FILE = "config.yaml";
-
-  /**
-   * A model name is one folder name and one URL path segment; the same rule as the repository's
-   * config reader ({@code io.mlsys.config.ModelConfig.NAME_PATTERN}, not only dots).
-   */
-  private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-
-  private static final Pattern ONLY_DOTS = Pattern.compile("\\.+");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,13 +41,12 @@ final class ModelRepositoryWriter {
       throw new InvalidInputException(
           "repositoryDir", "'" + repositoryDir + "' is not a folder (expected: a folder)");
     }
-    if (modelName == null
-        || !MODEL_NAME.matcher(modelName).matches()
-        || ONLY_DOTS.matcher(modelName).matches()) {
+    // The repository's own rule, so that whatever is written here can be served.
+    if (!ModelConfig.isValidName(modelName)) {
       throw new InvalidInputException(
           "modelName",
           (modelName == null ? "null" : "'" + modelName + "'")
-              + " (expected: 1 to 128 letters, digits, '_', '.' or '-', not only dots)");
+              + " (expected: 1 to 128 letters, digits, '_', '.' or '-', not starting with '.')");
     }
     if (version < 1) {
       throw new InvalidInputException("version", version + " (expected: >= 1)");

@@ -134,20 +134,21 @@ class ModelRepositoryWriterTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {".", "..", "../escape", "a/b", "with space", "a\\b", "caf\u00e9"})
+  @ValueSource(
+      strings = {".", "..", ".hidden", "../escape", "a/b", "with space", "a\\b", "caf\u00e9"})
   void rejectsAModelNameThatIsNotOneFolderName(String name) throws IOException {
     assertThatThrownBy(() -> IrisDemo.writeToRepository(model, repository, name))
         .isInstanceOfSatisfying(
             InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("modelName"))
         .hasMessageEndingWith(
-            "(expected: 1 to 128 letters, digits, '_', '.' or '-', not only dots)");
+            "(expected: 1 to 128 letters, digits, '_', '.' or '-', not starting with '.')");
     assertThat(repository.resolveSibling("escape")).doesNotExist();
     assertThat(filesUnder(repository)).isEmpty();
   }
 
   @Test
   void acceptsEveryNameTheRepositoryAccepts() throws IOException {
-    for (String name : List.of("_x", "-x", ".x", "x.y-z_1", "m".repeat(128))) {
+    for (String name : List.of("_x", "-x", "x.y-z_1", "m".repeat(128))) {
       assertThat(IrisDemo.writeToRepository(model, repository, name).resolve("1/model.onnx"))
           .as(name)
           .isRegularFile();

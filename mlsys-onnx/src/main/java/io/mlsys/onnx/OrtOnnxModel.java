@@ -1,0 +1,357 @@
+package io.mlsys.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.mlsys.core.CallContext;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.MlsysException;
+import io.mlsys.core.ModelExecutionException;
+import io.mlsys.core.ModelLoadException;
+import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.ModelNotReadyException;
+import io.mlsys.core.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/** An {@link OnnxModel} backed by one {@link OrtSession}, shared by all calling threads. */
+final class OrtOnnxModel implements OnnxModel {
+  /** Largest model file whose ZipMap scores are exposed by rewriting the graph (256 MiB). */
+  static final long MAX_REWRITE_BYTES = 256L * 1024 * 1024;
+
+  private final OnnxModelOptions options;
+  private final OrtEnvironment environment;
+  private final OrtSession session;
+  private final OnnxSignature signature;
+  private final ModelMetadata metadata;
+  private final RequestValidator validator;
+  private final TensorConverter converter;
+
+  /**
+   * Calls hold the read lock while they use the native session; close takes the write lock, so it
+   * waits for calls in flight and no call can touch a freed session (which would crash the JVM).
+   */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+  private volatile boolean closed;
+
+  private OrtOnnxModel(
+      OnnxModelOptions options,
+      OrtEnvironment environment,
+      OrtSession session,
+      OnnxSignature signature,
+      ModelMetadata metadata) {
+    this.options = options;
+    this.environment = environment;
+    this.session = session;
+    this.signature = signature;
+    this.metadata = metadata;
+    this.validator =
+        new RequestValidator(
+            options.name(), signature, options.allowNonFinite(), options.defaultOutputs());
+    this.converter = new TensorConverter(options.name());
+  }
+
+  static OnnxModel load(Path file, OnnxModelOptions options) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    String name = options.name();
+    if (!Files.isRegularFile(file)) {
+      throw new ModelLoadException(
+          name, "file " + file + " does not exist (expected: an ONNX model file)", null);
+    }
+    if (!Files.isReadable(file)) {
+      throw new ModelLoadException(name, "file " + file + " is not readable", null);
+    }
+    OnnxModelProto proto = readProto(name, file);
+    OrtEnvironment environment = environment(name);
+    OpenedSession opened =
+        openSession(environment, file, options, scoresToExpose(name, file, proto));
+    OrtSession session = opened.session();
+    try {
+      OnnxSignature signature =
+          OnnxSignature.of(
+              name, session.getInputInfo(), session.getOutputInfo(), proto, opened.addedOutputs());
+      checkDefaultOutputs(name, options, signature);
+      ModelMetadata metadata =
+          new ModelMetadata(
+              name,
+              options.version(),
+              PLATFORM,
+              signature.inputSpecs(),
+              signature.outputSpecs(),
+              options.labels(),
+              properties(proto, signature, environment, opened.rewriteFailure()));
+      return new OrtOnnxModel(options, environment, session, signature, metadata);
+    } catch (OrtException e) {
+      ModelLoadException failure =
+          new ModelLoadException(
+              name, "cannot read the signature of " + file + ": " + e.getMessage(), e);
+      closeAfterFailure(session, failure);
+      throw failure;
+    } catch (RuntimeException e) {
+      closeAfterFailure(session, e);
+      throw e;
+    }
+  }
+
+  private static OnnxModelProto readProto(String name, Path file) {
+    try {
+      return OnnxModelProto.read(file);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ModelLoadException(name, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The ZipMap inputs (FLOAT {@code [N, C]} scores) to add as graph outputs, so that a probability
+   * output is fetched as one tensor instead of N native maps copied into N Java maps: for a batch
+   * of 64 iris rows that copy cost about twice as much as running the model. Skipped for models
+   * whose weights live in external files (a session made from bytes cannot find them) and for files
+   * above {@value #MAX_REWRITE_BYTES} bytes (the rewrite holds the model on the heap once); those
+   * serve ZipMap outputs through the maps.
+   */
+  private static Set<String> scoresToExpose(String name, Path file, OnnxModelProto proto) {
+    if (proto.externalData() || proto.zipMaps().isEmpty()) {
+      return Set.of();
+    }
+    try {
+      if (Files.size(file) > MAX_REWRITE_BYTES) {
+        return Set.of();
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException(name, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Set<String> scores = new LinkedHashSet<>();
+    for (OnnxModelProto.ZipMap zipMap : proto.zipMaps().values()) {
+      if (!zipMap.classes().isEmpty() && !proto.outputs().contains(zipMap.input())) {
+        scores.add(zipMap.input());
+      }
+    }
+    return scores;
+  }
+
+  /**
+   * ONNX Runtime allows one environment per process and hands the same instance to every caller;
+   * all models share it, and it is never closed because other models may still use it.
+   */
+  private static OrtEnvironment environment(String name) {
+    try {
+      return OrtEnvironment.getEnvironment();
+    } catch (RuntimeException e) {
+      throw new ModelLoadException(name, "ONNX Runtime is not available: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A session and the graph outputs added to its model.
+   *
+   * @param rewriteFailure why the session with added outputs could not be created (the session is
+   *     then made from the file as it is); empty if it could
+   */
+  private record OpenedSession(
+      OrtSession session, Set<String> addedOutputs, String rewriteFailure) {}
+
+  private static OpenedSession openSession(
+      OrtEnvironment environment, Path file, OnnxModelOptions options, Set<String> addOutputs) {
+    try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+      sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+      // Concurrency comes from callers sharing the session, not from parallel graph branches.
+      sessionOptions.setInterOpNumThreads(1);
+      sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      String rewriteFailure = "";
+      if (!addOutputs.isEmpty()) {
+        try {
+          byte[] model = OnnxModelProto.withFloatOutputs(Files.readAllBytes(file), addOutputs);
+          return new OpenedSession(
+              environment.createSession(model, sessionOptions), addOutputs, "");
+        } catch (OrtException e) {
+          // The rewrite must never make a loadable model unloadable: fall back to the file as it
+          // is and serve its ZipMap outputs through the maps; the reason goes to the properties.
+          rewriteFailure = String.valueOf(e.getMessage());
+        }
+      }
+      return new OpenedSession(
+          environment.createSession(file.toString(), sessionOptions), Set.of(), rewriteFailure);
+    } catch (OrtException | IOException e) {
+      throw new ModelLoadException(
+          options.name(), "ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkDefaultOutputs(
+      String name, OnnxModelOptions options, OnnxSignature signature) {
+    List<String> defaults = options.defaultOutputs();
+    for (int i = 0; i < defaults.size(); i++) {
+      if (!signature.outputs().containsKey(defaults.get(i))) {
+        throw new ModelLoadException(
+            name,
+            "defaultOutputs["
+                + i
+                + "]: '"
+                + defaults.get(i)
+                + "' is not an output of the model (expected: one of "
+                + String.join(", ", signature.outputs().keySet())
+                + ")",
+            null);
+      }
+    }
+  }
+
+  private static Map<String, String> properties(
+      OnnxModelProto proto,
+      OnnxSignature signature,
+      OrtEnvironment environment,
+      String rewriteFailure) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (proto.irVersion() > 0) {
+      properties.put("onnx.ir_version", Long.toString(proto.irVersion()));
+    }
+    putIfPresent(properties, "onnx.producer_name", proto.producerName());
+    putIfPresent(properties, "onnx.producer_version", proto.producerVersion());
+    putIfPresent(properties, "onnx.domain", proto.domain());
+    proto
+        .modelVersion()
+        .ifPresent(version -> properties.put("onnx.model_version", Long.toString(version)));
+    putIfPresent(properties, "onnx.doc_string", proto.docString());
+    putIfPresent(properties, "onnx.graph_name", proto.graphName());
+    proto
+        .opsets()
+        .forEach((domain, version) -> properties.put("onnx.opset." + domain, version.toString()));
+    proto.metadataProps().forEach((key, value) -> properties.put("onnx.metadata." + key, value));
+    if (!signature.unsupportedOutputs().isEmpty()) {
+      properties.put("onnx.unsupported_outputs", String.join("; ", signature.unsupportedOutputs()));
+    }
+    putIfPresent(properties, "onnxruntime.version", environment.getVersion());
+    putIfPresent(properties, "mlsys.zipmap_scores_failure", rewriteFailure);
+    return properties;
+  }
+
+  private static void putIfPresent(Map<String, String> properties, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      properties.put(key, value);
+    }
+  }
+
+  private static void closeAfterFailure(OrtSession session, Exception failure) {
+    try {
+      session.close();
+    } catch (OrtException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public InferResponse infer(InferRequest request, CallContext context) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(context, "context");
+    if (closed) {
+      throw notReady();
+    }
+    RequestValidator.OutputPlan plan = validator.check(request);
+    context.checkDeadline(options.name());
+    Lock lock = lifecycle.readLock();
+    lock.lock();
+    try {
+      if (closed) {
+        throw notReady();
+      }
+      return run(request, plan);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private InferResponse run(InferRequest request, RequestValidator.OutputPlan plan) {
+    Map<String, OnnxTensor> feeds = new HashMap<>(request.inputs().size() * 2);
+    try {
+      for (Tensor input : request.inputs()) {
+        feeds.put(input.name(), TensorConverter.toOrt(environment, input));
+      }
+      try (OrtSession.Result result = session.run(feeds, plan.fetches())) {
+        List<Tensor> outputs = new ArrayList<>(plan.names().size());
+        for (String name : plan.names()) {
+          OnnxSignature.OutputSlot slot = signature.outputs().get(name);
+          OnnxValue value =
+              result
+                  .get(slot.fetch())
+                  .orElseThrow(
+                      () ->
+                          new ModelExecutionException(
+                              options.name(), "output '" + name + "' is missing", null));
+          outputs.add(converter.fromOrt(name, value, slot));
+        }
+        return new InferResponse(
+            options.name(), options.version(), request.id(), outputs, Map.of());
+      }
+    } catch (MlsysException e) {
+      throw e;
+    } catch (OrtException | RuntimeException e) {
+      throw new ModelExecutionException(options.name(), String.valueOf(e.getMessage()), e);
+    } finally {
+      OnnxValue.close(feeds);
+    }
+  }
+
+  private ModelNotReadyException notReady() {
+    return new ModelNotReadyException(options.name(), "it was closed");
+  }
+
+  /** The signature as served, including how each output is fetched; for tests in this package. */
+  OnnxSignature signature() {
+    return signature;
+  }
+
+  @Override
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public OnnxModelOptions options() {
+    return options;
+  }
+
+  @Override
+  public boolean isReady() {
+    return !closed;
+  }
+
+  /** Waits for calls in flight, then frees the session. Later calls fail as not ready. */
+  @Override
+  public void close() {
+    Lock lock = lifecycle.writeLock();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "model '" + options.name() + "': closing the ONNX Runtime session failed", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OnnxModel[" + options.name() + ", version " + options.version() + "]";
+  }
+}

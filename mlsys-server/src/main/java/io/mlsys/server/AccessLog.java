@@ -1,0 +1,111 @@
+package io.mlsys.server;
+
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes one JSON line per request to the java.util.logging logger {@value
+ * MlsysServer#ACCESS_LOGGER}: time, request id, method, path, status, duration, model, version and
+ * bytes in and out. Pair the logger with {@link JsonLineFormatter} (and {@link AsyncLogHandler} so
+ * writing never holds up a request).
+ */
+final class AccessLog {
+  private final boolean enabled;
+  // Held so the logger (and the handlers set on it) is not garbage collected while we run.
+  private final Logger logger;
+
+  AccessLog(boolean enabled) {
+    this.enabled = enabled;
+    this.logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
+  }
+
+  boolean isEnabled() {
+    return enabled && logger.isLoggable(Level.INFO);
+  }
+
+  void log(
+      Instant time,
+      String requestId,
+      String method,
+      String path,
+      int status,
+      long durationNanos,
+      String model,
+      String version,
+      long bytesIn,
+      long bytesOut) {
+    logger.log(
+        Level.INFO,
+        line(
+            time,
+            requestId,
+            method,
+            path,
+            status,
+            durationNanos,
+            model,
+            version,
+            bytesIn,
+            bytesOut));
+  }
+
+  static String line(
+      Instant time,
+      String requestId,
+      String method,
+      String path,
+      int status,
+      long durationNanos,
+      String model,
+      String version,
+      long bytesIn,
+      long bytesOut) {
+    StringBuilder json = new StringBuilder(192 + path.length());
+    json.append("{\"time\":\"").append(time).append('"');
+    json.append(",\"request_id\":");
+    quote(json, requestId);
+    json.append(",\"method\":");
+    quote(json, method);
+    json.append(",\"path\":");
+    quote(json, path);
+    json.append(",\"status\":").append(status);
+    json.append(",\"duration_us\":").append(durationNanos / 1000);
+    json.append(",\"model\":");
+    quote(json, model);
+    json.append(",\"version\":");
+    quote(json, version);
+    json.append(",\"bytes_in\":").append(bytesIn);
+    json.append(",\"bytes_out\":").append(bytesOut);
+    return json.append('}').toString();
+  }
+
+  /**
+   * Appends a JSON string literal (or null); escapes quotes, backslashes and control characters.
+   */
+  static void quote(StringBuilder json, String value) {
+    if (value == null) {
+      json.append("null");
+      return;
+    }
+    json.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> json.append("\\\"");
+        case '\\' -> json.append("\\\\");
+        case '\n' -> json.append("\\n");
+        case '\r' -> json.append("\\r");
+        case '\t' -> json.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            json.append(String.format("\\u%04x", (int) c));
+          } else {
+            json.append(c);
+          }
+        }
+      }
+    }
+    json.append('"');
+  }
+}

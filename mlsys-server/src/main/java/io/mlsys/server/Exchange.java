@@ -1,0 +1,186 @@
+package io.mlsys.server;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.UnsupportedMediaTypeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One request as the endpoints see it: path parameters, headers, the body (read once, lazily, with
+ * the content-type and size checks), and what the endpoint learned for the metrics and the access
+ * log (which model and version answered).
+ */
+final class Exchange {
+  private static final byte[] EMPTY = new byte[0];
+  private static final int CHUNK = 8192;
+
+  /** Largest array the JVM reliably allocates. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+  private final ServerRequest request;
+  private final String requestId;
+  private final Instant startTime;
+  private final long maxRequestBytes;
+  private byte[] body;
+  private String model;
+  private String version;
+
+  Exchange(ServerRequest request, String requestId, Instant startTime, long maxRequestBytes) {
+    this.request = request;
+    this.requestId = requestId;
+    this.startTime = startTime;
+    this.maxRequestBytes = Math.min(maxRequestBytes, MAX_ARRAY);
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  String method() {
+    return request.prologue().method().text();
+  }
+
+  /** The decoded request path. */
+  String path() {
+    return request.path().path();
+  }
+
+  Instant startTime() {
+    return startTime;
+  }
+
+  /** A path parameter of the matched route, e.g. {@code model}; null when the route has none. */
+  String pathParameter(String name) {
+    return request.path().pathParameters().first(name).orElse(null);
+  }
+
+  Optional<String> header(HeaderName name) {
+    return request.headers().first(name);
+  }
+
+  /** Every request header (several values joined by commas), for the call context. */
+  Map<String, String> headers() {
+    Map<String, String> headers = new HashMap<>(request.headers().size() * 2);
+    for (Header header : request.headers()) {
+      headers.put(header.name(), header.values());
+    }
+    return headers;
+  }
+
+  /** Records that the repository knows this model (and version), so metrics may name them. */
+  void knownModel(String knownModel, String knownVersion) {
+    this.model = knownModel;
+    this.version = knownVersion;
+  }
+
+  /** Records which version answered when the request named none. */
+  void answeredBy(String answeringVersion) {
+    if (version == null) {
+      version = answeringVersion;
+    }
+  }
+
+  /** The known model, or null. */
+  String model() {
+    return model;
+  }
+
+  /** The known version, or null. */
+  String version() {
+    return version;
+  }
+
+  /** Body bytes read so far (0 until {@link #body()} is called). */
+  long bytesIn() {
+    return body == null ? 0 : body.length;
+  }
+
+  boolean bodyRead() {
+    return body != null;
+  }
+
+  /** The Content-Length the client sent, -1 when it sent none (a chunked body or no body). */
+  long declaredLength() {
+    return request.headers().contentLength().orElse(-1);
+  }
+
+  /**
+   * The request body, read on first call.
+   *
+   * @throws UnsupportedMediaTypeException when a Content-Type other than JSON is sent
+   * @throws PayloadTooLargeException when the body is larger than {@code server.max-request-bytes},
+   *     by its Content-Length or, for a chunked body, while reading
+   */
+  byte[] body() {
+    if (body == null) {
+      checkContentType();
+      body = read();
+    }
+    return body;
+  }
+
+  private void checkContentType() {
+    Optional<String> contentType = request.headers().first(HeaderNames.CONTENT_TYPE);
+    if (contentType.isEmpty()) {
+      return;
+    }
+    String value = contentType.get();
+    int semicolon = value.indexOf(';');
+    String mediaType = (semicolon < 0 ? value : value.substring(0, semicolon)).trim();
+    if (!mediaType.toLowerCase(Locale.ROOT).equals("application/json")) {
+      throw new UnsupportedMediaTypeException(value, "application/json");
+    }
+  }
+
+  private byte[] read() {
+    OptionalLong contentLength = request.headers().contentLength();
+    if (contentLength.isPresent() && contentLength.getAsLong() > maxRequestBytes) {
+      throw new PayloadTooLargeException(maxRequestBytes);
+    }
+    if (!request.content().hasEntity()) {
+      return EMPTY;
+    }
+    try (InputStream in = request.content().inputStream()) {
+      if (contentLength.isPresent()) {
+        return in.readNBytes((int) contentLength.getAsLong());
+      }
+      return readChunked(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the request body", e);
+    }
+  }
+
+  private byte[] readChunked(InputStream in) throws IOException {
+    byte[] buffer = new byte[(int) Math.min(CHUNK, maxRequestBytes + 1)];
+    int length = 0;
+    while (true) {
+      if (length == buffer.length) {
+        if (length > maxRequestBytes) {
+          throw new PayloadTooLargeException(maxRequestBytes);
+        }
+        buffer = Arrays.copyOf(buffer, (int) Math.min(maxRequestBytes + 1, 2L * buffer.length));
+      }
+      int n = in.read(buffer, length, buffer.length - length);
+      if (n < 0) {
+        break;
+      }
+      length += n;
+    }
+    if (length > maxRequestBytes) {
+      throw new PayloadTooLargeException(maxRequestBytes);
+    }
+    return Arrays.copyOf(buffer, length);
+  }
+}

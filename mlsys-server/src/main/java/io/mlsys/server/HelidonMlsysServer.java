@@ -1,0 +1,181 @@
+package io.mlsys.server;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.config.ServerConfig;
+import io.mlsys.protocol.KServeV1Json;
+import io.mlsys.protocol.OipJson;
+import io.mlsys.repository.ModelRepository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** {@link MlsysServer} on the Helidon SE 4 webserver: one virtual thread per request. */
+final class HelidonMlsysServer implements MlsysServer {
+  private static final System.Logger LOG = System.getLogger(HelidonMlsysServer.class.getName());
+
+  /**
+   * Responses are handed to a per-connection writer instead of written by the request's thread.
+   * Measured with wrk (32 connections, one-row iris infer, 2 cores shared with wrk): p99 about
+   * halves (13 ms to 6.5 ms) at the same throughput; lengths from 8 to 128 measured the same.
+   */
+  static final int WRITE_QUEUE_LENGTH = 32;
+
+  private final ModelRepository repository;
+  private final boolean loadModelsOnStart;
+  private final List<AutoCloseable> closeables;
+  private final WebServer webServer;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  HelidonMlsysServer(
+      ServerConfig config,
+      ModelRepository repository,
+      Clock clock,
+      PrometheusMeterRegistry registry,
+      Supplier<String> requestIds,
+      LongSupplier ticker,
+      boolean loadModelsOnStart,
+      List<AutoCloseable> closeables) {
+    this.repository = repository;
+    this.loadModelsOnStart = loadModelsOnStart;
+    this.closeables = closeables;
+    ServerMetrics metrics = new ServerMetrics(registry);
+    RequestPipeline pipeline =
+        new RequestPipeline(
+            repository,
+            clock,
+            ticker,
+            requestIds,
+            config.maxRequestBytes(),
+            metrics,
+            new AccessLog(config.accessLog()));
+    OipJson oipJson = OipJson.create();
+    InferenceEndpoints inference =
+        new InferenceEndpoints(
+            repository,
+            oipJson,
+            KServeV1Json.create(),
+            new Deadlines(clock, config.defaultTimeout()));
+    ManagementEndpoints management =
+        new ManagementEndpoints(repository, oipJson, metrics, serverVersion());
+    RouteTable routes = routes(inference, management);
+    this.webServer =
+        WebServer.builder()
+            .host(config.host())
+            .port(config.port())
+            .shutdownGracePeriod(config.shutdownGrace())
+            .writeQueueLength(WRITE_QUEUE_LENGTH)
+            .directHandlers(jsonDirectHandlers())
+            .routing(routing -> routes.registerOn(routing, pipeline))
+            .build();
+  }
+
+  /** Every endpoint; inference first, since Helidon tries routes in order. */
+  static RouteTable routes(InferenceEndpoints inference, ManagementEndpoints management) {
+    return new RouteTable()
+        .post("/v2/models/{model}/infer", Protocol.V2, inference::inferV2)
+        .post("/v2/models/{model}/versions/{version}/infer", Protocol.V2, inference::inferV2)
+        // Before GET /v1/models/{model}, whose {model} would also match "iris:predict".
+        .post("/v1/models/{model}:predict", Protocol.V1, inference::predictV1)
+        .get("/v2/health/live", Protocol.MANAGEMENT, management::live)
+        .get("/v2/health/ready", Protocol.MANAGEMENT, management::ready)
+        .get("/v2", Protocol.MANAGEMENT, management::serverMetadata)
+        .get("/v2/models", Protocol.MANAGEMENT, management::modelList)
+        .get("/v2/models/{model}", Protocol.MANAGEMENT, management::modelMetadata)
+        .get(
+            "/v2/models/{model}/versions/{version}", Protocol.MANAGEMENT, management::modelMetadata)
+        .get("/v2/models/{model}/ready", Protocol.MANAGEMENT, management::modelReady)
+        .get(
+            "/v2/models/{model}/versions/{version}/ready",
+            Protocol.MANAGEMENT,
+            management::modelReady)
+        .get("/v2/models/{model}/stats", Protocol.MANAGEMENT, management::statistics)
+        .get(
+            "/v2/models/{model}/versions/{version}/stats",
+            Protocol.MANAGEMENT,
+            management::statistics)
+        .post("/v2/repository/index", Protocol.MANAGEMENT, management::repositoryIndex)
+        .post("/v2/repository/models/{model}/load", Protocol.MANAGEMENT, management::load)
+        .post("/v2/repository/models/{model}/unload", Protocol.MANAGEMENT, management::unload)
+        .get("/v1/models/{model}", Protocol.MANAGEMENT, management::v1ModelStatus)
+        .get("/metrics", Protocol.MANAGEMENT, management::prometheus);
+  }
+
+  /** Errors Helidon answers itself (malformed HTTP, oversized headers) as JSON too. */
+  private static DirectHandlers jsonDirectHandlers() {
+    DirectHandler json =
+        (request, eventType, status, headers, message) ->
+            DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(Reply.JSON)
+                .entity(JsonDocuments.error(message == null ? status.reasonPhrase() : message))
+                .keepAlive(eventType.keepAlive())
+                .build();
+    DirectHandlers.Builder builder = DirectHandlers.builder();
+    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+      builder.addHandler(type, json);
+    }
+    return builder.build();
+  }
+
+  static String serverVersion() {
+    try (InputStream in = HelidonMlsysServer.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public MlsysServer start() {
+    webServer.start();
+    if (loadModelsOnStart) {
+      repository.loadAll();
+    }
+    return this;
+  }
+
+  @Override
+  public int port() {
+    return webServer.isRunning() ? webServer.port() : -1;
+  }
+
+  @Override
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (webServer.isRunning()) {
+        webServer.stop();
+      }
+    } finally {
+      try {
+        repository.close();
+      } finally {
+        for (AutoCloseable closeable : closeables) {
+          try {
+            closeable.close();
+          } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing " + closeable + " failed", e);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.mlsys.server;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.mlsys.core.CallContext;
+import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.Predictor;
+import io.mlsys.core.RequestedOutput;
+import io.mlsys.core.Tensor;
+import io.mlsys.protocol.KServeV1Json;
+import io.mlsys.protocol.OipJson;
+import io.mlsys.repository.ModelRepository;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code POST /v2/models/{m}[/versions/{v}]/infer} and KServe V1 {@code POST
+ * /v1/models/{m}:predict}.
+ *
+ * <p>The predictor runs on the request's own virtual thread: no hand-off, no extra thread. A
+ * request already past its deadline is not run, and an answer that arrives after the deadline is
+ * replaced by 504, since the client has stopped waiting for it. Predictors that can stop early
+ * (remote calls, graphs) read the deadline from the {@link CallContext}.
+ */
+final class InferenceEndpoints {
+  static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysServer.TIMEOUT_HEADER);
+
+  private final ModelRepository repository;
+  private final OipJson oipJson;
+  private final KServeV1Json v1Json;
+  private final Deadlines deadlines;
+
+  InferenceEndpoints(
+      ModelRepository repository, OipJson oipJson, KServeV1Json v1Json, Deadlines deadlines) {
+    this.repository = repository;
+    this.oipJson = oipJson;
+    this.v1Json = v1Json;
+    this.deadlines = deadlines;
+  }
+
+  Reply inferV2(Exchange exchange) {
+    String model = exchange.pathParameter("model");
+    String version = exchange.pathParameter("version");
+    Predictor predictor = repository.predictor(model, version);
+    exchange.knownModel(model, version);
+    InferRequest request = oipJson.readInferRequest(exchange.body());
+    CallContext context =
+        deadlines.context(
+            request.parameters(),
+            exchange.header(TIMEOUT_HEADER),
+            exchange.headers(),
+            exchange.requestId());
+    InferResponse response = conform(request, invoke(model, predictor, request, context));
+    exchange.answeredBy(response.modelVersion());
+    return Reply.json(oipJson.writeInferResponse(response));
+  }
+
+  Reply predictV1(Exchange exchange) {
+    String model = exchange.pathParameter("model");
+    Predictor predictor = repository.predictor(model, null);
+    exchange.knownModel(model, null);
+    ModelMetadata metadata = repository.metadata(model, null);
+    InferRequest request = v1Json.readPredictRequest(exchange.body(), metadata);
+    CallContext context =
+        deadlines.context(
+            Map.of(), exchange.header(TIMEOUT_HEADER), exchange.headers(), exchange.requestId());
+    InferResponse response = invoke(model, predictor, request, context);
+    exchange.answeredBy(response.modelVersion());
+    return Reply.json(v1Json.writePredictResponse(response, metadata));
+  }
+
+  static InferResponse invoke(
+      String model, Predictor predictor, InferRequest request, CallContext context) {
+    if (context.isExpired()) {
+      throw new DeadlineExceededException("model '" + model + "' (before inference)");
+    }
+    InferResponse response =
+        Objects.requireNonNull(predictor.infer(request, context), "predictor answered null");
+    if (context.isExpired()) {
+      throw new DeadlineExceededException("model '" + model + "'");
+    }
+    return response;
+  }
+
+  /** Echoes the request id and keeps only the outputs asked for. */
+  static InferResponse conform(InferRequest request, InferResponse response) {
+    InferResponse conformed = response;
+    if (!Objects.equals(request.id(), response.id())) {
+      conformed = conformed.withId(request.id());
+    }
+    List<RequestedOutput> asked = request.outputs();
+    if (asked.isEmpty()) {
+      return conformed;
+    }
+    Set<String> names = new HashSet<>();
+    for (RequestedOutput output : asked) {
+      names.add(output.name());
+    }
+    List<Tensor> kept = new ArrayList<>(asked.size());
+    for (Tensor output : conformed.outputs()) {
+      if (names.contains(output.name())) {
+        kept.add(output);
+      }
+    }
+    if (kept.size() == conformed.outputs().size()) {
+      return conformed;
+    }
+    return new InferResponse(
+        conformed.modelName(),
+        conformed.modelVersion(),
+        conformed.id(),
+        kept,
+        conformed.parameters());
+  }
+}

@@ -1,0 +1,163 @@
+package io.mlsys.server;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.mlsys.core.ModelNotFoundException;
+import io.mlsys.core.ModelNotReadyException;
+import io.mlsys.protocol.OipJson;
+import io.mlsys.repository.ModelRepository;
+import io.mlsys.repository.ModelState;
+import io.mlsys.repository.ModelStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Health, server and model metadata, model list and statistics, the repository extension, KServe V1
+ * model status and the Prometheus scrape.
+ */
+final class ManagementEndpoints {
+  static final String SERVER_NAME = "mlsys";
+
+  /** Extensions named in {@code GET /v2}. */
+  static final List<String> EXTENSIONS =
+      List.of("model_repository", "model_list", "statistics", "kserve_v1", "metrics");
+
+  private static final Header PROMETHEUS_TEXT =
+      HeaderValues.createCached(
+          HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+
+  private final ModelRepository repository;
+  private final OipJson oipJson;
+  private final ServerMetrics metrics;
+  private final byte[] serverMetadata;
+
+  ManagementEndpoints(
+      ModelRepository repository, OipJson oipJson, ServerMetrics metrics, String version) {
+    this.repository = repository;
+    this.oipJson = oipJson;
+    this.metrics = metrics;
+    this.serverMetadata = JsonDocuments.serverMetadata(SERVER_NAME, version, EXTENSIONS);
+  }
+
+  /** {@code GET /v2/health/live}: 200 as soon as the server serves. */
+  Reply live(Exchange exchange) {
+    return Reply.noContent();
+  }
+
+  /** {@code GET /v2/health/ready}: 200 when every configured model version is ready, else 503. */
+  Reply ready(Exchange exchange) {
+    if (repository.isReady()) {
+      return Reply.noContent();
+    }
+    for (ModelStatus status : repository.index()) {
+      if (status.state() != ModelState.READY) {
+        throw notReady(status);
+      }
+    }
+    throw new ModelNotReadyException("*", "the repository is not ready");
+  }
+
+  /** {@code GET /v2}. */
+  Reply serverMetadata(Exchange exchange) {
+    return Reply.json(serverMetadata);
+  }
+
+  /** {@code GET /v2/models/{m}[/versions/{v}]}: 404 unknown, 503 not loaded. */
+  Reply modelMetadata(Exchange exchange) {
+    String model = exchange.pathParameter("model");
+    String version = exchange.pathParameter("version");
+    return Reply.json(
+        oipJson.writeModelMetadata(
+            repository.metadata(model, version), repository.versions(model)));
+  }
+
+  /** {@code GET /v2/models/{m}[/versions/{v}]/ready}: 200, 503 not ready, 404 unknown. */
+  Reply modelReady(Exchange exchange) {
+    String model = exchange.pathParameter("model");
+    String version = exchange.pathParameter("version");
+    List<ModelStatus> statuses = statuses(model, version);
+    if (repository.isModelReady(model, version)) {
+      return Reply.noContent();
+    }
+    throw notReady(statuses.getFirst());
+  }
+
+  /** {@code GET /v2/models}: every model version with its state and reason. */
+  Reply modelList(Exchange exchange) {
+    return Reply.json(JsonDocuments.modelList(repository.index()));
+  }
+
+  /** {@code GET /v2/models/{m}[/versions/{v}]/stats}. */
+  Reply statistics(Exchange exchange) {
+    String model = exchange.pathParameter("model");
+    String version = exchange.pathParameter("version");
+    List<VersionStats.Snapshot> snapshots = new ArrayList<>();
+    for (ModelStatus status : statuses(model, version)) {
+      snapshots.add(metrics.stats(status.name(), status.version()));
+    }
+    return Reply.json(JsonDocuments.statistics(snapshots));
+  }
+
+  /** {@code POST /v2/repository/index}, optionally {@code {"ready": true}}. */
+  Reply repositoryIndex(Exchange exchange) {
+    boolean readyOnly = JsonDocuments.readIndexRequest(exchange.body());
+    List<ModelStatus> statuses = repository.index();
+    if (readyOnly) {
+      statuses = statuses.stream().filter(s -> s.state() == ModelState.READY).toList();
+    }
+    return Reply.json(JsonDocuments.repositoryIndex(statuses));
+  }
+
+  /** {@code POST /v2/repository/models/{m}/load}: 404 unknown, 400 when loading fails. */
+  Reply load(Exchange exchange) {
+    exchange.body();
+    repository.load(exchange.pathParameter("model"));
+    return Reply.json(JsonDocuments.EMPTY_OBJECT);
+  }
+
+  /** {@code POST /v2/repository/models/{m}/unload}: 404 unknown. */
+  Reply unload(Exchange exchange) {
+    exchange.body();
+    repository.unload(exchange.pathParameter("model"));
+    return Reply.json(JsonDocuments.EMPTY_OBJECT);
+  }
+
+  /** KServe V1 {@code GET /v1/models/{m}}: {@code {"name", "ready"}}. */
+  Reply v1ModelStatus(Exchange exchange) {
+    String model = exchange.pathParameter("model");
+    statuses(model, null);
+    return Reply.json(JsonDocuments.v1ModelStatus(model, repository.isModelReady(model, null)));
+  }
+
+  /** {@code GET /metrics}: Prometheus text. */
+  Reply prometheus(Exchange exchange) {
+    return Reply.of(
+        200, metrics.registry().scrape().getBytes(StandardCharsets.UTF_8), PROMETHEUS_TEXT);
+  }
+
+  /** The index entries of a model (one version if given); throws 404 when there are none. */
+  private List<ModelStatus> statuses(String model, String version) {
+    boolean known = false;
+    List<ModelStatus> statuses = new ArrayList<>();
+    for (ModelStatus status : repository.index()) {
+      if (status.name().equals(model)) {
+        known = true;
+        if (version == null || version.equals(status.version())) {
+          statuses.add(status);
+        }
+      }
+    }
+    if (statuses.isEmpty()) {
+      throw new ModelNotFoundException(model, known ? version : null);
+    }
+    return statuses;
+  }
+
+  private static ModelNotReadyException notReady(ModelStatus status) {
+    String reason = status.reason().isEmpty() ? "" : ": " + status.reason();
+    return new ModelNotReadyException(
+        status.name(), "version " + status.version() + " is " + status.state() + reason);
+  }
+}

@@ -1,0 +1,162 @@
+package io.mlsys.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.config.MlsysConfig;
+import io.mlsys.config.ServerConfig;
+import io.mlsys.repository.ModelRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The mlsys HTTP server: the Open Inference Protocol REST API (KServe V2), KServe V1 predict, the
+ * model repository extension, per-model statistics and Prometheus metrics, over the models of one
+ * {@link ModelRepository}.
+ *
+ * <p>Build one with {@link #builder()} (everything injectable) or {@link #fromConfig(MlsysConfig)}
+ * (the whole server from {@code mlsys.yaml}, models loaded by ONNX Runtime).
+ */
+public interface MlsysServer extends AutoCloseable {
+
+  /** The java.util.logging logger that receives one JSON line per request. */
+  String ACCESS_LOGGER = "mlsys.access";
+
+  /** Header that sets a request's deadline in integer milliseconds. */
+  String TIMEOUT_HEADER = "Mlsys-Timeout-Ms";
+
+  /** Request header whose value becomes the request id (echoed in the response). */
+  String REQUEST_ID_HEADER = "X-Request-Id";
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The whole server from a config: a repository with the ONNX Runtime loader (its load times
+   * recorded as metrics, its failures logged), a Prometheus registry, the system clock and, when
+   * {@code server.access-log} is on, an asynchronous JSON-line handler writing to standard output
+   * on {@value #ACCESS_LOGGER} if that logger has none. Models are loaded by {@link #start()}.
+   */
+  static MlsysServer fromConfig(MlsysConfig config) {
+    return ServerWiring.fromConfig(config);
+  }
+
+  /**
+   * Binds the port and serves; then, if {@link Builder#loadModelsOnStart(boolean)} (as with {@link
+   * #fromConfig}), loads every model, returning when they are loaded or failed. Readiness answers
+   * 503 until every model is ready.
+   *
+   * @return this server
+   */
+  MlsysServer start();
+
+  /** The port actually bound (useful when the configured port is 0); -1 before start. */
+  int port();
+
+  /**
+   * Stops gracefully: stops accepting connections, lets in-flight requests finish for up to {@code
+   * server.shutdown-grace}, then closes the repository. Idempotent.
+   */
+  void stop();
+
+  @Override
+  default void close() {
+    stop();
+  }
+
+  /** Builds a server; only the repository is required. */
+  final class Builder {
+    private ServerConfig config = ServerConfig.defaults();
+    private ModelRepository repository;
+    private Clock clock = Clock.systemUTC();
+    private PrometheusMeterRegistry meterRegistry;
+    private Supplier<String> requestIds;
+    private LongSupplier ticker = System::nanoTime;
+    private boolean loadModelsOnStart;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Server settings; default {@link ServerConfig#defaults()}. */
+    public Builder config(ServerConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The models to serve; the server closes it on stop. */
+    public Builder repository(ModelRepository repository) {
+      this.repository = Objects.requireNonNull(repository, "repository");
+      return this;
+    }
+
+    /** The clock deadlines and access-log times read; default the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where metrics go and what {@code GET /metrics} scrapes; default a new registry. */
+    public Builder meterRegistry(PrometheusMeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Makes the id of a request that carries no {@value MlsysServer#REQUEST_ID_HEADER} header;
+     * default a random prefix and a counter. Must be thread-safe.
+     */
+    public Builder requestIds(Supplier<String> requestIds) {
+      this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
+      return this;
+    }
+
+    /**
+     * The monotonic nanosecond source request durations are measured with; default {@link
+     * System#nanoTime()}.
+     */
+    public Builder ticker(LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Whether {@link MlsysServer#start()} loads every model of the repository ({@link
+     * ModelRepository#loadAll()}) once the port is bound, so liveness answers while models load and
+     * readiness turns 200 when they are; default false (the caller loads them).
+     */
+    public Builder loadModelsOnStart(boolean load) {
+      this.loadModelsOnStart = load;
+      return this;
+    }
+
+    /** Something else the server owns and closes after the repository (e.g. a log handler). */
+    Builder closeOnStop(AutoCloseable closeable) {
+      closeables.add(Objects.requireNonNull(closeable, "closeable"));
+      return this;
+    }
+
+    public MlsysServer build() {
+      if (repository == null) {
+        throw new IllegalStateException("repository: not set (expected: a ModelRepository)");
+      }
+      PrometheusMeterRegistry registry =
+          meterRegistry != null
+              ? meterRegistry
+              : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Supplier<String> ids = requestIds != null ? requestIds : RequestIds.random();
+      return new HelidonMlsysServer(
+          config,
+          repository,
+          clock,
+          registry,
+          ids,
+          ticker,
+          loadModelsOnStart,
+          List.copyOf(closeables));
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.mlsys.server;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mlsys.core.MlsysException;
+import io.mlsys.repository.ModelRepository;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What every request goes through, around its endpoint: the request id, errors turned into JSON
+ * answers with their status ({@link HttpError}), the answer written once with Content-Length, the
+ * metrics and the access-log line.
+ */
+final class RequestPipeline {
+  private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
+  static final HeaderName REQUEST_ID = HeaderNames.create(MlsysServer.REQUEST_ID_HEADER);
+  private static final int MAX_REQUEST_ID_LENGTH = 128;
+
+  private final ModelRepository repository;
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final Supplier<String> requestIds;
+  private final long maxRequestBytes;
+  private final ServerMetrics metrics;
+  private final AccessLog accessLog;
+
+  RequestPipeline(
+      ModelRepository repository,
+      Clock clock,
+      LongSupplier ticker,
+      Supplier<String> requestIds,
+      long maxRequestBytes,
+      ServerMetrics metrics,
+      AccessLog accessLog) {
+    this.repository = repository;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.requestIds = requestIds;
+    this.maxRequestBytes = maxRequestBytes;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+  }
+
+  Handler handler(Protocol protocol, Route route) {
+    return (request, response) -> handle(request, response, protocol, route);
+  }
+
+  private void handle(
+      ServerRequest request, ServerResponse response, Protocol protocol, Route route) {
+    long start = ticker.getAsLong();
+    metrics.requestStarted();
+    try {
+      Instant time = clock.instant();
+      Exchange exchange = new Exchange(request, requestId(request), time, maxRequestBytes);
+      Reply reply = run(exchange, route);
+      // Recorded once the answer is ready, before it is written: a client that sees the answer
+      // also sees it counted.
+      long nanos = ticker.getAsLong() - start;
+      if (protocol.isInference()) {
+        recordInference(exchange, protocol, reply, nanos);
+      }
+      if (accessLog.isEnabled()) {
+        accessLog.log(
+            time,
+            exchange.requestId(),
+            exchange.method(),
+            exchange.path(),
+            reply.status(),
+            nanos,
+            exchange.pathParameter("model"),
+            exchange.version() != null ? exchange.version() : exchange.pathParameter("version"),
+            exchange.bytesIn(),
+            reply.body().length);
+      }
+      boolean close = mustClose(exchange, reply);
+      send(response, exchange, reply, close);
+      if (close) {
+        // Helidon would otherwise read (and drop) the rest of the body to reuse the connection.
+        throw new CloseConnectionException("request body over the limit is not read");
+      }
+    } finally {
+      metrics.requestFinished();
+    }
+  }
+
+  private Reply run(Exchange exchange, Route route) {
+    try {
+      return route.handle(exchange);
+    } catch (MlsysException e) {
+      HttpError error = HttpError.of(e);
+      if (error.status() >= 500 && error.status() != 503 && error.status() != 504) {
+        LOG.log(Level.WARNING, "request " + exchange.requestId() + ": " + e.getMessage(), e);
+      }
+      return Reply.error(error, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "request " + exchange.requestId() + " failed", e);
+      return Reply.error(
+          HttpError.INTERNAL,
+          "internal server error (see the server log for request id " + exchange.requestId() + ")");
+    }
+  }
+
+  /**
+   * Whether to close the connection after answering instead of reading the rest of the body so the
+   * connection can be reused: when the body is larger than the limit.
+   */
+  private boolean mustClose(Exchange exchange, Reply reply) {
+    return reply.status() == 413
+        || (!exchange.bodyRead() && exchange.declaredLength() > maxRequestBytes);
+  }
+
+  private static void send(
+      ServerResponse response, Exchange exchange, Reply reply, boolean closeConnection) {
+    response.status(Status.create(reply.status()));
+    response.header(REQUEST_ID, exchange.requestId());
+    if (closeConnection) {
+      response.header(HeaderValues.CONNECTION_CLOSE);
+    }
+    if (reply.contentType() != null) {
+      response.header(reply.contentType());
+    }
+    List<Header> headers = reply.headers();
+    for (int i = 0; i < headers.size(); i++) {
+      response.header(headers.get(i));
+    }
+    if (reply.body().length == 0) {
+      response.send();
+    } else {
+      response.send(reply.body());
+    }
+  }
+
+  private void recordInference(Exchange exchange, Protocol protocol, Reply reply, long nanos) {
+    String model = exchange.model();
+    String version = exchange.version();
+    if (model == null) {
+      model = ServerMetrics.UNKNOWN;
+      version = ServerMetrics.UNKNOWN;
+    } else if (version == null) {
+      // The request named no version and failed before one answered: count it against the
+      // version that serves by default.
+      version = defaultVersion(model);
+    }
+    metrics.recordInference(model, version, protocol, reply.status(), reply.error(), nanos);
+  }
+
+  private String defaultVersion(String model) {
+    try {
+      List<String> versions = repository.versions(model);
+      return versions.isEmpty() ? ServerMetrics.UNKNOWN : versions.getFirst();
+    } catch (MlsysException e) {
+      return ServerMetrics.UNKNOWN;
+    }
+  }
+
+  private String requestId(ServerRequest request) {
+    Optional<String> given = request.headers().first(REQUEST_ID);
+    if (given.isPresent() && isValidRequestId(given.get())) {
+      return given.get();
+    }
+    return requestIds.get();
+  }
+
+  /** Printable ASCII without spaces, at most 128 characters: safe to echo and to log. */
+  static boolean isValidRequestId(String id) {
+    if (id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

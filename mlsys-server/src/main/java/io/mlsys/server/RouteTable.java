@@ -1,0 +1,69 @@
+package io.mlsys.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The server's routes, registered on Helidon's routing in the order added (hot paths first). Each
+ * path also gets a catch-all that answers 405 with {@code Allow}, and anything unmatched gets a
+ * 404; both as JSON errors.
+ */
+final class RouteTable {
+  private record Entry(Method method, Protocol protocol, Route route) {}
+
+  private final Map<String, List<Entry>> paths = new LinkedHashMap<>();
+
+  RouteTable get(String path, Protocol protocol, Route route) {
+    return add(Method.GET, path, protocol, route);
+  }
+
+  RouteTable post(String path, Protocol protocol, Route route) {
+    return add(Method.POST, path, protocol, route);
+  }
+
+  RouteTable add(Method method, String path, Protocol protocol, Route route) {
+    paths.computeIfAbsent(path, p -> new ArrayList<>()).add(new Entry(method, protocol, route));
+    return this;
+  }
+
+  void registerOn(HttpRouting.Builder routing, RequestPipeline pipeline) {
+    paths.forEach(
+        (path, entries) -> {
+          StringJoiner allowed = new StringJoiner(", ");
+          for (Entry entry : entries) {
+            routing.route(entry.method(), path, pipeline.handler(entry.protocol(), entry.route()));
+            allowed.add(entry.method().text());
+          }
+          String allow = allowed.toString();
+          routing.any(
+              path,
+              pipeline.handler(
+                  Protocol.MANAGEMENT,
+                  exchange ->
+                      Reply.error(
+                              HttpError.METHOD_NOT_ALLOWED,
+                              "method "
+                                  + exchange.method()
+                                  + " is not allowed on "
+                                  + exchange.path()
+                                  + " (expected: "
+                                  + allow
+                                  + ")")
+                          .withHeader(HeaderValues.create(HeaderNames.ALLOW, allow))));
+        });
+    routing.any(
+        pipeline.handler(
+            Protocol.MANAGEMENT,
+            exchange ->
+                Reply.error(
+                    HttpError.NOT_FOUND,
+                    "no route for " + exchange.method() + " " + exchange.path())));
+  }
+}

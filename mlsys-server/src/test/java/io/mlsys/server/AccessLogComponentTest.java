@@ -1,0 +1,118 @@
+package io.mlsys.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlsys.testing.ManualClock;
+import io.mlsys.testing.StubModel;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** One JSON line per request on the {@code mlsys.access} logger. */
+class AccessLogComponentTest {
+  private final Logger logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          lines.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+  private Level savedLevel;
+
+  private final ManualClock clock = ManualClock.startingAt("2026-03-04T05:06:07Z");
+
+  /** Every reading is 7 ms after the previous one. */
+  private final AtomicLong ticks = new AtomicLong();
+
+  private final TestRepository repository =
+      new TestRepository().add(StubModel.echo(Stubs.metadata("iris", "1")));
+
+  @RegisterExtension
+  final MlsysServerExtension server =
+      new MlsysServerExtension(
+          builder ->
+              builder
+                  .repository(repository)
+                  .clock(clock)
+                  .ticker(() -> ticks.addAndGet(7_000_000))
+                  .config(
+                      new io.mlsys.config.ServerConfig(
+                          "127.0.0.1", 0, 1 << 20, Duration.ofSeconds(5), null, true)));
+
+  @BeforeEach
+  void captureAccessLog() {
+    savedLevel = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    logger.addHandler(capture);
+  }
+
+  @AfterEach
+  void restoreAccessLog() {
+    logger.removeHandler(capture);
+    logger.setLevel(savedLevel);
+  }
+
+  private String nextLine() throws InterruptedException {
+    String line = lines.poll(10, TimeUnit.SECONDS);
+    assertThat(line).as("an access log line").isNotNull();
+    return line;
+  }
+
+  @Test
+  void inferRequestIsOneJsonLineWithRequestIdModelAndSizes() throws Exception {
+    server.send(
+        HttpRequest.newBuilder(server.uri("/v2/models/iris/versions/1/infer"))
+            .header("X-Request-Id", "log-me-1")
+            .POST(HttpRequest.BodyPublishers.ofString(InferTest.ROW))
+            .build());
+
+    JsonNode json = Stubs.json(nextLine());
+    assertThat(json.get("time").asText()).isEqualTo("2026-03-04T05:06:07Z");
+    assertThat(json.get("request_id").asText()).isEqualTo("log-me-1");
+    assertThat(json.get("method").asText()).isEqualTo("POST");
+    assertThat(json.get("path").asText()).isEqualTo("/v2/models/iris/versions/1/infer");
+    assertThat(json.get("status").asInt()).isEqualTo(200);
+    assertThat(json.get("duration_us").asLong()).isEqualTo(7000);
+    assertThat(json.get("model").asText()).isEqualTo("iris");
+    assertThat(json.get("version").asText()).isEqualTo("1");
+    assertThat(json.get("bytes_in").asLong()).isEqualTo(InferTest.ROW.length());
+    assertThat(json.get("bytes_out").asLong()).isPositive();
+    assertThat(lines).isEmpty();
+  }
+
+  @Test
+  void unversionedInferLogsTheVersionThatAnswered() throws Exception {
+    server.postJson("/v2/models/iris/infer", InferTest.ROW);
+
+    assertThat(Stubs.json(nextLine()).get("version").asText()).isEqualTo("1");
+  }
+
+  @Test
+  void errorsAndUnknownRoutesAreLoggedToo() throws Exception {
+    server.get("/nowhere");
+
+    JsonNode json = Stubs.json(nextLine());
+    assertThat(json.get("status").asInt()).isEqualTo(404);
+    assertThat(json.get("model").isNull()).isTrue();
+  }
+}

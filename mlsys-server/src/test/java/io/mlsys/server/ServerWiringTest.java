@@ -1,0 +1,75 @@
+package io.mlsys.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlsys.config.MlsysConfig;
+import io.mlsys.core.Model;
+import io.mlsys.core.ModelLoadException;
+import io.mlsys.repository.ModelSource;
+import io.mlsys.testing.Fixtures;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class ServerWiringTest {
+
+  @Test
+  void loadsAnOnnxModelUnderItsServedNameVersionAndLabels() {
+    Path svc = Fixtures.require("sklearn-iris/iris_svc.onnx");
+
+    try (Model model =
+        ServerWiring.loadOnnx(
+            new ModelSource(
+                "flowers", "3", svc, "onnxruntime_onnx", Map.of("0", "setosa"), 1, List.of()))) {
+      assertThat(model.metadata().name()).isEqualTo("flowers");
+      assertThat(model.metadata().version()).isEqualTo("3");
+      assertThat(model.metadata().labels()).containsEntry("0", "setosa");
+    }
+  }
+
+  @Test
+  void accessLogGetsAnAsyncJsonHandlerForTheServersLifetime() {
+    Logger logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
+    assertThat(logger.getHandlers()).isEmpty();
+    MlsysConfig config =
+        new MlsysConfig(MlsysServerExtension.config().withAccessLog(true), null, null, Map.of());
+
+    MlsysServer server = MlsysServer.fromConfig(config);
+    try {
+      assertThat(logger.getHandlers()).singleElement().isInstanceOf(AsyncLogHandler.class);
+      assertThat(logger.getUseParentHandlers()).isFalse();
+    } finally {
+      server.close();
+    }
+
+    assertThat(logger.getHandlers()).isEmpty();
+    assertThat(logger.getUseParentHandlers()).isTrue();
+  }
+
+  @Test
+  void otherPlatformsAreALoadFailure() {
+    ModelSource source =
+        new ModelSource(
+            "m", "1", Path.of("model.savedmodel"), "tensorflow_savedmodel", Map.of(), 1, List.of());
+
+    assertThatThrownBy(() -> ServerWiring.loadOnnx(source))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessage(
+            "model 'm' failed to load: platform 'tensorflow_savedmodel' is not supported"
+                + " (expected: onnxruntime_onnx)");
+  }
+
+  @Test
+  void invalidOptionsAreALoadFailure() {
+    ModelSource source =
+        new ModelSource(
+            "m", "1", Path.of("model.onnx"), "onnxruntime_onnx", Map.of(), 0, List.of());
+
+    assertThatThrownBy(() -> ServerWiring.loadOnnx(source))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("intraOpThreads: 0");
+  }
+}

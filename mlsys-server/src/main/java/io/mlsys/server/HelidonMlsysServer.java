@@ -151,6 +151,11 @@ final class HelidonMlsysServer implements MlsysServer {
   }
 
   @Override
+  public ModelRepository repository() {
+    return repository;
+  }
+
+  @Override
   public int port() {
     return webServer.isRunning() ? webServer.port() : -1;
   }

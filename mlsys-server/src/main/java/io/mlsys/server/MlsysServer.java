@@ -54,6 +54,9 @@ public interface MlsysServer extends AutoCloseable {
    */
   MlsysServer start();
 
+  /** The models this server serves (to list their states, or load and unload them in code). */
+  ModelRepository repository();
+
   /** The port actually bound (useful when the configured port is 0); -1 before start. */
   int port();
 

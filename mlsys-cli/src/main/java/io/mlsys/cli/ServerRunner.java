@@ -1,0 +1,49 @@
+package io.mlsys.cli;
+
+import io.mlsys.config.MlsysConfig;
+import io.mlsys.repository.ModelState;
+import io.mlsys.repository.ModelStatus;
+import io.mlsys.server.MlsysServer;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts a server from a config, reports what it serves, and runs until the JVM is stopped. */
+final class ServerRunner {
+  private ServerRunner() {}
+
+  /** Starts the server; the returned server is already loading/serving. */
+  static MlsysServer start(MlsysConfig config) {
+    return MlsysServer.fromConfig(config).start();
+  }
+
+  /** One line per model version: state and, when not ready, why. */
+  static void printModels(MlsysServer server, PrintWriter out) {
+    for (ModelStatus status : server.repository().index()) {
+      out.printf(
+          "  %-20s version %-4s %s%s%n",
+          status.name(),
+          status.version(),
+          status.state(),
+          status.state() == ModelState.READY ? "" : " (" + status.reason() + ")");
+    }
+    out.flush();
+  }
+
+  /**
+   * Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then stops the server gracefully:
+   * in-flight requests finish first.
+   */
+  static void awaitShutdown(MlsysServer server) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("mlsys-shutdown")
+                .unstarted(
+                    () -> {
+                      server.stop();
+                      stopped.countDown();
+                    }));
+    stopped.await();
+  }
+}

@@ -1,0 +1,61 @@
+package io.mlsys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs each example's {@code run.sh} as a new user would, against the jar this build just packaged.
+ * The scripts check their own answers and exit non-zero on any mismatch.
+ */
+class ExamplesIT {
+  private static final long TIMEOUT_MINUTES = 5;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"web-single", "model-load"})
+  void exampleRunsAsWritten(String example) throws IOException, InterruptedException {
+    Path root = checkoutRoot();
+    Path script = root.resolve("examples").resolve(example).resolve("run.sh");
+    Path output = Files.createTempFile("mlsys-example-" + example, ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", script.toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    builder.environment().put("PORT", Integer.toString(freePort()));
+    builder.environment().put("MLSYS_NO_BUILD", "1");
+    Process process = builder.start();
+    boolean finished = process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    if (!finished) {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+    }
+    String log = Files.readString(output, StandardCharsets.UTF_8);
+    assertThat(finished).as("finished within %d minutes:%n%s", TIMEOUT_MINUTES, log).isTrue();
+    assertThat(process.exitValue()).as(log).isZero();
+    assertThat(log).contains(example + ": all checks passed");
+  }
+
+  /** The folder with mvnw, walking up from the module's working directory. */
+  static Path checkoutRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
+      dir = dir.getParent();
+    }
+    assertThat(dir).as("checkout root (folder with mvnw)").isNotNull();
+    return dir;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.mlsys.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CallContextTest {
+  /** mlsys-testing's ManualClock depends on core, so core's own tests carry this small one. */
+  private static final class SteppedClock extends Clock {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration step) {
+      now = now.plus(step);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private final SteppedClock clock = new SteppedClock();
+
+  @Test
+  void noDeadlineNeverExpires() {
+    CallContext context = CallContext.of(clock);
+    clock.advance(Duration.ofDays(365));
+
+    assertThat(context.isExpired()).isFalse();
+    assertThat(context.remaining()).isEmpty();
+  }
+
+  @Test
+  void remainingShrinksWithTheClockAndNeverGoesNegative() {
+    CallContext context = CallContext.of(clock).withTimeout(Duration.ofMillis(100));
+    clock.advance(Duration.ofMillis(40));
+    assertThat(context.remaining()).contains(Duration.ofMillis(60));
+
+    clock.advance(Duration.ofMillis(100));
+    assertThat(context.remaining()).contains(Duration.ZERO);
+    assertThat(context.isExpired()).isTrue();
+  }
+
+  @Test
+  void checkDeadlineNamesTheStep() {
+    CallContext context = CallContext.of(clock).withTimeout(Duration.ofMillis(1));
+    clock.advance(Duration.ofMillis(1));
+
+    assertThatThrownBy(() -> context.checkDeadline("graphs.iris.steps[1]"))
+        .isInstanceOf(DeadlineExceededException.class)
+        .hasMessage("deadline exceeded at graphs.iris.steps[1]");
+  }
+
+  @Test
+  void aLongerTimeoutNeverExtendsTheDeadline() {
+    CallContext tight = CallContext.of(clock).withTimeout(Duration.ofMillis(10));
+
+    assertThat(tight.withTimeout(Duration.ofSeconds(5)).deadline()).isEqualTo(tight.deadline());
+    assertThat(tight.withTimeout(Duration.ofMillis(5)).deadline())
+        .isEqualTo(clock.instant().plusMillis(5));
+  }
+
+  @Test
+  void headersAreCaseInsensitive() {
+    CallContext context = new CallContext(clock, null, Map.of("X-User-Id", "u-42"), "trace-1");
+
+    assertThat(context.header("x-user-id")).contains("u-42");
+    assertThat(context.header("X-USER-ID")).contains("u-42");
+    assertThat(context.header("other")).isEmpty();
+  }
+}

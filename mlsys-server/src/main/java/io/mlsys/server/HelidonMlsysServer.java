@@ -27,6 +27,8 @@ final class HelidonMlsysServer implements MlsysServer {
    * Responses are handed to a per-connection writer instead of written by the request's thread.
    * Measured with wrk (32 connections, one-row iris infer, 2 cores shared with wrk): p99 about
    * halves (13 ms to 6.5 ms) at the same throughput; lengths from 8 to 128 measured the same.
+   * Re-checked under SerialGC (bench/README.md): 0 (the request's thread writes) was no faster and
+   * its p99 slightly higher.
    */
   static final int WRITE_QUEUE_LENGTH = 32;
 

@@ -60,7 +60,9 @@ class OnnxModelLifecycleTest {
     OnnxModelOptions options =
         OnnxModelOptions.defaults("iris", "1").withDefaultOutputs(List.of("proba"));
 
-    assertThatThrownBy(() -> Iris.load("iris_svc.onnx", options))
+    Path file = Fixtures.require("sklearn-iris/iris_svc.onnx");
+
+    assertThatThrownBy(() -> OnnxModel.load(file, options))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("defaultOutputs[0]: 'proba' is not an output of the model")
         .hasMessageContaining("expected: one of output_label, output_probability");

@@ -83,7 +83,10 @@ public class OnnxInferenceBenchmark {
 
   @TearDown
   public void close() {
-    model.close();
+    // Null when setup was skipped (no fixtures) or failed.
+    if (model != null) {
+      model.close();
+    }
   }
 
   /** One row, every output (label and the ZipMap probabilities). */

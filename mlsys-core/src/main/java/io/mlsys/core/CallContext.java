@@ -3,11 +3,11 @@ package io.mlsys.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * What travels with one call besides the request: the deadline, the transport headers, a trace id
@@ -24,9 +24,17 @@ public record CallContext(
   public CallContext {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(traceId, "traceId");
-    TreeMap<String, String> lower = new TreeMap<>();
+    headers = lowerCaseKeys(headers);
+  }
+
+  /** An immutable copy with lower-case keys; a later key wins when one name comes in two cases. */
+  private static Map<String, String> lowerCaseKeys(Map<String, String> headers) {
+    if (headers.isEmpty()) {
+      return Map.of();
+    }
+    HashMap<String, String> lower = HashMap.newHashMap(headers.size());
     headers.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT), value));
-    headers = Map.copyOf(lower);
+    return Map.copyOf(lower);
   }
 
   /** A context with no deadline and no headers, for in-process callers and tests. */

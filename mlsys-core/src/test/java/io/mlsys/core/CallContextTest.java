@@ -85,4 +85,15 @@ class CallContextTest {
     assertThat(context.header("X-USER-ID")).contains("u-42");
     assertThat(context.header("other")).isEmpty();
   }
+
+  @Test
+  void headerGivenInTwoCasesKeepsOneValue() {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("X-Id", "a");
+    headers.put("x-id", "b");
+
+    CallContext context = new CallContext(clock, null, headers, "trace-2");
+
+    assertThat(context.headers()).hasSize(1).containsKey("x-id");
+  }
 }

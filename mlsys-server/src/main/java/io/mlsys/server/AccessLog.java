@@ -24,7 +24,8 @@ final class AccessLog {
     return enabled && logger.isLoggable(Level.INFO);
   }
 
-  void log(
+  /** One access-log line's facts; {@code model} and {@code version} may be null. */
+  record Entry(
       Instant time,
       String requestId,
       String method,
@@ -34,49 +35,29 @@ final class AccessLog {
       String model,
       String version,
       long bytesIn,
-      long bytesOut) {
-    logger.log(
-        Level.INFO,
-        line(
-            time,
-            requestId,
-            method,
-            path,
-            status,
-            durationNanos,
-            model,
-            version,
-            bytesIn,
-            bytesOut));
+      long bytesOut) {}
+
+  void log(Entry entry) {
+    logger.log(Level.INFO, line(entry));
   }
 
-  static String line(
-      Instant time,
-      String requestId,
-      String method,
-      String path,
-      int status,
-      long durationNanos,
-      String model,
-      String version,
-      long bytesIn,
-      long bytesOut) {
-    StringBuilder json = new StringBuilder(192 + path.length());
-    json.append("{\"time\":\"").append(time).append('"');
+  static String line(Entry entry) {
+    StringBuilder json = new StringBuilder(192 + entry.path().length());
+    json.append("{\"time\":\"").append(entry.time()).append('"');
     json.append(",\"request_id\":");
-    quote(json, requestId);
+    quote(json, entry.requestId());
     json.append(",\"method\":");
-    quote(json, method);
+    quote(json, entry.method());
     json.append(",\"path\":");
-    quote(json, path);
-    json.append(",\"status\":").append(status);
-    json.append(",\"duration_us\":").append(durationNanos / 1000);
+    quote(json, entry.path());
+    json.append(",\"status\":").append(entry.status());
+    json.append(",\"duration_us\":").append(entry.durationNanos() / 1000);
     json.append(",\"model\":");
-    quote(json, model);
+    quote(json, entry.model());
     json.append(",\"version\":");
-    quote(json, version);
-    json.append(",\"bytes_in\":").append(bytesIn);
-    json.append(",\"bytes_out\":").append(bytesOut);
+    quote(json, entry.version());
+    json.append(",\"bytes_in\":").append(entry.bytesIn());
+    json.append(",\"bytes_out\":").append(entry.bytesOut());
     return json.append('}').toString();
   }
 

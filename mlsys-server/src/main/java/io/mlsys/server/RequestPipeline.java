@@ -74,16 +74,17 @@ final class RequestPipeline {
       }
       if (accessLog.isEnabled()) {
         accessLog.log(
-            time,
-            exchange.requestId(),
-            exchange.method(),
-            exchange.path(),
-            reply.status(),
-            nanos,
-            exchange.pathParameter("model"),
-            exchange.version() != null ? exchange.version() : exchange.pathParameter("version"),
-            exchange.bytesIn(),
-            reply.body().length);
+            new AccessLog.Entry(
+                time,
+                exchange.requestId(),
+                exchange.method(),
+                exchange.path(),
+                reply.status(),
+                nanos,
+                exchange.pathParameter("model"),
+                exchange.version() != null ? exchange.version() : exchange.pathParameter("version"),
+                exchange.bytesIn(),
+                reply.body().length));
       }
       boolean close = mustClose(exchange, reply);
       send(response, exchange, reply, close);

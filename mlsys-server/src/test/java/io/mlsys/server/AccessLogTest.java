@@ -12,16 +12,17 @@ class AccessLogTest {
   void lineIsJsonWithEveryField() {
     String line =
         AccessLog.line(
-            Instant.parse("2026-01-01T00:00:00Z"),
-            "req-1",
-            "POST",
-            "/v2/models/iris/infer",
-            200,
-            1_234_567,
-            "iris",
-            "1",
-            80,
-            300);
+            new AccessLog.Entry(
+                Instant.parse("2026-01-01T00:00:00Z"),
+                "req-1",
+                "POST",
+                "/v2/models/iris/infer",
+                200,
+                1_234_567,
+                "iris",
+                "1",
+                80,
+                300));
 
     JsonNode json = Stubs.json(line);
     assertThat(json.get("time").asText()).isEqualTo("2026-01-01T00:00:00Z");
@@ -38,7 +39,9 @@ class AccessLogTest {
 
   @Test
   void absentModelIsJsonNull() {
-    String line = AccessLog.line(Instant.EPOCH, "r", "GET", "/v2", 200, 0, null, null, 0, 10);
+    String line =
+        AccessLog.line(
+            new AccessLog.Entry(Instant.EPOCH, "r", "GET", "/v2", 200, 0, null, null, 0, 10));
 
     assertThat(Stubs.json(line).get("model").isNull()).isTrue();
   }
@@ -47,7 +50,9 @@ class AccessLogTest {
   void quotesBackslashesAndControlCharactersAreEscaped() {
     String path = "/v3/\"x\"\\y\n\u0001";
 
-    String line = AccessLog.line(Instant.EPOCH, "r", "GET", path, 404, 0, null, null, 0, 0);
+    String line =
+        AccessLog.line(
+            new AccessLog.Entry(Instant.EPOCH, "r", "GET", path, 404, 0, null, null, 0, 0));
 
     assertThat(line).doesNotContain("\n");
     assertThat(Stubs.json(line).get("path").asText()).isEqualTo(path);

@@ -50,10 +50,11 @@ final class HelidonMlsysServer implements MlsysServer {
     this.repository = repository;
     this.loadModelsOnStart = loadModelsOnStart;
     this.closeables = closeables;
+    ServedModels served = new ServedModels(repository);
     ServerMetrics metrics = new ServerMetrics(registry);
     RequestPipeline pipeline =
         new RequestPipeline(
-            repository,
+            served,
             clock,
             ticker,
             requestIds,
@@ -63,12 +64,9 @@ final class HelidonMlsysServer implements MlsysServer {
     OipJson oipJson = OipJson.create();
     InferenceEndpoints inference =
         new InferenceEndpoints(
-            repository,
-            oipJson,
-            KServeV1Json.create(),
-            new Deadlines(clock, config.defaultTimeout()));
+            served, oipJson, KServeV1Json.create(), new Deadlines(clock, config.defaultTimeout()));
     ManagementEndpoints management =
-        new ManagementEndpoints(repository, oipJson, metrics, serverVersion());
+        new ManagementEndpoints(served, oipJson, metrics, serverVersion());
     RouteTable routes = routes(inference, management);
     this.webServer =
         WebServer.builder()

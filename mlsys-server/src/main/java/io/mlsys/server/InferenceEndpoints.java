@@ -12,7 +12,6 @@ import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
-import io.mlsys.repository.ModelRepository;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,14 +31,14 @@ import java.util.Set;
 final class InferenceEndpoints {
   static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysServer.TIMEOUT_HEADER);
 
-  private final ModelRepository repository;
+  private final ServedModels served;
   private final OipJson oipJson;
   private final KServeV1Json v1Json;
   private final Deadlines deadlines;
 
   InferenceEndpoints(
-      ModelRepository repository, OipJson oipJson, KServeV1Json v1Json, Deadlines deadlines) {
-    this.repository = repository;
+      ServedModels served, OipJson oipJson, KServeV1Json v1Json, Deadlines deadlines) {
+    this.served = served;
     this.oipJson = oipJson;
     this.v1Json = v1Json;
     this.deadlines = deadlines;
@@ -48,7 +47,7 @@ final class InferenceEndpoints {
   Reply inferV2(Exchange exchange) {
     String model = exchange.pathParameter("model");
     String version = exchange.pathParameter("version");
-    Predictor predictor = repository.predictor(model, version);
+    Predictor predictor = served.predictor(model, version);
     exchange.knownModel(model, version);
     InferRequest request = oipJson.readInferRequest(exchange.body());
     CallContext context =
@@ -64,9 +63,9 @@ final class InferenceEndpoints {
 
   Reply predictV1(Exchange exchange) {
     String model = exchange.pathParameter("model");
-    Predictor predictor = repository.predictor(model, null);
+    Predictor predictor = served.predictor(model, null);
     exchange.knownModel(model, null);
-    ModelMetadata metadata = repository.metadata(model, null);
+    ModelMetadata metadata = served.metadata(model, null);
     InferRequest request = v1Json.readPredictRequest(exchange.body(), metadata);
     CallContext context =
         deadlines.context(

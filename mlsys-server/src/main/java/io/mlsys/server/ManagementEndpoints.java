@@ -6,7 +6,6 @@ import io.helidon.http.HeaderValues;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.protocol.OipJson;
-import io.mlsys.repository.ModelRepository;
 import io.mlsys.repository.ModelState;
 import io.mlsys.repository.ModelStatus;
 import java.nio.charset.StandardCharsets;
@@ -28,14 +27,13 @@ final class ManagementEndpoints {
       HeaderValues.createCached(
           HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
 
-  private final ModelRepository repository;
+  private final ServedModels served;
   private final OipJson oipJson;
   private final ServerMetrics metrics;
   private final byte[] serverMetadata;
 
-  ManagementEndpoints(
-      ModelRepository repository, OipJson oipJson, ServerMetrics metrics, String version) {
-    this.repository = repository;
+  ManagementEndpoints(ServedModels served, OipJson oipJson, ServerMetrics metrics, String version) {
+    this.served = served;
     this.oipJson = oipJson;
     this.metrics = metrics;
     this.serverMetadata = JsonDocuments.serverMetadata(SERVER_NAME, version, EXTENSIONS);
@@ -48,15 +46,15 @@ final class ManagementEndpoints {
 
   /** {@code GET /v2/health/ready}: 200 when every configured model version is ready, else 503. */
   Reply ready(Exchange exchange) {
-    if (repository.isReady()) {
+    if (served.isReady()) {
       return Reply.noContent();
     }
-    for (ModelStatus status : repository.index()) {
+    for (ModelStatus status : served.index()) {
       if (status.state() != ModelState.READY) {
         throw notReady(status);
       }
     }
-    throw new ModelNotReadyException("*", "the repository is not ready");
+    throw new ModelNotReadyException("*", "the served is not ready");
   }
 
   /** {@code GET /v2}. */
@@ -69,8 +67,7 @@ final class ManagementEndpoints {
     String model = exchange.pathParameter("model");
     String version = exchange.pathParameter("version");
     return Reply.json(
-        oipJson.writeModelMetadata(
-            repository.metadata(model, version), repository.versions(model)));
+        oipJson.writeModelMetadata(served.metadata(model, version), served.versions(model)));
   }
 
   /** {@code GET /v2/models/{m}[/versions/{v}]/ready}: 200, 503 not ready, 404 unknown. */
@@ -78,7 +75,7 @@ final class ManagementEndpoints {
     String model = exchange.pathParameter("model");
     String version = exchange.pathParameter("version");
     List<ModelStatus> statuses = statuses(model, version);
-    if (repository.isModelReady(model, version)) {
+    if (served.isModelReady(model, version)) {
       return Reply.noContent();
     }
     throw notReady(statuses.getFirst());
@@ -86,7 +83,7 @@ final class ManagementEndpoints {
 
   /** {@code GET /v2/models}: every model version with its state and reason. */
   Reply modelList(Exchange exchange) {
-    return Reply.json(JsonDocuments.modelList(repository.index()));
+    return Reply.json(JsonDocuments.modelList(served.index()));
   }
 
   /** {@code GET /v2/models/{m}[/versions/{v}]/stats}. */
@@ -100,27 +97,27 @@ final class ManagementEndpoints {
     return Reply.json(JsonDocuments.statistics(snapshots));
   }
 
-  /** {@code POST /v2/repository/index}, optionally {@code {"ready": true}}. */
+  /** {@code POST /v2/served/index}, optionally {@code {"ready": true}}. */
   Reply repositoryIndex(Exchange exchange) {
     boolean readyOnly = JsonDocuments.readIndexRequest(exchange.body());
-    List<ModelStatus> statuses = repository.index();
+    List<ModelStatus> statuses = served.index();
     if (readyOnly) {
       statuses = statuses.stream().filter(s -> s.state() == ModelState.READY).toList();
     }
     return Reply.json(JsonDocuments.repositoryIndex(statuses));
   }
 
-  /** {@code POST /v2/repository/models/{m}/load}: 404 unknown, 400 when loading fails. */
+  /** {@code POST /v2/served/models/{m}/load}: 404 unknown, 400 when loading fails. */
   Reply load(Exchange exchange) {
     exchange.body();
-    repository.load(exchange.pathParameter("model"));
+    served.load(exchange.pathParameter("model"));
     return Reply.json(JsonDocuments.EMPTY_OBJECT);
   }
 
-  /** {@code POST /v2/repository/models/{m}/unload}: 404 unknown. */
+  /** {@code POST /v2/served/models/{m}/unload}: 404 unknown. */
   Reply unload(Exchange exchange) {
     exchange.body();
-    repository.unload(exchange.pathParameter("model"));
+    served.unload(exchange.pathParameter("model"));
     return Reply.json(JsonDocuments.EMPTY_OBJECT);
   }
 
@@ -128,7 +125,7 @@ final class ManagementEndpoints {
   Reply v1ModelStatus(Exchange exchange) {
     String model = exchange.pathParameter("model");
     statuses(model, null);
-    return Reply.json(JsonDocuments.v1ModelStatus(model, repository.isModelReady(model, null)));
+    return Reply.json(JsonDocuments.v1ModelStatus(model, served.isModelReady(model, null)));
   }
 
   /** {@code GET /metrics}: Prometheus text. */
@@ -141,7 +138,7 @@ final class ManagementEndpoints {
   private List<ModelStatus> statuses(String model, String version) {
     boolean known = false;
     List<ModelStatus> statuses = new ArrayList<>();
-    for (ModelStatus status : repository.index()) {
+    for (ModelStatus status : served.index()) {
       if (status.name().equals(model)) {
         known = true;
         if (version == null || version.equals(status.version())) {

@@ -10,7 +10,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mlsys.core.MlsysException;
-import io.mlsys.repository.ModelRepository;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,7 +28,7 @@ final class RequestPipeline {
   static final HeaderName REQUEST_ID = HeaderNames.create(MlsysServer.REQUEST_ID_HEADER);
   private static final int MAX_REQUEST_ID_LENGTH = 128;
 
-  private final ModelRepository repository;
+  private final ServedModels served;
   private final Clock clock;
   private final LongSupplier ticker;
   private final Supplier<String> requestIds;
@@ -38,14 +37,14 @@ final class RequestPipeline {
   private final AccessLog accessLog;
 
   RequestPipeline(
-      ModelRepository repository,
+      ServedModels served,
       Clock clock,
       LongSupplier ticker,
       Supplier<String> requestIds,
       long maxRequestBytes,
       ServerMetrics metrics,
       AccessLog accessLog) {
-    this.repository = repository;
+    this.served = served;
     this.clock = clock;
     this.ticker = ticker;
     this.requestIds = requestIds;
@@ -160,7 +159,7 @@ final class RequestPipeline {
 
   private String defaultVersion(String model) {
     try {
-      List<String> versions = repository.versions(model);
+      List<String> versions = served.versions(model);
       return versions.isEmpty() ? ServerMetrics.UNKNOWN : versions.getFirst();
     } catch (MlsysException e) {
       return ServerMetrics.UNKNOWN;

@@ -15,16 +15,20 @@ import java.util.List;
  *     waits when the model is idle
  * @param maxQueueSize how many requests may wait, >= 1; one more is rejected with 429 (gRPC
  *     RESOURCE_EXHAUSTED)
+ * @param maxConcurrentBatches how many batches may run at once (Triton's instance count), >= 0; 0
+ *     means the number of available processors
  */
 public record BatchingConfig(
     int maxBatchSize,
     List<Integer> preferredBatchSizes,
     long maxQueueDelayMicros,
-    int maxQueueSize) {
+    int maxQueueSize,
+    int maxConcurrentBatches) {
 
   public static final int DEFAULT_MAX_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_QUEUE_DELAY_MICROS = 0;
   public static final int DEFAULT_MAX_QUEUE_SIZE = 1024;
+  public static final int DEFAULT_MAX_CONCURRENT_BATCHES = 0;
   public static final int MAX_BATCH_SIZE_LIMIT = 65536;
 
   static final String EXPECTED_MAX_BATCH_SIZE = "an integer from 1 to " + MAX_BATCH_SIZE_LIMIT;
@@ -32,6 +36,7 @@ public record BatchingConfig(
       "distinct integers from 1 to max-batch-size, such as [4, 8]";
   static final String EXPECTED_DELAY = "an integer >= 0 (microseconds)";
   static final String EXPECTED_QUEUE_SIZE = "an integer >= 1";
+  static final String EXPECTED_CONCURRENT = "an integer >= 0 (0: one per available processor)";
 
   /**
    * @throws ConfigException listing every invalid field
@@ -53,32 +58,66 @@ public record BatchingConfig(
     violations.check(
         maxQueueDelayMicros >= 0, "max-queue-delay-micros", maxQueueDelayMicros, EXPECTED_DELAY);
     violations.check(maxQueueSize >= 1, "max-queue-size", maxQueueSize, EXPECTED_QUEUE_SIZE);
+    violations.check(
+        maxConcurrentBatches >= 0,
+        "max-concurrent-batches",
+        maxConcurrentBatches,
+        EXPECTED_CONCURRENT);
     violations.throwIfAny(null);
   }
 
   /** Every default: up to {@value #DEFAULT_MAX_BATCH_SIZE} rows, no waiting when idle. */
   public static BatchingConfig defaults() {
     return new BatchingConfig(
-        DEFAULT_MAX_BATCH_SIZE, List.of(), DEFAULT_MAX_QUEUE_DELAY_MICROS, DEFAULT_MAX_QUEUE_SIZE);
+        DEFAULT_MAX_BATCH_SIZE,
+        List.of(),
+        DEFAULT_MAX_QUEUE_DELAY_MICROS,
+        DEFAULT_MAX_QUEUE_SIZE,
+        DEFAULT_MAX_CONCURRENT_BATCHES);
   }
 
   public BatchingConfig withMaxBatchSize(int newMaxBatchSize) {
     return new BatchingConfig(
-        newMaxBatchSize, preferredBatchSizes, maxQueueDelayMicros, maxQueueSize);
+        newMaxBatchSize,
+        preferredBatchSizes,
+        maxQueueDelayMicros,
+        maxQueueSize,
+        maxConcurrentBatches);
   }
 
   public BatchingConfig withPreferredBatchSizes(List<Integer> newPreferredBatchSizes) {
     return new BatchingConfig(
-        maxBatchSize, newPreferredBatchSizes, maxQueueDelayMicros, maxQueueSize);
+        maxBatchSize,
+        newPreferredBatchSizes,
+        maxQueueDelayMicros,
+        maxQueueSize,
+        maxConcurrentBatches);
   }
 
   public BatchingConfig withMaxQueueDelayMicros(long newMaxQueueDelayMicros) {
     return new BatchingConfig(
-        maxBatchSize, preferredBatchSizes, newMaxQueueDelayMicros, maxQueueSize);
+        maxBatchSize,
+        preferredBatchSizes,
+        newMaxQueueDelayMicros,
+        maxQueueSize,
+        maxConcurrentBatches);
   }
 
   public BatchingConfig withMaxQueueSize(int newMaxQueueSize) {
     return new BatchingConfig(
-        maxBatchSize, preferredBatchSizes, maxQueueDelayMicros, newMaxQueueSize);
+        maxBatchSize,
+        preferredBatchSizes,
+        maxQueueDelayMicros,
+        newMaxQueueSize,
+        maxConcurrentBatches);
+  }
+
+  public BatchingConfig withMaxConcurrentBatches(int newMaxConcurrentBatches) {
+    return new BatchingConfig(
+        maxBatchSize,
+        preferredBatchSizes,
+        maxQueueDelayMicros,
+        maxQueueSize,
+        newMaxConcurrentBatches);
   }
 }

@@ -49,10 +49,17 @@ final class Json {
    * {@link InvalidInputException} on {@code body} that says where it is.
    */
   static <T> T parseObject(JsonFactory factory, byte[] body, ObjectBody<T> reader) {
+    return parseObject(factory, body, body == null ? 0 : body.length, reader);
+  }
+
+  /**
+   * As {@link #parseObject(JsonFactory, byte[], ObjectBody)} for the first {@code length} bytes.
+   */
+  static <T> T parseObject(JsonFactory factory, byte[] body, int length, ObjectBody<T> reader) {
     if (body == null) {
       throw new InvalidInputException("body", "missing (expected: a JSON object)");
     }
-    try (JsonParser parser = factory.createParser(body)) {
+    try (JsonParser parser = factory.createParser(body, 0, length)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new InvalidInputException("body", "empty (expected: a JSON object)");
@@ -225,7 +232,7 @@ final class Json {
     generator.writeEndObject();
   }
 
-  private static void writeScalar(JsonGenerator generator, Object value) throws IOException {
+  static void writeScalar(JsonGenerator generator, Object value) throws IOException {
     switch (value) {
       case String s -> generator.writeString(s);
       case Boolean b -> generator.writeBoolean(b);

@@ -26,6 +26,9 @@ import java.util.List;
  * is not valid UTF-8 is written with every element base64-encoded and the tensor parameter {@code
  * "content_encoding": "base64"}. Reading accepts that parameter too and decodes the elements (the
  * parameter is not kept in the tensor).
+ *
+ * <p>Tensors whose data follows the JSON as raw bytes (the parameter {@code binary_data_size}) are
+ * read and written by {@link OipBinary}; this codec rejects them with a message that says so.
  */
 public final class OipJson {
   private final JsonFactory factory;
@@ -60,11 +63,11 @@ public final class OipJson {
 
   /** Writes an infer request, for clients of a remote OIP server. */
   public byte[] writeInferRequest(InferRequest request) {
-    return Json.write(factory, g -> OipWriter.writeRequest(g, request));
+    return Json.write(factory, g -> OipWriter.writeRequest(g, request, null));
   }
 
   public byte[] writeInferResponse(InferResponse response) {
-    return Json.write(factory, g -> OipWriter.writeResponse(g, response));
+    return Json.write(factory, g -> OipWriter.writeResponse(g, response, null));
   }
 
   /**

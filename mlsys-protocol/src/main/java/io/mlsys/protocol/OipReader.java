@@ -29,6 +29,9 @@ final class OipReader {
 
   static final String BASE64 = "base64";
 
+  /** Tensor parameter of the binary tensor data extension: the byte size of its binary data. */
+  static final String BINARY_DATA_SIZE = "binary_data_size";
+
   private static final String REQUEST_KEYS = "id, parameters, inputs, outputs";
   private static final String RESPONSE_KEYS = "model_name, model_version, id, parameters, outputs";
   private static final String TENSOR_KEYS = "name, shape, datatype, parameters, data";
@@ -38,19 +41,81 @@ final class OipReader {
   private final JsonFactory factory;
   private final byte[] body;
 
-  private OipReader(JsonFactory factory, byte[] body) {
+  /** End of the JSON in {@link #body}: the whole body, or the JSON header of a binary body. */
+  private final int jsonEnd;
+
+  /** Whether tensors may carry their data after the JSON (the binary tensor data extension). */
+  private final boolean binary;
+
+  /** Where the binary data of the next binary tensor starts. */
+  private int binaryCursor;
+
+  private OipReader(JsonFactory factory, byte[] body, int jsonEnd, boolean binary) {
     this.factory = factory;
     this.body = body;
+    this.jsonEnd = jsonEnd;
+    this.binary = binary;
+    this.binaryCursor = jsonEnd;
   }
 
   static InferRequest readRequest(JsonFactory factory, byte[] body) {
-    OipReader reader = new OipReader(factory, body);
-    return Json.parseObject(factory, body, reader::requestMembers);
+    OipReader reader = new OipReader(factory, body, body == null ? 0 : body.length, false);
+    return Json.parseObject(factory, body, reader.jsonEnd, reader::requestMembers);
   }
 
   static InferResponse readResponse(JsonFactory factory, byte[] body) {
-    OipReader reader = new OipReader(factory, body);
-    return Json.parseObject(factory, body, reader::responseMembers);
+    OipReader reader = new OipReader(factory, body, body == null ? 0 : body.length, false);
+    return Json.parseObject(factory, body, reader.jsonEnd, reader::responseMembers);
+  }
+
+  /**
+   * Reads a request of the binary tensor data extension: {@code jsonLength} bytes of JSON, then the
+   * binary data of the inputs that have {@code binary_data_size}, in their order.
+   */
+  static InferRequest readBinaryRequest(JsonFactory factory, byte[] body, int jsonLength) {
+    OipReader reader = binaryReader(factory, body, jsonLength);
+    InferRequest request = Json.parseObject(factory, body, jsonLength, reader::requestMembers);
+    reader.requireBinaryConsumed("inputs");
+    return request;
+  }
+
+  /** As {@link #readBinaryRequest} for a response and its outputs. */
+  static InferResponse readBinaryResponse(JsonFactory factory, byte[] body, int jsonLength) {
+    OipReader reader = binaryReader(factory, body, jsonLength);
+    InferResponse response = Json.parseObject(factory, body, jsonLength, reader::responseMembers);
+    reader.requireBinaryConsumed("outputs");
+    return response;
+  }
+
+  private static OipReader binaryReader(JsonFactory factory, byte[] body, int jsonLength) {
+    if (body == null) {
+      throw new InvalidInputException("body", "missing (expected: a JSON header and binary data)");
+    }
+    if (jsonLength < 0) {
+      throw new InvalidInputException(
+          OipBinary.INFERENCE_HEADER_CONTENT_LENGTH,
+          jsonLength + " (expected: the byte length of the JSON header, >= 0)");
+    }
+    if (jsonLength > body.length) {
+      throw new InvalidInputException(
+          OipBinary.INFERENCE_HEADER_CONTENT_LENGTH,
+          jsonLength + " (expected: at most " + body.length + ", the length of the body)");
+    }
+    return new OipReader(factory, body, jsonLength, true);
+  }
+
+  private void requireBinaryConsumed(String tensors) {
+    int left = body.length - binaryCursor;
+    if (left > 0) {
+      throw new InvalidInputException(
+          "body",
+          left
+              + " bytes after the binary data of the "
+              + tensors
+              + " (expected: the body to end after the "
+              + (binaryCursor - jsonEnd)
+              + " bytes their binary_data_size add up to)");
+    }
   }
 
   private InferRequest requestMembers(JsonParser p) throws IOException {
@@ -242,6 +307,7 @@ final class OipReader {
     TensorData data = null;
     int dataStart = -1;
     int dataEnd = -1;
+    boolean hasData = false;
     int seen = 0;
     while (Json.next(p) == JsonToken.FIELD_NAME) {
       String key = p.currentName();
@@ -269,6 +335,7 @@ final class OipReader {
               yield 8;
             }
             case "data" -> {
+              hasData = true;
               if (p.currentToken() != JsonToken.START_ARRAY) {
                 throw new InvalidInputException(
                     path + ".data", Json.describe(p) + " (expected: an array of values)");
@@ -298,14 +365,29 @@ final class OipReader {
       throw new InvalidInputException(
           path + ".datatype", "missing (expected: a datatype name such as FP32)");
     }
-    if (data == null) {
-      if (dataStart < 0) {
-        String binary =
-            parameters.containsKey("binary_data_size")
-                ? "; the binary data extension is not supported, send the values as JSON"
-                : "";
+    if (!parameters.isEmpty() && parameters.containsKey(BINARY_DATA_SIZE)) {
+      if (hasData) {
         throw new InvalidInputException(
-            path + ".data", "missing (expected: an array of values" + binary + ")");
+            path + ".parameters." + BINARY_DATA_SIZE,
+            parameters.get(BINARY_DATA_SIZE)
+                + " given with data (expected: either data or "
+                + BINARY_DATA_SIZE
+                + ", not both)");
+      }
+      if (!binary) {
+        throw new InvalidInputException(
+            path + ".data",
+            "missing (expected: an array of values; "
+                + BINARY_DATA_SIZE
+                + " needs the binary tensor data extension, with the JSON length in the "
+                + OipBinary.INFERENCE_HEADER_CONTENT_LENGTH
+                + " header)");
+      }
+      data = readBinaryData(datatype, shape, parameters.get(BINARY_DATA_SIZE), path);
+      parameters = without(parameters, BINARY_DATA_SIZE);
+    } else if (data == null) {
+      if (dataStart < 0) {
+        throw new InvalidInputException(path + ".data", "missing (expected: an array of values)");
       }
       data = readDeferredData(dataStart, dataEnd, datatype, shape, path + ".data");
     }
@@ -313,6 +395,39 @@ final class OipReader {
       parameters = decodeBase64(parameters, ((TensorData.ByteStrings) data).values(), path);
     }
     return new Tensor(name, datatype, shape, data, parameters);
+  }
+
+  /** Reads the next tensor's bytes from the binary part of the body. */
+  private TensorData readBinaryData(
+      DataType datatype, long[] shape, Object sizeValue, String path) {
+    String sizeField = path + ".parameters." + BINARY_DATA_SIZE;
+    if (!(sizeValue instanceof Long size) || size < 0) {
+      String shown = sizeValue instanceof String s ? '"' + Json.key(s) + '"' : sizeValue.toString();
+      throw new InvalidInputException(
+          sizeField, shown + " (expected: an integer >= 0, the byte size of the binary data)");
+    }
+    BinaryTensors.checkSize(datatype, shape, size, sizeField);
+    int left = body.length - binaryCursor;
+    if (size > left) {
+      throw new InvalidInputException(
+          sizeField,
+          size
+              + " (expected: at most "
+              + left
+              + ", the bytes left in the body after the JSON header"
+              + (binaryCursor > jsonEnd ? " and the binary data before this tensor" : "")
+              + ")");
+    }
+    int offset = binaryCursor;
+    binaryCursor += (int) (long) size;
+    return BinaryTensors.read(
+        datatype, shape, body, offset, (int) (long) size, path + ".data", sizeField);
+  }
+
+  private static Map<String, Object> without(Map<String, Object> parameters, String name) {
+    Map<String, Object> rest = new LinkedHashMap<>(parameters);
+    rest.remove(name);
+    return rest;
   }
 
   private TensorData readDeferredData(
@@ -369,7 +484,7 @@ final class OipReader {
     int count = (int) elementCount(shape);
     // Every element takes at least two bytes of the body ("1,"), so a shape that claims more
     // elements than that cannot be right; do not let it allocate.
-    int capacity = Math.min(count, body.length / 2 + 1);
+    int capacity = Math.min(count, jsonEnd / 2 + 1);
     DataBuffer buffer = new DataBuffer(datatype, capacity);
     JsonToken first = Json.next(p);
     if (first == JsonToken.START_ARRAY) {
@@ -535,8 +650,6 @@ final class OipReader {
                 + " says)");
       }
     }
-    Map<String, Object> rest = new LinkedHashMap<>(parameters);
-    rest.remove(CONTENT_ENCODING);
-    return rest;
+    return without(parameters, CONTENT_ENCODING);
   }
 }

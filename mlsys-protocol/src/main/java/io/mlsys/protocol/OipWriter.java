@@ -19,7 +19,14 @@ import java.util.Map;
 final class OipWriter {
   private OipWriter() {}
 
-  static void writeResponse(JsonGenerator g, InferResponse response) throws IOException {
+  /**
+   * Writes a response.
+   *
+   * @param binarySizes per output, the byte size of its binary data when it is sent as binary
+   *     (binary tensor data extension), or -1 to write its data as JSON; null for all JSON
+   */
+  static void writeResponse(JsonGenerator g, InferResponse response, long[] binarySizes)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("model_name", response.modelName());
     if (response.modelVersion() != null) {
@@ -33,14 +40,17 @@ final class OipWriter {
       Json.writeParameters(g, response.parameters());
     }
     g.writeArrayFieldStart("outputs");
-    for (Tensor tensor : response.outputs()) {
-      writeTensor(g, tensor);
+    List<Tensor> outputs = response.outputs();
+    for (int i = 0; i < outputs.size(); i++) {
+      writeTensor(g, outputs.get(i), binarySizes == null ? -1 : binarySizes[i]);
     }
     g.writeEndArray();
     g.writeEndObject();
   }
 
-  static void writeRequest(JsonGenerator g, InferRequest request) throws IOException {
+  /** Writes a request; {@code binarySizes} as for {@link #writeResponse}, per input. */
+  static void writeRequest(JsonGenerator g, InferRequest request, long[] binarySizes)
+      throws IOException {
     g.writeStartObject();
     if (request.id() != null) {
       g.writeStringField("id", request.id());
@@ -50,8 +60,9 @@ final class OipWriter {
       Json.writeParameters(g, request.parameters());
     }
     g.writeArrayFieldStart("inputs");
-    for (Tensor tensor : request.inputs()) {
-      writeTensor(g, tensor);
+    List<Tensor> inputs = request.inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      writeTensor(g, inputs.get(i), binarySizes == null ? -1 : binarySizes[i]);
     }
     g.writeEndArray();
     if (!request.outputs().isEmpty()) {
@@ -132,9 +143,11 @@ final class OipWriter {
   /**
    * Writes one tensor object. BYTES elements that are all valid UTF-8 are written as strings;
    * otherwise every element of the tensor is written as base64 and the tensor gets the parameter
-   * {@code "content_encoding": "base64"}, which {@link OipReader} understands.
+   * {@code "content_encoding": "base64"}, which {@link OipReader} understands. With {@code
+   * binarySize >= 0} the data is left out and the parameter {@code binary_data_size} says how many
+   * bytes of it follow the JSON. The wire-only parameters are never taken from the tensor.
    */
-  static void writeTensor(JsonGenerator g, Tensor tensor) throws IOException {
+  static void writeTensor(JsonGenerator g, Tensor tensor, long binarySize) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", tensor.name());
     g.writeStringField("datatype", tensor.datatype().wireName());
@@ -144,9 +157,13 @@ final class OipWriter {
     }
     g.writeEndArray();
     Map<String, Object> parameters = tensor.parameters();
+    if (!parameters.isEmpty() && parameters.containsKey(OipReader.BINARY_DATA_SIZE)) {
+      parameters = new LinkedHashMap<>(parameters);
+      parameters.remove(OipReader.BINARY_DATA_SIZE);
+    }
     boolean base64 = false;
     if (tensor.data() instanceof TensorData.ByteStrings strings) {
-      base64 = !Utf8.allValid(strings.values());
+      base64 = binarySize < 0 && !Utf8.allValid(strings.values());
       if (base64 || parameters.containsKey(OipReader.CONTENT_ENCODING)) {
         parameters = new LinkedHashMap<>(parameters);
         parameters.remove(OipReader.CONTENT_ENCODING);
@@ -154,6 +171,18 @@ final class OipWriter {
           parameters.put(OipReader.CONTENT_ENCODING, OipReader.BASE64);
         }
       }
+    }
+    if (binarySize >= 0) {
+      g.writeFieldName("parameters");
+      g.writeStartObject();
+      for (Map.Entry<String, Object> entry : parameters.entrySet()) {
+        g.writeFieldName(entry.getKey());
+        Json.writeScalar(g, entry.getValue());
+      }
+      g.writeNumberField(OipReader.BINARY_DATA_SIZE, binarySize);
+      g.writeEndObject();
+      g.writeEndObject();
+      return;
     }
     if (!parameters.isEmpty()) {
       g.writeFieldName("parameters");

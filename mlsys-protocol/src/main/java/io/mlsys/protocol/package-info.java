@@ -1,8 +1,9 @@
 /**
  * Wire formats of the inference APIs: {@link io.mlsys.protocol.OipJson} for the Open Inference
- * Protocol (KServe V2) REST JSON and {@link io.mlsys.protocol.KServeV1Json} for KServe V1 predict.
- * Both parse with Jackson's streaming parser straight into the primitive arrays of {@link
- * io.mlsys.core.TensorData} and report bad input as {@link io.mlsys.core.InvalidInputException}
- * with the path of the offending value.
+ * Protocol (KServe V2) REST JSON, {@link io.mlsys.protocol.OipBinary} for its binary tensor data
+ * extension (a JSON header followed by raw tensor bytes) and {@link io.mlsys.protocol.KServeV1Json}
+ * for KServe V1 predict. All parse with Jackson's streaming parser straight into the primitive
+ * arrays of {@link io.mlsys.core.TensorData} and report bad input as {@link
+ * io.mlsys.core.InvalidInputException} with the path of the offending value.
  */
 package io.mlsys.protocol;

@@ -3,9 +3,13 @@ package io.mlsys.protocol;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.mlsys.core.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
-/** Test helpers: JSON text to bytes, and catching the expected rejection. */
+/** Test helpers: JSON text to bytes, binary bodies, and catching the expected rejection. */
 final class Bodies {
   private Bodies() {}
 
@@ -37,5 +41,25 @@ final class Bodies {
         + "\",\"data\":"
         + data
         + "}]}";
+  }
+
+  /** {@code size} bytes written little-endian by {@code fill}, which must fill them exactly. */
+  static byte[] le(int size, Consumer<ByteBuffer> fill) {
+    ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    fill.accept(buffer);
+    if (buffer.hasRemaining()) {
+      throw new IllegalArgumentException(buffer.remaining() + " bytes left unwritten");
+    }
+    return buffer.array();
+  }
+
+  /** A binary-extension body: the JSON text, then the parts. */
+  static byte[] concat(String json, byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(json(json));
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 }

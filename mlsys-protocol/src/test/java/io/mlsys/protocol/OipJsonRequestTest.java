@@ -224,14 +224,28 @@ class OipJsonRequestTest {
   }
 
   @Test
-  void explainsThatBinaryDataIsNotSupported() {
+  void explainsThatBinaryDataNeedsTheJsonLengthHeader() {
     InvalidInputException e =
         rejected(
             "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
                 + "\"parameters\":{\"binary_data_size\":4}}]}");
 
-    assertThat(e.field()).isEqualTo("inputs[0].data");
-    assertThat(e.getMessage()).contains("binary data extension is not supported");
+    assertThat(e)
+        .hasMessage(
+            "inputs[0].data: missing (expected: an array of values; binary_data_size needs the"
+                + " binary tensor data extension, with the JSON length in the"
+                + " Inference-Header-Content-Length header)");
+  }
+
+  @Test
+  void rejectsBinaryDataSizeBesideJsonData() {
+    assertThat(
+            rejected(
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
+                    + "\"parameters\":{\"binary_data_size\":4},\"data\":[1]}]}"))
+        .hasMessage(
+            "inputs[0].parameters.binary_data_size: 4 given with data"
+                + " (expected: either data or binary_data_size, not both)");
   }
 
   @Test

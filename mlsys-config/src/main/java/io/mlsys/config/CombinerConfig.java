@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * How an ensemble combines its branches' answers ({@code combine:}); {@code all} and {@code first}
- * may be written as a plain string.
+ * may be written as a plain string. Each record checks its fields when built ({@link
+ * ConfigException}, paths relative to the combiner's key).
  */
 public sealed interface CombinerConfig {
 
@@ -16,22 +17,34 @@ public sealed interface CombinerConfig {
 
   /** The element-wise mean of {@code output} over the branches that answered. */
   record Mean(String output) implements CombinerConfig {
+    /**
+     * @throws ConfigException when the output is blank
+     */
     public Mean {
       Objects.requireNonNull(output, "output");
+      checkOutput(output);
     }
   }
 
   /** As {@link Mean}, each branch weighted by its {@code weight}. */
   record WeightedMean(String output) implements CombinerConfig {
+    /**
+     * @throws ConfigException when the output is blank
+     */
     public WeightedMean {
       Objects.requireNonNull(output, "output");
+      checkOutput(output);
     }
   }
 
   /** Per row, the value of {@code output} most branches gave (ties: the earliest branch). */
   record Vote(String output) implements CombinerConfig {
+    /**
+     * @throws ConfigException when the output is blank
+     */
     public Vote {
       Objects.requireNonNull(output, "output");
+      checkOutput(output);
     }
   }
 
@@ -40,19 +53,43 @@ public sealed interface CombinerConfig {
    * scoreOutput} (that score) and BYTES [N] {@code labelOutput} (that branch's name).
    *
    * @param column the column of a [N, C] output; 0 for [N] or [N, 1]
+   * @param scoreOutput default {@value #DEFAULT_SCORE_OUTPUT}
+   * @param labelOutput default {@value #DEFAULT_LABEL_OUTPUT}
    */
   record Max(String output, int column, String scoreOutput, String labelOutput)
       implements CombinerConfig {
     public static final String DEFAULT_SCORE_OUTPUT = "score";
     public static final String DEFAULT_LABEL_OUTPUT = "label";
 
+    /**
+     * @throws ConfigException listing every invalid field
+     */
     public Max {
       Objects.requireNonNull(output, "output");
-      if (column < 0) {
-        throw new ConfigException("column", column + " (expected: an integer >= 0)");
-      }
       scoreOutput = Objects.requireNonNullElse(scoreOutput, DEFAULT_SCORE_OUTPUT);
       labelOutput = Objects.requireNonNullElse(labelOutput, DEFAULT_LABEL_OUTPUT);
+      Violations violations = new Violations();
+      Checks.name(violations, "output", output);
+      violations.check(column >= 0, "column", column, "an integer >= 0");
+      Checks.name(violations, "score-output", scoreOutput);
+      Checks.name(violations, "label-output", labelOutput);
+      violations.check(
+          !labelOutput.equals(scoreOutput),
+          "label-output",
+          labelOutput,
+          "a name other than score-output");
+      violations.throwIfAny(null);
     }
+
+    /** Column 0 of {@code output}, answered as {@code score} and {@code label}. */
+    public static Max of(String output) {
+      return new Max(output, 0, null, null);
+    }
+  }
+
+  private static void checkOutput(String output) {
+    Violations violations = new Violations();
+    Checks.name(violations, "output", output);
+    violations.throwIfAny(null);
   }
 }

@@ -9,6 +9,12 @@ import java.util.Objects;
  * @param expression its syntax tree
  */
 public record Condition(String source, Expression expression) {
+  /** The longest rule, in characters. */
+  public static final int MAX_LENGTH = 1000;
+
+  /** How deep parentheses and negations may nest. */
+  public static final int MAX_DEPTH = 32;
+
   public Condition {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(expression, "expression");
@@ -18,7 +24,8 @@ public record Condition(String source, Expression expression) {
    * Parses a rule.
    *
    * @throws ConfigException with one violation (empty path) naming the column and what was
-   *     expected, e.g. {@code 'x >' (expected: a value after '>' at column 4)}
+   *     expected, e.g. {@code 'x >' (expected: a value after '>' at column 3)}; a rule is at most
+   *     {@value #MAX_LENGTH} characters and nests at most {@value #MAX_DEPTH} levels deep
    */
   public static Condition parse(String source) {
     return new Condition(source, ExpressionParser.parse(source));

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@code mlsys.yaml} and repository {@code config.yaml} files strictly: keys are lower-case
@@ -46,34 +43,62 @@ public final class ConfigLoader {
   /** Config files larger than this are refused. */
   public static final int MAX_FILE_BYTES = 1024 * 1024;
 
-  static final List<String> ROOT_KEYS = List.of("server", "model-repository", "onnx", "models");
+  static final List<String> ROOT_KEYS =
+      List.of("server", "model-repository", "onnx", "models", "graphs");
   static final List<String> SERVER_KEYS =
       List.of(
-          "host", "port", "max-request-bytes", "shutdown-grace", "default-timeout", "access-log");
+          "host",
+          "port",
+          "grpc-port",
+          "max-request-bytes",
+          "shutdown-grace",
+          "default-timeout",
+          "access-log",
+          "watch-config");
   static final List<String> MODEL_REPOSITORY_KEYS = List.of("path");
   static final List<String> ONNX_KEYS = List.of("intra-op-threads");
   static final List<String> MODEL_KEYS =
-      List.of("uri", "version", "labels", "platform", "intra-op-threads", "default-outputs");
+      List.of(
+          "uri",
+          "version",
+          "labels",
+          "platform",
+          "intra-op-threads",
+          "default-outputs",
+          "batching");
   static final List<String> MODEL_CONFIG_KEYS =
-      List.of("platform", "labels", "version-policy", "intra-op-threads", "default-outputs");
+      List.of(
+          "platform",
+          "labels",
+          "version-policy",
+          "intra-op-threads",
+          "default-outputs",
+          "batching");
   static final List<String> VERSION_POLICY_KEYS = List.of("latest", "all", "specific");
+  static final List<String> BATCHING_KEYS =
+      List.of(
+          "max-batch-size",
+          "preferred-batch-sizes",
+          "max-queue-delay-micros",
+          "max-queue-size",
+          "max-concurrent-batches");
 
   private static final String EXPECTED_POLICY =
       "exactly one of: latest: N, all: {}, specific: [versions]";
   private static final String EXPECTED_REPOSITORY_PATH = "an existing folder";
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final String EXPECTED_BATCHING =
+      "a mapping with keys: " + String.join(", ", BATCHING_KEYS) + "; {} for every default";
 
   private static final YAMLMapper MAPPER =
       YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private final Map<String, String> environment;
-  private final Path baseDir;
+  private final TreeReader values;
+  private final Violations violations;
   private final String source;
-  private final Violations violations = new Violations();
 
   private ConfigLoader(Map<String, String> environment, Path baseDir, String source) {
-    this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
-    this.baseDir = Objects.requireNonNull(baseDir, "baseDir").toAbsolutePath().normalize();
+    this.values = new TreeReader(environment, baseDir);
+    this.violations = values.violations();
     this.source = source;
   }
 
@@ -130,7 +155,10 @@ public final class ConfigLoader {
 
   /**
    * Every key path mlsys.yaml accepts, e.g. {@code server.port} and {@code models.<name>.uri}; the
-   * documentation lists each one.
+   * documentation lists each one. Graph nodes nest, so their keys are listed once with
+   * placeholders: {@code <node>} is any node ({@code graphs.<name>}, a step, a branch, a rule, a
+   * stage, a switch's default), {@code <transform>} an item of a transform list, e.g. {@code
+   * <node>.ensemble.branches.<branch>.weight} and {@code <transform>.image.width}.
    */
   public static List<String> keyPaths() {
     List<String> paths = new ArrayList<>();
@@ -143,6 +171,8 @@ public final class ConfigLoader {
     paths.add("models");
     paths.add("models.<name>");
     MODEL_KEYS.forEach(key -> paths.add("models.<name>." + key));
+    BATCHING_KEYS.forEach(key -> paths.add("models.<name>.batching." + key));
+    paths.addAll(GraphReader.keyPaths());
     return List.copyOf(paths);
   }
 
@@ -155,6 +185,9 @@ public final class ConfigLoader {
       paths.add(key);
       if (key.equals("version-policy")) {
         VERSION_POLICY_KEYS.forEach(policy -> paths.add("version-policy." + policy));
+      }
+      if (key.equals("batching")) {
+        BATCHING_KEYS.forEach(batching -> paths.add("batching." + batching));
       }
     }
     return List.copyOf(paths);
@@ -207,9 +240,10 @@ public final class ConfigLoader {
     ModelRepositoryConfig repository = repository(top.get("model-repository"));
     OnnxConfig onnx = onnx(top.get("onnx"));
     Map<String, ModelConfig> models = models(top.get("models"));
+    Map<String, GraphConfig> graphs = new GraphReader(values).graphs(top.get("graphs"));
     MlsysConfig config = null;
     try {
-      config = new MlsysConfig(server, repository, onnx, models);
+      config = new MlsysConfig(server, repository, onnx, models, graphs);
     } catch (ConfigException e) {
       violations.addAll("", e);
     }
@@ -303,6 +337,9 @@ public final class ConfigLoader {
     Map<String, JsonNode> fields = object(node, path, SERVER_KEYS);
     String host = string(fields.get("host"), path + ".host", ServerConfig.EXPECTED_HOST, false);
     Long port = integer(fields.get("port"), path + ".port", ServerConfig.EXPECTED_PORT, false);
+    Long grpcPort =
+        integer(
+            fields.get("grpc-port"), path + ".grpc-port", ServerConfig.EXPECTED_GRPC_PORT, true);
     Long maxRequestBytes =
         integer(
             fields.get("max-request-bytes"),
@@ -322,6 +359,7 @@ public final class ConfigLoader {
             ServerConfig.EXPECTED_DEFAULT_TIMEOUT,
             true);
     Boolean accessLog = bool(fields.get("access-log"), path + ".access-log", false);
+    Boolean watchConfig = bool(fields.get("watch-config"), path + ".watch-config", false);
     try {
       return new ServerConfig(
           host,
@@ -331,11 +369,24 @@ public final class ConfigLoader {
           maxRequestBytes == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : maxRequestBytes,
           shutdownGrace,
           defaultTimeout,
-          accessLog == null ? ServerConfig.DEFAULT_ACCESS_LOG : accessLog);
+          accessLog == null ? ServerConfig.DEFAULT_ACCESS_LOG : accessLog,
+          grpcPort(fields.get("grpc-port"), grpcPort, path + ".grpc-port"),
+          watchConfig == null ? ServerConfig.DEFAULT_WATCH_CONFIG : watchConfig);
     } catch (ConfigException e) {
       violations.addAll(path, e);
       return null;
     }
+  }
+
+  /** Absent: the default port; {@code null}: no gRPC listener; else the number read. */
+  private Integer grpcPort(JsonNode node, Long value, String path) {
+    if (node == null) {
+      return ServerConfig.DEFAULT_GRPC_PORT;
+    }
+    if (value == null) {
+      return null;
+    }
+    return toInt(value, path, ServerConfig.EXPECTED_GRPC_PORT);
   }
 
   private ModelRepositoryConfig repository(JsonNode node) {
@@ -411,7 +462,7 @@ public final class ConfigLoader {
     }
     if (uri != null) {
       Path file = ModelConfig.parseFile(uri);
-      uri = file == null ? uri : baseDir.resolve(file).normalize().toString();
+      uri = file == null ? uri : values.baseDir().resolve(file).normalize().toString();
     }
     String version = version(fields.get("version"), join(path, "version"));
     String labels =
@@ -432,6 +483,7 @@ public final class ConfigLoader {
             OnnxConfig.EXPECTED_INTRA_OP_THREADS,
             true);
     List<String> outputs = outputs(fields.get("default-outputs"), join(path, "default-outputs"));
+    BatchingConfig batching = batching(fields.get("batching"), join(path, "batching"));
     try {
       return new ModelConfig(
           uri,
@@ -443,7 +495,8 @@ public final class ConfigLoader {
               ? null
               : toInt(
                   threads, join(path, "intra-op-threads"), OnnxConfig.EXPECTED_INTRA_OP_THREADS),
-          outputs);
+          outputs,
+          batching);
     } catch (ConfigException e) {
       violations.addAll(path, e);
       return null;
@@ -511,6 +564,87 @@ public final class ConfigLoader {
     }
   }
 
+  /** {@code batching:}; absent means none, {@code {}} every default. */
+  private BatchingConfig batching(JsonNode node, String path) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isObject()) {
+      bad(path, node, EXPECTED_BATCHING);
+      return null;
+    }
+    Map<String, JsonNode> fields = object(node, path, BATCHING_KEYS);
+    Long maxBatchSize =
+        integer(
+            fields.get("max-batch-size"),
+            join(path, "max-batch-size"),
+            BatchingConfig.EXPECTED_MAX_BATCH_SIZE,
+            false);
+    List<Integer> preferred =
+        batchSizes(fields.get("preferred-batch-sizes"), join(path, "preferred-batch-sizes"));
+    Long delay =
+        integer(
+            fields.get("max-queue-delay-micros"),
+            join(path, "max-queue-delay-micros"),
+            BatchingConfig.EXPECTED_DELAY,
+            false);
+    Long queueSize =
+        integer(
+            fields.get("max-queue-size"),
+            join(path, "max-queue-size"),
+            BatchingConfig.EXPECTED_QUEUE_SIZE,
+            false);
+    Long concurrent =
+        integer(
+            fields.get("max-concurrent-batches"),
+            join(path, "max-concurrent-batches"),
+            BatchingConfig.EXPECTED_CONCURRENT,
+            false);
+    try {
+      return new BatchingConfig(
+          maxBatchSize == null
+              ? BatchingConfig.DEFAULT_MAX_BATCH_SIZE
+              : toInt(
+                  maxBatchSize,
+                  join(path, "max-batch-size"),
+                  BatchingConfig.EXPECTED_MAX_BATCH_SIZE),
+          preferred,
+          delay == null ? BatchingConfig.DEFAULT_MAX_QUEUE_DELAY_MICROS : delay,
+          queueSize == null
+              ? BatchingConfig.DEFAULT_MAX_QUEUE_SIZE
+              : toInt(queueSize, join(path, "max-queue-size"), BatchingConfig.EXPECTED_QUEUE_SIZE),
+          concurrent == null
+              ? BatchingConfig.DEFAULT_MAX_CONCURRENT_BATCHES
+              : toInt(
+                  concurrent,
+                  join(path, "max-concurrent-batches"),
+                  BatchingConfig.EXPECTED_CONCURRENT));
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
+  }
+
+  private List<Integer> batchSizes(JsonNode node, String path) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isArray()) {
+      bad(path, node, BatchingConfig.EXPECTED_PREFERRED);
+      return null;
+    }
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String itemPath = path + "[" + i + "]";
+      Long size = integer(node.get(i), itemPath, BatchingConfig.EXPECTED_PREFERRED, false);
+      if (size == null) {
+        return null;
+      }
+      sizes.add(toInt(size, itemPath, BatchingConfig.EXPECTED_PREFERRED));
+    }
+    return sizes;
+  }
+
   private List<String> outputs(JsonNode node, String path) {
     if (isAbsent(node)) {
       return null;
@@ -530,237 +664,49 @@ public final class ConfigLoader {
     return outputs;
   }
 
-  // ---- structure
+  // ---- shorthands for the tree reader
 
-  /** The known fields of a mapping; unknown keys are recorded with the keys that are allowed. */
   private Map<String, JsonNode> object(JsonNode node, String path, List<String> keys) {
-    if (isAbsent(node)) {
-      return Map.of();
-    }
-    if (!node.isObject()) {
-      bad(path, node, "a mapping with keys: " + String.join(", ", keys));
-      return Map.of();
-    }
-    Map<String, JsonNode> fields = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      if (keys.contains(entry.getKey())) {
-        fields.put(entry.getKey(), entry.getValue());
-      } else {
-        violations.add(
-            join(path, entry.getKey()),
-            "unknown key (expected one of: " + String.join(", ", keys) + ")");
-      }
-    }
-    return fields;
+    return values.object(node, path, keys);
   }
 
   private static boolean isAbsent(JsonNode node) {
-    return node == null || node.isMissingNode() || node.isNull();
+    return TreeReader.isAbsent(node);
   }
 
   private static String join(String path, String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    return TreeReader.join(path, key);
   }
-
-  // ---- scalars: each returns null when absent or invalid (and then records why)
 
   private String string(JsonNode node, String path, String expected, boolean nullable) {
-    if (node == null || (nullable && node.isNull())) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      bad(path, node, expected);
-      return null;
-    }
-    return substitute(node.textValue(), path);
+    return values.string(node, path, expected, nullable);
   }
 
-  /** A version: a YAML integer or a string, checked by the record. */
   private String version(JsonNode node, String path) {
-    if (node == null) {
-      return null;
-    }
-    if (node.isIntegralNumber()) {
-      return node.asText();
-    }
-    return string(node, path, ModelConfig.EXPECTED_VERSION, false);
+    return values.version(node, path);
   }
 
   private Long integer(JsonNode node, String path, String expected, boolean nullable) {
-    if (node == null || (nullable && node.isNull())) {
-      return null;
-    }
-    if (node.isIntegralNumber()) {
-      if (node.canConvertToLong()) {
-        return node.longValue();
-      }
-      bad(path, node, expected);
-      return null;
-    }
-    String text = fromEnvironment(node, path, expected);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(text.strip());
-    } catch (NumberFormatException e) {
-      badSubstituted(path, node, text, expected);
-      return null;
-    }
+    return values.integer(node, path, expected, nullable);
   }
 
   private Boolean bool(JsonNode node, String path, boolean nullable) {
-    String expected = "true or false";
-    if (node == null || (nullable && node.isNull())) {
-      return null;
-    }
-    if (node.isBoolean()) {
-      return node.booleanValue();
-    }
-    String text = fromEnvironment(node, path, expected);
-    if (text == null) {
-      return null;
-    }
-    return switch (text.strip()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> {
-        badSubstituted(path, node, text, expected);
-        yield null;
-      }
-    };
+    return values.bool(node, path, nullable);
   }
 
   private Duration duration(JsonNode node, String path, String expected, boolean nullable) {
-    if (node == null || (nullable && node.isNull())) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      bad(path, node, expected);
-      return null;
-    }
-    String text = substitute(node.textValue(), path);
-    if (text == null) {
-      return null;
-    }
-    var parsed = Durations.parse(text);
-    if (parsed.isEmpty()) {
-      badSubstituted(path, node, text, expected);
-      return null;
-    }
-    return parsed.get();
+    return values.duration(node, path, expected, nullable);
   }
 
-  /**
-   * The text of a non-string value that was written as {@code ${VAR}}; null (recorded) when the
-   * node is a literal of the wrong type.
-   */
-  private String fromEnvironment(JsonNode node, String path, String expected) {
-    if (node.isTextual() && node.textValue().contains("${")) {
-      return substitute(node.textValue(), path);
-    }
-    bad(path, node, expected);
-    return null;
-  }
-
-  /** Narrows to int; out of range is recorded with {@code expected}, then a harmless 0. */
   private int toInt(long value, String path, String expected) {
-    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-      violations.invalid(path, value, expected);
-      return 0;
-    }
-    return (int) value;
-  }
-
-  /** Substitutes {@code ${NAME}} and {@code ${NAME:-default}}; null (recorded) on failure. */
-  private String substitute(String text, String path) {
-    if (!text.contains("${")) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    int i = 0;
-    while (i < text.length()) {
-      if (text.startsWith("$${", i)) {
-        out.append("${");
-        i += 3;
-      } else if (text.startsWith("${", i)) {
-        int end = text.indexOf('}', i + 2);
-        if (end < 0) {
-          violations.add(
-              path,
-              "'"
-                  + text
-                  + "' has an unclosed ${ (expected: ${NAME} or ${NAME:-default};"
-                  + " write $${ for a literal ${)");
-          return null;
-        }
-        String expression = text.substring(i + 2, end);
-        int separator = expression.indexOf(":-");
-        String name = separator < 0 ? expression : expression.substring(0, separator);
-        if (!ENV_NAME.matcher(name).matches()) {
-          violations.add(
-              path,
-              "'"
-                  + text
-                  + "' (expected: ${NAME} or ${NAME:-default}, NAME of letters, digits and '_')");
-          return null;
-        }
-        String value = environment.get(name);
-        if (separator >= 0 && (value == null || value.isEmpty())) {
-          value = expression.substring(separator + 2);
-        }
-        if (value == null) {
-          violations.add(
-              path,
-              "'"
-                  + text
-                  + "' (expected: the environment variable "
-                  + name
-                  + " to be set, or a default as in ${"
-                  + name
-                  + ":-value})");
-          return null;
-        }
-        out.append(value);
-        i = end + 1;
-      } else {
-        out.append(text.charAt(i));
-        i++;
-      }
-    }
-    return out.toString();
+    return values.toInt(value, path, expected);
   }
 
   private Path resolve(String path) {
-    try {
-      return baseDir.resolve(path).normalize();
-    } catch (InvalidPathException e) {
-      return null;
-    }
+    return values.resolve(path);
   }
 
   private void bad(String path, JsonNode node, String expected) {
-    violations.add(path, shown(node) + " (expected: " + expected + ")");
-  }
-
-  private void badSubstituted(String path, JsonNode node, String text, String expected) {
-    String shown = text.equals(node.textValue()) ? "'" + text : shown(node) + " = '" + text;
-    violations.add(path, shown + "' (expected: " + expected + ")");
-  }
-
-  private static String shown(JsonNode node) {
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return "null";
-    }
-    if (node.isTextual()) {
-      return "'" + node.textValue() + "'";
-    }
-    if (node.isObject()) {
-      return node.isEmpty() ? "{}" : "a mapping";
-    }
-    if (node.isArray()) {
-      return node.isEmpty() ? "[]" : "a list";
-    }
-    return node.asText();
+    values.bad(path, node, expected);
   }
 }

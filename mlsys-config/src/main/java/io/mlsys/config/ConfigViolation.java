@@ -16,12 +16,18 @@ public record ConfigViolation(String path, String problem) {
     Objects.requireNonNull(problem, "problem");
   }
 
-  /** The same violation under a parent key: {@code port} under {@code server} is server.port. */
+  /**
+   * The same violation under a parent key: {@code port} under {@code server} is server.port, and
+   * {@code [1].scale.std} under {@code graphs.g.transform} is graphs.g.transform[1].scale.std.
+   */
   public ConfigViolation under(String parent) {
     if (parent.isEmpty()) {
       return this;
     }
-    return new ConfigViolation(path.isEmpty() ? parent : parent + "." + path, problem);
+    if (path.isEmpty()) {
+      return new ConfigViolation(parent, problem);
+    }
+    return new ConfigViolation(path.startsWith("[") ? parent + path : parent + "." + path, problem);
   }
 
   @Override

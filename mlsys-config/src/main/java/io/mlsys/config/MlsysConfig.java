@@ -1,34 +1,45 @@
 package io.mlsys.config;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The whole {@code mlsys.yaml}: one file declares the server, the model repository and the models.
- * Build it in Java with {@link #defaults()} and the {@code with...} methods, or load it with {@link
- * ConfigLoader}.
+ * The whole {@code mlsys.yaml}: one file declares the server, the model repository, the models and
+ * the inference graphs. Build it in Java with {@link #defaults()} and the {@code with...} methods,
+ * or load it with {@link ConfigLoader}.
  *
  * @param server HTTP server settings; null means {@link ServerConfig#defaults()}
  * @param modelRepository the Triton/KServe-layout model folder; null means none
  * @param onnx ONNX Runtime defaults for every model; null means {@link OnnxConfig#defaults()}
  * @param models models named by uri, keyed by the name they are served under; each must have a uri
+ * @param graphs inference graphs keyed by the name they are served under (in the order written);
+ *     null means none. A graph name follows {@link ModelConfig#NAME_PATTERN} and is not also a key
+ *     of {@code models}. Graphs are checked against the models' signatures when the server builds
+ *     them, not here.
  */
 public record MlsysConfig(
     ServerConfig server,
     ModelRepositoryConfig modelRepository,
     OnnxConfig onnx,
-    Map<String, ModelConfig> models) {
+    Map<String, ModelConfig> models,
+    Map<String, GraphConfig> graphs) {
+
+  static final String EXPECTED_GRAPH_NAME = "a graph name of " + ModelConfig.EXPECTED_NAME;
 
   /**
-   * @throws ConfigException listing every invalid model name and every model without a uri
+   * @throws ConfigException listing every invalid model or graph name, every model without a uri,
+   *     every missing graph and every graph named like a model
    */
   public MlsysConfig {
     server = Objects.requireNonNullElseGet(server, ServerConfig::defaults);
     modelRepository = Objects.requireNonNullElseGet(modelRepository, ModelRepositoryConfig::none);
     onnx = Objects.requireNonNullElseGet(onnx, OnnxConfig::defaults);
     models = models == null ? Map.of() : models;
+    graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
     // Sorted so that the messages come in a stable order.
     TreeMap<String, ModelConfig> sorted = new TreeMap<>();
@@ -50,35 +61,72 @@ public record MlsysConfig(
         violations.add(path + ".uri", "missing (expected: " + ModelConfig.EXPECTED_URI + ")");
       }
     }
+    for (Map.Entry<String, GraphConfig> entry : graphs.entrySet()) {
+      String name = entry.getKey();
+      if (name == null) {
+        violations.invalid("graphs", null, EXPECTED_GRAPH_NAME);
+        continue;
+      }
+      String path = "graphs." + name;
+      if (!ModelConfig.isValidName(name)) {
+        violations.invalid(path, name, EXPECTED_GRAPH_NAME);
+      } else if (models.containsKey(name)) {
+        violations.invalid(path, name, "a name not also used under models");
+      } else if (entry.getValue() == null) {
+        violations.invalid(path, null, "a graph");
+      }
+    }
     violations.throwIfAny(null);
     models = Map.copyOf(models);
+    graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
   }
 
-  /** Every default: no models, port 8080. */
+  /** The settings before graphs existed: no graphs. */
+  public MlsysConfig(
+      ServerConfig server,
+      ModelRepositoryConfig modelRepository,
+      OnnxConfig onnx,
+      Map<String, ModelConfig> models) {
+    this(server, modelRepository, onnx, models, null);
+  }
+
+  /** Every default: no models, no graphs, port 8080. */
   public static MlsysConfig defaults() {
-    return new MlsysConfig(null, null, null, null);
+    return new MlsysConfig(null, null, null, null, null);
   }
 
   public MlsysConfig withServer(ServerConfig newServer) {
-    return new MlsysConfig(newServer, modelRepository, onnx, models);
+    return new MlsysConfig(newServer, modelRepository, onnx, models, graphs);
   }
 
   public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
-    return new MlsysConfig(server, newModelRepository, onnx, models);
+    return new MlsysConfig(server, newModelRepository, onnx, models, graphs);
   }
 
   public MlsysConfig withOnnx(OnnxConfig newOnnx) {
-    return new MlsysConfig(server, modelRepository, newOnnx, models);
+    return new MlsysConfig(server, modelRepository, newOnnx, models, graphs);
   }
 
   public MlsysConfig withModels(Map<String, ModelConfig> newModels) {
-    return new MlsysConfig(server, modelRepository, onnx, newModels);
+    return new MlsysConfig(server, modelRepository, onnx, newModels, graphs);
   }
 
   /** The same config with one more model (or that model replaced). */
   public MlsysConfig withModel(String name, ModelConfig model) {
     Map<String, ModelConfig> newModels = new HashMap<>(models);
     newModels.put(name, model);
-    return new MlsysConfig(server, modelRepository, onnx, newModels);
+    return new MlsysConfig(server, modelRepository, onnx, newModels, graphs);
+  }
+
+  /** The same config with these graphs (in the map's iteration order); null for none. */
+  public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
+    return new MlsysConfig(server, modelRepository, onnx, models, newGraphs);
+  }
+
+  /** The same config with one more graph (added last), or that graph replaced in place. */
+  public MlsysConfig withGraph(String name, GraphConfig graph) {
+    Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
+    newGraphs.put(name, graph);
+    return new MlsysConfig(server, modelRepository, onnx, models, newGraphs);
   }
 }

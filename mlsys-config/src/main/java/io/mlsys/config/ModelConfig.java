@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *     1}
  * @param intraOpThreads overrides {@code onnx.intra-op-threads} for this model; null to inherit
  * @param defaultOutputs outputs computed when a request names none; null or empty means all
+ * @param batching dynamic batching of this model's requests; null means none
  */
 public record ModelConfig(
     String uri,
@@ -34,7 +35,8 @@ public record ModelConfig(
     String platform,
     VersionPolicy versionPolicy,
     Integer intraOpThreads,
-    List<String> defaultOutputs) {
+    List<String> defaultOutputs,
+    BatchingConfig batching) {
 
   public static final String DEFAULT_VERSION = "1";
   public static final String ONNX_PLATFORM = "onnxruntime_onnx";
@@ -95,9 +97,21 @@ public record ModelConfig(
     defaultOutputs = List.copyOf(defaultOutputs);
   }
 
+  /** A model without dynamic batching. */
+  public ModelConfig(
+      String uri,
+      String version,
+      String labels,
+      String platform,
+      VersionPolicy versionPolicy,
+      Integer intraOpThreads,
+      List<String> defaultOutputs) {
+    this(uri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, null);
+  }
+
   /** A model served from one file as version {@value #DEFAULT_VERSION}, every other default. */
   public static ModelConfig of(String uri) {
-    return new ModelConfig(uri, null, null, null, null, null, null);
+    return new ModelConfig(uri, null, null, null, null, null, null, null);
   }
 
   /** Every default and no uri: a repository model folder without {@code config.yaml}. */
@@ -107,38 +121,44 @@ public record ModelConfig(
 
   public ModelConfig withUri(String newUri) {
     return new ModelConfig(
-        newUri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs);
+        newUri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, batching);
   }
 
   public ModelConfig withVersion(String newVersion) {
     return new ModelConfig(
-        uri, newVersion, labels, platform, versionPolicy, intraOpThreads, defaultOutputs);
+        uri, newVersion, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, batching);
   }
 
   public ModelConfig withLabels(String newLabels) {
     return new ModelConfig(
-        uri, version, newLabels, platform, versionPolicy, intraOpThreads, defaultOutputs);
+        uri, version, newLabels, platform, versionPolicy, intraOpThreads, defaultOutputs, batching);
   }
 
   public ModelConfig withPlatform(String newPlatform) {
     return new ModelConfig(
-        uri, version, labels, newPlatform, versionPolicy, intraOpThreads, defaultOutputs);
+        uri, version, labels, newPlatform, versionPolicy, intraOpThreads, defaultOutputs, batching);
   }
 
   public ModelConfig withVersionPolicy(VersionPolicy newVersionPolicy) {
     return new ModelConfig(
-        uri, version, labels, platform, newVersionPolicy, intraOpThreads, defaultOutputs);
+        uri, version, labels, platform, newVersionPolicy, intraOpThreads, defaultOutputs, batching);
   }
 
   /** The same model with its own thread count; null inherits {@code onnx.intra-op-threads}. */
   public ModelConfig withIntraOpThreads(Integer newIntraOpThreads) {
     return new ModelConfig(
-        uri, version, labels, platform, versionPolicy, newIntraOpThreads, defaultOutputs);
+        uri, version, labels, platform, versionPolicy, newIntraOpThreads, defaultOutputs, batching);
   }
 
   public ModelConfig withDefaultOutputs(List<String> newDefaultOutputs) {
     return new ModelConfig(
-        uri, version, labels, platform, versionPolicy, intraOpThreads, newDefaultOutputs);
+        uri, version, labels, platform, versionPolicy, intraOpThreads, newDefaultOutputs, batching);
+  }
+
+  /** The same model with dynamic batching; null for none. */
+  public ModelConfig withBatching(BatchingConfig newBatching) {
+    return new ModelConfig(
+        uri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, newBatching);
   }
 
   /** The model file named by {@link #uri()}, or null when there is no uri. */

@@ -172,14 +172,15 @@ class ConfigLoaderTest {
     assertThat(violations("models: { iris-svc: { urii: x.onnx, uri: x.onnx } }"))
         .containsExactly(
             "models.iris-svc.urii: unknown key (expected one of: uri, version, labels, platform,"
-                + " intra-op-threads, default-outputs)");
+                + " intra-op-threads, default-outputs, batching)");
   }
 
   @Test
   void anUnknownTopLevelKeyFails() {
-    assertThat(violations("graphs: {}"))
+    assertThat(violations("stores: {}"))
         .containsExactly(
-            "graphs: unknown key (expected one of: server, model-repository, onnx, models)");
+            "stores: unknown key (expected one of: server, model-repository, onnx, models,"
+                + " graphs)");
   }
 
   @Test
@@ -218,8 +219,8 @@ class ConfigLoaderTest {
 
     assertThat(found)
         .containsExactlyInAnyOrder(
-            "server.colour: unknown key (expected one of: host, port, max-request-bytes,"
-                + " shutdown-grace, default-timeout, access-log)",
+            "server.colour: unknown key (expected one of: host, port, grpc-port,"
+                + " max-request-bytes, shutdown-grace, default-timeout, access-log, watch-config)",
             "server.port: 70000 (expected: an integer from 0 to 65535)",
             "server.max-request-bytes: 0 (expected: an integer from 1 to 2147483647)",
             "server.shutdown-grace: -1s (expected: a duration such as 250ms, 2s, 5m, 1h or PT2S,"
@@ -273,8 +274,8 @@ class ConfigLoaderTest {
   void aSectionMustBeAMapping() {
     assertThat(violations("server: [1, 2]"))
         .containsExactly(
-            "server: a list (expected: a mapping with keys: host, port, max-request-bytes,"
-                + " shutdown-grace, default-timeout, access-log)");
+            "server: a list (expected: a mapping with keys: host, port, grpc-port,"
+                + " max-request-bytes, shutdown-grace, default-timeout, access-log, watch-config)");
   }
 
   @Test
@@ -406,9 +407,9 @@ class ConfigLoaderTest {
     assertThat(modelConfigViolations("uri: m.onnx\nversion: 2"))
         .containsExactly(
             "uri: unknown key (expected one of: platform, labels, version-policy,"
-                + " intra-op-threads, default-outputs)",
+                + " intra-op-threads, default-outputs, batching)",
             "version: unknown key (expected one of: platform, labels, version-policy,"
-                + " intra-op-threads, default-outputs)");
+                + " intra-op-threads, default-outputs, batching)");
   }
 
   @Test
@@ -427,5 +428,138 @@ class ConfigLoaderTest {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }
     throw new AssertionError("expected a ConfigException for:\n" + yaml);
+  }
+
+  // ---- gRPC port, config watching, batching
+
+  @Test
+  void readsTheGrpcPortAndConfigWatching() {
+    ServerConfig server = parse("server: { grpc-port: 9001, watch-config: false }").server();
+
+    assertThat(server.grpcPort()).isEqualTo(9001);
+    assertThat(server.watchConfig()).isFalse();
+  }
+
+  @Test
+  void grpcDefaultsToItsOwnPortAndConfigIsWatched() {
+    ServerConfig server = parse("server: { port: 9000 }").server();
+
+    assertThat(server.grpcPort()).isEqualTo(ServerConfig.DEFAULT_GRPC_PORT).isEqualTo(8081);
+    assertThat(server.watchConfig()).isTrue();
+  }
+
+  @Test
+  void aNullGrpcPortTurnsTheListenerOff() {
+    assertThat(parse("server: { grpc-port: null }").server().grpcPort()).isNull();
+    assertThat(parse("server:\n  grpc-port:\n").server().grpcPort()).isNull();
+    assertThat(parse("server: { grpc-port: 0 }").server().grpcPort()).isZero();
+  }
+
+  @Test
+  void theGrpcPortIsChecked() {
+    assertThat(violations("server: { grpc-port: 70000, watch-config: sometimes }"))
+        .containsExactly(
+            "server.watch-config: 'sometimes' (expected: true or false)",
+            "server.grpc-port: 70000 (expected: an integer from 0 to 65535, or null for no gRPC"
+                + " listener)");
+    assertThat(violations("server: { port: 9000, grpc-port: 9000 }"))
+        .containsExactly(
+            "server.grpc-port: 9000 (expected: a port other than server.port, or null for no gRPC"
+                + " listener)");
+    assertThat(violations("server: { grpc-port: \"9000\" }"))
+        .containsExactly(
+            "server.grpc-port: '9000' (expected: an integer from 0 to 65535, or null for no gRPC"
+                + " listener)");
+  }
+
+  @Test
+  void theGrpcPortMayComeFromTheEnvironment() {
+    MlsysConfig config =
+        ConfigLoader.parse("server:\n  grpc-port: ${GRPC_PORT}\n", dir, Map.of("GRPC_PORT", "0"));
+
+    assertThat(config.server().grpcPort()).isZero();
+  }
+
+  @Test
+  void readsBatchingWithEveryKey() {
+    ModelConfig model =
+        parse(
+                """
+                models:
+                  m:
+                    uri: m.onnx
+                    batching:
+                      max-batch-size: 64
+                      preferred-batch-sizes: [16, 32]
+                      max-queue-delay-micros: 500
+                      max-queue-size: 100
+                      max-concurrent-batches: 2
+                """)
+            .models()
+            .get("m");
+
+    assertThat(model.batching()).isEqualTo(new BatchingConfig(64, List.of(16, 32), 500, 100, 2));
+  }
+
+  @Test
+  void anEmptyBatchingMappingMeansEveryDefault() {
+    assertThat(parse("models: { m: { uri: m.onnx, batching: {} } }").models().get("m").batching())
+        .isEqualTo(BatchingConfig.defaults());
+    assertThat(parse("models: { m: { uri: m.onnx } }").models().get("m").batching()).isNull();
+  }
+
+  @Test
+  void batchingIsChecked() {
+    assertThat(
+            violations(
+                """
+                models:
+                  m:
+                    uri: m.onnx
+                    batching:
+                      max-batch-size: 0
+                      preferred-batch-sizes: [0, 4, 4]
+                      max-queue-delay-micros: -1
+                      max-queue-size: 0
+                      max-concurrent-batches: -1
+                      max-delay: 5
+                """))
+        .containsExactly(
+            "models.m.batching.max-delay: unknown key (expected one of: max-batch-size,"
+                + " preferred-batch-sizes, max-queue-delay-micros, max-queue-size,"
+                + " max-concurrent-batches)",
+            "models.m.batching.max-batch-size: 0 (expected: an integer from 1 to 65536)",
+            "models.m.batching.preferred-batch-sizes: [0, 4, 4] (expected: distinct integers from 1"
+                + " to max-batch-size, such as [4, 8])",
+            "models.m.batching.max-queue-delay-micros: -1 (expected: an integer >= 0"
+                + " (microseconds))",
+            "models.m.batching.max-queue-size: 0 (expected: an integer >= 1)",
+            "models.m.batching.max-concurrent-batches: -1 (expected: an integer >= 0 (0: one per"
+                + " available processor))");
+  }
+
+  @Test
+  void batchingMustBeAMapping() {
+    assertThat(violations("models: { m: { uri: m.onnx, batching: } }"))
+        .containsExactly(
+            "models.m.batching: null (expected: a mapping with keys: max-batch-size,"
+                + " preferred-batch-sizes, max-queue-delay-micros, max-queue-size,"
+                + " max-concurrent-batches; {} for every default)");
+    assertThat(violations("models: { m: { uri: m.onnx, batching: { preferred-batch-sizes: 4 } } }"))
+        .containsExactly(
+            "models.m.batching.preferred-batch-sizes: 4 (expected: distinct integers from 1 to"
+                + " max-batch-size, such as [4, 8])");
+  }
+
+  @Test
+  void aRepositoryModelConfigReadsBatching() {
+    ModelConfig config =
+        ConfigLoader.parseModelConfig(
+            "batching: { max-batch-size: 8, max-queue-delay-micros: 100 }", dir, NO_ENV);
+
+    assertThat(config.batching())
+        .isEqualTo(BatchingConfig.defaults().withMaxBatchSize(8).withMaxQueueDelayMicros(100));
+    assertThat(modelConfigViolations("batching: { max-batch-size: x }"))
+        .containsExactly("batching.max-batch-size: 'x' (expected: an integer from 1 to 65536)");
   }
 }

@@ -157,4 +157,86 @@ class ConfigRecordsTest {
     assertThatThrownBy(() -> ModelConfig.of("file://remote-host/m.onnx"))
         .hasMessageStartingWith("uri: 'file://remote-host/m.onnx'");
   }
+
+  @Test
+  void theOlderConstructorsKeepWorkingWithTheNewDefaults() {
+    ServerConfig server = new ServerConfig(null, 9000, 1, null, null, true);
+    ModelConfig model = new ModelConfig("m.onnx", null, null, null, null, null, null);
+    MlsysConfig config = new MlsysConfig(null, null, null, Map.of("m", model));
+
+    assertThat(server.grpcPort()).isEqualTo(ServerConfig.DEFAULT_GRPC_PORT);
+    assertThat(server.watchConfig()).isTrue();
+    assertThat(model.batching()).isNull();
+    assertThat(config.graphs()).isEmpty();
+  }
+
+  @Test
+  void grpcPortConfigWatchingAndBatchingAreSettableInJava() {
+    MlsysConfig built =
+        MlsysConfig.defaults()
+            .withServer(ServerConfig.defaults().withGrpcPort(null).withWatchConfig(false))
+            .withModel(
+                "m",
+                ModelConfig.of("/srv/m.onnx")
+                    .withBatching(BatchingConfig.defaults().withMaxBatchSize(8)));
+
+    MlsysConfig loaded =
+        ConfigLoader.parse(
+            """
+            server: { grpc-port: null, watch-config: false }
+            models: { m: { uri: /srv/m.onnx, batching: { max-batch-size: 8 } } }
+            """,
+            Path.of("/"),
+            Map.of());
+
+    assertThat(built).isEqualTo(loaded);
+  }
+
+  @Test
+  void graphsAreSettableInJavaAndKeepTheirOrder() {
+    MlsysConfig built =
+        MlsysConfig.defaults()
+            .withGraph("b", new GraphConfig(NodeConfig.Model.of("m")))
+            .withGraph("a", new GraphConfig(NodeConfig.Remote.of("http://h:8080", "m")))
+            .withGraph("b", new GraphConfig(NodeConfig.Model.of("n")));
+
+    MlsysConfig loaded =
+        ConfigLoader.parse(
+            """
+            graphs:
+              b: { model: n }
+              a: { remote: { url: "http://h:8080", model: m } }
+            """,
+            Path.of("/"),
+            Map.of());
+
+    assertThat(built).isEqualTo(loaded);
+    assertThat(built.graphs().keySet()).containsExactly("b", "a");
+    assertThat(built.withGraphs(null).graphs()).isEmpty();
+  }
+
+  @Test
+  void aGraphMayNotShareItsNameWithAModel() {
+    MlsysConfig withModel = MlsysConfig.defaults().withModel("iris", ModelConfig.of("i.onnx"));
+
+    assertThatThrownBy(
+            () -> withModel.withGraph("iris", new GraphConfig(NodeConfig.Model.of("iris"))))
+        .hasMessage("graphs.iris: 'iris' (expected: a name not also used under models)");
+    assertThatThrownBy(
+            () ->
+                MlsysConfig.defaults().withGraph("a/b", new GraphConfig(NodeConfig.Model.of("m"))))
+        .hasMessageStartingWith("graphs.a/b: 'a/b' (expected: a graph name of");
+  }
+
+  @Test
+  void theGrpcPortIsCheckedInJava() {
+    assertThatThrownBy(() -> ServerConfig.defaults().withGrpcPort(-1))
+        .hasMessage(
+            "grpc-port: -1 (expected: an integer from 0 to 65535, or null for no gRPC listener)");
+    assertThatThrownBy(() -> ServerConfig.defaults().withPort(8081))
+        .hasMessage(
+            "grpc-port: 8081 (expected: a port other than server.port, or null for no gRPC"
+                + " listener)");
+    assertThat(ServerConfig.defaults().withPort(0).withGrpcPort(0).grpcPort()).isZero();
+  }
 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** docs/configuration.md documents every key the loader accepts. */
 class ConfigurationDocsTest {
@@ -51,5 +53,56 @@ class ConfigurationDocsTest {
         .contains("server.port", "model-repository.path", "models.<name>.default-outputs");
     assertThat(ConfigLoader.modelConfigKeyPaths())
         .contains("version-policy.latest", "version-policy.all", "version-policy.specific");
+  }
+
+  /** The first ```yaml block after {@code heading}. */
+  private static String yamlAfter(String docs, String heading) {
+    int start = docs.indexOf(heading);
+    assertThat(start).as(heading).isNotNegative();
+    int open = docs.indexOf("```yaml\n", start) + "```yaml\n".length();
+    return docs.substring(open, docs.indexOf("```", open));
+  }
+
+  @Test
+  void theMainExampleLoads(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("models"));
+
+    MlsysConfig config = ConfigLoader.parse(yamlAfter(docs(), "## Example"), dir, Map.of());
+
+    assertThat(config.server().grpcPort()).isEqualTo(8081);
+    assertThat(config.models().get("iris-svc").batching().maxBatchSize()).isEqualTo(64);
+    assertThat(config.graphs()).containsOnlyKeys("iris-checked");
+  }
+
+  @Test
+  void theBatchingExampleLoads() throws IOException {
+    MlsysConfig config =
+        ConfigLoader.parse(yamlAfter(docs(), "## Batching"), Path.of("/srv"), Map.of());
+
+    assertThat(config.models().get("iris-svc").batching().preferredBatchSizes())
+        .containsExactly(16, 32);
+  }
+
+  @Test
+  void theCompleteGraphExampleLoads() throws IOException {
+    MlsysConfig config =
+        ConfigLoader.parse(yamlAfter(docs(), "### Complete example"), Path.of("/srv"), Map.of());
+
+    assertThat(config.graphs())
+        .containsOnlyKeys(
+            "iris-ovr", "iris-pipeline", "text-direction-graph", "iris-routed", "iris-cascade");
+  }
+
+  @Test
+  void theRuleExamplesParse() throws IOException {
+    List<String> rules =
+        yamlAfter(docs(), "### Rules")
+            .lines()
+            .filter(line -> line.startsWith("when: \""))
+            .map(line -> line.substring("when: \"".length(), line.length() - 1))
+            .toList();
+
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(4);
+    rules.forEach(rule -> assertThat(Condition.parse(rule).source()).isEqualTo(rule));
   }
 }

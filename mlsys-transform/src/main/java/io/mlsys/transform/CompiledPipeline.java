@@ -1,0 +1,58 @@
+package io.mlsys.transform;
+
+import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.Transform;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** The steps of a pipeline, each with its path in the list ({@code [1].scale}). */
+final class CompiledPipeline implements TransformPipeline {
+  private final List<Transform> steps;
+  private final List<String> paths;
+
+  CompiledPipeline(List<Transform> steps, List<String> paths) {
+    this.steps = List.copyOf(steps);
+    this.paths = List.copyOf(paths);
+  }
+
+  @Override
+  public List<Tensor> apply(List<Tensor> tensors) {
+    List<Tensor> current = List.copyOf(tensors);
+    for (Transform step : steps) {
+      current = List.copyOf(step.apply(current));
+    }
+    return current;
+  }
+
+  @Override
+  public List<TensorSpec> outputSpecs(
+      List<TensorSpec> inputs, BiConsumer<String, String> violations) {
+    List<TensorSpec> current = List.copyOf(inputs);
+    for (int i = 0; i < steps.size(); i++) {
+      String prefix = paths.get(i);
+      current =
+          List.copyOf(
+              steps
+                  .get(i)
+                  .outputSpecs(
+                      current, (path, problem) -> violations.accept(join(prefix, path), problem)));
+    }
+    return current;
+  }
+
+  /**
+   * {@code [1].scale} and {@code tensor} make {@code [1].scale.tensor}; {@code [0]} needs no dot.
+   */
+  private static String join(String prefix, String path) {
+    if (path.isEmpty()) {
+      return prefix;
+    }
+    return path.startsWith("[") ? prefix + path : prefix + "." + path;
+  }
+
+  @Override
+  public String toString() {
+    return "TransformPipeline" + paths;
+  }
+}

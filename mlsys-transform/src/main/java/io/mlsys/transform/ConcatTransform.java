@@ -1,0 +1,217 @@
+package io.mlsys.transform;
+
+import io.mlsys.core.DataType;
+import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorData;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.Transform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code concat: {tensors: [a, b], axis: 1, output: x}}: joins tensors of one datatype (any, BYTES
+ * included) whose shapes are equal but on {@code axis} (1 or more: the batch axis 0 is never
+ * joined).
+ */
+final class ConcatTransform implements Transform {
+  private final StepPath step;
+  private final List<String> names;
+  private final int axis;
+  private final String output;
+
+  ConcatTransform(StepPath step, List<String> names, int axis, String output) {
+    this.step = step;
+    this.names = List.copyOf(names);
+    this.axis = axis;
+    this.output = output;
+  }
+
+  @Override
+  public List<Tensor> apply(List<Tensor> tensors) {
+    List<Tensor> parts = new ArrayList<>(names.size());
+    for (String name : names) {
+      parts.add(Tensors.require(tensors, name, step));
+    }
+    Tensor first = parts.getFirst();
+    int rank = first.shape().length;
+    int at = axis;
+    if (at >= rank) {
+      throw step.invalid(
+          first.name(),
+          "shape "
+              + Tensors.shapeText(first.shape())
+              + " has no axis "
+              + axis
+              + " (expected: rank "
+              + (axis + 1)
+              + " or more)");
+    }
+    long joined = 0;
+    for (Tensor part : parts) {
+      if (part.datatype() != first.datatype()) {
+        throw step.invalid(
+            part.name(),
+            "datatype "
+                + part.datatype()
+                + " (expected: "
+                + first.datatype()
+                + ", the datatype of "
+                + first.name()
+                + ")");
+      }
+      if (!sameButAxis(part.shape(), first.shape(), at)) {
+        throw step.invalid(
+            part.name(),
+            "shape "
+                + Tensors.shapeText(part.shape())
+                + " (expected: the shape of "
+                + first.name()
+                + " "
+                + Tensors.shapeText(first.shape())
+                + " but on axis "
+                + at
+                + ")");
+      }
+      joined += part.shape()[at];
+    }
+    long[] shape = first.shape().clone();
+    shape[at] = joined;
+    long outer = 1;
+    for (int i = 0; i < at; i++) {
+      outer *= shape[i];
+    }
+    long inner = 1;
+    for (int i = at + 1; i < rank; i++) {
+      inner *= shape[i];
+    }
+    int total = (int) Tensor.elementCount(shape);
+    TensorData data = allocate(first.datatype(), total);
+    Object target = array(data);
+    int position = 0;
+    for (long o = 0; o < outer; o++) {
+      for (Tensor part : parts) {
+        int chunk = (int) (part.shape()[at] * inner);
+        System.arraycopy(array(part.data()), (int) (o * chunk), target, position, chunk);
+        position += chunk;
+      }
+    }
+    Tensor result = new Tensor(output, first.datatype(), shape, data);
+    return Tensors.put(tensors, Tensor::name, result);
+  }
+
+  private static boolean sameButAxis(long[] shape, long[] reference, int at) {
+    if (shape.length != reference.length) {
+      return false;
+    }
+    for (int i = 0; i < shape.length; i++) {
+      if (i != at && shape[i] != reference[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public List<TensorSpec> outputSpecs(
+      List<TensorSpec> inputs, BiConsumer<String, String> violations) {
+    List<TensorSpec> parts = new ArrayList<>(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      TensorSpec spec = Tensors.require(inputs, names.get(i), "tensors[" + i + "]", violations);
+      if (spec == null) {
+        return inputs;
+      }
+      parts.add(spec);
+    }
+    TensorSpec first = parts.getFirst();
+    int rank = first.shape().size();
+    int at = axis;
+    if (at >= rank) {
+      violations.accept(
+          "axis",
+          axis + " (expected: an axis of '" + first.name() + "' " + first.shape() + ", 1 or more)");
+      return inputs;
+    }
+    long joined = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      TensorSpec part = parts.get(i);
+      String path = "tensors[" + i + "]";
+      if (part.datatype() != first.datatype()) {
+        violations.accept(
+            path,
+            "'"
+                + part.name()
+                + "' is "
+                + part.datatype()
+                + " (expected: "
+                + first.datatype()
+                + ", the datatype of '"
+                + first.name()
+                + "')");
+        return inputs;
+      }
+      if (!compatibleButAxis(part.shape(), first.shape(), at)) {
+        violations.accept(
+            path,
+            "'"
+                + part.name()
+                + "' has shape "
+                + part.shape()
+                + " (expected: the shape of '"
+                + first.name()
+                + "' "
+                + first.shape()
+                + " but on axis "
+                + at
+                + ")");
+        return inputs;
+      }
+      long dim = part.shape().get(at);
+      joined = joined < 0 || dim < 0 ? -1 : joined + dim;
+    }
+    List<Long> shape = new ArrayList<>(first.shape());
+    shape.set(at, joined);
+    return Tensors.put(
+        inputs, TensorSpec::name, Tensors.spec(output, first.datatype(), List.copyOf(shape)));
+  }
+
+  private static boolean compatibleButAxis(List<Long> shape, List<Long> reference, int at) {
+    if (shape.size() != reference.size()) {
+      return false;
+    }
+    for (int i = 1; i < shape.size(); i++) {
+      long a = shape.get(i);
+      long b = reference.get(i);
+      if (i != at && a >= 0 && b >= 0 && a != b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Object array(TensorData data) {
+    return switch (data) {
+      case TensorData.Bools b -> b.values();
+      case TensorData.Bytes b -> b.values();
+      case TensorData.Shorts s -> s.values();
+      case TensorData.Ints i -> i.values();
+      case TensorData.Longs l -> l.values();
+      case TensorData.Floats f -> f.values();
+      case TensorData.Doubles d -> d.values();
+      case TensorData.ByteStrings s -> s.values();
+    };
+  }
+
+  private static TensorData allocate(DataType type, int size) {
+    return switch (type.storage()) {
+      case BOOLEAN -> new TensorData.Bools(new boolean[size]);
+      case BYTE -> new TensorData.Bytes(new byte[size]);
+      case SHORT -> new TensorData.Shorts(new short[size]);
+      case INT -> new TensorData.Ints(new int[size]);
+      case LONG -> new TensorData.Longs(new long[size]);
+      case FLOAT -> new TensorData.Floats(new float[size]);
+      case DOUBLE -> new TensorData.Doubles(new double[size]);
+      case BYTES -> new TensorData.ByteStrings(new byte[size][]);
+    };
+  }
+}

@@ -1,0 +1,2 @@
+/** The service provider interface for custom transform steps. */
+package io.mlsys.transform.spi;

@@ -198,7 +198,8 @@ final class ModelScanner {
             model.platform(),
             labels,
             model.intraOpThreadsOr(config.onnx().intraOpThreads()),
-            model.defaultOutputs());
+            model.defaultOutputs(),
+            model.batching());
     return new VersionPlan(version, source, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.mlsys.repository;
 
+import io.mlsys.config.BatchingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param labels class key to display label (already read from the labels file); may be empty
  * @param intraOpThreads threads one inference may use
  * @param defaultOutputs outputs computed when a request names none; empty means all
+ * @param batching dynamic batching settings; null for none
  */
 public record ModelSource(
     String name,
@@ -23,7 +25,8 @@ public record ModelSource(
     String platform,
     Map<String, String> labels,
     int intraOpThreads,
-    List<String> defaultOutputs) {
+    List<String> defaultOutputs,
+    BatchingConfig batching) {
   public ModelSource {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
@@ -31,5 +34,17 @@ public record ModelSource(
     Objects.requireNonNull(platform, "platform");
     labels = Map.copyOf(labels);
     defaultOutputs = List.copyOf(defaultOutputs);
+  }
+
+  /** A source without batching. */
+  public ModelSource(
+      String name,
+      String version,
+      Path file,
+      String platform,
+      Map<String, String> labels,
+      int intraOpThreads,
+      List<String> defaultOutputs) {
+    this(name, version, file, platform, labels, intraOpThreads, defaultOutputs, null);
   }
 }

@@ -1,0 +1,236 @@
+package io.mlsys.graph;
+
+import io.mlsys.core.CallContext;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.ModelExecutionException;
+import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Multiple-stage prediction. A stage answers the rows whose highest value of {@code accept.output}
+ * reaches its threshold; the other rows go on, as a smaller batch (every input sliced along dim 0),
+ * to the next stage; the last stage answers the rest. Rows are merged back in order, with a BYTES
+ * [N] {@code stageOutput} naming the stage of each row, and the response parameter {@value #STAGE}
+ * when one stage answered every row.
+ */
+record CascadeNode(Place place, Stage[] stages, String stageOutput) implements Node {
+
+  /** Response parameter naming the stage when one stage answered every row. */
+  static final String STAGE = "stage";
+
+  /**
+   * One stage.
+   *
+   * @param accept the output rows are accepted by; null for the last stage
+   * @param thresholdSlot -1 for the last stage
+   * @param label the name as UTF-8
+   */
+  record Stage(String name, Node node, String accept, int thresholdSlot, byte[] label) {}
+
+  @Override
+  public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {
+    InferResponse[] answers = new InferResponse[stages.length];
+    int[] given = new int[stages.length];
+    int rows = -1;
+    // For every original row: the stage that answered it and its row in that stage's answer.
+    int[] stageOf = null;
+    int[] localOf = null;
+    // The original rows the current stage gets, in order; null: all of them.
+    int[] pending = null;
+    InferRequest current = request;
+    for (int s = 0; s < stages.length; s++) {
+      Stage stage = stages[s];
+      InferResponse answer = Node.run(stage.node(), current, context, state);
+      answers[s] = answer;
+      int expected = pending != null ? pending.length : rows;
+      boolean[] accepted =
+          stage.accept() == null
+              ? all(expected)
+              : accepted(stage, answer, state.number(stage.thresholdSlot()));
+      if (expected >= 0 && accepted.length != expected) {
+        throw new ModelExecutionException(
+            place.graph(),
+            stage.node().place().path()
+                + ": answered "
+                + accepted.length
+                + " rows of '"
+                + stage.accept()
+                + "' (expected: "
+                + expected
+                + ", one per row it was given)",
+            null);
+      }
+      given[s] = accepted.length;
+      if (rows < 0) {
+        rows = accepted.length;
+        stageOf = new int[rows];
+        localOf = new int[rows];
+      }
+      int[] rest = new int[accepted.length];
+      int left = 0;
+      for (int local = 0; local < accepted.length; local++) {
+        int row = pending == null ? local : pending[local];
+        if (accepted[local]) {
+          stageOf[row] = s;
+          localOf[row] = local;
+        } else {
+          rest[left++] = row;
+        }
+      }
+      if (left == 0) {
+        break;
+      }
+      if (left < accepted.length) {
+        pending = Arrays.copyOf(rest, left);
+        current = slice(request, pending);
+      }
+    }
+    return merge(request, answers, given, rows, stageOf, localOf);
+  }
+
+  private static boolean[] all(int rows) {
+    boolean[] accepted = new boolean[rows];
+    Arrays.fill(accepted, true);
+    return accepted;
+  }
+
+  /** Per row of the stage's answer: whether max(row of accept output) >= threshold. */
+  private boolean[] accepted(Stage stage, InferResponse answer, double threshold) {
+    Tensor scores = SequenceNode.find(answer.outputs(), stage.accept());
+    if (scores == null || !TensorRows.isNumeric(scores.datatype()) || scores.shape().length == 0) {
+      throw new ModelExecutionException(
+          place.graph(),
+          stage.node().place().path()
+              + ": the answer has no numeric [N, ...] '"
+              + stage.accept()
+              + "' to accept rows by (expected: one of "
+              + answer.outputs().stream().map(Tensor::name).toList()
+              + ")",
+          null);
+    }
+    int rows = (int) scores.shape()[0];
+    int rowSize = TensorRows.rowSize(scores.shape());
+    boolean[] accepted = new boolean[rows];
+    for (int row = 0; row < rows; row++) {
+      double best = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < rowSize; k++) {
+        best = Math.max(best, TensorRows.number(scores, row * rowSize + k));
+      }
+      accepted[row] = rowSize > 0 && best >= threshold;
+    }
+    return accepted;
+  }
+
+  /** The request with every input cut down to the given original rows. */
+  private InferRequest slice(InferRequest request, int[] rows) {
+    List<Tensor> inputs = new ArrayList<>(request.inputs().size());
+    long total = -1;
+    for (Tensor input : request.inputs()) {
+      if (input.shape().length == 0 || (total >= 0 && input.shape()[0] != total)) {
+        throw new InvalidInputException(
+            place.path() + ".inputs." + input.name(),
+            "shape "
+                + Arrays.toString(input.shape())
+                + " (expected: [N, ...] with the same N as every other input, to pass rows on)");
+      }
+      total = input.shape()[0];
+      inputs.add(TensorRows.gather(input, rows));
+    }
+    return request.withInputs(inputs);
+  }
+
+  private InferResponse merge(
+      InferRequest request,
+      InferResponse[] answers,
+      int[] given,
+      int rows,
+      int[] stageOf,
+      int[] localOf) {
+    boolean single = true;
+    for (int row = 0; row < rows && single; row++) {
+      single = stageOf[row] == stageOf[0] && localOf[row] == row;
+    }
+    if (single) {
+      int s = rows == 0 ? 0 : stageOf[0];
+      byte[][] labels = new byte[rows][];
+      Arrays.fill(labels, stages[s].label());
+      List<Tensor> outputs = new ArrayList<>(answers[s].outputs());
+      outputs.add(TensorRows.strings(stageOutput, labels));
+      Map<String, Object> parameters = new LinkedHashMap<>(answers[s].parameters());
+      parameters.put(STAGE, stages[s].name());
+      return new InferResponse(
+          answers[s].modelName(), answers[s].modelVersion(), request.id(), outputs, parameters);
+    }
+    InferResponse template = answers[stageOf[0]];
+    List<Tensor> outputs = new ArrayList<>(template.outputs().size() + 1);
+    for (Tensor model : template.outputs()) {
+      Tensor[] parts = new Tensor[stages.length];
+      for (int row = 0; row < rows; row++) {
+        int s = stageOf[row];
+        if (parts[s] == null) {
+          parts[s] = matching(model, answers[s], given[s], s);
+        }
+      }
+      long[] shape = model.shape().clone();
+      int rowSize = TensorRows.rowSize(shape);
+      shape[0] = rows;
+      TensorData merged = TensorRows.allocate(model.datatype().storage(), rows * rowSize);
+      for (int row = 0; row < rows; row++) {
+        TensorRows.copyRow(parts[stageOf[row]].data(), localOf[row], merged, row, rowSize);
+      }
+      outputs.add(new Tensor(model.name(), model.datatype(), shape, merged, model.parameters()));
+    }
+    byte[][] labels = new byte[rows][];
+    for (int row = 0; row < rows; row++) {
+      labels[row] = stages[stageOf[row]].label();
+    }
+    outputs.add(TensorRows.strings(stageOutput, labels));
+    return new InferResponse(place.graph(), Graphs.VERSION, request.id(), outputs, Map.of());
+  }
+
+  /**
+   * Stage {@code s}'s tensor named like {@code model}: same datatype and row shape, one row per row
+   * the stage was given.
+   */
+  private Tensor matching(Tensor model, InferResponse answer, int rows, int s) {
+    Tensor part = SequenceNode.find(answer.outputs(), model.name());
+    long[] shape = model.shape();
+    boolean fits =
+        part != null
+            && part.datatype() == model.datatype()
+            && shape.length > 0
+            && part.shape().length == shape.length
+            && part.shape()[0] == rows
+            && Arrays.equals(part.shape(), 1, shape.length, shape, 1, shape.length);
+    if (!fits) {
+      throw new ModelExecutionException(
+          place.graph(),
+          stages[s].node().place().path()
+              + ": answered "
+              + (part == null
+                  ? "no '" + model.name() + "'"
+                  : "'"
+                      + model.name()
+                      + "' as "
+                      + part.datatype()
+                      + " "
+                      + Arrays.toString(part.shape()))
+              + " (expected: "
+              + model.datatype()
+              + " with "
+              + rows
+              + " rows of shape "
+              + Arrays.toString(Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length))
+              + ", to merge rows with the other stages)",
+          null);
+    }
+    return part;
+  }
+}

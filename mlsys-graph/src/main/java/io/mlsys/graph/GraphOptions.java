@@ -1,0 +1,43 @@
+package io.mlsys.graph;
+
+import io.mlsys.client.OipClientOptions;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What every graph of one generation shares.
+ *
+ * @param clock dates parameter changes and audit lines (deadlines and {@code time} rules read the
+ *     clock of each call's {@link io.mlsys.core.CallContext})
+ * @param remote the clock and sleeper of remote clients; each {@code remote} node's own
+ *     connect-timeout, max-attempts and retry-backoff replace the other fields
+ * @param auditLog receives one INFO line per changed runtime parameter
+ */
+public record GraphOptions(Clock clock, OipClientOptions remote, System.Logger auditLog) {
+  /** The name of the default audit logger. */
+  public static final String AUDIT_LOGGER = "io.mlsys.graph.audit";
+
+  public GraphOptions {
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(remote, "remote");
+    Objects.requireNonNull(auditLog, "auditLog");
+  }
+
+  /** The system UTC clock, default remote options, and the {@value #AUDIT_LOGGER} logger. */
+  public static GraphOptions defaults() {
+    return new GraphOptions(
+        Clock.systemUTC(), OipClientOptions.defaults(), System.getLogger(AUDIT_LOGGER));
+  }
+
+  public GraphOptions withClock(Clock newClock) {
+    return new GraphOptions(newClock, remote, auditLog);
+  }
+
+  public GraphOptions withRemote(OipClientOptions newRemote) {
+    return new GraphOptions(clock, newRemote, auditLog);
+  }
+
+  public GraphOptions withAuditLog(System.Logger newAuditLog) {
+    return new GraphOptions(clock, remote, newAuditLog);
+  }
+}

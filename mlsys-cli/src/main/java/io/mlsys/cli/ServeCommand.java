@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serves models over the Open Inference Protocol (REST) and KServe V1.",
+      "Serves models over the Open Inference Protocol (REST and gRPC) and KServe V1.",
       "Models come from a repository folder (DIR/<model>/<version>/model.onnx, optional"
           + " DIR/<model>/config.yaml) and/or from `models:` in mlsys.yaml.",
       "Flags override the config file."
@@ -45,6 +45,14 @@ final class ServeCommand implements Callable<Integer> {
   Integer port;
 
   @Option(
+      names = "--grpc-port",
+      paramLabel = "N|off",
+      description =
+          "gRPC port (0 picks a free one, off serves no gRPC); overrides server.grpc-port"
+              + " (default 8081).")
+  String grpcPort;
+
+  @Option(
       names = "--host",
       paramLabel = "HOST",
       description = "Interface to bind; overrides server.host (default 0.0.0.0).")
@@ -53,17 +61,25 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     MlsysConfig config = effectiveConfig();
-    MlsysServer server = ServerRunner.start(config);
+    // From a file, the server also reloads the file's graphs when it changes (flags re-applied).
+    MlsysServer server =
+        configFile == null
+            ? ServerRunner.start(config)
+            : ServerRunner.start(configFile, this::applyFlags);
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("mlsys serving on http://%s:%d%n", displayHost(config), server.port());
+    out.println(startupLine(displayHost(config), server));
     ServerRunner.printModels(server, out);
     ServerRunner.awaitShutdown(server);
     return 0;
   }
 
   MlsysConfig effectiveConfig() {
-    MlsysConfig config =
-        configFile == null ? MlsysConfig.defaults() : ConfigLoader.load(configFile);
+    return applyFlags(configFile == null ? MlsysConfig.defaults() : ConfigLoader.load(configFile));
+  }
+
+  /** The flags on top of a config read from the file (or the defaults). */
+  MlsysConfig applyFlags(MlsysConfig fileConfig) {
+    MlsysConfig config = fileConfig;
     if (modelRepository != null) {
       config =
           config.withModelRepository(
@@ -75,13 +91,39 @@ final class ServeCommand implements Callable<Integer> {
     if (host != null) {
       config = config.withServer(config.server().withHost(host));
     }
-    if (config.modelRepository().path() == null && config.models().isEmpty()) {
+    if (grpcPort != null) {
+      config = config.withServer(config.server().withGrpcPort(parseGrpcPort(grpcPort)));
+    }
+    if (config.modelRepository().path() == null
+        && config.models().isEmpty()
+        && config.graphs().isEmpty()) {
       throw new ConfigException(
           "model-repository.path",
           "nothing to serve (expected: --model-repository DIR, or --config FILE naming"
-              + " model-repository.path or models)");
+              + " model-repository.path, models or graphs)");
     }
     return config;
+  }
+
+  /** {@code --grpc-port}: a port from 0 to 65535, or {@code off} (null: no gRPC). */
+  static Integer parseGrpcPort(String value) {
+    if (value.equalsIgnoreCase("off")) {
+      return null;
+    }
+    String digits = value.trim();
+    if (digits.matches("[0-9]{1,5}") && Integer.parseInt(digits) <= 65535) {
+      return Integer.parseInt(digits);
+    }
+    throw new ConfigException(
+        "--grpc-port", "'" + value + "' (expected: an integer from 0 to 65535, or off)");
+  }
+
+  /** The line that tells where the server listens: HTTP and, when on, gRPC. */
+  static String startupLine(String host, MlsysServer server) {
+    String line = "mlsys serving on http://" + host + ":" + server.port();
+    return server.grpcPort() < 0
+        ? line + " (gRPC off)"
+        : line + ", gRPC on " + host + ":" + server.grpcPort();
   }
 
   static String displayHost(MlsysConfig config) {

@@ -5,7 +5,9 @@ import io.mlsys.repository.ModelState;
 import io.mlsys.repository.ModelStatus;
 import io.mlsys.server.MlsysServer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /** Starts a server from a config, reports what it serves, and runs until the JVM is stopped. */
 final class ServerRunner {
@@ -14,6 +16,11 @@ final class ServerRunner {
   /** Starts the server; the returned server is already loading/serving. */
   static MlsysServer start(MlsysConfig config) {
     return MlsysServer.fromConfig(config).start();
+  }
+
+  /** Starts the server from a config file (with {@code flags} applied), watching it for changes. */
+  static MlsysServer start(Path configFile, UnaryOperator<MlsysConfig> flags) {
+    return MlsysServer.fromConfigFile(configFile, flags).start();
   }
 
   /** One line per model version: state and, when not ready, why. */

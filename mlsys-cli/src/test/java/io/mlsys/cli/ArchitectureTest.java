@@ -41,11 +41,20 @@ class ArchitectureTest {
             "io.mlsys.config..",
             "io.mlsys.repository..",
             "io.mlsys.protocol..",
-            "io.mlsys.training..")
+            "io.mlsys.training..",
+            "io.mlsys.transform..",
+            "io.mlsys.client..",
+            "io.mlsys.resilience..",
+            "io.mlsys.graph..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.mlsys.server..", "io.mlsys.cli..", "io.helidon..", "picocli..", "io.micrometer..")
+            "io.mlsys.server..",
+            "io.mlsys.cli..",
+            "io.helidon..",
+            "io.grpc..",
+            "picocli..",
+            "io.micrometer..")
         .check(classes);
   }
 

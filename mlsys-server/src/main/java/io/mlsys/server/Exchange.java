@@ -125,13 +125,26 @@ final class Exchange {
    */
   byte[] body() {
     if (body == null) {
-      checkContentType();
+      checkContentType(false);
       body = read();
     }
     return body;
   }
 
-  private void checkContentType() {
+  /**
+   * The body of an inference request, which may use Triton's binary tensor data extension: JSON, or
+   * (with {@code Inference-Header-Content-Length}) a JSON header followed by raw tensor bytes, sent
+   * as {@code application/octet-stream} or {@code application/json}.
+   */
+  byte[] inferenceBody() {
+    if (body == null) {
+      checkContentType(true);
+      body = read();
+    }
+    return body;
+  }
+
+  private void checkContentType(boolean binaryAllowed) {
     Optional<String> contentType = request.headers().first(HeaderNames.CONTENT_TYPE);
     if (contentType.isEmpty()) {
       return;
@@ -139,8 +152,16 @@ final class Exchange {
     String value = contentType.get();
     int semicolon = value.indexOf(';');
     String mediaType = (semicolon < 0 ? value : value.substring(0, semicolon)).trim();
-    if (!mediaType.toLowerCase(Locale.ROOT).equals("application/json")) {
+    String lower = mediaType.toLowerCase(Locale.ROOT);
+    if (lower.equals("application/json")) {
+      return;
+    }
+    if (!binaryAllowed) {
       throw new UnsupportedMediaTypeException(value, "application/json");
+    }
+    if (!lower.equals("application/octet-stream")) {
+      throw new UnsupportedMediaTypeException(
+          value, "application/json, or application/octet-stream with binary tensor data");
     }
   }
 

@@ -1,10 +1,14 @@
 package io.mlsys.server;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.config.GraphConfig;
+import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ServerConfig;
+import io.mlsys.graph.GraphOptions;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
 import io.mlsys.repository.ModelRepository;
@@ -13,13 +17,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-/** {@link MlsysServer} on the Helidon SE 4 webserver: one virtual thread per request. */
+/**
+ * {@link MlsysServer} on the Helidon SE 4 webserver (one virtual thread per request), with gRPC on
+ * grpc-java's Netty server ({@link GrpcTransport}) on its own port when enabled.
+ */
 final class HelidonMlsysServer implements MlsysServer {
   private static final System.Logger LOG = System.getLogger(HelidonMlsysServer.class.getName());
 
@@ -36,6 +45,11 @@ final class HelidonMlsysServer implements MlsysServer {
   private final boolean loadModelsOnStart;
   private final List<AutoCloseable> closeables;
   private final WebServer webServer;
+  private final Duration shutdownGrace;
+  private final GrpcTransport grpc;
+  private final GraphGenerations generations;
+  private final GraphReload graphReload;
+  private ConfigWatcher watcher;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   HelidonMlsysServer(
@@ -46,11 +60,24 @@ final class HelidonMlsysServer implements MlsysServer {
       Supplier<String> requestIds,
       LongSupplier ticker,
       boolean loadModelsOnStart,
+      Integer grpcPort,
+      Map<String, GraphConfig> graphs,
+      GraphOptions graphOptions,
+      GraphReload graphReload,
       List<AutoCloseable> closeables) {
     this.repository = repository;
+    this.shutdownGrace = config.shutdownGrace();
     this.loadModelsOnStart = loadModelsOnStart;
     this.closeables = closeables;
-    ServedModels served = new ServedModels(repository);
+    ServedModels served = new ServedModels(repository, graphs.keySet());
+    this.graphReload = graphReload;
+    this.generations =
+        new GraphGenerations(
+            served,
+            new RepositoryModelLookup(repository),
+            graphOptions,
+            config.shutdownGrace(),
+            graphReload == null ? MlsysConfig.defaults().withGraphs(graphs) : graphReload.loaded());
     ServerMetrics metrics = new ServerMetrics(registry);
     RequestPipeline pipeline =
         new RequestPipeline(
@@ -62,12 +89,12 @@ final class HelidonMlsysServer implements MlsysServer {
             metrics,
             new AccessLog(config.accessLog()));
     OipJson oipJson = OipJson.create();
+    Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
+    String version = serverVersion();
     InferenceEndpoints inference =
-        new InferenceEndpoints(
-            served, oipJson, KServeV1Json.create(), new Deadlines(clock, config.defaultTimeout()));
-    ManagementEndpoints management =
-        new ManagementEndpoints(served, oipJson, metrics, serverVersion());
-    RouteTable routes = routes(inference, management);
+        new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines);
+    ManagementEndpoints management = new ManagementEndpoints(served, oipJson, metrics, version);
+    RouteTable routes = routes(inference, management, new GraphEndpoints(served));
     this.webServer =
         WebServer.builder()
             .host(config.host())
@@ -77,10 +104,24 @@ final class HelidonMlsysServer implements MlsysServer {
             .directHandlers(jsonDirectHandlers())
             .routing(routing -> routes.registerOn(routing, pipeline))
             .build();
+    this.grpc =
+        grpcPort == null
+            ? null
+            : new GrpcTransport(
+                config.host(),
+                grpcPort,
+                config.maxRequestBytes(),
+                served,
+                deadlines,
+                metrics,
+                ticker,
+                requestIds,
+                version);
   }
 
   /** Every endpoint; inference first, since Helidon tries routes in order. */
-  static RouteTable routes(InferenceEndpoints inference, ManagementEndpoints management) {
+  static RouteTable routes(
+      InferenceEndpoints inference, ManagementEndpoints management, GraphEndpoints graphs) {
     return new RouteTable()
         .post("/v2/models/{model}/infer", Protocol.V2, inference::inferV2)
         .post("/v2/models/{model}/versions/{version}/infer", Protocol.V2, inference::inferV2)
@@ -99,6 +140,9 @@ final class HelidonMlsysServer implements MlsysServer {
             Protocol.MANAGEMENT,
             management::modelReady)
         .get("/v2/models/{model}/stats", Protocol.MANAGEMENT, management::statistics)
+        .get("/v2/models/{model}/parameters", Protocol.MANAGEMENT, graphs::parameters)
+        .add(
+            Method.PUT, "/v2/models/{model}/parameters", Protocol.MANAGEMENT, graphs::setParameters)
         .get(
             "/v2/models/{model}/versions/{version}/stats",
             Protocol.MANAGEMENT,
@@ -144,8 +188,29 @@ final class HelidonMlsysServer implements MlsysServer {
   @Override
   public MlsysServer start() {
     webServer.start();
+    if (grpc != null) {
+      try {
+        grpc.start();
+      } catch (RuntimeException e) {
+        webServer.stop();
+        throw e;
+      }
+    }
     if (loadModelsOnStart) {
       repository.loadAll();
+    }
+    try {
+      generations.start();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+    if (graphReload != null && graphReload.watch()) {
+      watcher =
+          new ConfigWatcher(
+                  graphReload.file(),
+                  changed -> generations.reload(graphReload.overrides().apply(changed)))
+              .start();
     }
     return this;
   }
@@ -160,17 +225,44 @@ final class HelidonMlsysServer implements MlsysServer {
     return webServer.isRunning() ? webServer.port() : -1;
   }
 
+  private void awaitGrpc() {
+    try {
+      grpc.awaitTermination(shutdownGrace);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
+  }
+
   @Override
   public void stop() {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    if (watcher != null) {
+      watcher.close();
+    }
     try {
-      if (webServer.isRunning()) {
-        webServer.stop();
+      // Both transports drain at the same time, each for up to the grace period.
+      if (grpc != null) {
+        grpc.shutdown();
+      }
+      try {
+        if (webServer.isRunning()) {
+          webServer.stop();
+        }
+      } finally {
+        if (grpc != null) {
+          awaitGrpc();
+        }
       }
     } finally {
       try {
+        generations.close();
         repository.close();
       } finally {
         for (AutoCloseable closeable : closeables) {

@@ -1,22 +1,28 @@
 package io.mlsys.server;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
+import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
 import io.mlsys.protocol.KServeV1Json;
+import io.mlsys.protocol.OipBinary;
 import io.mlsys.protocol.OipJson;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,9 +36,14 @@ import java.util.Set;
  */
 final class InferenceEndpoints {
   static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysServer.TIMEOUT_HEADER);
+  static final HeaderName INFERENCE_HEADER_LENGTH =
+      HeaderNames.create(OipBinary.INFERENCE_HEADER_CONTENT_LENGTH);
+  private static final Header OCTET_STREAM =
+      HeaderValues.createCached(HeaderNames.CONTENT_TYPE, OipBinary.CONTENT_TYPE);
 
   private final ServedModels served;
   private final OipJson oipJson;
+  private final OipBinary oipBinary;
   private final KServeV1Json v1Json;
   private final Deadlines deadlines;
 
@@ -40,6 +51,7 @@ final class InferenceEndpoints {
       ServedModels served, OipJson oipJson, KServeV1Json v1Json, Deadlines deadlines) {
     this.served = served;
     this.oipJson = oipJson;
+    this.oipBinary = OipBinary.create();
     this.v1Json = v1Json;
     this.deadlines = deadlines;
   }
@@ -49,7 +61,20 @@ final class InferenceEndpoints {
     String version = exchange.pathParameter("version");
     Predictor predictor = served.predictor(model, version);
     exchange.knownModel(model, version);
-    InferRequest request = oipJson.readInferRequest(exchange.body());
+    byte[] body = exchange.inferenceBody();
+    Optional<String> jsonLength = exchange.header(INFERENCE_HEADER_LENGTH);
+    InferRequest request;
+    if (jsonLength.isPresent()) {
+      request = oipBinary.readInferRequest(body, OipBinary.parseJsonLength(jsonLength.get()));
+    } else if (isOctetStream(exchange)) {
+      throw new InvalidInputException(
+          OipBinary.INFERENCE_HEADER_CONTENT_LENGTH,
+          "missing (expected: the length of the JSON header of an application/octet-stream body)");
+    } else {
+      request = oipJson.readInferRequest(body);
+    }
+    // Read before running the model: a bad flag is a 400, not a wasted inference.
+    boolean binary = oipBinary.wantsBinary(request);
     CallContext context =
         deadlines.context(
             request.parameters(),
@@ -58,7 +83,23 @@ final class InferenceEndpoints {
             exchange.requestId());
     InferResponse response = conform(request, invoke(model, predictor, request, context));
     exchange.answeredBy(response.modelVersion());
-    return Reply.json(oipJson.writeInferResponse(response));
+    if (!binary) {
+      return Reply.json(oipJson.writeInferResponse(response));
+    }
+    OipBinary.Encoded encoded = oipBinary.writeInferResponse(response, request);
+    if (!encoded.isBinary()) {
+      return Reply.json(encoded.body());
+    }
+    return Reply.of(200, encoded.body(), OCTET_STREAM)
+        .withHeader(
+            HeaderValues.create(INFERENCE_HEADER_LENGTH, Integer.toString(encoded.jsonLength())));
+  }
+
+  private static boolean isOctetStream(Exchange exchange) {
+    return exchange
+        .header(HeaderNames.CONTENT_TYPE)
+        .map(type -> type.toLowerCase(Locale.ROOT).startsWith(OipBinary.CONTENT_TYPE))
+        .orElse(false);
   }
 
   Reply predictV1(Exchange exchange) {

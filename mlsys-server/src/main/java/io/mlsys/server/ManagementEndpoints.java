@@ -21,7 +21,14 @@ final class ManagementEndpoints {
 
   /** Extensions named in {@code GET /v2}. */
   static final List<String> EXTENSIONS =
-      List.of("model_repository", "model_list", "statistics", "kserve_v1", "metrics");
+      List.of(
+          "model_repository",
+          "model_list",
+          "statistics",
+          "kserve_v1",
+          "metrics",
+          "binary_tensor_data",
+          "inference_graphs");
 
   private static final Header PROMETHEUS_TEXT =
       HeaderValues.createCached(

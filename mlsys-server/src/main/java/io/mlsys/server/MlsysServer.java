@@ -2,20 +2,29 @@ package io.mlsys.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.config.ConfigLoader;
+import io.mlsys.config.GraphConfig;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ServerConfig;
+import io.mlsys.graph.GraphOptions;
+import io.mlsys.graph.Graphs;
 import io.mlsys.repository.ModelRepository;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
- * The mlsys HTTP server: the Open Inference Protocol REST API (KServe V2), KServe V1 predict, the
- * model repository extension, per-model statistics and Prometheus metrics, over the models of one
- * {@link ModelRepository}.
+ * The mlsys server: the Open Inference Protocol REST API (KServe V2), KServe V1 predict, the model
+ * repository extension, per-model statistics and Prometheus metrics over HTTP, and the Open
+ * Inference Protocol gRPC API ({@code inference.GRPCInferenceService}, with the repository
+ * extension, health checking and reflection) on its own port, over the models of one {@link
+ * ModelRepository}.
  *
  * <p>Build one with {@link #builder()} (everything injectable) or {@link #fromConfig(MlsysConfig)}
  * (the whole server from {@code mlsys.yaml}, models loaded by ONNX Runtime).
@@ -28,6 +37,9 @@ public interface MlsysServer extends AutoCloseable {
   /** Header that sets a request's deadline in integer milliseconds. */
   String TIMEOUT_HEADER = "Mlsys-Timeout-Ms";
 
+  /** Names the caller of a management change (runtime parameters) in the audit log. */
+  String USER_HEADER = "Mlsys-User";
+
   /** Request header whose value becomes the request id (echoed in the response). */
   String REQUEST_ID_HEADER = "X-Request-Id";
 
@@ -37,12 +49,26 @@ public interface MlsysServer extends AutoCloseable {
 
   /**
    * The whole server from a config: a repository with the ONNX Runtime loader (its load times
-   * recorded as metrics, its failures logged), a Prometheus registry, the system clock and, when
-   * {@code server.access-log} is on, an asynchronous JSON-line handler writing to standard output
-   * on {@value #ACCESS_LOGGER} if that logger has none. Models are loaded by {@link #start()}.
+   * recorded as metrics, its failures logged), gRPC on {@code server.grpc-port} (none when null), a
+   * Prometheus registry, the system clock and, when {@code server.access-log} is on, an
+   * asynchronous JSON-line handler writing to standard output on {@value #ACCESS_LOGGER} if that
+   * logger has none. Models are loaded by {@link #start()}.
    */
   static MlsysServer fromConfig(MlsysConfig config) {
-    return ServerWiring.fromConfig(config);
+    return ServerWiring.fromConfig(config, null, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #fromConfig(MlsysConfig)} for a config read from {@code file} (with {@code
+   * overrides}, e.g. command-line flags, applied): when {@code server.watch-config} is on, the
+   * server reloads the file's graphs when it changes, without dropping requests; an invalid new
+   * file is logged and the running config keeps serving.
+   *
+   * @throws io.mlsys.config.ConfigException when the file is invalid
+   */
+  static MlsysServer fromConfigFile(Path file, UnaryOperator<MlsysConfig> overrides) {
+    MlsysConfig config = overrides.apply(ConfigLoader.load(file));
+    return ServerWiring.fromConfig(config, file, overrides);
   }
 
   /**
@@ -59,6 +85,12 @@ public interface MlsysServer extends AutoCloseable {
 
   /** The port actually bound (useful when the configured port is 0); -1 before start. */
   int port();
+
+  /**
+   * The gRPC port actually bound (useful when {@link Builder#grpcPort(Integer)} is 0); -1 before
+   * start, after stop, or when gRPC is off.
+   */
+  int grpcPort();
 
   /**
    * Stops gracefully: stops accepting connections, lets in-flight requests finish for up to {@code
@@ -80,6 +112,10 @@ public interface MlsysServer extends AutoCloseable {
     private Supplier<String> requestIds;
     private LongSupplier ticker = System::nanoTime;
     private boolean loadModelsOnStart;
+    private Integer grpcPort;
+    private Map<String, GraphConfig> graphs = Map.of();
+    private GraphOptions graphOptions;
+    private GraphReload graphReload;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Builder() {}
@@ -136,6 +172,48 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The port of the gRPC listener ({@code inference.GRPCInferenceService}, health, reflection): 0
+     * picks a free one, null (the default) serves no gRPC. It binds the host of {@link
+     * #config(ServerConfig)} and accepts messages up to its {@code maxRequestBytes}; the config's
+     * own {@code grpcPort} is not read here ({@link MlsysServer#fromConfig} passes it on).
+     *
+     * @throws IllegalArgumentException when not null and not within 0 to 65535
+     */
+    public Builder grpcPort(Integer port) {
+      if (port != null && (port < 0 || port > 65535)) {
+        throw new IllegalArgumentException(
+            "grpcPort: " + port + " (expected: 0 to 65535, or null for no gRPC)");
+      }
+      this.grpcPort = port;
+      return this;
+    }
+
+    /**
+     * Inference graphs to serve like models (by name, version {@value Graphs#VERSION}). They are
+     * built and validated by {@link MlsysServer#start()} once the models are loaded, so their
+     * signatures are checked; an invalid graph fails the start with every violation.
+     */
+    public Builder graphs(Map<String, GraphConfig> graphs) {
+      this.graphs = Map.copyOf(Objects.requireNonNull(graphs, "graphs"));
+      return this;
+    }
+
+    /**
+     * What the graphs share (clock, remote client options, audit logger); default theirs with this
+     * clock.
+     */
+    public Builder graphOptions(GraphOptions options) {
+      this.graphOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
+    Builder reloadGraphsFrom(GraphReload reload) {
+      this.graphReload = Objects.requireNonNull(reload, "reload");
+      return this;
+    }
+
     /** Something else the server owns and closes after the repository (e.g. a log handler). */
     Builder closeOnStop(AutoCloseable closeable) {
       closeables.add(Objects.requireNonNull(closeable, "closeable"));
@@ -159,6 +237,10 @@ public interface MlsysServer extends AutoCloseable {
           ids,
           ticker,
           loadModelsOnStart,
+          grpcPort,
+          graphs,
+          graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
+          graphReload,
           List.copyOf(closeables));
     }
   }

@@ -6,6 +6,8 @@ enum Protocol {
   V2("v2"),
   /** KServe V1 predict. */
   V1("v1"),
+  /** Open Inference Protocol gRPC ModelInfer. */
+  GRPC("grpc"),
   /** Health, metadata, repository and metrics endpoints: logged, not metered per model. */
   MANAGEMENT("management");
 

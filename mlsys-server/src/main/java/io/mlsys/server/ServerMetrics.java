@@ -1,5 +1,6 @@
 package io.mlsys.server;
 
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -17,6 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  * bounded: only models the repository knows get their own series; anything else is tagged {@value
  * #UNKNOWN}, and past {@value #MAX_SERIES} model series everything new is tagged {@value
  * #OVERFLOW}.
+ *
+ * <p>The {@code status} tag of {@code mlsys_requests_total} is the HTTP status for REST requests
+ * and the gRPC status code name (such as {@code OK} or {@code INVALID_ARGUMENT}) for gRPC ones
+ * ({@code protocol="grpc"}); the error kinds are the same for both.
  */
 final class ServerMetrics {
   static final String UNKNOWN = "_unknown";
@@ -52,7 +57,7 @@ final class ServerMetrics {
   ServerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("mlsys.requests.in.flight", inFlight, LongAdder::sum)
-        .description("HTTP requests being handled")
+        .description("Requests being handled (HTTP and gRPC)")
         .register(registry);
   }
 
@@ -85,6 +90,29 @@ final class ServerMetrics {
     }
     if (meters.stats != null) {
       if (error == null) {
+        meters.stats.success(nanos);
+      } else {
+        meters.stats.failure();
+      }
+    }
+  }
+
+  /**
+   * Records one finished gRPC inference call, tagged {@code protocol="grpc"} and {@code
+   * status=<code name>}.
+   *
+   * @param errorKind the error's kind ({@link GrpcStatus#kind()}); null on success
+   */
+  void recordGrpcInference(
+      String model, String version, Status.Code code, String errorKind, long nanos) {
+    RequestMeters meters = meters(model, version, Protocol.GRPC);
+    meters.grpcRequests(code).increment();
+    meters.duration.record(nanos, TimeUnit.NANOSECONDS);
+    if (errorKind != null) {
+      meters.errors(errorKind).increment();
+    }
+    if (meters.stats != null) {
+      if (errorKind == null) {
         meters.stats.success(nanos);
       } else {
         meters.stats.failure();
@@ -136,6 +164,8 @@ final class ServerMetrics {
     private final Timer duration;
     private final VersionStats stats;
     private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
+    private final AtomicReferenceArray<Counter> byGrpcCode =
+        new AtomicReferenceArray<>(Status.Code.values().length);
     private final ConcurrentMap<String, Counter> byError = new ConcurrentHashMap<>();
 
     RequestMeters(Key key, VersionStats stats) {
@@ -156,17 +186,29 @@ final class ServerMetrics {
       int index = status >= 0 && status < 600 ? status : 599;
       Counter counter = byStatus.get(index);
       if (counter == null) {
-        counter =
-            Counter.builder("mlsys.requests")
-                .description("Inference requests by outcome")
-                .tag("model", key.model)
-                .tag("version", key.version)
-                .tag("protocol", key.protocol.tag())
-                .tag("status", Integer.toString(index))
-                .register(registry);
+        counter = requestCounter(Integer.toString(index));
         byStatus.set(index, counter);
       }
       return counter;
+    }
+
+    Counter grpcRequests(Status.Code code) {
+      Counter counter = byGrpcCode.get(code.ordinal());
+      if (counter == null) {
+        counter = requestCounter(code.name());
+        byGrpcCode.set(code.ordinal(), counter);
+      }
+      return counter;
+    }
+
+    private Counter requestCounter(String status) {
+      return Counter.builder("mlsys.requests")
+          .description("Inference requests by outcome")
+          .tag("model", key.model)
+          .tag("version", key.version)
+          .tag("protocol", key.protocol.tag())
+          .tag("status", status)
+          .register(registry);
     }
 
     Counter errors(String kind) {

@@ -9,22 +9,44 @@ import io.mlsys.onnx.OnnxModel;
 import io.mlsys.onnx.OnnxModelOptions;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.repository.ModelSource;
+import io.mlsys.resilience.BatchingListener;
+import io.mlsys.resilience.DynamicBatcher;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /** Builds the whole server from {@code mlsys.yaml}: the production object graph. */
 final class ServerWiring {
   private ServerWiring() {}
 
-  static MlsysServer fromConfig(MlsysConfig config) {
+  /**
+   * @param file where the config was read from, or null
+   * @param overrides what was applied to the file's config (applied again on reload)
+   */
+  static MlsysServer fromConfig(
+      MlsysConfig config, Path file, UnaryOperator<MlsysConfig> overrides) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Clock clock = Clock.systemUTC();
+    BatchingMetrics batchingMetrics = new BatchingMetrics(registry);
     ModelRepository repository =
-        ModelRepository.create(config, ServerWiring::loadOnnx, new LoadMetricsListener(registry));
+        ModelRepository.create(
+            config,
+            source -> withBatching(loadOnnx(source), source, clock, batchingMetrics),
+            new LoadMetricsListener(registry));
     MlsysServer.Builder builder =
         MlsysServer.builder()
             .config(config.server())
             .repository(repository)
             .meterRegistry(registry)
+            .clock(clock)
+            .grpcPort(config.server().grpcPort())
+            .graphs(config.graphs())
             .loadModelsOnStart(true);
+    if (file != null) {
+      builder.reloadGraphsFrom(
+          new GraphReload(file, config, overrides, config.server().watchConfig()));
+    }
     if (config.server().accessLog()) {
       Logger accessLogger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
       if (accessLogger.getHandlers().length == 0) {
@@ -41,6 +63,16 @@ final class ServerWiring {
       }
     }
     return builder.build();
+  }
+
+  /** The model behind a dynamic batcher when its config asks for batching. */
+  static Model withBatching(
+      Model model, ModelSource source, Clock clock, BatchingListener listener) {
+    if (source.batching() == null) {
+      return model;
+    }
+    return new BatchedModel(
+        model, DynamicBatcher.wrap(source.name(), model, source.batching(), clock, listener));
   }
 
   /** The ONNX Runtime model loader: one session per model version. */

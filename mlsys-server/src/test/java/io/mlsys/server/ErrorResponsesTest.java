@@ -209,7 +209,9 @@ class ErrorResponsesTest {
 
     assertThat(response.statusCode()).isEqualTo(415);
     assertThat(error(response))
-        .isEqualTo("content-type: 'text/plain' (expected: application/json)");
+        .isEqualTo(
+            "content-type: 'text/plain' (expected: application/json, or"
+                + " application/octet-stream with binary tensor data)");
   }
 
   @Test

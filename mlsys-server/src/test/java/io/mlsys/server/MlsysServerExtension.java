@@ -46,10 +46,14 @@ final class MlsysServerExtension implements BeforeEachCallback, AfterEachCallbac
     this.factory = factory;
   }
 
-  /** A config for tests: ephemeral loopback port, no access log, short shutdown grace. */
+  /**
+   * A config for tests: ephemeral loopback port, no access log, short shutdown grace, no gRPC port
+   * (tests that want gRPC set {@code withGrpcPort(0)}).
+   */
   static ServerConfig config(long maxRequestBytes, Duration defaultTimeout) {
     return new ServerConfig(
-        "127.0.0.1", 0, maxRequestBytes, Duration.ofSeconds(10), defaultTimeout, false);
+            "127.0.0.1", 0, maxRequestBytes, Duration.ofSeconds(10), defaultTimeout, false)
+        .withGrpcPort(null);
   }
 
   static ServerConfig config() {

@@ -1,5 +1,8 @@
 package io.mlsys.client;
 
+// Tests of io.mlsys.client against a real mlsys server live here: the client module cannot
+// depend on the server (the server depends on the client through the graphs).
+
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ModelRepositoryConfig;
 import io.mlsys.config.ServerConfig;

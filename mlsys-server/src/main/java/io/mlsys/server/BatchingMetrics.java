@@ -1,0 +1,58 @@
+package io.mlsys.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.mlsys.resilience.BatchingListener;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Dynamic batching as metrics: {@code mlsys_batch_queue_seconds{model}} (time a request waited),
+ * {@code mlsys_batch_size{model}} (rows per model call, a histogram), {@code
+ * mlsys_batch_requests{model}} (requests per call) and {@code mlsys_batch_rejections_total{model,
+ * reason}} (queue-full, deadline). Model names come from the configuration, so the series are
+ * bounded.
+ */
+final class BatchingMetrics implements BatchingListener {
+  private final MeterRegistry registry;
+
+  BatchingMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void queued(String model, long queueNanos) {
+    Timer.builder("mlsys.batch.queue")
+        .description("Time a request waited in the batching queue")
+        .tag("model", model)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(queueNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void batchRun(String model, int requests, int rows) {
+    DistributionSummary.builder("mlsys.batch.size")
+        .description("Rows per batched model call")
+        .tag("model", model)
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+        .register(registry)
+        .record(rows);
+    DistributionSummary.builder("mlsys.batch.requests")
+        .description("Requests per batched model call")
+        .tag("model", model)
+        .register(registry)
+        .record(requests);
+  }
+
+  @Override
+  public void rejected(String model, String reason) {
+    Counter.builder("mlsys.batch.rejections")
+        .description("Requests refused by the batcher without running")
+        .tag("model", model)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,357 @@
+package io.mlsys.server;
+
+import inference.GRPCInferenceServiceGrpc;
+import inference.GrpcPredictV2.ModelInferRequest;
+import inference.GrpcPredictV2.ModelInferResponse;
+import inference.GrpcPredictV2.ModelMetadataRequest;
+import inference.GrpcPredictV2.ModelMetadataResponse;
+import inference.GrpcPredictV2.ModelMetadataResponse.TensorMetadata;
+import inference.GrpcPredictV2.ModelReadyRequest;
+import inference.GrpcPredictV2.ModelReadyResponse;
+import inference.GrpcPredictV2.ModelRepositoryParameter;
+import inference.GrpcPredictV2.RepositoryIndexRequest;
+import inference.GrpcPredictV2.RepositoryIndexResponse;
+import inference.GrpcPredictV2.RepositoryModelLoadRequest;
+import inference.GrpcPredictV2.RepositoryModelLoadResponse;
+import inference.GrpcPredictV2.RepositoryModelUnloadRequest;
+import inference.GrpcPredictV2.RepositoryModelUnloadResponse;
+import inference.GrpcPredictV2.ServerLiveRequest;
+import inference.GrpcPredictV2.ServerLiveResponse;
+import inference.GrpcPredictV2.ServerMetadataRequest;
+import inference.GrpcPredictV2.ServerMetadataResponse;
+import inference.GrpcPredictV2.ServerReadyRequest;
+import inference.GrpcPredictV2.ServerReadyResponse;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.mlsys.core.CallContext;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.MlsysException;
+import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.ModelNotFoundException;
+import io.mlsys.core.Predictor;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.repository.ModelState;
+import io.mlsys.repository.ModelStatus;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * {@code inference.GRPCInferenceService}: the Open Inference Protocol over gRPC, with the model
+ * repository extension (Triton's RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload).
+ *
+ * <p>It serves what REST serves, the same way: models come from {@link ServedModels}; an inference
+ * call's deadline is the earliest of the gRPC deadline, the {@code timeout} parameter
+ * (microseconds), the {@value MlsysServer#TIMEOUT_HEADER} metadata and the server's default
+ * timeout; errors become statuses in {@link GrpcStatus} with the same messages as over REST; each
+ * ModelInfer is metered per model with {@code protocol="grpc"} and counted in the model's
+ * statistics.
+ *
+ * <p>Each call runs on its own thread from {@code calls} (virtual threads), handed over once from
+ * the transport's event loop together with its gRPC context (deadline, request id), so a slow model
+ * or a model load never blocks the transport.
+ */
+final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  private static final System.Logger LOG = System.getLogger(GrpcInferenceService.class.getName());
+
+  /** Extensions named in ServerMetadata: the ones this service implements. */
+  static final List<String> EXTENSIONS = List.of("model_repository");
+
+  private final Executor calls;
+  private final ServedModels served;
+  private final Deadlines deadlines;
+  private final ServerMetrics metrics;
+  private final LongSupplier ticker;
+  private final ServerMetadataResponse serverMetadata;
+
+  GrpcInferenceService(
+      Executor calls,
+      ServedModels served,
+      Deadlines deadlines,
+      ServerMetrics metrics,
+      LongSupplier ticker,
+      String serverVersion) {
+    this.calls = Context.currentContextExecutor(calls);
+    this.served = served;
+    this.deadlines = deadlines;
+    this.metrics = metrics;
+    this.ticker = ticker;
+    this.serverMetadata =
+        ServerMetadataResponse.newBuilder()
+            .setName(ManagementEndpoints.SERVER_NAME)
+            .setVersion(serverVersion)
+            .addAllExtensions(EXTENSIONS)
+            .build();
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
+    answer(observer, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+  }
+
+  @Override
+  public void serverReady(
+      ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
+    answer(observer, () -> ServerReadyResponse.newBuilder().setReady(served.isReady()).build());
+  }
+
+  /** Ready or not for a known model (version); NOT_FOUND for an unknown one, as REST's 404. */
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
+    answer(
+        observer,
+        () -> {
+          String model = requireModel(request.getName(), "name");
+          String version = emptyToNull(request.getVersion());
+          requireKnown(model, version);
+          return ModelReadyResponse.newBuilder()
+              .setReady(served.isModelReady(model, version))
+              .build();
+        });
+  }
+
+  @Override
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+    answer(observer, () -> serverMetadata);
+  }
+
+  @Override
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+    answer(
+        observer,
+        () -> {
+          String model = requireModel(request.getName(), "name");
+          ModelMetadata metadata = served.metadata(model, emptyToNull(request.getVersion()));
+          ModelMetadataResponse.Builder response =
+              ModelMetadataResponse.newBuilder()
+                  .setName(metadata.name())
+                  .addAllVersions(served.versions(model))
+                  .setPlatform(metadata.platform());
+          for (TensorSpec input : metadata.inputs()) {
+            response.addInputs(tensorMetadata(input));
+          }
+          for (TensorSpec output : metadata.outputs()) {
+            response.addOutputs(tensorMetadata(output));
+          }
+          return response.build();
+        });
+  }
+
+  private static TensorMetadata tensorMetadata(TensorSpec spec) {
+    return TensorMetadata.newBuilder()
+        .setName(spec.name())
+        .setDatatype(spec.datatype().wireName())
+        .addAllShape(spec.shape())
+        .build();
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    calls.execute(() -> infer(request, observer));
+  }
+
+  private void infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    long start = ticker.getAsLong();
+    metrics.requestStarted();
+    GrpcCallInterceptor.Call call = GrpcCallInterceptor.current();
+    String model = null;
+    String version = emptyToNull(request.getModelVersion());
+    try {
+      String name = requireModel(request.getModelName(), "model_name");
+      Predictor predictor = served.predictor(name, version);
+      model = name;
+      InferRequest inferRequest = GrpcTensors.readRequest(request);
+      CallContext context =
+          withGrpcDeadline(
+              deadlines.context(
+                  inferRequest.parameters(),
+                  call.timeoutHeader(),
+                  call.headerMap(),
+                  call.requestId()));
+      InferResponse response =
+          InferenceEndpoints.conform(
+              inferRequest, InferenceEndpoints.invoke(name, predictor, inferRequest, context));
+      if (version == null) {
+        version = response.modelVersion();
+      }
+      ModelInferResponse reply =
+          GrpcTensors.writeResponse(response, request.getRawInputContentsCount() > 0);
+      record(model, version, Status.Code.OK, null, start);
+      observer.onNext(reply);
+      observer.onCompleted();
+    } catch (MlsysException e) {
+      GrpcStatus status = GrpcStatus.of(e);
+      record(model, version, status.code(), status.kind(), start);
+      logIfServerFault(status, e, call.requestId());
+      observer.onError(status.toException(e.getMessage()));
+    } catch (RuntimeException e) {
+      record(model, version, GrpcStatus.INTERNAL.code(), GrpcStatus.INTERNAL.kind(), start);
+      observer.onError(internalError(e, call.requestId()));
+    } finally {
+      metrics.requestFinished();
+    }
+  }
+
+  /** The context's deadline moved up to the gRPC deadline, when the client set an earlier one. */
+  private static CallContext withGrpcDeadline(CallContext context) {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return context;
+    }
+    long nanos = Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+    return context.withTimeout(Duration.ofNanos(nanos));
+  }
+
+  private void record(
+      String model, String version, Status.Code code, String errorKind, long start) {
+    long nanos = ticker.getAsLong() - start;
+    String modelTag = model;
+    String versionTag = version;
+    if (modelTag == null) {
+      modelTag = ServerMetrics.UNKNOWN;
+      versionTag = ServerMetrics.UNKNOWN;
+    } else if (versionTag == null) {
+      // Named no version and failed before one answered: count it against the default version.
+      versionTag = defaultVersion(modelTag);
+    }
+    metrics.recordGrpcInference(modelTag, versionTag, code, errorKind, nanos);
+  }
+
+  private String defaultVersion(String model) {
+    try {
+      List<String> versions = served.versions(model);
+      return versions.isEmpty() ? ServerMetrics.UNKNOWN : versions.getFirst();
+    } catch (MlsysException e) {
+      return ServerMetrics.UNKNOWN;
+    }
+  }
+
+  @Override
+  public void repositoryIndex(
+      RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+    answer(
+        observer,
+        () -> {
+          // mlsys serves one repository, so repository_name selects nothing.
+          RepositoryIndexResponse.Builder response = RepositoryIndexResponse.newBuilder();
+          for (ModelStatus status : served.index()) {
+            if (!request.getReady() || status.state() == ModelState.READY) {
+              response.addModels(
+                  RepositoryIndexResponse.ModelIndex.newBuilder()
+                      .setName(status.name())
+                      .setVersion(status.version())
+                      .setState(status.state().name())
+                      .setReason(status.reason()));
+            }
+          }
+          return response.build();
+        });
+  }
+
+  @Override
+  public void repositoryModelLoad(
+      RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> observer) {
+    answer(
+        observer,
+        () -> {
+          String model = requireModel(request.getModelName(), "model_name");
+          rejectParameters(request.getParametersMap());
+          served.load(model);
+          return RepositoryModelLoadResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void repositoryModelUnload(
+      RepositoryModelUnloadRequest request,
+      StreamObserver<RepositoryModelUnloadResponse> observer) {
+    answer(
+        observer,
+        () -> {
+          String model = requireModel(request.getModelName(), "model_name");
+          rejectParameters(request.getParametersMap());
+          served.unload(model);
+          return RepositoryModelUnloadResponse.getDefaultInstance();
+        });
+  }
+
+  /** Triton's load and unload parameters (config overrides, files, dependents) are not served. */
+  private static void rejectParameters(Map<String, ModelRepositoryParameter> parameters) {
+    if (!parameters.isEmpty()) {
+      throw new InvalidInputException(
+          "parameters." + parameters.keySet().iterator().next(),
+          "not supported (expected: no parameters)");
+    }
+  }
+
+  /** Answers a unary call on its own thread: the value, or the error as its status. */
+  private <T> void answer(StreamObserver<T> observer, Supplier<T> call) {
+    calls.execute(() -> answerNow(observer, call));
+  }
+
+  private static <T> void answerNow(StreamObserver<T> observer, Supplier<T> call) {
+    T response;
+    try {
+      response = call.get();
+    } catch (MlsysException e) {
+      GrpcStatus status = GrpcStatus.of(e);
+      logIfServerFault(status, e, GrpcCallInterceptor.current().requestId());
+      observer.onError(status.toException(e.getMessage()));
+      return;
+    } catch (RuntimeException e) {
+      observer.onError(internalError(e, GrpcCallInterceptor.current().requestId()));
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  private static void logIfServerFault(GrpcStatus status, MlsysException e, String requestId) {
+    if (status.isServerFault()) {
+      LOG.log(Level.WARNING, "request " + requestId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A bug: logged in full, answered INTERNAL with the request id to find it in the log. */
+  private static RuntimeException internalError(RuntimeException e, String requestId) {
+    LOG.log(Level.ERROR, "request " + requestId + " failed", e);
+    return GrpcStatus.INTERNAL.toException(
+        "internal server error (see the server log for request id " + requestId + ")");
+  }
+
+  private static String requireModel(String name, String field) {
+    if (name.isEmpty()) {
+      throw new InvalidInputException(field, "missing (expected: the name of a served model)");
+    }
+    return name;
+  }
+
+  /** Throws NOT_FOUND unless the repository knows the model (and version, if given). */
+  private void requireKnown(String model, String version) {
+    boolean knownModel = false;
+    for (ModelStatus status : served.index()) {
+      if (status.name().equals(model)) {
+        knownModel = true;
+        if (version == null || version.equals(status.version())) {
+          return;
+        }
+      }
+    }
+    throw new ModelNotFoundException(model, knownModel ? version : null);
+  }
+
+  private static String emptyToNull(String value) {
+    return value.isEmpty() ? null : value;
+  }
+}

@@ -1,0 +1,96 @@
+package io.mlsys.server;
+
+import com.google.protobuf.Any;
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.mlsys.core.CapacityExceededException;
+import io.mlsys.core.CircuitOpenException;
+import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.MlsysException;
+import io.mlsys.core.ModelExecutionException;
+import io.mlsys.core.ModelLoadException;
+import io.mlsys.core.ModelNotFoundException;
+import io.mlsys.core.ModelNotReadyException;
+import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.UnsupportedMediaTypeException;
+import io.mlsys.core.UpstreamFailureException;
+import java.time.Duration;
+
+/**
+ * The gRPC answer to an error: the one place where {@link MlsysException}s become gRPC statuses, as
+ * {@link HttpError} is for HTTP.
+ *
+ * @param code the gRPC status code
+ * @param kind short, bounded name of the error for the {@code mlsys_request_errors_total} metric
+ *     (the same names as over HTTP)
+ * @param retryAfter when the client may retry (sent as a {@code google.rpc.RetryInfo} detail); null
+ *     for none
+ */
+record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
+
+  /** Errors that are not {@link MlsysException}s (bugs): answered INTERNAL, logged in full. */
+  static final GrpcStatus INTERNAL = new GrpcStatus(Status.Code.INTERNAL, "internal", null);
+
+  /**
+   * Maps every kind of {@link MlsysException}; a new kind does not compile until added here.
+   *
+   * <p>UpstreamFailure is UNAVAILABLE (REST: 502): gRPC has no "bad gateway", and UNAVAILABLE is
+   * the code gRPC clients treat as transient and may retry, which is what a failed upstream is.
+   */
+  static GrpcStatus of(MlsysException error) {
+    return switch (error) {
+      case InvalidInputException e -> of(Status.Code.INVALID_ARGUMENT, "invalid_input");
+      case PayloadTooLargeException e -> of(Status.Code.INVALID_ARGUMENT, "payload_too_large");
+      case UnsupportedMediaTypeException e ->
+          of(Status.Code.INVALID_ARGUMENT, "unsupported_media_type");
+      case ModelNotFoundException e -> of(Status.Code.NOT_FOUND, "model_not_found");
+      case ModelNotReadyException e -> of(Status.Code.UNAVAILABLE, "model_not_ready");
+      // A model that fails to load is the request's fault (bad model or config), as over REST.
+      case ModelLoadException e -> of(Status.Code.INVALID_ARGUMENT, "model_load_failed");
+      case CapacityExceededException e ->
+          new GrpcStatus(Status.Code.RESOURCE_EXHAUSTED, "capacity_exceeded", e.retryAfter());
+      case DeadlineExceededException e -> of(Status.Code.DEADLINE_EXCEEDED, "deadline_exceeded");
+      case CircuitOpenException e -> of(Status.Code.UNAVAILABLE, "circuit_open");
+      case UpstreamFailureException e -> of(Status.Code.UNAVAILABLE, "upstream_failure");
+      case ModelExecutionException e -> of(Status.Code.INTERNAL, "model_execution_failed");
+    };
+  }
+
+  private static GrpcStatus of(Status.Code code, String kind) {
+    return new GrpcStatus(code, kind, null);
+  }
+
+  /**
+   * Whether the server or what it calls is at fault (logged as a warning): a model that failed to
+   * run or an upstream that failed, as REST's 500 and 502.
+   */
+  boolean isServerFault() {
+    return code == Status.Code.INTERNAL || kind.equals("upstream_failure");
+  }
+
+  /** The exception that ends the call with this status, the message and any retry delay. */
+  StatusRuntimeException toException(String message) {
+    String description = message == null ? "" : message;
+    if (retryAfter == null) {
+      return code.toStatus().withDescription(description).asRuntimeException();
+    }
+    Duration delay = retryAfter.isNegative() ? Duration.ZERO : retryAfter;
+    RetryInfo retryInfo =
+        RetryInfo.newBuilder()
+            .setRetryDelay(
+                com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(delay.getSeconds())
+                    .setNanos(delay.getNano()))
+            .build();
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.value())
+            .setMessage(description)
+            .addDetails(Any.pack(retryInfo))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+}

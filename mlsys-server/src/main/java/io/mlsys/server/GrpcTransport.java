@@ -1,0 +1,112 @@
+package io.mlsys.server;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The gRPC listener: grpc-java's Netty server on its own port, serving {@code
+ * inference.GRPCInferenceService}, health checking ({@code grpc.health.v1}) and server reflection
+ * ({@code grpc.reflection.v1}).
+ *
+ * <p>Threads: gRPC's own work (framing, protobuf parsing, the interceptor) runs on Netty's event
+ * loops ({@code directExecutor}); each inference service call is then handed over once to its own
+ * virtual thread, as REST requests are. Measured against grpc-java's default (every callback of a
+ * call handed to the executor, here virtual threads): one hand-off per call instead of several
+ * (bench/README.md). Health checks and reflection answer from memory on the event loop.
+ */
+final class GrpcTransport {
+  /** How often Watch callers of the health service are told about a change of readiness. */
+  static final Duration HEALTH_REFRESH = Duration.ofSeconds(1);
+
+  private final Server server;
+  private final GrpcHealthService health;
+  private final ExecutorService calls;
+  private final ScheduledExecutorService refresher;
+  private volatile boolean started;
+
+  /**
+   * @param maxMessageBytes largest request message accepted (server.max-request-bytes)
+   * @param serverVersion what ServerMetadata answers as the version
+   */
+  GrpcTransport(
+      String host,
+      int port,
+      long maxMessageBytes,
+      ServedModels served,
+      Deadlines deadlines,
+      ServerMetrics metrics,
+      LongSupplier ticker,
+      Supplier<String> requestIds,
+      String serverVersion) {
+    this.health = new GrpcHealthService(served);
+    this.calls = Executors.newVirtualThreadPerTaskExecutor();
+    GrpcInferenceService inference =
+        new GrpcInferenceService(calls, served, deadlines, metrics, ticker, serverVersion);
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("mlsys-grpc-health").factory());
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .directExecutor()
+            .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
+            .addService(
+                ServerInterceptors.intercept(inference, new GrpcCallInterceptor(requestIds)))
+            .addService(health)
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
+  }
+
+  void start() {
+    try {
+      server.start();
+      started = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("gRPC: cannot listen on its port", e);
+    }
+    long period = HEALTH_REFRESH.toMillis();
+    refresher.scheduleAtFixedRate(health::refresh, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** The bound port, -1 when not listening. */
+  int port() {
+    return !started || server.isShutdown() ? -1 : server.getPort();
+  }
+
+  /**
+   * Stops taking new calls; calls in flight go on. Health watchers get NOT_SERVING and then the end
+   * of their stream (a graceful shutdown would otherwise wait for them). Idempotent.
+   */
+  void shutdown() {
+    health.stopping();
+    health.close();
+    server.shutdown();
+  }
+
+  /**
+   * After {@link #shutdown()}: waits up to {@code grace} for the calls in flight and cancels what
+   * is left.
+   */
+  void awaitTermination(Duration grace) throws InterruptedException {
+    try {
+      if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination();
+      }
+    } finally {
+      refresher.shutdownNow();
+      calls.close();
+    }
+  }
+}

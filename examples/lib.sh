@@ -88,3 +88,122 @@ expect() {
     exit 1
   fi
 }
+
+# --- Added for the inference-graph examples: several servers, headers, polling, fixtures ---
+
+# need_fixtures: exits 0 with a message when the shared fixtures (real models nobody on the team
+# wrote) are absent, as in a fresh clone; else exports MLSYS_FIXTURES, which the configs read.
+need_fixtures() {
+  local fixtures="${MLSYS_FIXTURES:-$root/../shared/fixtures}"
+  if [ ! -d "$fixtures" ]; then
+    echo "skipped: needs ../shared/fixtures (the shared models; set MLSYS_FIXTURES=DIR to use another folder)"
+    exit 0
+  fi
+  MLSYS_FIXTURES="$(cd "$fixtures" && pwd)"
+  export MLSYS_FIXTURES
+}
+
+extra_servers=""
+
+# start_extra_server NAME ARGS...: runs `mlsys serve ARGS --port 0 --grpc-port 0` in the background
+# and waits until it prints its startup line ("mlsys serving on http://localhost:NNNN"), which comes
+# once its models are loaded. Sets NAME_url (http://127.0.0.1:NNNN), NAME_pid and NAME_log. Every
+# extra server, and the main one, is stopped when the script exits (start_server replaces that
+# exit trap: start the main server first).
+start_extra_server() {
+  local name="$1" log pid line
+  shift
+  log="$(mktemp)"
+  "$root/mlsys" serve "$@" --port 0 --grpc-port 0 > "$log" 2>&1 &
+  pid=$!
+  extra_servers="$extra_servers $pid"
+  trap 'stop_extra_servers; stop_server' EXIT
+  printf -v "${name}_pid" '%s' "$pid"
+  printf -v "${name}_log" '%s' "$log"
+  for _ in $(seq 1 240); do
+    line="$(grep -m 1 -o 'mlsys serving on http://[^ ,]*' "$log" || true)"
+    if [[ "$line" =~ :([0-9]+)$ ]]; then
+      printf -v "${name}_url" '%s' "http://127.0.0.1:${BASH_REMATCH[1]}"
+      echo "  $name server on http://127.0.0.1:${BASH_REMATCH[1]} (pid $pid)"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2> /dev/null; then
+      echo "the $name server exited:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "the $name server did not start in 120 s:" >&2
+  cat "$log" >&2
+  exit 1
+}
+
+# stop_extra_server NAME: SIGTERM to one extra server (it drains, then exits).
+stop_extra_server() {
+  local pid_var="${1}_pid"
+  local pid="${!pid_var:-}"
+  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" 2> /dev/null || true
+  fi
+}
+
+# stop_extra_servers: stops every server start_extra_server started.
+stop_extra_servers() {
+  local pid
+  for pid in $extra_servers; do
+    if kill -0 "$pid" 2> /dev/null; then
+      kill -TERM "$pid"
+      wait "$pid" 2> /dev/null || true
+    fi
+  done
+  extra_servers=""
+}
+
+# show_with HEADER METHOD PATH [JSON]: as show, sending one extra header ('X-Model: svc').
+show_with() {
+  local header="$1" method="$2" path="$3" body="${4:-}"
+  echo
+  echo "\$ curl -X $method -H '$header' $base$path ${body:+-d '$body'}"
+  call_with "$header" "$method" "$path" "$body"
+  echo
+}
+
+# call_with HEADER METHOD PATH [JSON]: as call, sending one extra header.
+call_with() {
+  local header="$1" method="$2" path="$3" body="${4:-}"
+  if [ -n "$body" ]; then
+    curl -s -X "$method" -H 'Content-Type: application/json' -H "$header" "$base$path" -d "$body"
+  else
+    curl -s -X "$method" -H "$header" "$base$path"
+  fi
+}
+
+# poll_until SECONDS DESCRIPTION PATTERN COMMAND...: runs COMMAND every half second until its output
+# matches the regex PATTERN; fails the example after SECONDS.
+poll_until() {
+  local seconds="$1" description="$2" pattern="$3" output=""
+  shift 3
+  for _ in $(seq 1 $((seconds * 2))); do
+    output="$("$@" 2> /dev/null || true)"
+    if [[ "$output" =~ $pattern ]]; then
+      echo "ok: $description"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "FAILED: $description: after $seconds s got '$output' (expected to match: $pattern)" >&2
+  exit 1
+}
+
+# success_count MODEL: the success_count of a model's statistics (0 when it has none yet).
+success_count() {
+  local stats
+  stats="$(call GET "/v2/models/$1/stats")"
+  if [[ "$stats" =~ \"success_count\":([0-9]+) ]]; then
+    echo "${BASH_REMATCH[1]}"
+  else
+    echo 0
+  fi
+}

@@ -20,15 +20,16 @@ import java.time.Clock;
  *
  * <h2>When a batch starts</h2>
  *
- * <p>A request that finds the model idle (nothing queued, a free slot) starts at once: the only
- * hand-off is waking the dispatcher. With max-queue-delay-micros 0 the dispatcher takes whatever is
- * queued when a slot is free and never waits for more. With a delay, a group of compatible requests
- * waits until it holds the largest preferred batch size (max-batch-size when none are set) or its
- * oldest request has waited the delay, whichever comes first. When preferred batch sizes are set, a
- * batch whose rows are not one of them is cut, at a request boundary, to the largest preferred size
- * it can fill (as Triton does); the rest waits for the next batch. At most max-concurrent-batches
- * batches run at once (0: one per available processor), each on its own virtual thread; one
- * dispatcher thread per batcher forms them, and callers block on their own result.
+ * <p>A request that finds the model idle (nothing queued, a free slot) and has nothing to wait for
+ * (max-queue-delay-micros 0, or it runs alone) runs at once on its caller's thread, with no
+ * hand-off. With max-queue-delay-micros 0 the dispatcher takes whatever is queued when a slot is
+ * free and never waits for more. With a delay, a group of compatible requests waits until it holds
+ * the largest preferred batch size (max-batch-size when none are set) or its oldest request has
+ * waited the delay, whichever comes first. When preferred batch sizes are set, a batch whose rows
+ * are not one of them is cut, at a request boundary, to the largest preferred size it can fill (as
+ * Triton does); the rest waits for the next batch. At most max-concurrent-batches batches run at
+ * once (0: one per available processor); one dispatcher thread per batcher forms them and starts
+ * each on a new virtual thread, and callers block on their own result.
  *
  * <h2>Rejections</h2>
  *

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * {@link DynamicBatcher}: callers put requests into per-key groups under one lock and wait on their
  * own future; one dispatcher thread takes due groups while a batch slot is free and starts each
- * batch on a new virtual thread.
+ * batch on a new virtual thread. A caller that finds the model idle runs its request itself.
  */
 final class QueueingDynamicBatcher implements DynamicBatcher {
   /** Weight of the newest run in the moving average of run times: about the last 10 runs count. */
@@ -125,6 +125,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     Object key = alone ? pending : BatchKey.of(request);
     String rejection = null;
     Duration retryAfter = null;
+    boolean runsHere = false;
     lock.lock();
     try {
       if (closed) {
@@ -135,6 +136,10 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
       } else if (depth >= maxQueueSize) {
         rejection = BatchingListener.QUEUE_FULL;
         retryAfter = retryAfter();
+      } else if (depth == 0 && running < maxConcurrentBatches && (alone || delayNanos == 0)) {
+        // Idle, and nothing to wait for: run on the caller's thread, with no hand-off at all.
+        running++;
+        runsHere = true;
       } else {
         Group group = groups.computeIfAbsent(key, k -> new Group(k, alone));
         group.queue.addLast(pending);
@@ -144,6 +149,10 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
       }
     } finally {
       lock.unlock();
+    }
+    if (runsHere) {
+      run(List.of(pending));
+      return await(pending);
     }
     if (rejection == null) {
       LockSupport.unpark(dispatcher);
@@ -327,7 +336,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     pending.group = null;
   }
 
-  /** One batch, on its own virtual thread. */
+  /** One batch, on its own virtual thread or its only caller's; frees the slot it holds. */
   private void run(List<Pending> batch) {
     try {
       Instant start = clock.instant();
@@ -346,13 +355,18 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
         pending.result.completeExceptionally(t);
       }
     } finally {
+      boolean waiting;
       lock.lock();
       try {
         running--;
+        waiting = depth > 0 || closed;
       } finally {
         lock.unlock();
       }
-      LockSupport.unpark(dispatcher);
+      // The freed slot matters to the dispatcher only when something waits for it.
+      if (waiting) {
+        LockSupport.unpark(dispatcher);
+      }
     }
   }
 

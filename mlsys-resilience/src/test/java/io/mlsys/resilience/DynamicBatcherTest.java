@@ -73,9 +73,15 @@ class DynamicBatcherTest {
   }
 
   @Test
-  void requestThatFindsTheModelIdleRunsAtOnceUnchanged() {
+  void requestThatFindsTheModelIdleRunsAtOnceUnchangedOnItsCallersThread() {
+    List<Thread> runners = new CopyOnWriteArrayList<>();
+    Predictor delegate =
+        (request, context) -> {
+          runners.add(Thread.currentThread());
+          return recordingDoubler().infer(request, context);
+        };
     DynamicBatcher batcher =
-        DynamicBatcher.wrap("m", recordingDoubler(), BatchingConfig.defaults(), clock, listener);
+        DynamicBatcher.wrap("m", delegate, BatchingConfig.defaults(), clock, listener);
     batchers.add(batcher);
     InferRequest request = row("only", 1, 2);
 
@@ -83,6 +89,7 @@ class DynamicBatcherTest {
 
     assertThat(answer.outputs().getFirst().floats()).containsExactly(2f, 4f);
     assertThat(received).singleElement().isSameAs(request);
+    assertThat(runners).containsExactly(Thread.currentThread());
     assertThat(listener.runs).containsExactly("1/1");
     assertThat(listener.queueNanos).containsExactly(0L);
   }

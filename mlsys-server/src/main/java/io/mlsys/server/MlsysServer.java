@@ -72,9 +72,9 @@ public interface MlsysServer extends AutoCloseable {
   }
 
   /**
-   * Binds the port and serves; then, if {@link Builder#loadModelsOnStart(boolean)} (as with {@link
-   * #fromConfig}), loads every model, returning when they are loaded or failed. Readiness answers
-   * 503 until every model is ready.
+   * Binds the port (and the gRPC port, when on) and serves; then, if {@link
+   * Builder#loadModelsOnStart(boolean)} (as with {@link #fromConfig}), loads every model, returning
+   * when they are loaded or failed. Readiness answers 503 until every model is ready.
    *
    * @return this server
    */
@@ -93,8 +93,9 @@ public interface MlsysServer extends AutoCloseable {
   int grpcPort();
 
   /**
-   * Stops gracefully: stops accepting connections, lets in-flight requests finish for up to {@code
-   * server.shutdown-grace}, then closes the repository. Idempotent.
+   * Stops gracefully: both transports stop accepting connections (gRPC health turns NOT_SERVING)
+   * and let in-flight requests finish for up to {@code server.shutdown-grace}, then the repository
+   * is closed. Idempotent.
    */
   void stop();
 

@@ -7,7 +7,10 @@ base="http://127.0.0.1:$port"
 # start_server ARGS...: runs `mlsys serve ARGS --port $port` in the background, waits for liveness.
 start_server() {
   server_log="$(mktemp)"
-  "$root/mlsys" serve "$@" --port "$port" > "$server_log" 2>&1 &
+  # gRPC on a free port unless the example names one (8081, the default, may be taken).
+  local grpc=(--grpc-port 0)
+  case " $* " in *" --grpc-port "*) grpc=() ;; esac
+  "$root/mlsys" serve "$@" --port "$port" "${grpc[@]}" > "$server_log" 2>&1 &
   server_pid=$!
   trap stop_server EXIT
   for _ in $(seq 1 240); do

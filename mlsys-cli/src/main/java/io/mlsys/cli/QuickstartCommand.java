@@ -1,7 +1,5 @@
 package io.mlsys.cli;
 
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.server.MlsysServer;
 import io.mlsys.training.IrisDemo;
 import java.io.IOException;
@@ -10,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +46,14 @@ final class QuickstartCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--grpc-port",
+      paramLabel = "N|off",
+      defaultValue = "8081",
+      description =
+          "gRPC port (default: ${DEFAULT-VALUE}; 0 picks a free one, off serves no gRPC).")
+  String grpcPort;
+
+  @Option(
       names = "--seed",
       paramLabel = "N",
       defaultValue = "42",
@@ -70,7 +77,7 @@ final class QuickstartCommand implements Callable<Integer> {
         "  exported to ONNX: " + modelDir.resolve(IrisDemo.DEFAULT_VERSION + "/model.onnx"));
 
     Path configFile = root.resolve("mlsys.yaml");
-    Files.writeString(configFile, configYaml(port));
+    Files.writeString(configFile, configYaml(port, ServeCommand.parseGrpcPort(grpcPort)));
     out.println("  wrote " + configFile);
     if (noServe) {
       out.printf("Serve it with: ./mlsys serve --config %s%n", configFile);
@@ -79,8 +86,8 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     // Serve from the file just written, so what runs is exactly what `mlsys serve` would run.
-    MlsysConfig config = ConfigLoader.load(configFile);
-    MlsysServer server = ServerRunner.start(config);
+    MlsysServer server = ServerRunner.start(configFile, UnaryOperator.identity());
+    out.println(ServeCommand.startupLine("localhost", server));
     ServerRunner.printModels(server, out);
     out.print(tryIt(server.port(), IrisDemo.exampleRow()));
     out.flush();
@@ -88,15 +95,16 @@ final class QuickstartCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String configYaml(int port) {
+  static String configYaml(int port, Integer grpcPort) {
     return """
         # Written by `mlsys quickstart`; serve it again with: ./mlsys serve --config <this file>
         server:
           port: %d
+          grpc-port: %s
         model-repository:
           path: ./models
         """
-        .formatted(port);
+        .formatted(port, grpcPort == null ? "null" : grpcPort.toString());
   }
 
   /** The commands a newcomer pastes next. */

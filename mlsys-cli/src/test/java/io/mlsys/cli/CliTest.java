@@ -93,7 +93,17 @@ class CliTest {
   /** The README's first command, minus the blocking wait: train, write, serve, answer. */
   @Test
   void quickstartRepositoryServesTheDemoOverHttp() throws Exception {
-    assertThat(run("quickstart", "--dir", dir.toString(), "--port", "0", "--no-serve")).isZero();
+    assertThat(
+            run(
+                "quickstart",
+                "--dir",
+                dir.toString(),
+                "--port",
+                "0",
+                "--grpc-port",
+                "0",
+                "--no-serve"))
+        .isZero();
     MlsysConfig config = ConfigLoader.load(dir.resolve("mlsys.yaml"));
     assertThat(config.modelRepository().path()).isEqualTo(dir.resolve("models"));
 

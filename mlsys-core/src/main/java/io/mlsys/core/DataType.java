@@ -48,6 +48,22 @@ public enum DataType {
     return storage;
   }
 
+  /** Whether elements are numbers: every datatype but {@link #BOOL} and {@link #BYTES}. */
+  public boolean isNumeric() {
+    return switch (this) {
+      case UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BF16 -> true;
+      case BOOL, BYTES -> false;
+    };
+  }
+
+  /** Whether elements are whole numbers: the signed and unsigned integer datatypes. */
+  public boolean isIntegral() {
+    return switch (this) {
+      case UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64 -> true;
+      case BOOL, FP16, FP32, FP64, BF16, BYTES -> false;
+    };
+  }
+
   /** The name used by the protocol, e.g. {@code FP32}. */
   public String wireName() {
     return name();

@@ -74,6 +74,11 @@ public record Tensor(
     return new Tensor(name, DataType.BYTES, shape, new TensorData.ByteStrings(bytes));
   }
 
+  /** A BYTES tensor over the given byte strings (not copied). */
+  public static Tensor ofByteStrings(String name, long[] shape, byte[]... values) {
+    return new Tensor(name, DataType.BYTES, shape, new TensorData.ByteStrings(values));
+  }
+
   /**
    * The product of the dimensions.
    *
@@ -126,6 +131,154 @@ public record Tensor(
 
   public byte[][] byteStrings() {
     return ((TensorData.ByteStrings) data).values();
+  }
+
+  /**
+   * Element {@code index} (row-major) as a double: unsigned integers read unsigned, FP16 and BF16
+   * decoded, BOOL as 1 or 0.
+   *
+   * @throws IllegalStateException when the datatype is BYTES
+   */
+  public double doubleAt(int index) {
+    return switch (data) {
+      case TensorData.Bools d -> d.values()[index] ? 1 : 0;
+      case TensorData.Bytes d ->
+          datatype == DataType.UINT8 ? d.values()[index] & 0xFF : d.values()[index];
+      case TensorData.Shorts d -> shortToDouble(d.values()[index]);
+      case TensorData.Ints d ->
+          datatype == DataType.UINT32
+              ? Integer.toUnsignedLong(d.values()[index])
+              : d.values()[index];
+      case TensorData.Longs d ->
+          datatype == DataType.UINT64 ? unsignedToDouble(d.values()[index]) : d.values()[index];
+      case TensorData.Floats d -> d.values()[index];
+      case TensorData.Doubles d -> d.values()[index];
+      case TensorData.ByteStrings ignored -> throw notNumbers("doubles");
+    };
+  }
+
+  private double shortToDouble(short bits) {
+    return switch (datatype) {
+      case FP16 -> ReducedFloats.fp16ToFloat(bits);
+      case BF16 -> ReducedFloats.bf16ToFloat(bits);
+      case UINT16 -> bits & 0xFFFF;
+      default -> bits;
+    };
+  }
+
+  /**
+   * Every element as a double, in a new array, read as {@link #doubleAt} reads one.
+   *
+   * @throws IllegalStateException when the datatype is BYTES
+   */
+  public double[] toDoubleArray() {
+    int n = data.size();
+    double[] out = new double[n];
+    switch (data) {
+      case TensorData.Bools d -> {
+        boolean[] values = d.values();
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] ? 1 : 0;
+        }
+      }
+      case TensorData.Bytes d -> {
+        byte[] values = d.values();
+        int mask = datatype == DataType.UINT8 ? 0xFF : -1;
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] & mask;
+        }
+      }
+      case TensorData.Shorts d -> {
+        short[] values = d.values();
+        for (int i = 0; i < n; i++) {
+          out[i] = shortToDouble(values[i]);
+        }
+      }
+      case TensorData.Ints d -> {
+        int[] values = d.values();
+        long mask = datatype == DataType.UINT32 ? 0xFFFF_FFFFL : -1L;
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] & mask;
+        }
+      }
+      case TensorData.Longs d -> {
+        long[] values = d.values();
+        boolean unsigned = datatype == DataType.UINT64;
+        for (int i = 0; i < n; i++) {
+          out[i] = unsigned ? unsignedToDouble(values[i]) : values[i];
+        }
+      }
+      case TensorData.Floats d -> {
+        float[] values = d.values();
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i];
+        }
+      }
+      case TensorData.Doubles d -> System.arraycopy(d.values(), 0, out, 0, n);
+      case TensorData.ByteStrings ignored -> throw notNumbers("doubles");
+    }
+    return out;
+  }
+
+  /**
+   * Every element of an integer or BOOL tensor as a long, exactly, in a new array. UINT64 elements
+   * keep their bit pattern: values of 2^63 and more are negative.
+   *
+   * @throws IllegalStateException when the datatype is a floating-point one or BYTES
+   */
+  public long[] toLongArray() {
+    int n = data.size();
+    long[] out = new long[n];
+    switch (data) {
+      case TensorData.Bools d -> {
+        boolean[] values = d.values();
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] ? 1 : 0;
+        }
+      }
+      case TensorData.Bytes d -> {
+        byte[] values = d.values();
+        long mask = datatype == DataType.UINT8 ? 0xFFL : -1L;
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] & mask;
+        }
+      }
+      case TensorData.Shorts d -> {
+        if (!datatype.isIntegral()) {
+          throw notNumbers("longs");
+        }
+        short[] values = d.values();
+        long mask = datatype == DataType.UINT16 ? 0xFFFFL : -1L;
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] & mask;
+        }
+      }
+      case TensorData.Ints d -> {
+        int[] values = d.values();
+        long mask = datatype == DataType.UINT32 ? 0xFFFF_FFFFL : -1L;
+        for (int i = 0; i < n; i++) {
+          out[i] = values[i] & mask;
+        }
+      }
+      case TensorData.Longs d -> System.arraycopy(d.values(), 0, out, 0, n);
+      case TensorData.Floats ignored -> throw notNumbers("longs");
+      case TensorData.Doubles ignored -> throw notNumbers("longs");
+      case TensorData.ByteStrings ignored -> throw notNumbers("longs");
+    }
+    return out;
+  }
+
+  private IllegalStateException notNumbers(String kind) {
+    return new IllegalStateException(datatype + " tensor " + name + " read as " + kind);
+  }
+
+  /** The unsigned value of a UINT64 bit pattern, rounded to the nearest double. */
+  private static double unsignedToDouble(long bits) {
+    if (bits >= 0) {
+      return bits;
+    }
+    // Halve keeping the lowest bit as a sticky bit, so the one rounding to double stays correct.
+    return ((bits >>> 1) | (bits & 1)) * 2.0;
   }
 
   /** BYTES elements decoded as UTF-8. */

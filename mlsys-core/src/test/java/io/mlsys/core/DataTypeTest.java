@@ -35,4 +35,22 @@ class DataTypeTest {
     assertThat(DataType.UINT64.byteSize()).isEqualTo(8);
     assertThat(DataType.BYTES.byteSize()).isEqualTo(-1);
   }
+
+  @Test
+  void everyDatatypeButBoolAndBytesIsNumeric() {
+    for (DataType type : DataType.values()) {
+      assertThat(type.isNumeric())
+          .as(type.name())
+          .isEqualTo(type != DataType.BOOL && type != DataType.BYTES);
+    }
+  }
+
+  @Test
+  void integralDatatypesAreTheIntegerOnes() {
+    for (DataType type : DataType.values()) {
+      assertThat(type.isIntegral())
+          .as(type.name())
+          .isEqualTo(type.name().startsWith("INT") || type.name().startsWith("UINT"));
+    }
+  }
 }

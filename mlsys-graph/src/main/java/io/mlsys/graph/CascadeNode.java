@@ -7,6 +7,7 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelExecutionException;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
+import io.mlsys.core.TensorRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -104,7 +105,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
   /** Per row of the stage's answer: whether max(row of accept output) >= threshold. */
   private boolean[] accepted(Stage stage, InferResponse answer, double threshold) {
     Tensor scores = SequenceNode.find(answer.outputs(), stage.accept());
-    if (scores == null || !TensorRows.isNumeric(scores.datatype()) || scores.shape().length == 0) {
+    if (scores == null || !scores.datatype().isNumeric() || scores.shape().length == 0) {
       throw new ModelExecutionException(
           place.graph(),
           stage.node().place().path()
@@ -121,7 +122,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
     for (int row = 0; row < rows; row++) {
       double best = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < rowSize; k++) {
-        best = Math.max(best, TensorRows.number(scores, row * rowSize + k));
+        best = Math.max(best, scores.doubleAt(row * rowSize + k));
       }
       accepted[row] = rowSize > 0 && best >= threshold;
     }
@@ -162,7 +163,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
       byte[][] labels = new byte[rows][];
       Arrays.fill(labels, stages[s].label());
       List<Tensor> outputs = new ArrayList<>(answers[s].outputs());
-      outputs.add(TensorRows.strings(stageOutput, labels));
+      outputs.add(Tensor.ofByteStrings(stageOutput, new long[] {labels.length}, labels));
       Map<String, Object> parameters = new LinkedHashMap<>(answers[s].parameters());
       parameters.put(STAGE, stages[s].name());
       return new InferResponse(
@@ -191,7 +192,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
     for (int row = 0; row < rows; row++) {
       labels[row] = stages[stageOf[row]].label();
     }
-    outputs.add(TensorRows.strings(stageOutput, labels));
+    outputs.add(Tensor.ofByteStrings(stageOutput, new long[] {labels.length}, labels));
     return new InferResponse(place.graph(), Graphs.VERSION, request.id(), outputs, Map.of());
   }
 

@@ -5,6 +5,7 @@ import io.mlsys.core.InferResponse;
 import io.mlsys.core.ModelExecutionException;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
+import io.mlsys.core.TensorRows;
 import io.mlsys.core.UpstreamFailureException;
 import io.mlsys.graph.EnsembleNode.Branch;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ sealed interface Combiner {
           continue;
         }
         for (int k = 0; k < sums.length; k++) {
-          sums[k] += weight * TensorRows.number(tensor, k);
+          sums[k] += weight * tensor.doubleAt(k);
         }
         weights += weight;
         fp64 |= tensor.datatype() == DataType.FP64;
@@ -186,7 +187,7 @@ sealed interface Combiner {
               null);
         }
         for (int row = 0; row < rows; row++) {
-          double value = TensorRows.number(tensor, row * rowSize + column);
+          double value = tensor.doubleAt(row * rowSize + column);
           if (labels[row] == null || value > scores[row]) {
             scores[row] = (float) value;
             labels[row] = branches[i].label();
@@ -195,7 +196,7 @@ sealed interface Combiner {
       }
       return List.of(
           Tensor.ofFloats(scoreOutput, new long[] {rows}, scores),
-          TensorRows.strings(labelOutput, labels));
+          Tensor.ofByteStrings(labelOutput, new long[] {labels.length}, labels));
     }
   }
 
@@ -221,7 +222,7 @@ sealed interface Combiner {
   private static Tensor numericOutput(
       String name, Branch branch, InferResponse answer, Place place) {
     Tensor tensor = find(name, branch, answer, place);
-    if (!TensorRows.isNumeric(tensor.datatype())) {
+    if (!tensor.datatype().isNumeric()) {
       throw new ModelExecutionException(
           place.graph(),
           place.path()

@@ -8,6 +8,7 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Tensor;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -270,7 +271,16 @@ final class Rules {
               + Arrays.toString(shape)
               + " has no element there (expected: a non-empty tensor)");
     }
-    return TensorRows.element(tensor, (int) offset);
+    return element(tensor, (int) offset);
+  }
+
+  /** An element as a rule value: numbers as Double, BOOL as Boolean, BYTES as a UTF-8 String. */
+  private static Object element(Tensor tensor, int index) {
+    return switch (tensor.datatype()) {
+      case BOOL -> tensor.bools()[index];
+      case BYTES -> new String(tensor.byteStrings()[index], StandardCharsets.UTF_8);
+      default -> tensor.doubleAt(index);
+    };
   }
 
   private static boolean compare(Operator operator, Object left, Object right, String path) {

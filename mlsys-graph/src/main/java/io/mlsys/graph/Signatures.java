@@ -391,7 +391,7 @@ final class Signatures {
         }
         continue;
       }
-      if (numeric && !TensorRows.isNumeric(spec.datatype())) {
+      if (numeric && !spec.datatype().isNumeric()) {
         violations.invalid(
             path,
             output,
@@ -468,7 +468,7 @@ final class Signatures {
               configPath + ".accept.output",
               stage.accept(),
               "an output of stage '" + stage.name() + "': " + outs[i].specs().keySet());
-        } else if (scores != null && !TensorRows.isNumeric(scores.datatype())) {
+        } else if (scores != null && !scores.datatype().isNumeric()) {
           violations.invalid(
               configPath + ".accept.output",
               stage.accept(),

@@ -3,6 +3,7 @@ package io.mlsys.protocol;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.mlsys.core.DataType;
+import io.mlsys.core.ReducedFloats;
 import io.mlsys.core.TensorData;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -211,7 +212,9 @@ final class DataBuffer {
           bf16
               ? ReducedFloats.decimalToBf16(value, parser.getText())
               : ReducedFloats.decimalToFp16(value, parser.getText());
-      inRange = !ReducedFloats.isInfinite(bits, bf16);
+      inRange =
+          !Float.isInfinite(
+              bf16 ? ReducedFloats.bf16ToFloat(bits) : ReducedFloats.fp16ToFloat(bits));
     }
     if (!inRange) {
       float max = bf16 ? ReducedFloats.BF16_MAX : ReducedFloats.FP16_MAX;

@@ -5,6 +5,7 @@ import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.ReducedFloats;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
@@ -253,7 +254,7 @@ final class OipWriter {
     switch (datatype) {
       case FP16 -> {
         for (short value : values) {
-          g.writeNumber(Float.float16ToFloat(value));
+          g.writeNumber(ReducedFloats.fp16ToFloat(value));
         }
       }
       case BF16 -> {
@@ -292,7 +293,7 @@ final class OipWriter {
       case TensorData.Shorts s -> {
         short value = s.values()[i];
         switch (datatype) {
-          case FP16 -> g.writeNumber(Float.float16ToFloat(value));
+          case FP16 -> g.writeNumber(ReducedFloats.fp16ToFloat(value));
           case BF16 -> g.writeNumber(ReducedFloats.bf16ToFloat(value));
           case UINT16 -> g.writeNumber(value & 0xFFFF);
           default -> g.writeNumber(value);

@@ -2,7 +2,7 @@ package io.mlsys.resilience;
 
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.Tensor;
-import io.mlsys.core.TensorData;
+import io.mlsys.core.TensorRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,28 +17,29 @@ final class TensorBatches {
    *
    * @param requests requests with equal {@link BatchKey}s
    * @param totalRows the sum of their rows
+   * @throws IllegalArgumentException when the inputs do not add up to {@code totalRows} rows
    */
   static InferRequest concat(List<InferRequest> requests, int totalRows) {
     InferRequest first = requests.getFirst();
     List<Tensor> inputs = new ArrayList<>(first.inputs().size());
+    List<Tensor> parts = new ArrayList<>(requests.size());
     for (int i = 0; i < first.inputs().size(); i++) {
-      Tensor head = first.inputs().get(i);
-      int length = 0;
+      parts.clear();
       for (InferRequest request : requests) {
-        length += request.inputs().get(i).data().size();
+        parts.add(request.inputs().get(i));
       }
-      Object joined = newArray(head.data(), length);
-      int offset = 0;
-      for (InferRequest request : requests) {
-        TensorData part = request.inputs().get(i).data();
-        System.arraycopy(array(part), 0, joined, offset, part.size());
-        offset += part.size();
+      Tensor joined = TensorRows.concat(parts, 0);
+      if (joined.shape()[0] != totalRows) {
+        throw new IllegalArgumentException(
+            "inputs."
+                + joined.name()
+                + ": "
+                + joined.shape()[0]
+                + " rows (expected: "
+                + totalRows
+                + ", the rows of the requests)");
       }
-      long[] shape = head.shape().clone();
-      shape[0] = totalRows;
-      inputs.add(
-          new Tensor(
-              head.name(), head.datatype(), shape, wrap(head.data(), joined), head.parameters()));
+      inputs.add(joined);
     }
     return new InferRequest(null, inputs, first.outputs(), first.parameters());
   }
@@ -64,70 +65,11 @@ final class TensorBatches {
       parts.add(new ArrayList<>(outputs.size()));
     }
     for (Tensor output : outputs) {
-      int perRow = total == 0 ? 0 : output.data().size() / total;
-      Object whole = array(output.data());
-      int offset = 0;
+      List<Tensor> slices = TensorRows.split(output, rows);
       for (int p = 0; p < rows.length; p++) {
-        int length = rows[p] * perRow;
-        Object slice = newArray(output.data(), length);
-        System.arraycopy(whole, offset, slice, 0, length);
-        offset += length;
-        long[] shape = output.shape().clone();
-        shape[0] = rows[p];
-        parts
-            .get(p)
-            .add(
-                new Tensor(
-                    output.name(),
-                    output.datatype(),
-                    shape,
-                    wrap(output.data(), slice),
-                    output.parameters()));
+        parts.get(p).add(slices.get(p));
       }
     }
     return Optional.of(parts);
-  }
-
-  /** The primitive array behind the data, for {@link System#arraycopy}. */
-  private static Object array(TensorData data) {
-    return switch (data) {
-      case TensorData.Bools d -> d.values();
-      case TensorData.Bytes d -> d.values();
-      case TensorData.Shorts d -> d.values();
-      case TensorData.Ints d -> d.values();
-      case TensorData.Longs d -> d.values();
-      case TensorData.Floats d -> d.values();
-      case TensorData.Doubles d -> d.values();
-      case TensorData.ByteStrings d -> d.values();
-    };
-  }
-
-  /** A new array of the same kind as the data's. */
-  private static Object newArray(TensorData like, int length) {
-    return switch (like) {
-      case TensorData.Bools d -> new boolean[length];
-      case TensorData.Bytes d -> new byte[length];
-      case TensorData.Shorts d -> new short[length];
-      case TensorData.Ints d -> new int[length];
-      case TensorData.Longs d -> new long[length];
-      case TensorData.Floats d -> new float[length];
-      case TensorData.Doubles d -> new double[length];
-      // Element byte strings are shared, not copied: tensor data is never mutated.
-      case TensorData.ByteStrings d -> new byte[length][];
-    };
-  }
-
-  /** Data of the same kind as {@code like} over {@code array} (made by {@link #newArray}). */
-  private static TensorData wrap(TensorData like, Object array) {
-    return switch (like) {
-      case TensorData.Bools d -> new TensorData.Bools((boolean[]) array);
-      case TensorData.Bytes d -> new TensorData.Bytes((byte[]) array);
-      case TensorData.Shorts d -> new TensorData.Shorts((short[]) array);
-      case TensorData.Ints d -> new TensorData.Ints((int[]) array);
-      case TensorData.Longs d -> new TensorData.Longs((long[]) array);
-      case TensorData.Floats d -> new TensorData.Floats((float[]) array);
-      case TensorData.Doubles d -> new TensorData.Doubles((double[]) array);
-      case TensorData.ByteStrings d -> new TensorData.ByteStrings((byte[][]) array);
-    };
   }
 }

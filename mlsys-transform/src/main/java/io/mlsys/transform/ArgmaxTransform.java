@@ -45,7 +45,7 @@ final class ArgmaxTransform implements Transform {
   public List<Tensor> apply(List<Tensor> tensors) {
     Tensor input = Tensors.require(tensors, tensor, step);
     int columns = LastAxis.columns(input, step);
-    double[] values = Numbers.doubles(input);
+    double[] values = input.toDoubleArray();
     int rows = values.length / columns;
     long[] indices = new long[rows];
     for (int row = 0; row < rows; row++) {

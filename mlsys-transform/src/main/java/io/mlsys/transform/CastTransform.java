@@ -1,6 +1,7 @@
 package io.mlsys.transform;
 
 import io.mlsys.core.DataType;
+import io.mlsys.core.ReducedFloats;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
@@ -37,23 +38,17 @@ final class CastTransform implements Transform {
     TensorData data;
     if (from == to) {
       data = input.data();
-    } else if (Numbers.isIntegral(from) || from == DataType.BOOL) {
-      data = fromLongs(input, Numbers.longs(input), from == DataType.UINT64);
+    } else if ((from.isIntegral() || from == DataType.BOOL) && to.isIntegral()) {
+      // Integers to integers exactly: doubles would round values beyond 2^53.
+      data = fromLongs(input, input.toLongArray(), from == DataType.UINT64);
     } else {
-      data = fromDoubles(input, Numbers.doubles(input));
+      data = fromDoubles(input, input.toDoubleArray());
     }
     Tensor result = new Tensor(output, to, input.shape(), data, input.parameters());
     return Tensors.put(tensors, Tensor::name, result);
   }
 
   private TensorData fromLongs(Tensor input, long[] values, boolean unsignedSource) {
-    if (!Numbers.isIntegral(to)) {
-      double[] doubles = new double[values.length];
-      for (int i = 0; i < values.length; i++) {
-        doubles[i] = unsignedSource ? Numbers.unsignedToDouble(values[i]) : values[i];
-      }
-      return fromDoubles(input, doubles);
-    }
     long[] checked = new long[values.length];
     for (int i = 0; i < values.length; i++) {
       long v = values[i];
@@ -93,11 +88,11 @@ final class CastTransform implements Transform {
         for (int i = 0; i < n; i++) {
           float f = (float) values[i];
           if (to == DataType.FP16) {
-            out[i] = Float.floatToFloat16(f);
-            checkFinite(input, i, values[i], Float.float16ToFloat(out[i]));
+            out[i] = ReducedFloats.floatToFp16(f);
+            checkFinite(input, i, values[i], ReducedFloats.fp16ToFloat(out[i]));
           } else {
-            out[i] = Numbers.floatToBf16(f);
-            checkFinite(input, i, values[i], Numbers.bf16ToFloat(out[i]));
+            out[i] = ReducedFloats.floatToBf16(f);
+            checkFinite(input, i, values[i], ReducedFloats.bf16ToFloat(out[i]));
           }
         }
         yield new TensorData.Shorts(out);
@@ -150,7 +145,7 @@ final class CastTransform implements Transform {
             + " (expected: a value "
             + to
             + " can hold"
-            + (Numbers.isIntegral(to) ? ", " + range(to) : "")
+            + (to.isIntegral() ? ", " + range(to) : "")
             + ")");
   }
 

@@ -100,7 +100,7 @@ final class ColumnwiseTransform implements Transform {
               + constants
               + " value)");
     }
-    double[] values = Numbers.doubles(input);
+    double[] values = input.toDoubleArray();
     for (int i = 0; i < values.length; i++) {
       values[i] = formula.apply(values[i], columns > 1 ? i % columns : 0);
     }

@@ -1,11 +1,11 @@
 package io.mlsys.transform;
 
-import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
-import io.mlsys.core.TensorData;
+import io.mlsys.core.TensorRows;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.transform.spi.Transform;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -47,7 +47,6 @@ final class ConcatTransform implements Transform {
               + (axis + 1)
               + " or more)");
     }
-    long joined = 0;
     for (Tensor part : parts) {
       if (part.datatype() != first.datatype()) {
         throw step.invalid(
@@ -73,30 +72,9 @@ final class ConcatTransform implements Transform {
                 + at
                 + ")");
       }
-      joined += part.shape()[at];
     }
-    long[] shape = first.shape().clone();
-    shape[at] = joined;
-    long outer = 1;
-    for (int i = 0; i < at; i++) {
-      outer *= shape[i];
-    }
-    long inner = 1;
-    for (int i = at + 1; i < rank; i++) {
-      inner *= shape[i];
-    }
-    int total = (int) Tensor.elementCount(shape);
-    TensorData data = allocate(first.datatype(), total);
-    Object target = array(data);
-    int position = 0;
-    for (long o = 0; o < outer; o++) {
-      for (Tensor part : parts) {
-        int chunk = (int) (part.shape()[at] * inner);
-        System.arraycopy(array(part.data()), (int) (o * chunk), target, position, chunk);
-        position += chunk;
-      }
-    }
-    Tensor result = new Tensor(output, first.datatype(), shape, data);
+    Tensor joined = TensorRows.concat(parts, at);
+    Tensor result = new Tensor(output, joined.datatype(), joined.shape(), joined.data());
     return Tensors.put(tensors, Tensor::name, result);
   }
 
@@ -104,12 +82,9 @@ final class ConcatTransform implements Transform {
     if (shape.length != reference.length) {
       return false;
     }
-    for (int i = 0; i < shape.length; i++) {
-      if (i != at && shape[i] != reference[i]) {
-        return false;
-      }
-    }
-    return true;
+    long[] expected = reference.clone();
+    expected[at] = shape[at];
+    return Arrays.equals(shape, expected);
   }
 
   @Override
@@ -187,31 +162,5 @@ final class ConcatTransform implements Transform {
       }
     }
     return true;
-  }
-
-  private static Object array(TensorData data) {
-    return switch (data) {
-      case TensorData.Bools b -> b.values();
-      case TensorData.Bytes b -> b.values();
-      case TensorData.Shorts s -> s.values();
-      case TensorData.Ints i -> i.values();
-      case TensorData.Longs l -> l.values();
-      case TensorData.Floats f -> f.values();
-      case TensorData.Doubles d -> d.values();
-      case TensorData.ByteStrings s -> s.values();
-    };
-  }
-
-  private static TensorData allocate(DataType type, int size) {
-    return switch (type.storage()) {
-      case BOOLEAN -> new TensorData.Bools(new boolean[size]);
-      case BYTE -> new TensorData.Bytes(new byte[size]);
-      case SHORT -> new TensorData.Shorts(new short[size]);
-      case INT -> new TensorData.Ints(new int[size]);
-      case LONG -> new TensorData.Longs(new long[size]);
-      case FLOAT -> new TensorData.Floats(new float[size]);
-      case DOUBLE -> new TensorData.Doubles(new double[size]);
-      case BYTES -> new TensorData.ByteStrings(new byte[size][]);
-    };
   }
 }

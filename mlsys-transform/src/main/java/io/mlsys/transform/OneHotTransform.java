@@ -35,7 +35,7 @@ final class OneHotTransform implements Transform {
   public List<Tensor> apply(List<Tensor> tensors) {
     Tensor input = Tensors.require(tensors, tensor, step);
     DataType type = input.datatype();
-    if (type != DataType.BYTES && !Numbers.isIntegral(type)) {
+    if (type != DataType.BYTES && !type.isIntegral()) {
       throw step.invalid(tensor, "datatype " + type + " (expected: an integer datatype or BYTES)");
     }
     long[] shape = input.shape();
@@ -66,7 +66,7 @@ final class OneHotTransform implements Transform {
   }
 
   private static String[] integerTexts(Tensor input) {
-    long[] values = Numbers.longs(input);
+    long[] values = input.toLongArray();
     boolean unsigned = input.datatype() == DataType.UINT64;
     String[] texts = new String[values.length];
     for (int i = 0; i < values.length; i++) {
@@ -82,7 +82,7 @@ final class OneHotTransform implements Transform {
     if (input == null) {
       return inputs;
     }
-    if (input.datatype() != DataType.BYTES && !Numbers.isIntegral(input.datatype())) {
+    if (input.datatype() != DataType.BYTES && !input.datatype().isIntegral()) {
       violations.accept(
           "tensor",
           "'" + tensor + "' is " + input.datatype() + " (expected: an integer datatype or BYTES)");

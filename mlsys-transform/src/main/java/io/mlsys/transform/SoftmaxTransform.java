@@ -45,7 +45,7 @@ final class SoftmaxTransform implements Transform {
     for (int i = at + 1; i < shape.length; i++) {
       inner *= (int) shape[i];
     }
-    double[] values = Numbers.doubles(input);
+    double[] values = input.toDoubleArray();
     int outer = length * inner == 0 ? 0 : values.length / (length * inner);
     for (int o = 0; o < outer; o++) {
       for (int in = 0; in < inner; in++) {

@@ -2,6 +2,7 @@ package io.mlsys.transform;
 
 import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorRows;
 import io.mlsys.core.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,18 +91,9 @@ final class Tensors {
     return Arrays.toString(shape);
   }
 
-  /** Elements per row: the product of every dimension but the first (1 for a scalar). */
-  static int rowSize(long[] shape) {
-    long size = 1;
-    for (int i = 1; i < shape.length; i++) {
-      size *= shape[i];
-    }
-    return (int) size;
-  }
-
   /** The row an element belongs to, for error messages. */
   static long rowOf(long[] shape, int element) {
-    int rowSize = rowSize(shape);
+    int rowSize = TensorRows.rowSize(shape);
     return rowSize == 0 ? 0 : element / rowSize;
   }
 

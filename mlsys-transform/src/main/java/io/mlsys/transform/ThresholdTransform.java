@@ -36,7 +36,7 @@ final class ThresholdTransform implements Transform {
   public List<Tensor> apply(List<Tensor> tensors) {
     Tensor input = Tensors.require(tensors, tensor, step);
     Numbers.requireNumeric(input, step);
-    double[] values = Numbers.doubles(input);
+    double[] values = input.toDoubleArray();
     long[] shape = input.shape();
     Tensor result;
     if (column == null) {

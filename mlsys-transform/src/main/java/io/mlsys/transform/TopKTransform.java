@@ -50,7 +50,7 @@ final class TopKTransform implements Transform {
               + k
               + " columns)");
     }
-    double[] values = Numbers.doubles(input);
+    double[] values = input.toDoubleArray();
     int rows = values.length / columns;
     double[] topValues = new double[rows * k];
     long[] topIndices = new long[rows * k];

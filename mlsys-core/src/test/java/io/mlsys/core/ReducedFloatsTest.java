@@ -1,4 +1,4 @@
-package io.mlsys.protocol;
+package io.mlsys.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,63 @@ import org.junit.jupiter.api.Test;
 
 class ReducedFloatsTest {
   private static final long SEED = 20240607L;
+
+  @Test
+  void everyFp16ValueSurvivesARoundTrip() {
+    for (int bits = 0; bits <= 0xFFFF; bits++) {
+      float value = ReducedFloats.fp16ToFloat((short) bits);
+      if (!Float.isNaN(value)) {
+        assertThat(ReducedFloats.floatToFp16(value)).as("bits %04x", bits).isEqualTo((short) bits);
+      }
+    }
+  }
+
+  @Test
+  void everyBf16ValueSurvivesARoundTrip() {
+    for (int bits = 0; bits <= 0xFFFF; bits++) {
+      float value = ReducedFloats.bf16ToFloat((short) bits);
+      if (!Float.isNaN(value)) {
+        assertThat(ReducedFloats.floatToBf16(value)).as("bits %04x", bits).isEqualTo((short) bits);
+      }
+    }
+  }
+
+  @Test
+  void fp16DecodesKnownPatterns() {
+    assertThat(ReducedFloats.fp16ToFloat((short) 0x3C00)).isEqualTo(1f);
+    assertThat(ReducedFloats.fp16ToFloat((short) 0xC000)).isEqualTo(-2f);
+    assertThat(ReducedFloats.fp16ToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
+    assertThat(ReducedFloats.fp16ToFloat((short) 0x7BFF)).isEqualTo(ReducedFloats.FP16_MAX);
+    assertThat(ReducedFloats.fp16ToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void bf16DecodesKnownPatterns() {
+    assertThat(ReducedFloats.bf16ToFloat((short) 0x3F80)).isEqualTo(1f);
+    assertThat(ReducedFloats.bf16ToFloat((short) 0xC000)).isEqualTo(-2f);
+    assertThat(ReducedFloats.bf16ToFloat((short) 0x7F7F)).isEqualTo(ReducedFloats.BF16_MAX);
+    assertThat(ReducedFloats.bf16ToFloat((short) 0xFF80)).isEqualTo(Float.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void fp16RoundsHalfwayValuesToEven() {
+    float step = 0x1p-10f; // the FP16 spacing just above 1
+    assertThat(ReducedFloats.floatToFp16(1 + step / 2)).isEqualTo((short) 0x3C00);
+    assertThat(ReducedFloats.floatToFp16(1 + 3 * step / 2)).isEqualTo((short) 0x3C02);
+    assertThat(ReducedFloats.floatToFp16(1 + step / 2 + 0x1p-20f)).isEqualTo((short) 0x3C01);
+  }
+
+  @Test
+  void fp16OverflowsToInfinityPastTheLastMidpoint() {
+    assertThat(ReducedFloats.floatToFp16(65519f)).isEqualTo((short) 0x7BFF);
+    assertThat(ReducedFloats.floatToFp16(65520f)).isEqualTo((short) 0x7C00);
+    assertThat(ReducedFloats.floatToFp16(-65520f)).isEqualTo((short) 0xFC00);
+  }
+
+  @Test
+  void fp16KeepsNaN() {
+    assertThat(ReducedFloats.fp16ToFloat(ReducedFloats.floatToFp16(Float.NaN))).isNaN();
+  }
 
   @Test
   void bf16RoundsFloatBitsToNearestEven() {
@@ -25,8 +82,11 @@ class ReducedFloatsTest {
 
   @Test
   void bf16KeepsNaNAndInfinity() {
-    assertThat(Float.isNaN(ReducedFloats.bf16ToFloat(ReducedFloats.floatToBf16(Float.NaN))))
-        .isTrue();
+    assertThat(ReducedFloats.bf16ToFloat(ReducedFloats.floatToBf16(Float.NaN))).isNaN();
+    // A NaN whose payload sits only in the dropped bits must not become an infinity.
+    assertThat(
+            ReducedFloats.bf16ToFloat(ReducedFloats.floatToBf16(Float.intBitsToFloat(0x7F80_0001))))
+        .isNaN();
     assertThat(ReducedFloats.floatToBf16(Float.NEGATIVE_INFINITY)).isEqualTo((short) 0xFF80);
     assertThat(ReducedFloats.floatToBf16(Float.MAX_VALUE)).isEqualTo((short) 0x7F80);
   }
@@ -56,6 +116,19 @@ class ReducedFloatsTest {
     assertThat(ReducedFloats.decimalToFp16(65520f, "65519.9999999")).isEqualTo((short) 0x7BFF);
     assertThat(ReducedFloats.decimalToFp16(65520f, "65520")).isEqualTo((short) 0x7C00);
     assertThat(ReducedFloats.decimalToFp16(-65520f, "-65519.9999999")).isEqualTo((short) 0xFBFF);
+  }
+
+  @Test
+  void bf16JustBelowTheOverflowMidpointStaysFinite() {
+    // Halfway between BF16_MAX and the step beyond it: the float is exactly there.
+    BigDecimal midpoint =
+        new BigDecimal(ReducedFloats.BF16_MAX).add(new BigDecimal(0x1p128)).divide(BigDecimal.TWO);
+    String below = midpoint.subtract(BigDecimal.ONE).toPlainString();
+    float value = Float.parseFloat(below);
+
+    assertThat(ReducedFloats.decimalToBf16(value, below)).isEqualTo((short) 0x7F7F);
+    assertThat(ReducedFloats.decimalToBf16(value, midpoint.toPlainString()))
+        .isEqualTo((short) 0x7F80);
   }
 
   /** For two adjacent 16-bit values, decimals a hair below/above their midpoint and on it. */
@@ -89,7 +162,7 @@ class ReducedFloatsTest {
   }
 
   private static BigDecimal exact(short bits, boolean bf16) {
-    float value = bf16 ? ReducedFloats.bf16ToFloat(bits) : Float.float16ToFloat(bits);
+    float value = bf16 ? ReducedFloats.bf16ToFloat(bits) : ReducedFloats.fp16ToFloat(bits);
     return new BigDecimal(value);
   }
 

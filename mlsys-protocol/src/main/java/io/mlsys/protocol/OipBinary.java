@@ -156,7 +156,7 @@ public final class OipBinary {
           break;
         }
       }
-      sizes[i] = binary ? BinaryTensors.byteSize(output.datatype(), output.data()) : -1;
+      sizes[i] = binary ? RawTensors.byteSize(output.datatype(), output.data()) : -1;
       any |= binary;
     }
     if (!any) {
@@ -182,7 +182,7 @@ public final class OipBinary {
       unknown.remove(input.name());
       sizes[i] =
           binaryInputs.contains(input.name())
-              ? BinaryTensors.byteSize(input.datatype(), input.data())
+              ? RawTensors.byteSize(input.datatype(), input.data())
               : -1;
     }
     if (!unknown.isEmpty()) {
@@ -222,7 +222,7 @@ public final class OipBinary {
     ByteBuffer out = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).position(json.length);
     for (int i = 0; i < sizes.length; i++) {
       if (sizes[i] >= 0) {
-        BinaryTensors.write(out, tensors.get(i).data());
+        RawTensors.write(out, tensors.get(i).data());
       }
     }
     return new Encoded(body, json.length);

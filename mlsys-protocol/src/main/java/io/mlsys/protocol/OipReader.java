@@ -406,7 +406,7 @@ final class OipReader {
       throw new InvalidInputException(
           sizeField, shown + " (expected: an integer >= 0, the byte size of the binary data)");
     }
-    BinaryTensors.checkSize(datatype, shape, size, sizeField);
+    RawTensors.checkSize(datatype, shape, size, sizeField);
     int left = body.length - binaryCursor;
     if (size > left) {
       throw new InvalidInputException(
@@ -420,7 +420,7 @@ final class OipReader {
     }
     int offset = binaryCursor;
     binaryCursor += (int) (long) size;
-    return BinaryTensors.read(
+    return RawTensors.read(
         datatype, shape, body, offset, (int) (long) size, path + ".data", sizeField);
   }
 

@@ -262,7 +262,7 @@ class OipBinaryRequestTest {
     assertThat(rejected(oneBinaryInput("BYTES", "[2]", 13), raw))
         .hasMessage(
             "inputs[0].data[1]: length 100 at byte 5 of the tensor (expected: at most 4, the"
-                + " bytes left of its binary_data_size)");
+                + " bytes left of the tensor)");
   }
 
   @Test
@@ -272,7 +272,7 @@ class OipBinaryRequestTest {
     assertThat(rejected(oneBinaryInput("BYTES", "[1]", 9), raw))
         .hasMessage(
             "inputs[0].data[0]: length 4294967295 at byte 0 of the tensor (expected: at most 5,"
-                + " the bytes left of its binary_data_size)");
+                + " the bytes left of the tensor)");
   }
 
   @Test
@@ -290,7 +290,7 @@ class OipBinaryRequestTest {
     assertThat(rejected(json, raw))
         .hasMessage(
             "inputs[0].data[0]: length 4 at byte 0 of the tensor (expected: at most 2, the bytes"
-                + " left of its binary_data_size)");
+                + " left of the tensor)");
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
+import io.mlsys.protocol.RawTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -40,9 +41,6 @@ import java.util.Map;
  * such as {@code inputs[0].contents.fp32_contents} or {@code raw_input_contents[1]}.
  */
 final class GrpcTensors {
-  /** Bytes of the length that precedes each raw BYTES element. */
-  static final int LENGTH_PREFIX = Integer.BYTES;
-
   /** The typed contents fields, in field-number order. */
   private enum Field {
     BOOL("bool_contents"),
@@ -479,137 +477,9 @@ final class GrpcTensors {
 
   private static TensorData readRaw(
       DataType datatype, long[] shape, int count, ByteString raw, String field) {
-    if (datatype == DataType.BYTES) {
-      return readRawBytes(shape, count, raw, field);
-    }
-    long expected = (long) count * datatype.byteSize();
-    if (raw.size() != expected) {
-      throw new InvalidInputException(
-          field,
-          raw.size()
-              + " bytes (expected: "
-              + expected
-              + ", "
-              + count
-              + " "
-              + datatype
-              + " values of "
-              + datatype.byteSize()
-              + (datatype.byteSize() == 1 ? " byte" : " bytes")
-              + " for shape "
-              + Arrays.toString(shape)
-              + ")");
-    }
-    ByteBuffer in = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    return switch (datatype.storage()) {
-      case BOOLEAN -> {
-        boolean[] values = new boolean[count];
-        for (int i = 0; i < count; i++) {
-          byte value = in.get();
-          if (value != 0 && value != 1) {
-            throw new InvalidInputException(
-                field, "byte " + i + " is " + value + " (expected: 0 or 1 for BOOL)");
-          }
-          values[i] = value == 1;
-        }
-        yield new TensorData.Bools(values);
-      }
-      case BYTE -> {
-        byte[] values = new byte[count];
-        in.get(values);
-        yield new TensorData.Bytes(values);
-      }
-      case SHORT -> {
-        short[] values = new short[count];
-        in.asShortBuffer().get(values);
-        yield new TensorData.Shorts(values);
-      }
-      case INT -> {
-        int[] values = new int[count];
-        in.asIntBuffer().get(values);
-        yield new TensorData.Ints(values);
-      }
-      case LONG -> {
-        long[] values = new long[count];
-        in.asLongBuffer().get(values);
-        yield new TensorData.Longs(values);
-      }
-      case FLOAT -> {
-        float[] values = new float[count];
-        in.asFloatBuffer().get(values);
-        yield new TensorData.Floats(values);
-      }
-      case DOUBLE -> {
-        double[] values = new double[count];
-        in.asDoubleBuffer().get(values);
-        yield new TensorData.Doubles(values);
-      }
-      case BYTES -> throw new IllegalStateException("BYTES is read by readRawBytes");
-    };
-  }
-
-  private static TensorData readRawBytes(long[] shape, int count, ByteString raw, String field) {
-    if ((long) count * LENGTH_PREFIX > raw.size()) {
-      throw new InvalidInputException(
-          field,
-          raw.size()
-              + " bytes (expected: at least "
-              + (long) count * LENGTH_PREFIX
-              + ", a "
-              + LENGTH_PREFIX
-              + "-byte length for each of the "
-              + count
-              + " BYTES elements of shape "
-              + Arrays.toString(shape)
-              + ")");
-    }
-    ByteBuffer in = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    byte[][] values = new byte[count][];
-    for (int i = 0; i < count; i++) {
-      if (in.remaining() < LENGTH_PREFIX) {
-        throw new InvalidInputException(
-            field,
-            "element "
-                + i
-                + " has no length at byte "
-                + in.position()
-                + " (expected: "
-                + count
-                + " elements, each a "
-                + LENGTH_PREFIX
-                + "-byte little-endian length and then its bytes)");
-      }
-      int offset = in.position();
-      long length = Integer.toUnsignedLong(in.getInt());
-      if (length > in.remaining()) {
-        throw new InvalidInputException(
-            field,
-            "element "
-                + i
-                + " at byte "
-                + offset
-                + " claims "
-                + length
-                + " bytes but "
-                + in.remaining()
-                + " are left (expected: each element a "
-                + LENGTH_PREFIX
-                + "-byte little-endian length and then its bytes)");
-      }
-      values[i] = new byte[(int) length];
-      in.get(values[i]);
-    }
-    if (in.hasRemaining()) {
-      throw new InvalidInputException(
-          field,
-          in.remaining()
-              + " bytes after the last of the "
-              + count
-              + " BYTES elements of shape "
-              + Arrays.toString(shape)
-              + " (expected: none)");
-    }
-    return new TensorData.ByteStrings(values);
+    RawTensors.checkSize(datatype, shape, raw.size(), field);
+    return RawTensors.read(
+        datatype, shape, raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN), field, field);
   }
 
   /** The raw little-endian bytes of a tensor's elements. */
@@ -618,43 +488,14 @@ final class GrpcTensors {
       // Tensors own their arrays and never change them, so they can back the message directly.
       return UnsafeByteOperations.unsafeWrap(b.values());
     }
-    long size = rawSize(data, datatype);
+    long size = RawTensors.byteSize(datatype, data);
     if (size > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "tensor data of " + size + " bytes does not fit in one gRPC message");
     }
     ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-    switch (data) {
-      case TensorData.Bools b -> {
-        for (boolean value : b.values()) {
-          out.put(value ? (byte) 1 : (byte) 0);
-        }
-      }
-      case TensorData.Bytes b -> out.put(b.values());
-      case TensorData.Shorts s -> out.asShortBuffer().put(s.values());
-      case TensorData.Ints i -> out.asIntBuffer().put(i.values());
-      case TensorData.Longs l -> out.asLongBuffer().put(l.values());
-      case TensorData.Floats f -> out.asFloatBuffer().put(f.values());
-      case TensorData.Doubles d -> out.asDoubleBuffer().put(d.values());
-      case TensorData.ByteStrings s -> {
-        for (byte[] value : s.values()) {
-          out.putInt(value.length);
-          out.put(value);
-        }
-      }
-    }
+    RawTensors.write(out, data);
     return UnsafeByteOperations.unsafeWrap(out.array());
-  }
-
-  private static long rawSize(TensorData data, DataType datatype) {
-    if (data instanceof TensorData.ByteStrings strings) {
-      long total = 0;
-      for (byte[] value : strings.values()) {
-        total += LENGTH_PREFIX + value.length;
-      }
-      return total;
-    }
-    return (long) data.size() * datatype.byteSize();
   }
 
   // ---------------------------------------------------------------- response

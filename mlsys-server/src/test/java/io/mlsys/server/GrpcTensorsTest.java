@@ -401,7 +401,7 @@ class GrpcTensorsTest {
     assertInvalid(
         raw(input("FP32", 1, 4), new byte[12]),
         "raw_input_contents[0]",
-        "raw_input_contents[0]: 12 bytes (expected: 16, 4 FP32 values of 4 bytes for shape [1, 4])");
+        "raw_input_contents[0]: 12 (expected: 16, 4 FP32 values of 4 bytes for shape [1, 4])");
   }
 
   @Test
@@ -434,8 +434,8 @@ class GrpcTensorsTest {
   void rawBoolMustBeZeroOrOne() {
     assertInvalid(
         raw(input("BOOL", 2), new byte[] {1, 2}),
-        "raw_input_contents[0]",
-        "raw_input_contents[0]: byte 1 is 2 (expected: 0 or 1 for BOOL)");
+        "raw_input_contents[0][1]",
+        "raw_input_contents[0][1]: byte 2 (expected: 0 or 1 for BOOL)");
   }
 
   @Test
@@ -444,9 +444,9 @@ class GrpcTensorsTest {
 
     assertInvalid(
         raw(input("BYTES", 1), bytes.array()),
-        "raw_input_contents[0]",
-        "raw_input_contents[0]: element 0 at byte 0 claims 9 bytes but 2 are left (expected: each"
-            + " element a 4-byte little-endian length and then its bytes)");
+        "raw_input_contents[0][0]",
+        "raw_input_contents[0][0]: length 9 at byte 0 of the tensor (expected: at most 2, the"
+            + " bytes left of the tensor)");
   }
 
   @Test
@@ -456,8 +456,7 @@ class GrpcTensorsTest {
     assertInvalid(
         raw(input("BYTES", 1), bytes.array()),
         "raw_input_contents[0]",
-        "raw_input_contents[0]: 2 bytes after the last of the 1 BYTES elements of shape [1]"
-            + " (expected: none)");
+        "raw_input_contents[0]: 7 (expected: 5, the bytes of the 1 BYTES elements of shape [1])");
   }
 
   @Test

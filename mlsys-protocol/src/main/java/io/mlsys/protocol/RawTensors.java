@@ -8,18 +8,19 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Tensor data in the layout of the binary tensor data extension: little-endian, row-major, no
- * padding; BOOL one byte (0 or 1); FP16 and BF16 their 16-bit patterns; each BYTES element a 4-byte
- * little-endian unsigned length followed by that many bytes. Stateless.
+ * Tensor data in the raw layout shared by the HTTP binary tensor data extension and gRPC's {@code
+ * raw_input_contents} / {@code raw_output_contents}: little-endian, row-major, no padding; BOOL one
+ * byte (0 or 1); FP16 and BF16 their 16-bit patterns; each BYTES element a 4-byte little-endian
+ * unsigned length followed by that many bytes. Stateless.
  */
-final class BinaryTensors {
+public final class RawTensors {
   /** Bytes of the length that precedes each BYTES element. */
-  static final int LENGTH_PREFIX = Integer.BYTES;
+  public static final int LENGTH_PREFIX = Integer.BYTES;
 
-  private BinaryTensors() {}
+  private RawTensors() {}
 
   /** The number of bytes {@link #write} puts for {@code data}. */
-  static long byteSize(DataType datatype, TensorData data) {
+  public static long byteSize(DataType datatype, TensorData data) {
     if (data instanceof TensorData.ByteStrings strings) {
       long total = 0;
       for (byte[] value : strings.values()) {
@@ -31,7 +32,7 @@ final class BinaryTensors {
   }
 
   /** Writes {@code data} at the position of {@code out}, a little-endian buffer, and advances. */
-  static void write(ByteBuffer out, TensorData data) {
+  public static void write(ByteBuffer out, TensorData data) {
     int start = out.position();
     switch (data) {
       case TensorData.Bools b -> {
@@ -70,12 +71,13 @@ final class BinaryTensors {
   }
 
   /**
-   * Checks a tensor's {@code binary_data_size} against its shape before any bytes are read, so a
-   * shape that claims more than the bytes can hold never allocates.
+   * Checks a tensor's byte count against its shape before any bytes are read, so a shape that
+   * claims more than the bytes can hold never allocates.
    *
-   * @param sizeField the path of the {@code binary_data_size} parameter, for messages
+   * @param sizeField the path of the byte count (the {@code binary_data_size} parameter, or the raw
+   *     contents), for messages
    */
-  static void checkSize(DataType datatype, long[] shape, long size, String sizeField) {
+  public static void checkSize(DataType datatype, long[] shape, long size, String sizeField) {
     long count = elementCount(shape);
     if (datatype == DataType.BYTES) {
       long minimum = count * LENGTH_PREFIX;
@@ -131,11 +133,28 @@ final class BinaryTensors {
       int size,
       String dataField,
       String sizeField) {
+    return read(
+        datatype,
+        shape,
+        ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN),
+        dataField,
+        sizeField);
+  }
+
+  /**
+   * Reads the elements of one tensor from all the bytes of {@code in} (little-endian, position 0);
+   * {@link #checkSize} has passed for {@code in.remaining()}.
+   */
+  public static TensorData read(
+      DataType datatype, long[] shape, ByteBuffer in, String dataField, String sizeField) {
     int count = (int) elementCount(shape);
-    ByteBuffer in = ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN);
     return switch (datatype.storage()) {
       case BOOLEAN -> readBools(in, count, dataField);
-      case BYTE -> new TensorData.Bytes(Arrays.copyOfRange(body, offset, offset + size));
+      case BYTE -> {
+        byte[] values = new byte[count];
+        in.get(values);
+        yield new TensorData.Bytes(values);
+      }
       case SHORT -> {
         short[] values = new short[count];
         in.asShortBuffer().get(values);
@@ -204,7 +223,7 @@ final class BinaryTensors {
                 + at
                 + " of the tensor (expected: at most "
                 + in.remaining()
-                + ", the bytes left of its binary_data_size)");
+                + ", the bytes left of the tensor)");
       }
       byte[] value = new byte[(int) length];
       in.get(value);

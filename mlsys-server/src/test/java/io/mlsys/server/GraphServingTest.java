@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import inference.GRPCInferenceServiceGrpc;
+import inference.GrpcPredictV2.ModelInferResponse;
+import io.grpc.ManagedChannel;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigLoader;
 import io.mlsys.config.GraphConfig;
@@ -69,7 +72,11 @@ class GraphServingTest {
   @RegisterExtension
   final MlsysServerExtension server =
       new MlsysServerExtension(
-          builder -> builder.repository(new TestRepository().add(a).add(b)).graphs(graphs(GRAPHS)));
+          builder ->
+              builder
+                  .grpcPort(0)
+                  .repository(new TestRepository().add(a).add(b))
+                  .graphs(graphs(GRAPHS)));
 
   private HttpResponse<String> put(String path, String json, String user) {
     return server.send(
@@ -108,6 +115,33 @@ class GraphServingTest {
         .contains("{\"name\":\"pair\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}");
     JsonNode stats = Stubs.json(server.get("/v2/models/pair/stats").body()).get("model_stats");
     assertThat(stats.get(0).get("success_count").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aGraphAnswersKServeV1() {
+    HttpResponse<String> response =
+        server.postJson("/v1/models/pair:predict", "{\"instances\": [[5.1, 3.5, 1.4, 0.2]]}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("predictions");
+  }
+
+  @Test
+  void aGraphAnswersOverGrpc() throws InterruptedException {
+    ManagedChannel channel = GrpcInferenceServiceTest.connect(server.server());
+    try {
+      ModelInferResponse response =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .modelInfer(
+                  GrpcInferenceServiceTest.fp32Request(
+                      "pair", "float_input", new float[] {5.1f, 3.5f, 1.4f, 0.2f}));
+
+      assertThat(response.getModelName()).isEqualTo("pair");
+      assertThat(response.getOutputs(0).getContents().getFp32ContentsList())
+          .containsExactly(0.5f, 0f, 0.5f);
+    } finally {
+      GrpcInferenceServiceTest.disconnect(channel);
+    }
   }
 
   @Test

@@ -2,13 +2,14 @@
 # Synchronous pattern: the caller waits for the prediction in the same call, over REST (curl) and
 # gRPC (a Java client), and every call carries a deadline that turns a late answer into 504 /
 # DEADLINE_EXCEEDED.
-#   examples/synchronous/run.sh     (PORT=9090 GRPC_PORT=9091 examples/synchronous/run.sh)
+#   examples/synchronous/run.sh     (PORT=9090 GRPC_PORT=9091 examples/synchronous/run.sh;
+#   GRPC_PORT=0 picks a free gRPC port)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$here/../lib.sh"
 . "$root/scripts/java-home.sh"
-grpc_port="${GRPC_PORT:-$((port + 1))}"
+grpc_port="${GRPC_PORT:-8081}"
 
 echo "== 1. Train the Iris demo in Java (Tribuo) and export it to ONNX"
 "$root/mlsys" train-demo --model-repository "$here/models" --name iris
@@ -22,7 +23,9 @@ for _ in $(seq 1 20); do
   sleep 0.5
 done
 echo "$startup"
-expect "the startup line names both ports" "$startup" "gRPC on [^ ]*:$grpc_port"
+expect "the startup line names both ports" "$startup" "gRPC on [^ ]*:[0-9]+"
+# The port actually bound (GRPC_PORT=0 lets the server pick one).
+grpc_port="$(echo "$startup" | sed -E 's/.*gRPC on [^ ]*:([0-9]+).*/\1/')"
 
 echo "== 3. REST: the client waits for the answer; this call allows itself 500 ms"
 rows='{"id":"sync-1","inputs":[{"name":"input","shape":[2,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2,6.7,3.0,5.2,2.3]}],"outputs":[{"name":"label"}]}'

@@ -44,6 +44,7 @@ class ExamplesIT {
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());
     builder.environment().put("PORT", Integer.toString(freePort()));
+    builder.environment().put("GRPC_PORT", "0");
     builder.environment().put("MLSYS_NO_BUILD", "1");
     String fixtures = System.getProperty("mlsys.fixtures");
     if (fixtures != null && Files.isDirectory(Path.of(fixtures))) {

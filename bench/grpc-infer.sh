@@ -7,6 +7,7 @@
 #   DURATION=60s CLIENTS=64 CHANNELS=8 bench/grpc-infer.sh
 #   RAW=1 bench/grpc-infer.sh              # raw_input_contents instead of typed contents
 #   OUTPUTS=label bench/grpc-infer.sh      # ask only for output_label (skips the ZipMap)
+#   BATCHING='{}' bench/grpc-infer.sh      # the model behind dynamic batching (default settings)
 #
 # The client runs in its own JVM (CLIENT_JAVA_OPTS, default -XX:+UseSerialGC) on the same machine.
 # Needs: ../shared/fixtures (the iris SVC model); builds bench/target/benchmarks.jar if missing.
@@ -21,8 +22,8 @@ channels="${CHANNELS:-4}"
 port="${PORT:-18080}"
 grpc_port="${GRPC_PORT:-18081}"
 jar="$root/bench/target/benchmarks.jar"
+. "$root/bench/lib.sh"
 
-[ -f "$fixtures/sklearn-iris/iris_svc.onnx" ] || { echo "missing $fixtures/sklearn-iris" >&2; exit 1; }
 if [ ! -f "$jar" ]; then
   echo "building $jar..." >&2
   (cd "$root" && ./mvnw -B -q -ntp -DskipTests -Djacoco.skip=true -pl bench -am package) >&2
@@ -30,22 +31,7 @@ fi
 
 work="$(mktemp -d)"
 trap 'kill "${server_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/models/iris/1"
-cp "$fixtures/sklearn-iris/iris_svc.onnx" "$work/models/iris/1/model.onnx"
-cp "$fixtures/sklearn-iris/label.json" "$work/models/iris/labels.json"
-echo "labels: labels.json" > "$work/models/iris/config.yaml"
-cat > "$work/mlsys.yaml" <<YAML
-server: { port: $port, access-log: false }
-model-repository: { path: ./models }
-YAML
-
-"$root/mlsys" serve --config "$work/mlsys.yaml" --grpc-port "$grpc_port" > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$port/v2/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.5
-done
+start_iris_server "$work" "$port" --grpc-port "$grpc_port"
 grep -m 1 "mlsys serving on" "$work/server.log" || true
 
 args=(--target "127.0.0.1:$grpc_port" --model iris --clients "$clients" --channels "$channels"

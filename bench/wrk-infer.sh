@@ -5,6 +5,7 @@
 #   bench/wrk-infer.sh                 # 30 s, 32 connections, 2 wrk threads, all outputs
 #   DURATION=60s CONNECTIONS=64 bench/wrk-infer.sh
 #   OUTPUTS=label bench/wrk-infer.sh   # ask only for output_label (skips the ZipMap)
+#   BATCHING='{}' bench/wrk-infer.sh   # the model behind dynamic batching (default settings)
 #
 # Needs: wrk (apt-get install wrk) and ../shared/fixtures (the iris SVC model).
 set -euo pipefail
@@ -14,28 +15,13 @@ duration="${DURATION:-30s}"
 connections="${CONNECTIONS:-32}"
 threads="${THREADS:-2}"
 port="${PORT:-18080}"
+. "$root/bench/lib.sh"
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
-[ -f "$fixtures/sklearn-iris/iris_svc.onnx" ] || { echo "missing $fixtures/sklearn-iris" >&2; exit 1; }
 
 work="$(mktemp -d)"
 trap 'kill "${server_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/models/iris/1"
-cp "$fixtures/sklearn-iris/iris_svc.onnx" "$work/models/iris/1/model.onnx"
-cp "$fixtures/sklearn-iris/label.json" "$work/models/iris/labels.json"
-echo "labels: labels.json" > "$work/models/iris/config.yaml"
-cat > "$work/mlsys.yaml" <<YAML
-server: { port: $port, access-log: false }
-model-repository: { path: ./models }
-YAML
-
-"$root/mlsys" serve --config "$work/mlsys.yaml" > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$port/v2/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.5
-done
+start_iris_server "$work" "$port" --grpc-port off
 
 if [ "${OUTPUTS:-all}" = "label" ]; then
   outputs=', "outputs": [{"name": "output_label"}]'

@@ -69,16 +69,16 @@ final class HelidonMlsysServer implements MlsysServer {
     this.shutdownGrace = config.shutdownGrace();
     this.loadModelsOnStart = loadModelsOnStart;
     this.closeables = closeables;
+    ServerMetrics metrics = new ServerMetrics(registry);
     ServedModels served = new ServedModels(repository, graphs.keySet());
     this.graphReload = graphReload;
     this.generations =
         new GraphGenerations(
             served,
-            new RepositoryModelLookup(repository),
+            new RepositoryModelLookup(repository, metrics, ticker),
             graphOptions,
             config.shutdownGrace(),
             graphReload == null ? MlsysConfig.defaults().withGraphs(graphs) : graphReload.loaded());
-    ServerMetrics metrics = new ServerMetrics(registry);
     RequestPipeline pipeline =
         new RequestPipeline(
             served,

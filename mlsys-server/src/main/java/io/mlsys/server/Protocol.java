@@ -8,6 +8,8 @@ enum Protocol {
   V1("v1"),
   /** Open Inference Protocol gRPC ModelInfer. */
   GRPC("grpc"),
+  /** A call an inference graph makes to a model: metered for the model, not a request. */
+  GRAPH("graph"),
   /** Health, metadata, repository and metrics endpoints: logged, not metered per model. */
   MANAGEMENT("management");
 

@@ -1,22 +1,62 @@
 package io.mlsys.server;
 
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.Predictor;
 import io.mlsys.graph.ModelLookup;
 import io.mlsys.repository.ModelRepository;
+import java.util.List;
+import java.util.function.LongSupplier;
 
-/** The repository's models as the graphs see them. */
+/**
+ * The repository's models as the graphs see them. Every call a graph makes to a model is metered
+ * for that model ({@code protocol="graph"}), so a model's statistics count its calls from graphs
+ * too, as Triton counts the composing models of an ensemble.
+ */
 final class RepositoryModelLookup implements ModelLookup {
   private final ModelRepository repository;
+  private final ServerMetrics metrics;
+  private final LongSupplier ticker;
 
-  RepositoryModelLookup(ModelRepository repository) {
+  RepositoryModelLookup(ModelRepository repository, ServerMetrics metrics, LongSupplier ticker) {
     this.repository = repository;
+    this.metrics = metrics;
+    this.ticker = ticker;
   }
 
   @Override
   public Predictor predictor(String name, String version) {
-    return repository.predictor(name, version);
+    Predictor model = repository.predictor(name, version);
+    return (request, context) -> {
+      long start = ticker.getAsLong();
+      try {
+        InferResponse response = model.infer(request, context);
+        metrics.recordInference(
+            name, response.modelVersion(), Protocol.GRAPH, 200, null, ticker.getAsLong() - start);
+        return response;
+      } catch (MlsysException e) {
+        HttpError error = HttpError.of(e);
+        metrics.recordInference(
+            name,
+            version != null ? version : defaultVersion(name),
+            Protocol.GRAPH,
+            error.status(),
+            error,
+            ticker.getAsLong() - start);
+        throw e;
+      }
+    };
+  }
+
+  private String defaultVersion(String name) {
+    try {
+      List<String> versions = repository.versions(name);
+      return versions.isEmpty() ? ServerMetrics.UNKNOWN : versions.getFirst();
+    } catch (MlsysException e) {
+      return ServerMetrics.UNKNOWN;
+    }
   }
 
   @Override

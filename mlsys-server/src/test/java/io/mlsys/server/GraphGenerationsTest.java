@@ -3,6 +3,8 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigLoader;
 import io.mlsys.config.MlsysConfig;
@@ -72,7 +74,10 @@ class GraphGenerationsTest {
   private GraphGenerations generations(MlsysConfig initial) {
     return new GraphGenerations(
         served,
-        new RepositoryModelLookup(repository),
+        new RepositoryModelLookup(
+            repository,
+            new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            System::nanoTime),
         GraphOptions.defaults().withClock(clock).withAuditLog(audit),
         Duration.ZERO,
         initial);

@@ -115,6 +115,12 @@ class GraphServingTest {
         .contains("{\"name\":\"pair\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}");
     JsonNode stats = Stubs.json(server.get("/v2/models/pair/stats").body()).get("model_stats");
     assertThat(stats.get(0).get("success_count").asLong()).isEqualTo(1);
+    JsonNode modelStats = Stubs.json(server.get("/v2/models/a/stats").body()).get("model_stats");
+    assertThat(modelStats.get(0).get("success_count").asLong())
+        .as("the graph's call to model a counts for a")
+        .isEqualTo(1);
+    assertThat(server.get("/metrics").body())
+        .contains("mlsys_requests_total{model=\"a\",protocol=\"graph\"");
   }
 
   @Test

@@ -343,9 +343,9 @@ public sealed interface TransformConfig {
   }
 
   /**
-   * {@code threshold: {tensor: x, value: 0.5, column: 1}}: BOOL, true where v >= value (fixed
-   * when the graph is built; a reload of mlsys.yaml changes it); with {@code column} only that
-   * column of a [N, C] tensor ([N] result).
+   * {@code threshold: {tensor: x, value: 0.5, column: 1}}: BOOL, true where v >= value (fixed when
+   * the graph is built; a reload of mlsys.yaml changes it); with {@code column} only that column of
+   * a [N, C] tensor ([N] result).
    *
    * @param column null: every element
    */

@@ -13,7 +13,9 @@ import io.mlsys.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.SplittableRandom;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,14 +34,21 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Many concurrent one-row callers of a model, each calling it directly or through a {@link
  * DynamicBatcher} (default config: up to {@value BatchingConfig#DEFAULT_MAX_BATCH_SIZE} rows, no
- * queue delay, one batch per available processor). Throughput: one op is one caller's answered
- * request, so ops/s is requests per second.
+ * queue delay, one batch per available processor, batch size adapted to the model). Throughput: one
+ * op is one caller's answered request, so ops/s is requests per second; with {@code -bm sample},
+ * the p50 and p99 of one request.
  *
  * <ul>
  *   <li>{@code iris*}: the scikit-learn iris SVC, one row of 4 floats, every output, 32 callers.
  *   <li>{@code ocr*}: the PaddleOCR PP-OCRv4 recognizer, one text line {@code x [1, 3, 48, 320]}
  *       (output {@code [1, 40, 6625]}), callers set with {@code -t} (default 8).
+ *   <li>{@code ocrRows}: one direct call of the recognizer with {@code rows} text lines, to see
+ *       what a row costs at each batch size ({@code -t 2}: two such calls at once, as the batcher
+ *       runs them on 2 cores).
  * </ul>
+ *
+ * <p>A batcher prints, when its trial ends, how many batches of each size it ran, so the figures
+ * show what the adaptive batch size settled on.
  *
  * <p>The models come from the shared fixtures: {@code -Dmlsys.fixtures=DIR}, else {@code
  * ../shared/fixtures} found by walking up from the working directory.
@@ -60,6 +69,7 @@ public class BatchingBenchmark {
   public abstract static class Served {
     OnnxModel model;
     DynamicBatcher batcher;
+    BatchSizes sizes;
     InferRequest request;
     final CallContext context = CallContext.of(Clock.systemUTC());
 
@@ -73,23 +83,15 @@ public class BatchingBenchmark {
 
     @Setup(Level.Trial)
     public void load() {
-      Path file =
-          Fixtures.root()
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "fixtures folder not found (expected: -D"
-                              + Fixtures.PROPERTY
-                              + "=DIR or ../shared/fixtures above the working directory)"))
-              .resolve(fixture());
-      model = OnnxModel.load(file, OnnxModelOptions.defaults(fixture(), "1"));
+      model = loadModel(fixture());
+      sizes = new BatchSizes(maxBatchSize);
       batcher =
           DynamicBatcher.wrap(
               fixture(),
               model,
               BatchingConfig.defaults().withMaxBatchSize(maxBatchSize),
               Clock.systemUTC(),
-              BatchingListener.none());
+              sizes);
       request = request();
     }
 
@@ -98,6 +100,10 @@ public class BatchingBenchmark {
       // Null when setup failed (no fixtures).
       if (batcher != null) {
         batcher.close();
+        String ran = sizes.toString();
+        if (!ran.isEmpty()) {
+          System.out.println("batches run (rows x count): " + ran);
+        }
       }
       if (model != null) {
         model.close();
@@ -130,12 +136,31 @@ public class BatchingBenchmark {
 
     @Override
     InferRequest request() {
-      float[] pixels = new float[3 * 48 * 320];
-      SplittableRandom random = new SplittableRandom(42);
-      for (int i = 0; i < pixels.length; i++) {
-        pixels[i] = (float) (random.nextDouble() * 2 - 1);
+      return textLines(1);
+    }
+  }
+
+  /** The OCR recognizer and one request of {@code rows} text lines. */
+  @State(Scope.Benchmark)
+  public static class OcrBatch {
+    OnnxModel model;
+    InferRequest request;
+    final CallContext context = CallContext.of(Clock.systemUTC());
+
+    @Param({"1", "2", "4", "8", "16", "32"})
+    public int rows;
+
+    @Setup(Level.Trial)
+    public void load() {
+      model = loadModel(OCR);
+      request = textLines(rows);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      if (model != null) {
+        model.close();
       }
-      return InferRequest.of(Tensor.ofFloats("x", new long[] {1, 3, 48, 320}, pixels));
     }
   }
 
@@ -161,5 +186,68 @@ public class BatchingBenchmark {
   @Threads(8)
   public InferResponse ocrBatched(Ocr ocr) {
     return ocr.batcher.infer(ocr.request, ocr.context);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public InferResponse ocrRows(OcrBatch batch) {
+    return batch.model.infer(batch.request, batch.context);
+  }
+
+  static OnnxModel loadModel(String fixture) {
+    Path file =
+        Fixtures.root()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "fixtures folder not found (expected: -D"
+                            + Fixtures.PROPERTY
+                            + "=DIR or ../shared/fixtures above the working directory)"))
+            .resolve(fixture);
+    return OnnxModel.load(file, OnnxModelOptions.defaults(fixture, "1"));
+  }
+
+  /** {@code rows} 48x320 text lines of seeded noise in [-1, 1]. */
+  static InferRequest textLines(int rows) {
+    float[] pixels = new float[rows * 3 * 48 * 320];
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return InferRequest.of(Tensor.ofFloats("x", new long[] {rows, 3, 48, 320}, pixels));
+  }
+
+  /** Counts the batches a batcher runs by their rows. */
+  static final class BatchSizes implements BatchingListener {
+    private final AtomicLongArray byRows;
+
+    BatchSizes(int maxBatchSize) {
+      byRows = new AtomicLongArray(maxBatchSize + 1);
+    }
+
+    @Override
+    public void queued(String model, long queueNanos) {}
+
+    @Override
+    public void batchRun(String model, int requests, int rows) {
+      if (rows >= 0 && rows < byRows.length()) {
+        byRows.incrementAndGet(rows);
+      }
+    }
+
+    @Override
+    public void rejected(String model, String reason) {}
+
+    @Override
+    public String toString() {
+      StringJoiner ran = new StringJoiner(", ");
+      for (int rows = 0; rows < byRows.length(); rows++) {
+        long count = byRows.get(rows);
+        if (count > 0) {
+          ran.add(rows + " x " + count);
+        }
+      }
+      return ran.toString();
+    }
   }
 }

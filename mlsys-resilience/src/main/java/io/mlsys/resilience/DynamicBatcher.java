@@ -16,7 +16,24 @@ import java.time.Clock;
  * input of a request has the same first dimension (its rows); and when they ask for the same
  * outputs with the same request parameters. Every datatype concatenates, BYTES included. A request
  * that has no inputs, a scalar input, inputs with different first dimensions, or more rows than
- * max-batch-size runs alone, unchanged. A batch never holds more than max-batch-size rows.
+ * max-batch-size runs alone, unchanged. A batch never holds more than max-batch-size rows, nor more
+ * than the adaptive cap below.
+ *
+ * <h2>How many rows a batch holds</h2>
+ *
+ * <p>Batching pays only when a model runs a batch in less time than its rows one by one, and that
+ * depends on the model and the machine: the iris SVC runs 64 rows in about the time of five single
+ * rows, while on 2 cores the PP-OCRv4 recognizer costs more per row in any batch than alone (see
+ * bench/README.md). So the batcher measures it. Each batch's run time divided by its rows feeds an
+ * average per size bucket (1, 2, 4, 8, ... up to max-batch-size; a bucket holds the batches larger
+ * than the bucket below and up to its own size), and batches are capped at the size of the bucket
+ * with the lowest cost per row (max-batch-size until a batch has run). Other sizes are tried now
+ * and then so the cap follows the model: the next larger size as soon as it has never run, and it
+ * or any smaller size that has run once 16 runs have passed since it last ran; each try that loses
+ * doubles that wait, up to 256 runs, so once the cap has settled trying costs little. With a cap of
+ * 1 every request runs alone (on its caller's thread when the model is idle), at most
+ * max-concurrent-batches at once, which is all a CPU-bound model can use anyway. Each batcher keeps
+ * its own averages, in memory, from its start.
  *
  * <h2>When a batch starts</h2>
  *
@@ -24,12 +41,13 @@ import java.time.Clock;
  * (max-queue-delay-micros 0, or it runs alone) runs at once on its caller's thread, with no
  * hand-off. With max-queue-delay-micros 0 the dispatcher takes whatever is queued when a slot is
  * free and never waits for more. With a delay, a group of compatible requests waits until it holds
- * the largest preferred batch size (max-batch-size when none are set) or its oldest request has
- * waited the delay, whichever comes first. When preferred batch sizes are set, a batch whose rows
- * are not one of them is cut, at a request boundary, to the largest preferred size it can fill (as
- * Triton does); the rest waits for the next batch. At most max-concurrent-batches batches run at
- * once (0: one per available processor); one dispatcher thread per batcher forms them and starts
- * each on a new virtual thread, and callers block on their own result.
+ * the largest preferred batch size (max-batch-size when none are set; never more than the next
+ * batch may take, so a capped batcher does not wait for rows it would leave behind) or its oldest
+ * request has waited the delay, whichever comes first. When preferred batch sizes are set, a batch
+ * whose rows are not one of them is cut, at a request boundary, to the largest preferred size it
+ * can fill (as Triton does); the rest waits for the next batch. At most max-concurrent-batches
+ * batches run at once (0: one per available processor); one dispatcher thread per batcher forms
+ * them and starts each on a new virtual thread, and callers block on their own result.
  *
  * <h2>Rejections</h2>
  *

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * {@link DynamicBatcher}: callers put requests into per-key groups under one lock and wait on their
  * own future; one dispatcher thread takes due groups while a batch slot is free and starts each
- * batch on a new virtual thread. A caller that finds the model idle runs its request itself.
+ * batch on a new virtual thread, no larger than {@link AdaptiveBatchCap} allows. A caller that
+ * finds the model idle runs its request itself.
  */
 final class QueueingDynamicBatcher implements DynamicBatcher {
   /** Weight of the newest run in the moving average of run times: about the last 10 runs count. */
@@ -60,6 +61,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock. Groups by BatchKey; a request that runs alone is its own key.
   private final Map<Object, Group> groups = new LinkedHashMap<>();
+  private final AdaptiveBatchCap batchCap;
   private int depth;
   private int running;
   private boolean closed;
@@ -90,6 +92,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
             .max()
             .orElse(maxBatchSize);
     this.delayNanos = TimeUnit.MICROSECONDS.toNanos(config.maxQueueDelayMicros());
+    this.batchCap = new AdaptiveBatchCap(maxBatchSize);
     this.maxQueueSize = config.maxQueueSize();
     this.maxConcurrentBatches =
         config.maxConcurrentBatches() == 0
@@ -121,7 +124,11 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     boolean alone = !batching || rows < 0 || rows > maxBatchSize;
     Pending pending =
         new Pending(
-            request, context, alone ? rowsForMetrics(request) : (int) rows, clock.instant());
+            request,
+            context,
+            alone ? rowsForMetrics(request) : (int) rows,
+            !alone,
+            clock.instant());
     Object key = alone ? pending : BatchKey.of(request);
     String rejection = null;
     Duration retryAfter = null;
@@ -286,19 +293,24 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
 
   /** Nanoseconds until the group should run; <= 0 when it should run now. Lock held. */
   private long nanosUntilDue(Group group, Instant now) {
-    if (group.alone || closed || delayNanos == 0 || group.rows >= fullRows || !batching) {
+    if (group.alone
+        || closed
+        || delayNanos == 0
+        || group.rows >= Math.min(fullRows, batchCap.limit())
+        || !batching) {
       return 0;
     }
     return delayNanos - nanosBetween(group.oldest(), now);
   }
 
   /**
-   * Removes the next batch from the group: requests in arrival order up to max-batch-size rows, cut
-   * to a preferred size; requests that can no longer meet their deadline are failed instead. Lock
-   * held.
+   * Removes the next batch from the group: requests in arrival order up to the adaptive limit of
+   * rows, cut to a preferred size; requests that can no longer meet their deadline are failed
+   * instead. Lock held.
    */
   private List<Pending> take(Group group) {
     List<Pending> batch = new ArrayList<>();
+    int limit = batchCap.limit();
     int rows = 0;
     for (Iterator<Pending> it = group.queue.iterator(); it.hasNext(); ) {
       Pending pending = it.next();
@@ -309,7 +321,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
         pending.result.completeExceptionally(new DeadlineExceededException(queueName));
         continue;
       }
-      if (!batch.isEmpty() && (!batching || rows + pending.rows > maxBatchSize)) {
+      if (!batch.isEmpty() && (!batching || rows + pending.rows > limit)) {
         break;
       }
       batch.add(pending);
@@ -321,8 +333,14 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     }
     int keep = preferredPrefix(batchRows, preferredSize);
     // The batch is the front of the queue: the rejected ones between were removed above.
+    int keptRows = 0;
     for (int i = 0; i < keep; i++) {
-      forget(group, group.queue.removeFirst());
+      Pending pending = group.queue.removeFirst();
+      keptRows += pending.rows;
+      forget(group, pending);
+    }
+    if (!group.alone) {
+      batchCap.started(keptRows);
     }
     if (group.queue.isEmpty()) {
       groups.remove(group.key);
@@ -374,7 +392,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     listener.batchRun(modelName, 1, pending.rows);
     Instant start = clock.instant();
     InferResponse response = delegate.infer(pending.request, pending.context);
-    recordRunTime(start);
+    recordRunTime(start, pending.batchable ? pending.rows : 0);
     pending.result.complete(response);
   }
 
@@ -399,7 +417,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
       runEachAlone(batch);
       return;
     }
-    recordRunTime(start);
+    recordRunTime(start, total);
     Optional<List<List<Tensor>>> parts = TensorBatches.split(answer.outputs(), rows);
     if (parts.isEmpty()) {
       batching = false;
@@ -444,10 +462,15 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     return new CallContext(clock, latest, Map.of(), batch.getFirst().context.traceId());
   }
 
-  private void recordRunTime(Instant start) {
+  /**
+   * Feeds the moving average of run times and, for a batch of 1 to max-batch-size rows that could
+   * have been batched ({@code batchRows} 0 otherwise), the adaptive cap.
+   */
+  private void recordRunTime(Instant start, int batchRows) {
     long nanos = nanosBetween(start, clock.instant());
     lock.lock();
     try {
+      batchCap.record(batchRows, nanos);
       if (runTimeKnown) {
         runTimeNanos += (long) (RUN_TIME_WEIGHT * (nanos - runTimeNanos));
       } else {
@@ -470,11 +493,11 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
   }
 
   /**
-   * About the time to run what is queued: full batches of the queued requests in waves of
+   * About the time to run what is queued: batches of the cap's size in waves of
    * max-concurrent-batches, each taking the recent run time. Lock held.
    */
   private Duration retryAfter() {
-    long waves = Math.ceilDiv(Math.ceilDiv(depth, maxBatchSize), maxConcurrentBatches);
+    long waves = Math.ceilDiv(Math.ceilDiv(depth, batchCap.cap()), maxConcurrentBatches);
     Duration estimate = Duration.ofNanos(runTimeNanos).multipliedBy(waves);
     return estimate.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : estimate;
   }
@@ -571,6 +594,8 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     final InferRequest request;
     final CallContext context;
     final int rows;
+    // False for a request that runs alone because it cannot join any batch.
+    final boolean batchable;
     final Instant enqueuedAt;
     final CompletableFuture<InferResponse> result = new CompletableFuture<>();
     // Guarded by the batcher's lock: the group it waits in, null once taken or cancelled.
@@ -578,10 +603,16 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     // Set before result fails, so the caller reports the rejection.
     volatile boolean rejectedInQueue;
 
-    Pending(InferRequest request, CallContext context, int rows, Instant enqueuedAt) {
+    Pending(
+        InferRequest request,
+        CallContext context,
+        int rows,
+        boolean batchable,
+        Instant enqueuedAt) {
       this.request = request;
       this.context = context;
       this.rows = rows;
+      this.batchable = batchable;
       this.enqueuedAt = enqueuedAt;
     }
   }

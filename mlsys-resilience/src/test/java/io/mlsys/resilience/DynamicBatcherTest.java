@@ -23,10 +23,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -374,6 +377,57 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void whenLargerBatchesCostMorePerRowRequestsRunOneAtATime() throws InterruptedException {
+    // A batch of n rows takes n * n ms: the larger the batch, the more each row costs.
+    HeldModel model = new HeldModel(rows -> rows * rows);
+    DynamicBatcher batcher = batcher(model, config(8, 0));
+
+    List<CompletableFuture<InferResponse>> answers = model.queueBehindAHeldCall(batcher, 8);
+
+    answers.forEach(CompletableFuture::join);
+    // Two rows were never measured, so one batch tries them; they cost more, so the rest run alone.
+    assertThat(listener.runs)
+        .containsExactly("1/1", "1/1", "2/2", "1/1", "1/1", "1/1", "1/1", "1/1", "1/1");
+  }
+
+  @Test
+  void whenLargerBatchesCostLessPerRowTheBatchesGrow() throws InterruptedException {
+    // A batch of n rows takes 10 + n ms: the larger the batch, the less each row costs.
+    HeldModel model = new HeldModel(rows -> 10 + rows);
+    DynamicBatcher batcher = batcher(model, config(8, 0));
+
+    List<CompletableFuture<InferResponse>> answers = model.queueBehindAHeldCall(batcher, 14);
+
+    answers.forEach(CompletableFuture::join);
+    assertThat(listener.runs).containsExactly("1/1", "1/1", "2/2", "4/4", "8/8");
+  }
+
+  @Test
+  void aBatcherCappedAtOneRowDoesNotWaitTheDelayForCompany() throws InterruptedException {
+    Predictor quadratic =
+        (request, context) -> {
+          long rows = request.inputs().getFirst().shape()[0];
+          clock.advance(Duration.ofMillis(rows * rows));
+          return recordingDoubler().infer(request, context);
+        };
+    DynamicBatcher batcher = batcher(quadratic, config(8, AN_HOUR_MICROS));
+    // One row alone (after the delay), then two together: two rows cost more, so the cap is 1.
+    CompletableFuture<InferResponse> first = submit(batcher, row("first", 1, 2));
+    wait.awaitTimedWait();
+    clock.advance(Duration.ofHours(1));
+    wait.wake();
+    first.join();
+    CompletableFuture<InferResponse> a = submit(batcher, row("a", 1, 2));
+    CompletableFuture<InferResponse> b = submit(batcher, row("b", 1, 2));
+    a.join();
+    b.join();
+
+    // The clock no longer moves, yet the next request runs: it waits for no one.
+    assertThat(batcher.infer(row("next", 1, 2), CallContext.of(clock)).id()).isEqualTo("next");
+    assertThat(listener.runs).containsExactly("1/1", "2/2", "1/1");
+  }
+
+  @Test
   void closeRunsWhatIsQueuedThenRefusesNewRequests() throws InterruptedException {
     DynamicBatcher batcher = batcher(config(8, AN_HOUR_MICROS));
     CompletableFuture<InferResponse> queued = submit(batcher, row("r", 1, 2));
@@ -386,6 +440,59 @@ class DynamicBatcherTest {
     assertThatThrownBy(() -> batcher.infer(row("late", 1, 2), CallContext.of(clock)))
         .isInstanceOf(ModelNotReadyException.class)
         .hasMessageContaining("batcher is closed");
+  }
+
+  /**
+   * Doubles its input and advances the clock by a run time that depends on the rows; can hold one
+   * call until the test has queued requests behind it.
+   */
+  private final class HeldModel implements Predictor {
+    private final LongUnaryOperator millisForRows;
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicBoolean holdNext = new AtomicBoolean();
+
+    HeldModel(LongUnaryOperator millisForRows) {
+      this.millisForRows = millisForRows;
+    }
+
+    @Override
+    public InferResponse infer(InferRequest request, CallContext context) {
+      if (holdNext.getAndSet(false)) {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      long rows = request.inputs().getFirst().shape()[0];
+      clock.advance(Duration.ofMillis(millisForRows.applyAsLong(rows)));
+      return recordingDoubler().infer(request, context);
+    }
+
+    /**
+     * Runs one request alone (measuring one row), holds a second one in the model, queues {@code
+     * count} one-row requests behind it and lets it go; answers the queued ones.
+     */
+    List<CompletableFuture<InferResponse>> queueBehindAHeldCall(DynamicBatcher batcher, int count)
+        throws InterruptedException {
+      batcher.infer(row("alone", 0, 0), CallContext.of(clock));
+      holdNext.set(true);
+      CompletableFuture<InferResponse> held = submit(batcher, row("held", 0, 0));
+      holding.await();
+      List<CompletableFuture<InferResponse>> answers = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        answers.add(submit(batcher, row("r" + i, i, i)));
+      }
+      // Only a one-slot batcher's queue can hold them: wait until it does.
+      while (batcher.queueDepth() < count) {
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      held.join();
+      return answers;
+    }
   }
 
   private DynamicBatcher batcher(BatchingConfig config) {

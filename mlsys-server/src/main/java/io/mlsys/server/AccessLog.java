@@ -7,8 +7,9 @@ import java.util.logging.Logger;
 /**
  * Writes one JSON line per request to the java.util.logging logger {@value
  * MlsysServer#ACCESS_LOGGER}: time, request id, method, path, status, duration, model, version and
- * bytes in and out. Pair the logger with {@link JsonLineFormatter} (and {@link AsyncLogHandler} so
- * writing never holds up a request).
+ * bytes in and out, plus the gRPC status for a gRPC call (whose HTTP status is always 200; its path
+ * is the full method name and its bytes are the protobuf messages' sizes). Pair the logger with
+ * {@link JsonLineFormatter} (and {@link AsyncLogHandler} so writing never holds up a request).
  */
 final class AccessLog {
   private final boolean enabled;
@@ -24,7 +25,10 @@ final class AccessLog {
     return enabled && logger.isLoggable(Level.INFO);
   }
 
-  /** One access-log line's facts; {@code model} and {@code version} may be null. */
+  /**
+   * One access-log line's facts; {@code model} and {@code version} may be null, {@code grpcStatus}
+   * is null for an HTTP request.
+   */
   record Entry(
       Instant time,
       String requestId,
@@ -35,7 +39,35 @@ final class AccessLog {
       String model,
       String version,
       long bytesIn,
-      long bytesOut) {}
+      long bytesOut,
+      String grpcStatus) {
+
+    /** An HTTP request's line. */
+    Entry(
+        Instant time,
+        String requestId,
+        String method,
+        String path,
+        int status,
+        long durationNanos,
+        String model,
+        String version,
+        long bytesIn,
+        long bytesOut) {
+      this(
+          time,
+          requestId,
+          method,
+          path,
+          status,
+          durationNanos,
+          model,
+          version,
+          bytesIn,
+          bytesOut,
+          null);
+    }
+  }
 
   void log(Entry entry) {
     logger.log(Level.INFO, line(entry));
@@ -51,6 +83,10 @@ final class AccessLog {
     json.append(",\"path\":");
     quote(json, entry.path());
     json.append(",\"status\":").append(entry.status());
+    if (entry.grpcStatus() != null) {
+      json.append(",\"grpc_status\":");
+      quote(json, entry.grpcStatus());
+    }
     json.append(",\"duration_us\":").append(entry.durationNanos() / 1000);
     json.append(",\"model\":");
     quote(json, entry.model());

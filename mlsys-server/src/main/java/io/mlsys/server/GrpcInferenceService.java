@@ -112,6 +112,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         () -> {
           String model = requireModel(request.getName(), "name");
           String version = emptyToNull(request.getVersion());
+          GrpcCallInterceptor.current().about(model, version);
           requireKnown(model, version);
           return ModelReadyResponse.newBuilder()
               .setReady(served.isModelReady(model, version))
@@ -132,6 +133,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         observer,
         () -> {
           String model = requireModel(request.getName(), "name");
+          GrpcCallInterceptor.current().about(model, emptyToNull(request.getVersion()));
           ModelMetadata metadata = served.metadata(model, emptyToNull(request.getVersion()));
           ModelMetadataResponse.Builder response =
               ModelMetadataResponse.newBuilder()
@@ -169,6 +171,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     String version = emptyToNull(request.getModelVersion());
     try {
       String name = requireModel(request.getModelName(), "model_name");
+      call.about(name, version);
       Predictor predictor = served.predictor(name, version);
       model = name;
       InferRequest inferRequest = GrpcTensors.readRequest(request);
@@ -184,6 +187,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
               inferRequest, InferenceEndpoints.invoke(name, predictor, inferRequest, context));
       if (version == null) {
         version = response.modelVersion();
+        call.about(name, version);
       }
       ModelInferResponse reply =
           GrpcTensors.writeResponse(response, request.getRawInputContentsCount() > 0);
@@ -266,6 +270,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         observer,
         () -> {
           String model = requireModel(request.getModelName(), "model_name");
+          GrpcCallInterceptor.current().about(model, null);
           rejectParameters(request.getParametersMap());
           served.load(model);
           return RepositoryModelLoadResponse.getDefaultInstance();
@@ -280,6 +285,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         observer,
         () -> {
           String model = requireModel(request.getModelName(), "model_name");
+          GrpcCallInterceptor.current().about(model, null);
           rejectParameters(request.getParametersMap());
           served.unload(model);
           return RepositoryModelUnloadResponse.getDefaultInstance();

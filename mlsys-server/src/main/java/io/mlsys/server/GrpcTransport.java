@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * The gRPC listener: grpc-java's Netty server on its own port, serving {@code
@@ -49,7 +48,7 @@ final class GrpcTransport {
       Deadlines deadlines,
       ServerMetrics metrics,
       LongSupplier ticker,
-      Supplier<String> requestIds,
+      GrpcCallInterceptor interceptor,
       String serverVersion) {
     this.health = new GrpcHealthService(served);
     this.calls = Executors.newVirtualThreadPerTaskExecutor();
@@ -62,8 +61,7 @@ final class GrpcTransport {
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .directExecutor()
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
-            .addService(
-                ServerInterceptors.intercept(inference, new GrpcCallInterceptor(requestIds)))
+            .addService(ServerInterceptors.intercept(inference, interceptor))
             .addService(health)
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();

@@ -79,15 +79,10 @@ final class HelidonMlsysServer implements MlsysServer {
             graphOptions,
             config.shutdownGrace(),
             graphReload == null ? MlsysConfig.defaults().withGraphs(graphs) : graphReload.loaded());
+    AccessLog accessLog = new AccessLog(config.accessLog());
     RequestPipeline pipeline =
         new RequestPipeline(
-            served,
-            clock,
-            ticker,
-            requestIds,
-            config.maxRequestBytes(),
-            metrics,
-            new AccessLog(config.accessLog()));
+            served, clock, ticker, requestIds, config.maxRequestBytes(), metrics, accessLog);
     OipJson oipJson = OipJson.create();
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
     String version = serverVersion();
@@ -115,7 +110,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 deadlines,
                 metrics,
                 ticker,
-                requestIds,
+                new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),
                 version);
   }
 

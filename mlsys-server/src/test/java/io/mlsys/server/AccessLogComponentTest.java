@@ -1,8 +1,17 @@
 package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import inference.GRPCInferenceServiceGrpc;
+import inference.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import inference.GrpcPredictV2.ModelInferRequest;
+import inference.GrpcPredictV2.ModelInferResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
 import java.net.http.HttpRequest;
@@ -20,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** One JSON line per request on the {@code mlsys.access} logger. */
+/** One JSON line per request (HTTP or gRPC call) on the {@code mlsys.access} logger. */
 class AccessLogComponentTest {
   private final Logger logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -55,6 +64,7 @@ class AccessLogComponentTest {
                   .repository(repository)
                   .clock(clock)
                   .ticker(() -> ticks.addAndGet(7_000_000))
+                  .grpcPort(0)
                   .config(
                       new io.mlsys.config.ServerConfig(
                           "127.0.0.1", 0, 1 << 20, Duration.ofSeconds(5), null, true)));
@@ -114,5 +124,68 @@ class AccessLogComponentTest {
     JsonNode json = Stubs.json(nextLine());
     assertThat(json.get("status").asInt()).isEqualTo(404);
     assertThat(json.get("model").isNull()).isTrue();
+  }
+
+  @Test
+  void grpcCallIsOneJsonLineWithItsStatusMethodAndMessageSizes() throws Exception {
+    ModelInferRequest request =
+        GrpcInferenceServiceTest.fp32Request("iris", "float_input", 5.1f, 3.5f, 1.4f, 0.2f);
+    Metadata headers = new Metadata();
+    headers.put(GrpcCallInterceptor.REQUEST_ID, "grpc-log-1");
+    ManagedChannel channel = GrpcInferenceServiceTest.connect(server.server());
+    try {
+      ModelInferResponse response =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+              .modelInfer(request);
+
+      JsonNode json = Stubs.json(nextLine());
+      assertThat(json.get("time").asText()).isEqualTo("2026-03-04T05:06:07Z");
+      assertThat(json.get("request_id").asText()).isEqualTo("grpc-log-1");
+      assertThat(json.get("method").asText()).isEqualTo("POST");
+      assertThat(json.get("path").asText()).isEqualTo("/inference.GRPCInferenceService/ModelInfer");
+      assertThat(json.get("status").asInt()).isEqualTo(200);
+      assertThat(json.get("grpc_status").asText()).isEqualTo("OK");
+      assertThat(json.get("duration_us").asLong())
+          .isPositive()
+          .isEqualTo(json.get("duration_us").asLong() / 7000 * 7000);
+      assertThat(json.get("model").asText()).isEqualTo("iris");
+      assertThat(json.get("version").asText()).isEqualTo("1");
+      assertThat(json.get("bytes_in").asLong()).isEqualTo(request.getSerializedSize());
+      assertThat(json.get("bytes_out").asLong()).isEqualTo(response.getSerializedSize());
+    } finally {
+      GrpcInferenceServiceTest.disconnect(channel);
+    }
+    assertThat(lines).isEmpty();
+  }
+
+  @Test
+  void failedGrpcCallIsLoggedWithItsStatusAndTheModelItNamed() throws Exception {
+    ManagedChannel channel = GrpcInferenceServiceTest.connect(server.server());
+    try {
+      GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+      assertThatThrownBy(
+              () ->
+                  stub.modelInfer(
+                      GrpcInferenceServiceTest.fp32Request("nope", "float_input", 1, 2, 3, 4)))
+          .isInstanceOf(StatusRuntimeException.class);
+
+      JsonNode json = Stubs.json(nextLine());
+      assertThat(json.get("status").asInt()).isEqualTo(200);
+      assertThat(json.get("grpc_status").asText()).isEqualTo("NOT_FOUND");
+      assertThat(json.get("model").asText()).isEqualTo("nope");
+      assertThat(json.get("version").isNull()).isTrue();
+      assertThat(json.get("request_id").asText()).isNotBlank();
+      assertThat(json.get("bytes_out").asLong()).isZero();
+    } finally {
+      GrpcInferenceServiceTest.disconnect(channel);
+    }
+  }
+
+  @Test
+  void httpLinesHaveNoGrpcStatus() throws Exception {
+    server.get("/v2/health/live");
+
+    assertThat(Stubs.json(nextLine()).has("grpc_status")).isFalse();
   }
 }

@@ -239,6 +239,9 @@ public class BatchingBenchmark {
     public void rejected(String model, String reason) {}
 
     @Override
+    public void batchCap(String model, int rows) {}
+
+    @Override
     public String toString() {
       StringJoiner ran = new StringJoiner(", ");
       for (int rows = 0; rows < byRows.length(); rows++) {

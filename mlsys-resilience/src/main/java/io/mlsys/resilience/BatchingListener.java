@@ -34,6 +34,12 @@ public interface BatchingListener {
    */
   void rejected(String model, String reason);
 
+  /**
+   * The most rows the batcher now puts in one batch, as its measurements decide (see {@link
+   * DynamicBatcher}): max-batch-size when the batcher starts, then each time it changes.
+   */
+  void batchCap(String model, int rows);
+
   /** A listener that ignores everything. */
   static BatchingListener none() {
     return SilentBatchingListener.INSTANCE;

@@ -114,6 +114,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
       DispatcherWait wait) {
     QueueingDynamicBatcher batcher =
         new QueueingDynamicBatcher(modelName, delegate, config, clock, listener, wait);
+    listener.batchCap(modelName, batcher.batchCap.cap());
     batcher.dispatcher.start();
     return batcher;
   }
@@ -468,9 +469,13 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
    */
   private void recordRunTime(Instant start, int batchRows) {
     long nanos = nanosBetween(start, clock.instant());
+    int capBefore;
+    int capAfter;
     lock.lock();
     try {
+      capBefore = batchCap.cap();
       batchCap.record(batchRows, nanos);
+      capAfter = batchCap.cap();
       if (runTimeKnown) {
         runTimeNanos += (long) (RUN_TIME_WEIGHT * (nanos - runTimeNanos));
       } else {
@@ -479,6 +484,9 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
       }
     } finally {
       lock.unlock();
+    }
+    if (capAfter != capBefore) {
+      listener.batchCap(modelName, capAfter);
     }
   }
 

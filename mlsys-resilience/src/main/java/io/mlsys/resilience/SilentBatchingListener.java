@@ -12,4 +12,7 @@ enum SilentBatchingListener implements BatchingListener {
 
   @Override
   public void rejected(String model, String reason) {}
+
+  @Override
+  public void batchCap(String model, int rows) {}
 }

@@ -388,6 +388,8 @@ class DynamicBatcherTest {
     // Two rows were never measured, so one batch tries them; they cost more, so the rest run alone.
     assertThat(listener.runs)
         .containsExactly("1/1", "1/1", "2/2", "1/1", "1/1", "1/1", "1/1", "1/1", "1/1");
+    // The cap starts at max-batch-size and falls to one row once one row is measured cheapest.
+    assertThat(listener.caps).containsExactly(8, 1);
   }
 
   @Test
@@ -400,6 +402,7 @@ class DynamicBatcherTest {
 
     answers.forEach(CompletableFuture::join);
     assertThat(listener.runs).containsExactly("1/1", "1/1", "2/2", "4/4", "8/8");
+    assertThat(listener.caps).containsExactly(8, 1, 2, 4, 8);
   }
 
   @Test

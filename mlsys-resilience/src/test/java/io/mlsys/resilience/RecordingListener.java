@@ -8,6 +8,7 @@ final class RecordingListener implements BatchingListener {
   final List<Long> queueNanos = new CopyOnWriteArrayList<>();
   final List<String> runs = new CopyOnWriteArrayList<>();
   final List<String> rejections = new CopyOnWriteArrayList<>();
+  final List<Integer> caps = new CopyOnWriteArrayList<>();
 
   @Override
   public void queued(String model, long queueNanos) {
@@ -23,5 +24,10 @@ final class RecordingListener implements BatchingListener {
   @Override
   public void rejected(String model, String reason) {
     rejections.add(reason);
+  }
+
+  @Override
+  public void batchCap(String model, int rows) {
+    caps.add(rows);
   }
 }

@@ -2,20 +2,27 @@ package io.mlsys.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mlsys.resilience.BatchingListener;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Dynamic batching as metrics: {@code mlsys_batch_queue_seconds{model}} (time a request waited),
  * {@code mlsys_batch_size{model}} (rows per model call, a histogram), {@code
- * mlsys_batch_requests{model}} (requests per call) and {@code mlsys_batch_rejections_total{model,
- * reason}} (queue-full, deadline). Model names come from the configuration, so the series are
- * bounded.
+ * mlsys_batch_requests{model}} (requests per call), {@code mlsys_batch_rejections_total{model,
+ * reason}} (queue-full, deadline) and {@code mlsys_batch_cap_rows{model}} (the most rows the
+ * batcher now puts in a batch, from its measurements). Model names come from the configuration, so
+ * the series are bounded.
  */
 final class BatchingMetrics implements BatchingListener {
   private final MeterRegistry registry;
+  // The gauges' values: a gauge holds its object weakly, so the map keeps them.
+  private final Map<String, AtomicInteger> caps = new ConcurrentHashMap<>();
 
   BatchingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -54,5 +61,21 @@ final class BatchingMetrics implements BatchingListener {
         .tag("reason", reason)
         .register(registry)
         .increment();
+  }
+
+  @Override
+  public void batchCap(String model, int rows) {
+    caps.computeIfAbsent(
+            model,
+            name -> {
+              AtomicInteger cap = new AtomicInteger();
+              Gauge.builder("mlsys.batch.cap", cap, AtomicInteger::get)
+                  .description("Most rows the batcher now puts in one batch (adaptive)")
+                  .baseUnit("rows")
+                  .tag("model", name)
+                  .register(registry);
+              return cap;
+            })
+        .set(rows);
   }
 }

@@ -1,5 +1,12 @@
 package io.mlsys.server;
 
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.config.MlsysConfig;
@@ -47,6 +54,7 @@ final class ServerWiring {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));
     }
+    bindJvmMetrics(registry, builder);
     if (config.server().accessLog()) {
       Logger accessLogger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
       if (accessLogger.getHandlers().length == 0) {
@@ -63,6 +71,23 @@ final class ServerWiring {
       }
     }
     return builder.build();
+  }
+
+  /**
+   * The JVM and process meters operators expect next to ours (memory, GC, threads, class loading,
+   * CPU, uptime, open files), as Micrometer's standard binders name them.
+   */
+  private static void bindJvmMetrics(
+      PrometheusMeterRegistry registry, MlsysServer.Builder builder) {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    builder.closeOnStop(gc);
   }
 
   /** The model behind a dynamic batcher when its config asks for batching. */

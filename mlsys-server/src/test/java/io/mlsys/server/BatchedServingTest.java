@@ -71,6 +71,7 @@ class BatchedServingTest {
     String metrics = server.get("/metrics").body();
     assertThat(metrics)
         .contains("mlsys_batch_size_count{model=\"iris\"}")
-        .contains("mlsys_batch_queue_seconds_count{model=\"iris\"}");
+        .contains("mlsys_batch_queue_seconds_count{model=\"iris\"}")
+        .containsPattern("mlsys_batch_cap_rows\\{model=\"iris\"\\} [1-9]");
   }
 }

@@ -8,6 +8,10 @@ import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
 import io.mlsys.repository.ModelSource;
 import io.mlsys.testing.Fixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +51,31 @@ class ServerWiringTest {
 
     assertThat(logger.getHandlers()).isEmpty();
     assertThat(logger.getUseParentHandlers()).isTrue();
+  }
+
+  @Test
+  void metricsIncludeTheJvmAndProcessMeters() throws Exception {
+    MlsysConfig config = new MlsysConfig(MlsysServerExtension.config(), null, null, Map.of());
+
+    try (MlsysServer server = MlsysServer.fromConfig(config).start();
+        HttpClient client = HttpClient.newHttpClient()) {
+      String metrics =
+          client
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+
+      assertThat(metrics)
+          .contains("jvm_memory_used_bytes{")
+          .contains("jvm_threads_live_threads ")
+          .contains("jvm_gc_")
+          .contains("process_cpu_usage ")
+          .contains("process_uptime_seconds ")
+          .contains("mlsys_requests_in_flight ");
+    }
   }
 
   @Test

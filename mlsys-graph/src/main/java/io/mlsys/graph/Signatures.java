@@ -744,7 +744,11 @@ final class Signatures {
         case TransformConfig.Scale scale -> replace(demand, scale.tensor(), scale.output());
         case TransformConfig.MinMax minMax -> replace(demand, minMax.tensor(), minMax.output());
         case TransformConfig.OneHot oneHot -> replace(demand, oneHot.tensor(), oneHot.output());
-        case TransformConfig.Image image -> replace(demand, image.tensor(), image.output());
+        case TransformConfig.Image image -> {
+          // The one reading whose type the step fixes: one encoded image per row.
+          tensors.remove(image.output() == null ? image.tensor() : image.output());
+          demand.add(image.tensor(), new TensorSpec(image.tensor(), DataType.BYTES, List.of(-1L)));
+        }
         case TransformConfig.Softmax softmax -> replace(demand, softmax.tensor(), softmax.output());
         case TransformConfig.Argmax argmax -> replace(demand, argmax.tensor(), argmax.output());
         case TransformConfig.Threshold threshold ->

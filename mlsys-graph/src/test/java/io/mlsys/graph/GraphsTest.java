@@ -181,6 +181,26 @@ class GraphsTest {
         (call, context) -> TestModels.answer("wide", call));
   }
 
+  @Test
+  void anImageTransformsInputIsBytesOneImagePerRow() {
+    models.stub(
+        "vision",
+        List.of(spec("x", DataType.FP32, -1, 3, 2, 2)),
+        List.of(spec("y", DataType.FP32, -1)),
+        (call, context) -> TestModels.answer("vision", call));
+    NodeConfig.Transform decode =
+        new NodeConfig.Transform(
+            List.of(
+                new TransformConfig.Image(
+                    "image", "x", 2, 2, null, null, null, 255, null, null, null, 0)),
+            null);
+
+    ModelMetadata metadata = models.graphs("g", sequence(decode, model("vision"))).metadata("g");
+
+    assertThat(metadata.inputs()).containsExactly(spec("image", DataType.BYTES, -1));
+    assertThat(metadata.properties()).doesNotContainKey("inputs.untyped");
+  }
+
   private static NodeConfig.Transform scale() {
     return new NodeConfig.Transform(
         List.of(new TransformConfig.Scale("x", List.of(1.0), List.of(2.0), "scaled")), null);

@@ -177,4 +177,48 @@ final class JsonDocuments {
     }
     return readyOnly;
   }
+
+  /**
+   * Checks the optional body of {@code POST /v2/repository/models/{m}/load} and {@code /unload}:
+   * empty, {@code {}} or {@code {"parameters": {}}}. Triton's load parameters (a config override,
+   * model files, unloading dependents) are not served, so any parameter is refused by name rather
+   * than ignored.
+   */
+  static void readLoadRequest(byte[] body) {
+    if (body.length == 0) {
+      return;
+    }
+    try (JsonParser parser = FACTORY.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidInputException(
+            "body", "not a JSON object (expected: {} or {\"parameters\": {}})");
+      }
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_OBJECT;
+          token = parser.nextToken()) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (!"parameters".equals(field)) {
+          throw new InvalidInputException(field, "unknown field (expected: parameters)");
+        }
+        if (value != JsonToken.START_OBJECT) {
+          throw new InvalidInputException(
+              "parameters", parser.getText() + " (expected: a JSON object)");
+        }
+        if (parser.nextToken() != JsonToken.END_OBJECT) {
+          throw new InvalidInputException(
+              "parameters." + parser.currentName(), "not supported (expected: no parameters)");
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw new InvalidInputException(
+            "body", "data after the JSON object (expected: one object)");
+      }
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(
+          "body", "malformed JSON: " + e.getOriginalMessage() + " (expected: a JSON object)");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

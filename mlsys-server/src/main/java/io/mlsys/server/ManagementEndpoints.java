@@ -116,14 +116,14 @@ final class ManagementEndpoints {
 
   /** {@code POST /v2/served/models/{m}/load}: 404 unknown, 400 when loading fails. */
   Reply load(Exchange exchange) {
-    exchange.body();
+    JsonDocuments.readLoadRequest(exchange.body());
     served.load(exchange.pathParameter("model"));
     return Reply.json(JsonDocuments.EMPTY_OBJECT);
   }
 
   /** {@code POST /v2/served/models/{m}/unload}: 404 unknown. */
   Reply unload(Exchange exchange) {
-    exchange.body();
+    JsonDocuments.readLoadRequest(exchange.body());
     served.unload(exchange.pathParameter("model"));
     return Reply.json(JsonDocuments.EMPTY_OBJECT);
   }

@@ -69,6 +69,45 @@ class RepositoryApiTest {
   }
 
   @Test
+  void loadAndUnloadTakeAnEmptyObjectOrNoParameters() {
+    assertThat(server.postJson("/v2/repository/models/iris/unload", "{}").statusCode())
+        .isEqualTo(200);
+    assertThat(
+            server.postJson("/v2/repository/models/iris/load", "{\"parameters\": {}}").statusCode())
+        .isEqualTo(200);
+    assertThat(server.get("/v2/models/iris/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void loadParametersAreRefusedByNameNotIgnored() {
+    HttpResponse<String> response =
+        server.postJson(
+            "/v2/repository/models/iris/load",
+            "{\"parameters\": {\"config\": \"{\\\"max_batch_size\\\": 8}\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Stubs.json(response.body()).get("error").asText())
+        .isEqualTo("parameters.config: not supported (expected: no parameters)");
+  }
+
+  @Test
+  void loadBodyThatIsNotAnObjectOrHasUnknownFieldsIs400() {
+    HttpResponse<String> unknown =
+        server.postJson("/v2/repository/models/iris/unload", "{\"unload_dependents\": true}");
+    HttpResponse<String> array = server.postJson("/v2/repository/models/iris/load", "[]");
+    HttpResponse<String> malformed = server.postJson("/v2/repository/models/iris/load", "{");
+
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(Stubs.json(unknown.body()).get("error").asText())
+        .isEqualTo("unload_dependents: unknown field (expected: parameters)");
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(Stubs.json(malformed.body()).get("error").asText())
+        .startsWith("body: malformed JSON");
+    assertThat(server.get("/v2/models/iris/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void loadOfUnknownModelIs404() {
     assertThat(server.postJson("/v2/repository/models/nope/load", "").statusCode()).isEqualTo(404);
   }

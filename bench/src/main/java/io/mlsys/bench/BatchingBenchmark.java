@@ -195,15 +195,7 @@ public class BatchingBenchmark {
   }
 
   static OnnxModel loadModel(String fixture) {
-    Path file =
-        Fixtures.root()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "fixtures folder not found (expected: -D"
-                            + Fixtures.PROPERTY
-                            + "=DIR or ../shared/fixtures above the working directory)"))
-            .resolve(fixture);
+    Path file = Fixtures.rootOrThrow().resolve(fixture);
     return OnnxModel.load(file, OnnxModelOptions.defaults(fixture, "1"));
   }
 

@@ -81,14 +81,7 @@ public class GraphOverheadBenchmark {
 
   @Setup
   public void setUp() {
-    Path fixtures =
-        Fixtures.root()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "fixtures folder not found (expected: -D"
-                            + Fixtures.PROPERTY
-                            + "=DIR or ../shared/fixtures above the working directory)"));
+    Path fixtures = Fixtures.rootOrThrow();
     for (String name : List.of("p1", "p2", "p3")) {
       predictors.put(
           name,

@@ -63,14 +63,7 @@ public class OnnxInferenceBenchmark {
 
   @Setup
   public void load() {
-    Path fixtures =
-        Fixtures.root()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "fixtures folder not found (expected: -D"
-                            + Fixtures.PROPERTY
-                            + "=DIR or ../shared/fixtures above the working directory)"));
+    Path fixtures = Fixtures.rootOrThrow();
     model = OnnxModel.load(fixtures.resolve(MODEL), OnnxModelOptions.defaults("iris_svc", "1"));
     context = CallContext.of(Clock.systemUTC());
     Tensor row = Tensor.ofFloats(INPUT, new long[] {1, 4}, 5.1f, 3.5f, 1.4f, 0.2f);

@@ -40,34 +40,7 @@ final class AccessLog {
       String version,
       long bytesIn,
       long bytesOut,
-      String grpcStatus) {
-
-    /** An HTTP request's line. */
-    Entry(
-        Instant time,
-        String requestId,
-        String method,
-        String path,
-        int status,
-        long durationNanos,
-        String model,
-        String version,
-        long bytesIn,
-        long bytesOut) {
-      this(
-          time,
-          requestId,
-          method,
-          path,
-          status,
-          durationNanos,
-          model,
-          version,
-          bytesIn,
-          bytesOut,
-          null);
-    }
-  }
+      String grpcStatus) {}
 
   void log(Entry entry) {
     logger.log(Level.INFO, line(entry));

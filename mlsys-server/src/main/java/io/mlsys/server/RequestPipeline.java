@@ -83,7 +83,8 @@ final class RequestPipeline {
                 exchange.pathParameter("model"),
                 exchange.version() != null ? exchange.version() : exchange.pathParameter("version"),
                 exchange.bytesIn(),
-                reply.body().length));
+                reply.body().length,
+                null));
       }
       boolean close = mustClose(exchange, reply);
       send(response, exchange, reply, close);

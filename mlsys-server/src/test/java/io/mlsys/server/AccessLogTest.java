@@ -22,7 +22,8 @@ class AccessLogTest {
                 "iris",
                 "1",
                 80,
-                300));
+                300,
+                null));
 
     JsonNode json = Stubs.json(line);
     assertThat(json.get("time").asText()).isEqualTo("2026-01-01T00:00:00Z");
@@ -38,10 +39,20 @@ class AccessLogTest {
   }
 
   @Test
+  void grpcCallsAddTheirStatus() {
+    String line =
+        AccessLog.line(
+            new AccessLog.Entry(
+                Instant.EPOCH, "r", "POST", "/p/M", 200, 0, null, null, 0, 0, "NOT_FOUND"));
+
+    assertThat(Stubs.json(line).get("grpc_status").asText()).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
   void absentModelIsJsonNull() {
     String line =
         AccessLog.line(
-            new AccessLog.Entry(Instant.EPOCH, "r", "GET", "/v2", 200, 0, null, null, 0, 10));
+            new AccessLog.Entry(Instant.EPOCH, "r", "GET", "/v2", 200, 0, null, null, 0, 10, null));
 
     assertThat(Stubs.json(line).get("model").isNull()).isTrue();
   }
@@ -52,7 +63,7 @@ class AccessLogTest {
 
     String line =
         AccessLog.line(
-            new AccessLog.Entry(Instant.EPOCH, "r", "GET", path, 404, 0, null, null, 0, 0));
+            new AccessLog.Entry(Instant.EPOCH, "r", "GET", path, 404, 0, null, null, 0, 0, null));
 
     assertThat(line).doesNotContain("\n");
     assertThat(Stubs.json(line).get("path").asText()).isEqualTo(path);

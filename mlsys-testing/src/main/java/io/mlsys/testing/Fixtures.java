@@ -35,6 +35,21 @@ public final class Fixtures {
   }
 
   /**
+   * The fixtures folder, for benchmarks and tools that cannot skip as a test does.
+   *
+   * @throws IllegalStateException when it is not found
+   */
+  public static Path rootOrThrow() {
+    return root()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "fixtures folder not found (expected: -D"
+                        + PROPERTY
+                        + "=DIR or ../shared/fixtures above the working directory)"));
+  }
+
+  /**
    * A file under the fixtures folder, e.g. {@code sklearn-iris/iris_svc.onnx}; skips the calling
    * test when it is not there.
    */

@@ -39,4 +39,4 @@ args=(--target "127.0.0.1:$grpc_port" --model iris --clients "$clients" --channe
 [ -n "${RAW:-}" ] && args+=(--raw)
 [ "${OUTPUTS:-all}" = "label" ] && args+=(--label-only)
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${CLIENT_JAVA_OPTS:--XX:+UseSerialGC} -cp "$jar" io.mlsys.bench.GrpcLoadClient "${args[@]}"
+"$JAVA_HOME/bin/java" $(mlsys_base_java_opts) ${CLIENT_JAVA_OPTS:--XX:+UseSerialGC} -cp "$jar" io.mlsys.bench.GrpcLoadClient "${args[@]}"

@@ -38,6 +38,17 @@ mlsys_find_java_home() {
   echo "$best"
 }
 
+# Prints the JVM options every mlsys JVM gets: native access for ONNX Runtime's JNI library and, from
+# JDK 23 on, quiet use of sun.misc.Unsafe by protobuf (under gRPC), which JDK 24+ warns about on
+# every start.
+mlsys_base_java_opts() {
+  local opts="--enable-native-access=ALL-UNNAMED"
+  if [ "$(mlsys_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
+    opts="$opts --sun-misc-unsafe-memory-access=allow"
+  fi
+  echo "$opts"
+}
+
 if ! JAVA_HOME=$(mlsys_find_java_home); then
   echo "mlsys needs a JDK 21 or newer: none found in JAVA_HOME, /usr/lib/jvm or on the PATH." >&2
   echo "Install one (e.g. 'apt-get install openjdk-21-jdk' or Temurin 21+) or set JAVA_HOME." >&2

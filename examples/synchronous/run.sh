@@ -46,8 +46,8 @@ expect "a malformed deadline header is a 400 naming it" "$bad_header" 'Mlsys-Tim
 
 echo "== 5. gRPC: the same calls from a Java client (SyncClient.java, run by the java launcher)"
 echo "\$ java -cp \"mlsys-cli/target/lib/*\" examples/synchronous/SyncClient.java 127.0.0.1 $grpc_port"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/mlsys-cli/target/lib/*" \
-  "$here/SyncClient.java" 127.0.0.1 "$grpc_port" 2> >(grep -v '^WARNING' >&2)
+"$JAVA_HOME/bin/java" $(mlsys_base_java_opts) -cp "$root/mlsys-cli/target/lib/*" \
+  "$here/SyncClient.java" 127.0.0.1 "$grpc_port"
 
 echo "== 6. Both protocols are metered per model"
 expect "REST and gRPC requests in the metrics" "$(call GET /metrics)" 'protocol="grpc"'

@@ -38,15 +38,18 @@ mlsys_find_java_home() {
   echo "$best"
 }
 
-# Prints the JVM options every mlsys JVM gets: native access for ONNX Runtime's JNI library and, from
-# JDK 23 on, quiet use of sun.misc.Unsafe by protobuf (under gRPC), which JDK 24+ warns about on
-# every start.
-mlsys_base_java_opts() {
-  local opts="--enable-native-access=ALL-UNNAMED"
+# Prints, from JDK 23 on, the option that lets libraries use sun.misc.Unsafe quietly (protobuf under
+# gRPC; Guice inside Maven), which JDK 24+ warns about in a block of lines at every start.
+mlsys_quiet_unsafe_opt() {
   if [ "$(mlsys_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
-    opts="$opts --sun-misc-unsafe-memory-access=allow"
+    echo "--sun-misc-unsafe-memory-access=allow"
   fi
-  echo "$opts"
+}
+
+# Prints the JVM options every mlsys JVM gets: native access for ONNX Runtime's JNI library, and
+# the one above.
+mlsys_base_java_opts() {
+  echo "--enable-native-access=ALL-UNNAMED $(mlsys_quiet_unsafe_opt)"
 }
 
 if ! JAVA_HOME=$(mlsys_find_java_home); then
@@ -58,3 +61,6 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 # ONNX Runtime's telemetry crashes the JVM on long command lines (ORT 1.29) and writes under $HOME.
 export ORT_DISABLE_TELEMETRY=1
+# Maven's own JVM (the wrapper reads MAVEN_OPTS).
+MAVEN_OPTS="${MAVEN_OPTS:-} $(mlsys_quiet_unsafe_opt)"
+export MAVEN_OPTS

@@ -367,6 +367,10 @@ final class DefaultModelRepository implements ModelRepository {
   }
 
   private static String reasonOf(RuntimeException e) {
+    if (e instanceof ModelLoadException loadFailure) {
+      // The slot, the log line and the thrown error name the model already.
+      return loadFailure.reason();
+    }
     if (e instanceof MlsysException) {
       return e.getMessage();
     }

@@ -144,38 +144,21 @@ final class JsonDocuments {
    * @throws InvalidInputException naming the field when the body is anything else
    */
   static boolean readIndexRequest(byte[] body) {
-    if (body.length == 0) {
-      return false;
-    }
-    boolean readyOnly = false;
-    try (JsonParser parser = FACTORY.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new InvalidInputException("body", "not a JSON object (expected: {\"ready\": bool})");
-      }
-      for (JsonToken token = parser.nextToken();
-          token != JsonToken.END_OBJECT;
-          token = parser.nextToken()) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (!"ready".equals(field)) {
-          throw new InvalidInputException(field, "unknown field (expected: ready)");
-        }
-        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
-          throw new InvalidInputException("ready", parser.getText() + " (expected: true or false)");
-        }
-        readyOnly = value == JsonToken.VALUE_TRUE;
-      }
-      if (parser.nextToken() != null) {
-        throw new InvalidInputException(
-            "body", "data after the JSON object (expected: one object)");
-      }
-    } catch (JsonProcessingException e) {
-      throw new InvalidInputException(
-          "body", "malformed JSON: " + e.getOriginalMessage() + " (expected: {\"ready\": bool})");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return readyOnly;
+    boolean[] readyOnly = {false};
+    readObject(
+        body,
+        "{\"ready\": bool}",
+        (field, value, parser) -> {
+          if (!"ready".equals(field)) {
+            throw new InvalidInputException(field, "unknown field (expected: ready)");
+          }
+          if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+            throw new InvalidInputException(
+                "ready", parser.getText() + " (expected: true or false)");
+          }
+          readyOnly[0] = value == JsonToken.VALUE_TRUE;
+        });
+    return readyOnly[0];
   }
 
   /**
@@ -185,30 +168,49 @@ final class JsonDocuments {
    * than ignored.
    */
   static void readLoadRequest(byte[] body) {
+    readObject(
+        body,
+        "{} or {\"parameters\": {}}",
+        (field, value, parser) -> {
+          if (!"parameters".equals(field)) {
+            throw new InvalidInputException(field, "unknown field (expected: parameters)");
+          }
+          if (value != JsonToken.START_OBJECT) {
+            throw new InvalidInputException(
+                "parameters", parser.getText() + " (expected: a JSON object)");
+          }
+          if (parser.nextToken() != JsonToken.END_OBJECT) {
+            throw new InvalidInputException(
+                "parameters." + parser.currentName(), "not supported (expected: no parameters)");
+          }
+        });
+  }
+
+  /** Reads one field of a small request object; the parser is on the field's value. */
+  @FunctionalInterface
+  private interface FieldReader {
+    void read(String field, JsonToken value, JsonParser parser) throws IOException;
+  }
+
+  /**
+   * Reads an optional request body that must be one JSON object (empty: nothing to read), handing
+   * each field to {@code fields}, which consumes the field's value.
+   *
+   * @param expected the accepted shape, for the error messages
+   */
+  private static void readObject(byte[] body, String expected, FieldReader fields) {
     if (body.length == 0) {
       return;
     }
     try (JsonParser parser = FACTORY.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new InvalidInputException(
-            "body", "not a JSON object (expected: {} or {\"parameters\": {}})");
+        throw new InvalidInputException("body", "not a JSON object (expected: " + expected + ")");
       }
       for (JsonToken token = parser.nextToken();
           token != JsonToken.END_OBJECT;
           token = parser.nextToken()) {
         String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (!"parameters".equals(field)) {
-          throw new InvalidInputException(field, "unknown field (expected: parameters)");
-        }
-        if (value != JsonToken.START_OBJECT) {
-          throw new InvalidInputException(
-              "parameters", parser.getText() + " (expected: a JSON object)");
-        }
-        if (parser.nextToken() != JsonToken.END_OBJECT) {
-          throw new InvalidInputException(
-              "parameters." + parser.currentName(), "not supported (expected: no parameters)");
-        }
+        fields.read(field, parser.nextToken(), parser);
       }
       if (parser.nextToken() != null) {
         throw new InvalidInputException(
@@ -216,7 +218,7 @@ final class JsonDocuments {
       }
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
-          "body", "malformed JSON: " + e.getOriginalMessage() + " (expected: a JSON object)");
+          "body", "malformed JSON: " + e.getOriginalMessage() + " (expected: " + expected + ")");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -38,20 +38,6 @@ mlsys_find_java_home() {
   echo "$best"
 }
 
-# Prints, from JDK 23 on, the option that lets libraries use sun.misc.Unsafe quietly (protobuf under
-# gRPC; Guice inside Maven), which JDK 24+ warns about in a block of lines at every start.
-mlsys_quiet_unsafe_opt() {
-  if [ "$(mlsys_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
-    echo "--sun-misc-unsafe-memory-access=allow"
-  fi
-}
-
-# Prints the JVM options every mlsys JVM gets: native access for ONNX Runtime's JNI library, and
-# the one above.
-mlsys_base_java_opts() {
-  echo "--enable-native-access=ALL-UNNAMED $(mlsys_quiet_unsafe_opt)"
-}
-
 if ! JAVA_HOME=$(mlsys_find_java_home); then
   echo "mlsys needs a JDK 21 or newer: none found in JAVA_HOME, /usr/lib/jvm or on the PATH." >&2
   echo "Install one (e.g. 'apt-get install openjdk-21-jdk' or Temurin 21+) or set JAVA_HOME." >&2
@@ -61,6 +47,18 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 # ONNX Runtime's telemetry crashes the JVM on long command lines (ORT 1.29) and writes under $HOME.
 export ORT_DISABLE_TELEMETRY=1
+# From JDK 23 on, libraries may use sun.misc.Unsafe quietly (protobuf under gRPC; Guice inside
+# Maven); JDK 24+ otherwise warns in a block of lines at every start. Asked of the JDK once here.
+mlsys_quiet_unsafe_opt=""
+if [ "$(mlsys_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
+  mlsys_quiet_unsafe_opt="--sun-misc-unsafe-memory-access=allow"
+fi
 # Maven's own JVM (the wrapper reads MAVEN_OPTS).
-MAVEN_OPTS="${MAVEN_OPTS:-} $(mlsys_quiet_unsafe_opt)"
+MAVEN_OPTS="${MAVEN_OPTS:-} $mlsys_quiet_unsafe_opt"
 export MAVEN_OPTS
+
+# Prints the JVM options every mlsys JVM gets: native access for ONNX Runtime's JNI library, and
+# the quiet Unsafe option above.
+mlsys_base_java_opts() {
+  echo "--enable-native-access=ALL-UNNAMED $mlsys_quiet_unsafe_opt"
+}

@@ -54,7 +54,13 @@ public final class ConfigLoader {
           "shutdown-grace",
           "default-timeout",
           "access-log",
-          "watch-config");
+          "watch-config",
+          "connections",
+          "limits",
+          "grpc",
+          "auth",
+          "cors",
+          "tls");
   static final List<String> MODEL_REPOSITORY_KEYS = List.of("path");
   static final List<String> ONNX_KEYS = List.of("intra-op-threads");
   static final List<String> MODEL_KEYS =
@@ -164,6 +170,12 @@ public final class ConfigLoader {
     List<String> paths = new ArrayList<>();
     paths.add("server");
     SERVER_KEYS.forEach(key -> paths.add("server." + key));
+    CONNECTIONS_KEYS.forEach(key -> paths.add("server.connections." + key));
+    LIMITS_KEYS.forEach(key -> paths.add("server.limits." + key));
+    GRPC_KEYS.forEach(key -> paths.add("server.grpc." + key));
+    AUTH_KEYS.forEach(key -> paths.add("server.auth." + key));
+    CORS_KEYS.forEach(key -> paths.add("server.cors." + key));
+    TLS_KEYS.forEach(key -> paths.add("server.tls." + key));
     paths.add("model-repository");
     MODEL_REPOSITORY_KEYS.forEach(key -> paths.add("model-repository." + key));
     paths.add("onnx");
@@ -371,7 +383,13 @@ public final class ConfigLoader {
           defaultTimeout,
           accessLog == null ? ServerConfig.DEFAULT_ACCESS_LOG : accessLog,
           grpcPort(fields.get("grpc-port"), grpcPort, path + ".grpc-port"),
-          watchConfig == null ? ServerConfig.DEFAULT_WATCH_CONFIG : watchConfig);
+          watchConfig == null ? ServerConfig.DEFAULT_WATCH_CONFIG : watchConfig,
+          connections(fields.get("connections")),
+          limits(fields.get("limits")),
+          grpc(fields.get("grpc")),
+          auth(fields.get("auth")),
+          cors(fields.get("cors")),
+          tls(fields.get("tls")));
     } catch (ConfigException e) {
       violations.addAll(path, e);
       return null;
@@ -387,6 +405,60 @@ public final class ConfigLoader {
       return null;
     }
     return toInt(value, path, ServerConfig.EXPECTED_GRPC_PORT);
+  }
+
+  // ---- server.connections
+
+  static final List<String> CONNECTIONS_KEYS = List.of();
+
+  private ConnectionsConfig connections(JsonNode node) {
+    object(node, "server.connections", CONNECTIONS_KEYS);
+    return ConnectionsConfig.defaults();
+  }
+
+  // ---- server.limits
+
+  static final List<String> LIMITS_KEYS = List.of();
+
+  private LimitsConfig limits(JsonNode node) {
+    object(node, "server.limits", LIMITS_KEYS);
+    return LimitsConfig.defaults();
+  }
+
+  // ---- server.grpc
+
+  static final List<String> GRPC_KEYS = List.of();
+
+  private GrpcConfig grpc(JsonNode node) {
+    object(node, "server.grpc", GRPC_KEYS);
+    return GrpcConfig.defaults();
+  }
+
+  // ---- server.auth
+
+  static final List<String> AUTH_KEYS = List.of();
+
+  private AuthConfig auth(JsonNode node) {
+    object(node, "server.auth", AUTH_KEYS);
+    return AuthConfig.defaults();
+  }
+
+  // ---- server.cors
+
+  static final List<String> CORS_KEYS = List.of();
+
+  private CorsConfig cors(JsonNode node) {
+    object(node, "server.cors", CORS_KEYS);
+    return CorsConfig.defaults();
+  }
+
+  // ---- server.tls
+
+  static final List<String> TLS_KEYS = List.of();
+
+  private TlsConfig tls(JsonNode node) {
+    object(node, "server.tls", TLS_KEYS);
+    return TlsConfig.defaults();
   }
 
   private ModelRepositoryConfig repository(JsonNode node) {

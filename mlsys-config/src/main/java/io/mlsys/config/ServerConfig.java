@@ -16,6 +16,12 @@ import java.util.Objects;
  * @param grpcPort the port of the gRPC listener, 0 to 65535 (0 picks a free one), other than the
  *     HTTP port; null turns the listener off
  * @param watchConfig whether the server reloads its graphs when mlsys.yaml changes
+ * @param connections limits and timeouts of the HTTP connections; null means the defaults
+ * @param limits bounds on the work of requests; null means the defaults
+ * @param grpc limits of the gRPC listener; null means the defaults
+ * @param auth who may call which endpoint; null means the defaults
+ * @param cors cross-origin requests; null means the defaults (none allowed)
+ * @param tls TLS on both ports; null means the defaults (plain text)
  */
 public record ServerConfig(
     String host,
@@ -25,7 +31,13 @@ public record ServerConfig(
     Duration defaultTimeout,
     boolean accessLog,
     Integer grpcPort,
-    boolean watchConfig) {
+    boolean watchConfig,
+    ConnectionsConfig connections,
+    LimitsConfig limits,
+    GrpcConfig grpc,
+    AuthConfig auth,
+    CorsConfig cors,
+    TlsConfig tls) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
@@ -54,6 +66,12 @@ public record ServerConfig(
   public ServerConfig {
     host = Objects.requireNonNullElse(host, DEFAULT_HOST);
     shutdownGrace = Objects.requireNonNullElse(shutdownGrace, DEFAULT_SHUTDOWN_GRACE);
+    connections = Objects.requireNonNullElseGet(connections, ConnectionsConfig::defaults);
+    limits = Objects.requireNonNullElseGet(limits, LimitsConfig::defaults);
+    grpc = Objects.requireNonNullElseGet(grpc, GrpcConfig::defaults);
+    auth = Objects.requireNonNullElseGet(auth, AuthConfig::defaults);
+    cors = Objects.requireNonNullElseGet(cors, CorsConfig::defaults);
+    tls = Objects.requireNonNullElseGet(tls, TlsConfig::defaults);
     Violations violations = new Violations();
     violations.check(!host.isBlank(), "host", host, EXPECTED_HOST);
     violations.check(port >= 0 && port <= 65535, "port", port, EXPECTED_PORT);
@@ -100,7 +118,13 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         DEFAULT_GRPC_PORT,
-        DEFAULT_WATCH_CONFIG);
+        DEFAULT_WATCH_CONFIG,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -116,7 +140,13 @@ public record ServerConfig(
         null,
         DEFAULT_ACCESS_LOG,
         DEFAULT_GRPC_PORT,
-        DEFAULT_WATCH_CONFIG);
+        DEFAULT_WATCH_CONFIG,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   public ServerConfig withHost(String newHost) {
@@ -128,7 +158,13 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         grpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   public ServerConfig withPort(int newPort) {
@@ -140,7 +176,13 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         grpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   public ServerConfig withMaxRequestBytes(long newMaxRequestBytes) {
@@ -152,7 +194,13 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         grpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
@@ -164,7 +212,13 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         grpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   /** The same settings with this default request timeout; null for none. */
@@ -177,7 +231,13 @@ public record ServerConfig(
         newDefaultTimeout,
         accessLog,
         grpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   public ServerConfig withAccessLog(boolean newAccessLog) {
@@ -189,7 +249,13 @@ public record ServerConfig(
         defaultTimeout,
         newAccessLog,
         grpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   /** The same settings with this gRPC port: 0 picks a free one, null turns gRPC off. */
@@ -202,7 +268,13 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         newGrpcPort,
-        watchConfig);
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
   }
 
   public ServerConfig withWatchConfig(boolean newWatchConfig) {
@@ -214,6 +286,120 @@ public record ServerConfig(
         defaultTimeout,
         accessLog,
         grpcPort,
-        newWatchConfig);
+        newWatchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
+  }
+
+  public ServerConfig withConnections(ConnectionsConfig newConnections) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        shutdownGrace,
+        defaultTimeout,
+        accessLog,
+        grpcPort,
+        watchConfig,
+        newConnections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        tls);
+  }
+
+  public ServerConfig withLimits(LimitsConfig newLimits) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        shutdownGrace,
+        defaultTimeout,
+        accessLog,
+        grpcPort,
+        watchConfig,
+        connections,
+        newLimits,
+        grpc,
+        auth,
+        cors,
+        tls);
+  }
+
+  public ServerConfig withGrpc(GrpcConfig newGrpc) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        shutdownGrace,
+        defaultTimeout,
+        accessLog,
+        grpcPort,
+        watchConfig,
+        connections,
+        limits,
+        newGrpc,
+        auth,
+        cors,
+        tls);
+  }
+
+  public ServerConfig withAuth(AuthConfig newAuth) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        shutdownGrace,
+        defaultTimeout,
+        accessLog,
+        grpcPort,
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        newAuth,
+        cors,
+        tls);
+  }
+
+  public ServerConfig withCors(CorsConfig newCors) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        shutdownGrace,
+        defaultTimeout,
+        accessLog,
+        grpcPort,
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        newCors,
+        tls);
+  }
+
+  public ServerConfig withTls(TlsConfig newTls) {
+    return new ServerConfig(
+        host,
+        port,
+        maxRequestBytes,
+        shutdownGrace,
+        defaultTimeout,
+        accessLog,
+        grpcPort,
+        watchConfig,
+        connections,
+        limits,
+        grpc,
+        auth,
+        cors,
+        newTls);
   }
 }

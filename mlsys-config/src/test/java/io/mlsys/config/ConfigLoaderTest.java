@@ -220,7 +220,8 @@ class ConfigLoaderTest {
     assertThat(found)
         .containsExactlyInAnyOrder(
             "server.colour: unknown key (expected one of: host, port, grpc-port,"
-                + " max-request-bytes, shutdown-grace, default-timeout, access-log, watch-config)",
+                + " max-request-bytes, shutdown-grace, default-timeout, access-log, watch-config,"
+                + " connections, limits, grpc, auth, cors, tls)",
             "server.port: 70000 (expected: an integer from 0 to 65535)",
             "server.max-request-bytes: 0 (expected: an integer from 1 to 2147483647)",
             "server.shutdown-grace: -1s (expected: a duration such as 250ms, 2s, 5m, 1h or PT2S,"
@@ -275,7 +276,8 @@ class ConfigLoaderTest {
     assertThat(violations("server: [1, 2]"))
         .containsExactly(
             "server: a list (expected: a mapping with keys: host, port, grpc-port,"
-                + " max-request-bytes, shutdown-grace, default-timeout, access-log, watch-config)");
+                + " max-request-bytes, shutdown-grace, default-timeout, access-log, watch-config,"
+                + " connections, limits, grpc, auth, cors, tls)");
   }
 
   @Test

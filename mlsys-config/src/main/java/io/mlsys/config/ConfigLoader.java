@@ -409,11 +409,68 @@ public final class ConfigLoader {
 
   // ---- server.connections
 
-  static final List<String> CONNECTIONS_KEYS = List.of();
+  static final List<String> CONNECTIONS_KEYS =
+      List.of(
+          "max-connections",
+          "max-concurrent-requests",
+          "idle-timeout",
+          "header-read-timeout",
+          "body-read-timeout");
 
   private ConnectionsConfig connections(JsonNode node) {
-    object(node, "server.connections", CONNECTIONS_KEYS);
-    return ConnectionsConfig.defaults();
+    String path = "server.connections";
+    Map<String, JsonNode> fields = object(node, path, CONNECTIONS_KEYS);
+    Long maxConnections =
+        integer(
+            fields.get("max-connections"),
+            path + ".max-connections",
+            ConnectionsConfig.EXPECTED_MAX_CONNECTIONS,
+            false);
+    Long maxConcurrentRequests =
+        integer(
+            fields.get("max-concurrent-requests"),
+            path + ".max-concurrent-requests",
+            ConnectionsConfig.EXPECTED_MAX_CONCURRENT_REQUESTS,
+            false);
+    Duration idleTimeout =
+        duration(
+            fields.get("idle-timeout"),
+            path + ".idle-timeout",
+            ConnectionsConfig.EXPECTED_TIMEOUT,
+            false);
+    Duration headerReadTimeout =
+        duration(
+            fields.get("header-read-timeout"),
+            path + ".header-read-timeout",
+            ConnectionsConfig.EXPECTED_TIMEOUT,
+            false);
+    Duration bodyReadTimeout =
+        duration(
+            fields.get("body-read-timeout"),
+            path + ".body-read-timeout",
+            ConnectionsConfig.EXPECTED_TIMEOUT,
+            false);
+    try {
+      return new ConnectionsConfig(
+          maxConnections == null
+              ? ConnectionsConfig.DEFAULT_MAX_CONNECTIONS
+              : toInt(
+                  maxConnections,
+                  path + ".max-connections",
+                  ConnectionsConfig.EXPECTED_MAX_CONNECTIONS),
+          maxConcurrentRequests == null
+              ? ConnectionsConfig.DEFAULT_MAX_CONCURRENT_REQUESTS
+              : toInt(
+                  maxConcurrentRequests,
+                  path + ".max-concurrent-requests",
+                  ConnectionsConfig.EXPECTED_MAX_CONCURRENT_REQUESTS),
+          idleTimeout,
+          headerReadTimeout,
+          bodyReadTimeout);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
   }
 
   // ---- server.limits

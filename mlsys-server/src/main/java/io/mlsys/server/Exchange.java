@@ -1,9 +1,15 @@
 package io.mlsys.server;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
+import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import java.io.IOException;
@@ -33,15 +39,23 @@ final class Exchange {
   private final String requestId;
   private final Instant startTime;
   private final long maxRequestBytes;
+  private final ConnectionGuard guard;
   private byte[] body;
+  private boolean framingBroken;
   private String model;
   private String version;
 
-  Exchange(ServerRequest request, String requestId, Instant startTime, long maxRequestBytes) {
+  Exchange(
+      ServerRequest request,
+      String requestId,
+      Instant startTime,
+      long maxRequestBytes,
+      ConnectionGuard guard) {
     this.request = request;
     this.requestId = requestId;
     this.startTime = startTime;
     this.maxRequestBytes = Math.min(maxRequestBytes, MAX_ARRAY);
+    this.guard = guard;
   }
 
   String requestId() {
@@ -50,6 +64,10 @@ final class Exchange {
 
   String method() {
     return request.prologue().method().text();
+  }
+
+  boolean isHead() {
+    return request.prologue().method() == Method.HEAD;
   }
 
   /** The decoded request path. */
@@ -111,6 +129,36 @@ final class Exchange {
     return body != null;
   }
 
+  /**
+   * Whether the request's framing is broken (a malformed chunked body), so the connection cannot
+   * carry another request and must be closed after the answer.
+   */
+  boolean framingBroken() {
+    return framingBroken;
+  }
+
+  /**
+   * Refuses a path with matrix parameters ({@code /v2/models/m;x=1/infer}): Helidon routes on the
+   * path without them, so they would silently act on model {@code m}.
+   *
+   * @throws InvalidInputException naming the path segment
+   */
+  void checkNoMatrixParameters() {
+    String raw = request.path().rawPath();
+    int semicolon = raw.indexOf(';');
+    if (semicolon < 0) {
+      return;
+    }
+    int start = raw.lastIndexOf('/', semicolon) + 1;
+    int end = raw.indexOf('/', semicolon);
+    String segment = raw.substring(start, end < 0 ? raw.length() : end);
+    throw new InvalidInputException(
+        "path",
+        "segment '"
+            + segment
+            + "' has matrix parameters (expected: no ';' in the path; write it as %3B in a name)");
+  }
+
   /** The Content-Length the client sent, -1 when it sent none (a chunked body or no body). */
   long declaredLength() {
     return request.headers().contentLength().orElse(-1);
@@ -165,6 +213,11 @@ final class Exchange {
     }
   }
 
+  /**
+   * Reads the body. A malformed chunked body is the client's fault (400, and the connection is
+   * closed); a client that goes away mid-body gets the connection closed quietly, since it cannot
+   * read an answer.
+   */
   private byte[] read() {
     OptionalLong contentLength = request.headers().contentLength();
     if (contentLength.isPresent() && contentLength.getAsLong() > maxRequestBytes) {
@@ -173,14 +226,41 @@ final class Exchange {
     if (!request.content().hasEntity()) {
       return EMPTY;
     }
+    byte[] read;
     try (InputStream in = request.content().inputStream()) {
       if (contentLength.isPresent()) {
-        return in.readNBytes((int) contentLength.getAsLong());
+        int length = (int) contentLength.getAsLong();
+        read = in.readNBytes(length);
+        if (read.length < length) {
+          throw new CloseConnectionException("the client closed the connection mid-body");
+        }
+      } else {
+        read = readChunked(in);
       }
-      return readChunked(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the request body", e);
+    } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+      throw new CloseConnectionException("the client closed the connection mid-body", e);
+    } catch (RequestException e) {
+      framingBroken = true;
+      if (e.status().code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {
+        throw new PayloadTooLargeException(maxRequestBytes);
+      }
+      throw malformedBody(e);
+    } catch (IllegalArgumentException e) {
+      // Helidon's chunk parser: a chunk size that is not hexadecimal (NumberFormatException).
+      framingBroken = true;
+      throw malformedBody(e);
     }
+    guard.bodyRead();
+    return read;
+  }
+
+  private static InvalidInputException malformedBody(RuntimeException e) {
+    String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
+    if (detail.length() > 100) {
+      detail = detail.substring(0, 100) + "...";
+    }
+    return new InvalidInputException(
+        "request body", "malformed chunked encoding" + detail + " (expected: RFC 9112 chunks)");
   }
 
   private byte[] readChunked(InputStream in) throws IOException {

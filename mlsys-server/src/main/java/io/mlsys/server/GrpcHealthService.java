@@ -25,11 +25,17 @@ final class GrpcHealthService extends HealthGrpc.HealthImplBase {
   static final Set<String> SERVICES = Set.of("", GRPCInferenceServiceGrpc.SERVICE_NAME);
 
   private final ServedModels served;
+  private final TransportHealth transports;
   private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
-  GrpcHealthService(ServedModels served) {
+  /**
+   * @param transports NOT_SERVING while any listener is down (the REST port may be dead while this
+   *     one answers)
+   */
+  GrpcHealthService(ServedModels served, TransportHealth transports) {
     this.served = served;
+    this.transports = transports;
   }
 
   @Override
@@ -91,7 +97,9 @@ final class GrpcHealthService extends HealthGrpc.HealthImplBase {
       // Watch answers an unknown service with this status, not an error (health.proto).
       return ServingStatus.SERVICE_UNKNOWN;
     }
-    return !stopping && served.isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    return !stopping && transports.isUp() && served.isReady()
+        ? ServingStatus.SERVING
+        : ServingStatus.NOT_SERVING;
   }
 
   private static HealthCheckResponse response(ServingStatus status) {

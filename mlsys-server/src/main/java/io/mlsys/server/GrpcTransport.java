@@ -49,8 +49,9 @@ final class GrpcTransport {
       ServerMetrics metrics,
       LongSupplier ticker,
       GrpcCallInterceptor interceptor,
-      String serverVersion) {
-    this.health = new GrpcHealthService(served);
+      String serverVersion,
+      TransportHealth transports) {
+    this.health = new GrpcHealthService(served, transports);
     this.calls = Executors.newVirtualThreadPerTaskExecutor();
     GrpcInferenceService inference =
         new GrpcInferenceService(calls, served, deadlines, metrics, ticker, serverVersion);

@@ -1,13 +1,18 @@
 package io.mlsys.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.config.ConnectionsConfig;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ServerConfig;
+import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
@@ -16,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,10 +47,13 @@ final class HelidonMlsysServer implements MlsysServer {
    */
   static final int WRITE_QUEUE_LENGTH = 32;
 
+  private static final String HTTP1_CONFIG_NAME = "http_1_1";
+
   private final ModelRepository repository;
   private final boolean loadModelsOnStart;
   private final List<AutoCloseable> closeables;
-  private final WebServer webServer;
+  private final RestListener webServer;
+  private final ConnectionGuard connectionGuard;
   private final Duration shutdownGrace;
   private final GrpcTransport grpc;
   private final GraphGenerations generations;
@@ -80,25 +89,59 @@ final class HelidonMlsysServer implements MlsysServer {
             config.shutdownGrace(),
             graphReload == null ? MlsysConfig.defaults().withGraphs(graphs) : graphReload.loaded());
     AccessLog accessLog = new AccessLog(config.accessLog());
+    TransportHealth transportHealth = new TransportHealth();
+    ConnectionsConfig connections = config.connections();
+    this.connectionGuard =
+        new ConnectionGuard(connections.headerReadTimeout(), connections.bodyReadTimeout(), ticker);
     RequestPipeline pipeline =
         new RequestPipeline(
-            served, clock, ticker, requestIds, config.maxRequestBytes(), metrics, accessLog);
+            served,
+            clock,
+            ticker,
+            requestIds,
+            config.maxRequestBytes(),
+            metrics,
+            accessLog,
+            connectionGuard);
     OipJson oipJson = OipJson.create();
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
     String version = serverVersion();
     InferenceEndpoints inference =
         new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines);
-    ManagementEndpoints management = new ManagementEndpoints(served, oipJson, metrics, version);
+    ManagementEndpoints management =
+        new ManagementEndpoints(served, oipJson, metrics, version, transportHealth);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
+    DirectHandlers directHandlers = jsonDirectHandlers(config.maxRequestBytes());
+    // Named as Helidon's own HTTP/1 config so it replaces it: with a second HTTP/1 config, Helidon
+    // closes a request it cannot parse without answering 400.
+    Http1Config http1 =
+        Http1Config.builder().name(HTTP1_CONFIG_NAME).addReceiveListener(connectionGuard).build();
+    warnAboveDescriptorLimit(connections.maxConnections());
     this.webServer =
-        WebServer.builder()
-            .host(config.host())
-            .port(config.port())
-            .shutdownGracePeriod(config.shutdownGrace())
-            .writeQueueLength(WRITE_QUEUE_LENGTH)
-            .directHandlers(jsonDirectHandlers())
-            .routing(routing -> routes.registerOn(routing, pipeline))
-            .build();
+        new RestListener(
+            port ->
+                WebServer.builder()
+                    .host(config.host())
+                    .port(port)
+                    .shutdownGracePeriod(config.shutdownGrace())
+                    .writeQueueLength(WRITE_QUEUE_LENGTH)
+                    .directHandlers(directHandlers)
+                    .addProtocol(http1)
+                    // Refuses a body over the limit as it is declared (Content-Length, chunk size),
+                    // before reading it.
+                    .maxPayloadSize(config.maxRequestBytes())
+                    .maxTcpConnections(connections.maxConnections())
+                    .maxConcurrentRequests(
+                        connections.maxConcurrentRequests() == 0
+                            ? -1
+                            : connections.maxConcurrentRequests())
+                    .idleConnectionTimeout(connections.idleTimeout())
+                    .idleConnectionPeriod(idleCheckPeriod(connections.idleTimeout()))
+                    .routing(routing -> routes.registerOn(routing, pipeline))
+                    .build(),
+            config.host(),
+            config.port(),
+            transportHealth);
     this.grpc =
         grpcPort == null
             ? null
@@ -111,7 +154,31 @@ final class HelidonMlsysServer implements MlsysServer {
                 metrics,
                 ticker,
                 new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),
-                version);
+                version,
+                transportHealth);
+  }
+
+  /** How often Helidon looks for idle connections: a tenth of the timeout, 100 ms to 5 s. */
+  static Duration idleCheckPeriod(Duration idleTimeout) {
+    long millis = Math.clamp(idleTimeout.toMillis() / 10, 100, 5_000);
+    return Duration.ofMillis(millis);
+  }
+
+  /** Warns when the connection limit cannot protect the file descriptors (it is above them). */
+  private static void warnAboveDescriptorLimit(int maxConnections) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+      long limit = unix.getMaxFileDescriptorCount();
+      if (maxConnections >= limit) {
+        LOG.log(
+            Level.WARNING,
+            "server.connections.max-connections ("
+                + maxConnections
+                + ") is not below the process's open file limit ("
+                + limit
+                + "): clients can use up the file descriptors; raise ulimit -n or lower"
+                + " max-connections");
+      }
+    }
   }
 
   /** Every endpoint; inference first, since Helidon tries routes in order. */
@@ -149,15 +216,23 @@ final class HelidonMlsysServer implements MlsysServer {
         .get("/metrics", Protocol.MANAGEMENT, management::prometheus);
   }
 
-  /** Errors Helidon answers itself (malformed HTTP, oversized headers) as JSON too. */
-  private static DirectHandlers jsonDirectHandlers() {
+  /**
+   * Errors Helidon answers itself (malformed HTTP, oversized headers, a body declared over the
+   * limit) as JSON too, a body over the limit with the same message as when the server finds it.
+   */
+  private static DirectHandlers jsonDirectHandlers(long maxRequestBytes) {
+    byte[] tooLarge =
+        JsonDocuments.error(new PayloadTooLargeException(maxRequestBytes).getMessage());
     DirectHandler json =
         (request, eventType, status, headers, message) ->
             DirectHandler.TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(Reply.JSON)
-                .entity(JsonDocuments.error(message == null ? status.reasonPhrase() : message))
+                .entity(
+                    status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
+                        ? tooLarge
+                        : JsonDocuments.error(message == null ? status.reasonPhrase() : message))
                 .keepAlive(eventType.keepAlive())
                 .build();
     DirectHandlers.Builder builder = DirectHandlers.builder();
@@ -182,6 +257,7 @@ final class HelidonMlsysServer implements MlsysServer {
 
   @Override
   public MlsysServer start() {
+    connectionGuard.start();
     webServer.start();
     if (grpc != null) {
       try {
@@ -217,7 +293,7 @@ final class HelidonMlsysServer implements MlsysServer {
 
   @Override
   public int port() {
-    return webServer.isRunning() ? webServer.port() : -1;
+    return webServer.port();
   }
 
   private void awaitGrpc() {
@@ -247,9 +323,8 @@ final class HelidonMlsysServer implements MlsysServer {
         grpc.shutdown();
       }
       try {
-        if (webServer.isRunning()) {
-          webServer.stop();
-        }
+        webServer.stop();
+        connectionGuard.close();
       } finally {
         if (grpc != null) {
           awaitGrpc();

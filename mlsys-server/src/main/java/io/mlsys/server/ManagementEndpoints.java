@@ -34,25 +34,42 @@ final class ManagementEndpoints {
       HeaderValues.createCached(
           HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
 
+  /**
+   * A listener cannot accept connections: not an exception of a request, so not in HttpError.of.
+   */
+  private static final HttpError TRANSPORT_DOWN = new HttpError(503, "transport_down", null);
+
   private final ServedModels served;
   private final OipJson oipJson;
   private final ServerMetrics metrics;
   private final byte[] serverMetadata;
+  private final TransportHealth transports;
 
-  ManagementEndpoints(ServedModels served, OipJson oipJson, ServerMetrics metrics, String version) {
+  ManagementEndpoints(
+      ServedModels served,
+      OipJson oipJson,
+      ServerMetrics metrics,
+      String version,
+      TransportHealth transports) {
     this.served = served;
+    this.transports = transports;
     this.oipJson = oipJson;
     this.metrics = metrics;
     this.serverMetadata = JsonDocuments.serverMetadata(SERVER_NAME, version, EXTENSIONS);
   }
 
-  /** {@code GET /v2/health/live}: 200 as soon as the server serves. */
+  /**
+   * {@code GET /v2/health/live}: 200 as soon as the server serves, 503 while a listener is down.
+   */
   Reply live(Exchange exchange) {
-    return Reply.noContent();
+    return transports.isUp() ? Reply.noContent() : transportDown();
   }
 
   /** {@code GET /v2/health/ready}: 200 when every configured model version is ready, else 503. */
   Reply ready(Exchange exchange) {
+    if (!transports.isUp()) {
+      return transportDown();
+    }
     if (served.isReady()) {
       return Reply.noContent();
     }
@@ -157,6 +174,10 @@ final class ManagementEndpoints {
       throw new ModelNotFoundException(model, known ? version : null);
     }
     return statuses;
+  }
+
+  private Reply transportDown() {
+    return Reply.error(TRANSPORT_DOWN, transports.problem());
   }
 
   private static ModelNotReadyException notReady(ModelStatus status) {

@@ -27,6 +27,7 @@ final class RequestPipeline {
   private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
   static final HeaderName REQUEST_ID = HeaderNames.create(MlsysServer.REQUEST_ID_HEADER);
   private static final int MAX_REQUEST_ID_LENGTH = 128;
+  private static final Header CONNECTION_CLOSE = HeaderValues.CONNECTION_CLOSE;
 
   private final ServedModels served;
   private final Clock clock;
@@ -35,6 +36,7 @@ final class RequestPipeline {
   private final long maxRequestBytes;
   private final ServerMetrics metrics;
   private final AccessLog accessLog;
+  private final ConnectionGuard guard;
 
   RequestPipeline(
       ServedModels served,
@@ -43,7 +45,8 @@ final class RequestPipeline {
       Supplier<String> requestIds,
       long maxRequestBytes,
       ServerMetrics metrics,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      ConnectionGuard guard) {
     this.served = served;
     this.clock = clock;
     this.ticker = ticker;
@@ -51,6 +54,7 @@ final class RequestPipeline {
     this.maxRequestBytes = maxRequestBytes;
     this.metrics = metrics;
     this.accessLog = accessLog;
+    this.guard = guard;
   }
 
   Handler handler(Protocol protocol, Route route) {
@@ -63,7 +67,7 @@ final class RequestPipeline {
     metrics.requestStarted();
     try {
       Instant time = clock.instant();
-      Exchange exchange = new Exchange(request, requestId(request), time, maxRequestBytes);
+      Exchange exchange = new Exchange(request, requestId(request), time, maxRequestBytes, guard);
       Reply reply = run(exchange, route);
       // Recorded once the answer is ready, before it is written: a client that sees the answer
       // also sees it counted.
@@ -86,11 +90,13 @@ final class RequestPipeline {
                 reply.body().length,
                 null));
       }
-      boolean close = mustClose(exchange, reply);
+      boolean close =
+          mustClose(exchange, reply) || request.headers().containsToken(CONNECTION_CLOSE);
       send(response, exchange, reply, close);
       if (close) {
-        // Helidon would otherwise read (and drop) the rest of the body to reuse the connection.
-        throw new CloseConnectionException("request body over the limit is not read");
+        // Helidon would otherwise read (and drop) the rest of the body to reuse the connection,
+        // and keeps the connection open after a client's "Connection: close".
+        throw new CloseConnectionException("the connection closes after this answer");
       }
     } finally {
       metrics.requestFinished();
@@ -99,7 +105,11 @@ final class RequestPipeline {
 
   private Reply run(Exchange exchange, Route route) {
     try {
+      exchange.checkNoMatrixParameters();
       return route.handle(exchange);
+    } catch (CloseConnectionException e) {
+      // The client went away mid-request: nobody to answer, nothing to log.
+      throw e;
     } catch (MlsysException e) {
       HttpError error = HttpError.of(e);
       if (error.status() >= 500 && error.status() != 503 && error.status() != 504) {
@@ -116,10 +126,11 @@ final class RequestPipeline {
 
   /**
    * Whether to close the connection after answering instead of reading the rest of the body so the
-   * connection can be reused: when the body is larger than the limit.
+   * connection can be reused: when the body is larger than the limit or its framing is broken.
    */
   private boolean mustClose(Exchange exchange, Reply reply) {
     return reply.status() == 413
+        || exchange.framingBroken()
         || (!exchange.bodyRead() && exchange.declaredLength() > maxRequestBytes);
   }
 
@@ -138,6 +149,10 @@ final class RequestPipeline {
       response.header(headers.get(i));
     }
     if (reply.body().length == 0) {
+      response.send();
+    } else if (exchange.isHead()) {
+      // HEAD answers GET's headers, Content-Length included, without the body.
+      response.header(HeaderNames.CONTENT_LENGTH, Integer.toString(reply.body().length));
       response.send();
     } else {
       response.send(reply.body());

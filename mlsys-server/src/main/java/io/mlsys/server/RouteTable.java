@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,9 +12,9 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The server's routes, registered on Helidon's routing in the order added (hot paths first). Each
- * path also gets a catch-all that answers 405 with {@code Allow}, and anything unmatched gets a
- * 404; both as JSON errors.
+ * The server's routes, registered on Helidon's routing in the order added (hot paths first). A path
+ * served by GET is served by HEAD too. Each path also gets a catch-all that answers 405 with {@code
+ * Allow}, and anything unmatched gets a 404; both as JSON errors.
  */
 final class RouteTable {
   private record Entry(Method method, Protocol protocol, Route route) {}
@@ -38,8 +39,14 @@ final class RouteTable {
         (path, entries) -> {
           StringJoiner allowed = new StringJoiner(", ");
           for (Entry entry : entries) {
-            routing.route(entry.method(), path, pipeline.handler(entry.protocol(), entry.route()));
+            Handler handler = pipeline.handler(entry.protocol(), entry.route());
+            routing.route(entry.method(), path, handler);
             allowed.add(entry.method().text());
+            if (entry.method() == Method.GET) {
+              // Health checkers and load balancers probe with HEAD; Helidon sends no body for it.
+              routing.route(Method.HEAD, path, handler);
+              allowed.add(Method.HEAD.text());
+            }
           }
           String allow = allowed.toString();
           routing.any(

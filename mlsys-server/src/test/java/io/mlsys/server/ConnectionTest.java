@@ -48,12 +48,12 @@ class ConnectionTest {
   }
 
   @Test
-  void unreadOversizedBodyOfAnUnknownModelClosesTheConnection() throws Exception {
+  void oversizedDeclaredBodyOfAnUnknownModelIsRefusedBeforeRouting() throws Exception {
     String response =
         exchange(
             "POST /v2/models/nope/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n{");
 
-    assertThat(response).startsWith("HTTP/1.1 404 ");
+    assertThat(response).startsWith("HTTP/1.1 413 ");
     assertThat(response.toLowerCase()).contains("connection: close");
   }
 

@@ -71,9 +71,9 @@ class RoutingTest {
     HttpResponse<String> response = server.postJson("/v2/health/live", "{}");
 
     assertThat(response.statusCode()).isEqualTo(405);
-    assertThat(response.headers().firstValue("allow")).hasValue("GET");
+    assertThat(response.headers().firstValue("allow")).hasValue("GET, HEAD");
     assertThat(Stubs.json(response.body()).get("error").asText())
-        .isEqualTo("method POST is not allowed on /v2/health/live (expected: GET)");
+        .isEqualTo("method POST is not allowed on /v2/health/live (expected: GET, HEAD)");
   }
 
   @Test

@@ -39,6 +39,7 @@ final class GrpcTransport {
   /**
    * @param maxMessageBytes largest request message accepted (server.max-request-bytes)
    * @param serverVersion what ServerMetadata answers as the version
+   * @param security TLS and the token check ({@code server.tls}, {@code server.auth})
    */
   GrpcTransport(
       String host,
@@ -49,7 +50,8 @@ final class GrpcTransport {
       ServerMetrics metrics,
       LongSupplier ticker,
       GrpcCallInterceptor interceptor,
-      String serverVersion) {
+      String serverVersion,
+      GrpcSecurity security) {
     this.health = new GrpcHealthService(served);
     this.calls = Executors.newVirtualThreadPerTaskExecutor();
     GrpcInferenceService inference =
@@ -59,6 +61,8 @@ final class GrpcTransport {
             Thread.ofVirtual().name("mlsys-grpc-health").factory());
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .sslContext(security.sslContext())
+            .intercept(security.interceptor())
             .directExecutor()
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
             .addService(ServerInterceptors.intercept(inference, interceptor))

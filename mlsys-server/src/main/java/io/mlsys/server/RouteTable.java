@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,31 +17,49 @@ import java.util.StringJoiner;
  * 404; both as JSON errors.
  */
 final class RouteTable {
-  private record Entry(Method method, Protocol protocol, Route route) {}
+  private record Entry(Method method, Protocol protocol, Access access, Route route) {}
 
   private final Map<String, List<Entry>> paths = new LinkedHashMap<>();
 
-  RouteTable get(String path, Protocol protocol, Route route) {
-    return add(Method.GET, path, protocol, route);
+  RouteTable get(String path, Protocol protocol, Access access, Route route) {
+    return add(Method.GET, path, protocol, access, route);
   }
 
-  RouteTable post(String path, Protocol protocol, Route route) {
-    return add(Method.POST, path, protocol, route);
+  RouteTable post(String path, Protocol protocol, Access access, Route route) {
+    return add(Method.POST, path, protocol, access, route);
   }
 
-  RouteTable add(Method method, String path, Protocol protocol, Route route) {
-    paths.computeIfAbsent(path, p -> new ArrayList<>()).add(new Entry(method, protocol, route));
+  /**
+   * Adds a route.
+   *
+   * @param access what the caller needs ({@link HttpGuard}): every route declares it
+   */
+  RouteTable add(Method method, String path, Protocol protocol, Access access, Route route) {
+    paths
+        .computeIfAbsent(path, p -> new ArrayList<>())
+        .add(new Entry(method, protocol, access, route));
     return this;
   }
 
-  void registerOn(HttpRouting.Builder routing, RequestPipeline pipeline) {
+  void registerOn(HttpRouting.Builder routing, RequestPipeline pipeline, HttpGuard guard) {
+    Filter cors = guard.corsHeaders();
+    if (cors != null) {
+      routing.addFilter(cors);
+    }
     paths.forEach(
         (path, entries) -> {
           StringJoiner allowed = new StringJoiner(", ");
+          List<String> methods = new ArrayList<>();
           for (Entry entry : entries) {
-            routing.route(entry.method(), path, pipeline.handler(entry.protocol(), entry.route()));
+            routing.route(
+                entry.method(),
+                path,
+                pipeline.handler(entry.protocol(), guard.protect(entry.access(), entry.route())));
             allowed.add(entry.method().text());
+            methods.add(entry.method().text());
           }
+          routing.route(
+              Method.OPTIONS, path, pipeline.handler(Protocol.MANAGEMENT, guard.options(methods)));
           String allow = allowed.toString();
           routing.any(
               path,

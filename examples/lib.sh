@@ -56,7 +56,8 @@ show() {
   if [ -n "$body" ]; then
     curl -s -X "$method" -H 'Content-Type: application/json' "$base$path" -d "$body"
   else
-    curl -s -X "$method" "$base$path"
+    # The JSON content type lets a bodyless POST change state (cross-site request protection).
+    curl -s -X "$method" -H 'Content-Type: application/json' "$base$path"
   fi
   echo
 }
@@ -67,7 +68,7 @@ call() {
   if [ -n "$body" ]; then
     curl -s -X "$method" -H 'Content-Type: application/json' "$base$path" -d "$body"
   else
-    curl -s -X "$method" "$base$path"
+    curl -s -X "$method" -H 'Content-Type: application/json' "$base$path"
   fi
 }
 
@@ -78,7 +79,8 @@ status() {
     curl -s -o /dev/null -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
       -H "$header" "$base$path" -d "$body"
   else
-    curl -s -o /dev/null -w '%{http_code}' -X "$method" -H "$header" "$base$path"
+    curl -s -o /dev/null -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
+      -H "$header" "$base$path"
   fi
 }
 
@@ -179,7 +181,7 @@ call_with() {
   if [ -n "$body" ]; then
     curl -s -X "$method" -H 'Content-Type: application/json' -H "$header" "$base$path" -d "$body"
   else
-    curl -s -X "$method" -H "$header" "$base$path"
+    curl -s -X "$method" -H 'Content-Type: application/json' -H "$header" "$base$path"
   fi
 }
 

@@ -55,7 +55,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--host",
       paramLabel = "HOST",
-      description = "Interface to bind; overrides server.host (default 0.0.0.0).")
+      description =
+          "Interface to bind; overrides server.host (default 127.0.0.1: this machine only)."
+              + " In a container use 0.0.0.0; beyond loopback, state changes need a bearer"
+              + " token (docs/security.md).")
   String host;
 
   @Override

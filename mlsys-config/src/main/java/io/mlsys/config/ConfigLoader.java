@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -493,29 +494,176 @@ public final class ConfigLoader {
 
   // ---- server.auth
 
-  static final List<String> AUTH_KEYS = List.of();
+  static final List<String> AUTH_KEYS =
+      List.of("mode", "tokens", "tokens-file", "protect-inference", "protect-metadata");
+  static final List<String> AUTH_TOKEN_KEYS = List.of("token", "user", "role");
 
   private AuthConfig auth(JsonNode node) {
-    object(node, "server.auth", AUTH_KEYS);
-    return AuthConfig.defaults();
+    String path = "server.auth";
+    Map<String, JsonNode> fields = object(node, path, AUTH_KEYS);
+    String modeText = string(fields.get("mode"), path + ".mode", AuthConfig.EXPECTED_MODE, false);
+    AuthConfig.Mode mode = null;
+    if (modeText != null) {
+      mode = enumValue(AuthConfig.Mode.values(), modeText);
+      if (mode == null) {
+        violations.invalid(path + ".mode", modeText, AuthConfig.EXPECTED_MODE);
+      }
+    }
+    List<AuthConfig.Token> tokens = tokens(fields.get("tokens"), path + ".tokens");
+    Path tokensFile =
+        readableFile(
+            fields.get("tokens-file"), path + ".tokens-file", AuthConfig.EXPECTED_TOKENS_FILE);
+    Boolean protectInference =
+        bool(fields.get("protect-inference"), path + ".protect-inference", false);
+    Boolean protectMetadata =
+        bool(fields.get("protect-metadata"), path + ".protect-metadata", false);
+    try {
+      return new AuthConfig(
+          mode,
+          tokens,
+          tokensFile,
+          protectInference == null ? AuthConfig.DEFAULT_PROTECT_INFERENCE : protectInference,
+          protectMetadata == null ? AuthConfig.DEFAULT_PROTECT_METADATA : protectMetadata);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
+  }
+
+  private List<AuthConfig.Token> tokens(JsonNode node, String path) {
+    if (isAbsent(node)) {
+      return List.of();
+    }
+    String expected = "a list of {token, user, role} mappings";
+    if (!node.isArray()) {
+      bad(path, node, expected);
+      return List.of();
+    }
+    List<AuthConfig.Token> tokens = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String itemPath = path + "[" + i + "]";
+      JsonNode item = node.get(i);
+      if (!item.isObject()) {
+        bad(itemPath, item, expected);
+        continue;
+      }
+      Map<String, JsonNode> fields = object(item, itemPath, AUTH_TOKEN_KEYS);
+      String token =
+          values.requiredString(
+              fields.get("token"), itemPath + ".token", AuthConfig.EXPECTED_TOKEN);
+      String user =
+          values.requiredString(fields.get("user"), itemPath + ".user", AuthConfig.EXPECTED_USER);
+      String roleText =
+          values.requiredString(fields.get("role"), itemPath + ".role", Role.EXPECTED);
+      Role role = roleText == null ? null : Role.parse(roleText).orElse(null);
+      if (roleText != null && role == null) {
+        violations.invalid(itemPath + ".role", roleText, Role.EXPECTED);
+      }
+      if (token == null || user == null || role == null) {
+        continue;
+      }
+      try {
+        tokens.add(new AuthConfig.Token(token, user, role));
+      } catch (ConfigException e) {
+        violations.addAll(itemPath, e);
+      }
+    }
+    return tokens;
   }
 
   // ---- server.cors
 
-  static final List<String> CORS_KEYS = List.of();
+  static final List<String> CORS_KEYS =
+      List.of(
+          "allowed-origins", "allowed-methods", "allowed-headers", "exposed-headers", "max-age");
 
   private CorsConfig cors(JsonNode node) {
-    object(node, "server.cors", CORS_KEYS);
-    return CorsConfig.defaults();
+    String path = "server.cors";
+    Map<String, JsonNode> fields = object(node, path, CORS_KEYS);
+    List<String> origins =
+        values.strings(
+            fields.get("allowed-origins"), path + ".allowed-origins", CorsConfig.EXPECTED_ORIGIN);
+    List<String> methods =
+        values.strings(
+            fields.get("allowed-methods"), path + ".allowed-methods", CorsConfig.EXPECTED_METHOD);
+    List<String> headers =
+        values.strings(
+            fields.get("allowed-headers"), path + ".allowed-headers", CorsConfig.EXPECTED_HEADER);
+    List<String> exposed =
+        values.strings(
+            fields.get("exposed-headers"), path + ".exposed-headers", CorsConfig.EXPECTED_HEADER);
+    Duration maxAge =
+        duration(fields.get("max-age"), path + ".max-age", CorsConfig.EXPECTED_MAX_AGE, false);
+    try {
+      return new CorsConfig(origins, methods, headers, exposed, maxAge);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
   }
 
   // ---- server.tls
 
-  static final List<String> TLS_KEYS = List.of();
+  static final List<String> TLS_KEYS =
+      List.of("certificate", "key", "client-ca", "client-auth", "reload-interval");
 
   private TlsConfig tls(JsonNode node) {
-    object(node, "server.tls", TLS_KEYS);
-    return TlsConfig.defaults();
+    String path = "server.tls";
+    Map<String, JsonNode> fields = object(node, path, TLS_KEYS);
+    Path certificate =
+        readableFile(fields.get("certificate"), path + ".certificate", TlsConfig.EXPECTED_FILE);
+    Path key = readableFile(fields.get("key"), path + ".key", TlsConfig.EXPECTED_FILE);
+    Path clientCa =
+        readableFile(fields.get("client-ca"), path + ".client-ca", TlsConfig.EXPECTED_FILE);
+    String clientAuthText =
+        string(
+            fields.get("client-auth"),
+            path + ".client-auth",
+            TlsConfig.EXPECTED_CLIENT_AUTH,
+            false);
+    TlsConfig.ClientAuth clientAuth = null;
+    if (clientAuthText != null) {
+      clientAuth = enumValue(TlsConfig.ClientAuth.values(), clientAuthText);
+      if (clientAuth == null) {
+        violations.invalid(path + ".client-auth", clientAuthText, TlsConfig.EXPECTED_CLIENT_AUTH);
+      }
+    }
+    Duration reloadInterval =
+        duration(
+            fields.get("reload-interval"),
+            path + ".reload-interval",
+            TlsConfig.EXPECTED_RELOAD_INTERVAL,
+            false);
+    try {
+      return new TlsConfig(certificate, key, clientCa, clientAuth, reloadInterval);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
+  }
+
+  /** A path to an existing regular file, resolved against the config's folder; null if absent. */
+  private Path readableFile(JsonNode node, String path, String expected) {
+    String text = string(node, path, expected, true);
+    if (text == null) {
+      return null;
+    }
+    Path file = resolve(text);
+    if (file == null || !Files.isRegularFile(file) || !Files.isReadable(file)) {
+      violations.invalid(path, file == null ? text : file.toString(), expected);
+      return null;
+    }
+    return file;
+  }
+
+  /** The constant written in lower case as {@code text}, or null. */
+  private static <E extends Enum<E>> E enumValue(E[] constants, String text) {
+    for (E constant : constants) {
+      if (constant.name().toLowerCase(Locale.ROOT).equals(text)) {
+        return constant;
+      }
+    }
+    return null;
   }
 
   private ModelRepositoryConfig repository(JsonNode node) {

@@ -15,7 +15,9 @@ public abstract sealed class MlsysException extends RuntimeException
         DeadlineExceededException,
         CircuitOpenException,
         UpstreamFailureException,
-        ModelExecutionException {
+        ModelExecutionException,
+        UnauthenticatedException,
+        PermissionDeniedException {
 
   protected MlsysException(String message) {
     super(message);

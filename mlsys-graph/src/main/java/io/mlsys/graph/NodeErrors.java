@@ -10,6 +10,8 @@ import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.PermissionDeniedException;
+import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
 
@@ -47,6 +49,8 @@ final class NodeErrors {
           // Transport-level errors do not come from inside a node; nothing to add.
           case PayloadTooLargeException e -> e;
           case UnsupportedMediaTypeException e -> e;
+          case UnauthenticatedException e -> e;
+          case PermissionDeniedException e -> e;
         };
     if (prefixed != error && prefixed.getCause() == null) {
       prefixed.initCause(error);

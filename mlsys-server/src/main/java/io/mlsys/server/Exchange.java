@@ -15,6 +15,7 @@ import io.mlsys.core.UnsupportedMediaTypeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,6 +45,7 @@ final class Exchange {
   private boolean framingBroken;
   private String model;
   private String version;
+  private Identity caller;
 
   Exchange(
       ServerRequest request,
@@ -95,6 +97,26 @@ final class Exchange {
       headers.put(header.name(), header.values());
     }
     return headers;
+  }
+
+  /** The caller's address. */
+  SocketAddress remoteAddress() {
+    return request.remotePeer().address();
+  }
+
+  /** Whether the request came over TLS. */
+  boolean isSecure() {
+    return request.isSecure();
+  }
+
+  /** Records who called (authenticated by {@link HttpGuard}); null for nobody known. */
+  void caller(Identity identity) {
+    this.caller = identity;
+  }
+
+  /** Who called, null when the route needed no token and none known was sent. */
+  Identity caller() {
+    return caller;
   }
 
   /** Records that the repository knows this model (and version), so metrics may name them. */

@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * The management API of inference graphs' runtime parameters (parameter-based serving): {@code GET
  * /v2/models/{graph}/parameters} and {@code PUT} with {@code {"parameters": {path: value}}},
- * applied all or nothing and audited with the caller named by the {@value MlsysServer#USER_HEADER}
- * header.
+ * applied all or nothing and audited with the authenticated caller (or, when tokens are not
+ * required, the caller named by the {@value MlsysServer#USER_HEADER} header).
  */
 final class GraphEndpoints {
   static final HeaderName USER = HeaderNames.create(MlsysServer.USER_HEADER);
@@ -65,7 +65,7 @@ final class GraphEndpoints {
     String name = exchange.pathParameter("model");
     Graphs graphs = graphOf(name);
     Map<String, Object> changes = readChanges(exchange.body());
-    String who = exchange.header(USER).filter(RequestPipeline::isValidRequestId).orElse(ANONYMOUS);
+    String who = caller(exchange);
     List<Graphs.ParameterChange> changed = graphs.setParameters(name, changes, who);
     return Reply.json(
         write(
@@ -85,6 +85,19 @@ final class GraphEndpoints {
               json.writeEndArray();
               json.writeEndObject();
             }));
+  }
+
+  /**
+   * Who made a change, for the audit line: the authenticated user ({@code server.auth}); without
+   * one (tokens not required and none sent), the unverified {@value MlsysServer#USER_HEADER}
+   * header, or {@value #ANONYMOUS}.
+   */
+  static String caller(Exchange exchange) {
+    Identity identity = exchange.caller();
+    if (identity != null) {
+      return identity.user();
+    }
+    return exchange.header(USER).filter(RequestPipeline::isValidRequestId).orElse(ANONYMOUS);
   }
 
   private Graphs graphOf(String name) {

@@ -15,6 +15,8 @@ import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.PermissionDeniedException;
+import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
 import java.time.Duration;
@@ -56,6 +58,8 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
       case CircuitOpenException e -> of(Status.Code.UNAVAILABLE, "circuit_open");
       case UpstreamFailureException e -> of(Status.Code.UNAVAILABLE, "upstream_failure");
       case ModelExecutionException e -> of(Status.Code.INTERNAL, "model_execution_failed");
+      case UnauthenticatedException e -> of(Status.Code.UNAUTHENTICATED, "unauthenticated");
+      case PermissionDeniedException e -> of(Status.Code.PERMISSION_DENIED, "permission_denied");
     };
   }
 

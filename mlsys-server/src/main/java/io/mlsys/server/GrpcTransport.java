@@ -39,6 +39,7 @@ final class GrpcTransport {
   /**
    * @param maxMessageBytes largest request message accepted (server.max-request-bytes)
    * @param serverVersion what ServerMetadata answers as the version
+   * @param security TLS and the token check ({@code server.tls}, {@code server.auth})
    */
   GrpcTransport(
       String host,
@@ -50,7 +51,8 @@ final class GrpcTransport {
       LongSupplier ticker,
       GrpcCallInterceptor interceptor,
       String serverVersion,
-      TransportHealth transports) {
+      TransportHealth transports,
+      GrpcSecurity security) {
     this.health = new GrpcHealthService(served, transports);
     this.calls = Executors.newVirtualThreadPerTaskExecutor();
     GrpcInferenceService inference =
@@ -60,6 +62,8 @@ final class GrpcTransport {
             Thread.ofVirtual().name("mlsys-grpc-health").factory());
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .sslContext(security.sslContext())
+            .intercept(security.interceptor())
             .directExecutor()
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
             .addService(ServerInterceptors.intercept(inference, interceptor))

@@ -22,8 +22,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -77,7 +79,6 @@ final class HelidonMlsysServer implements MlsysServer {
     this.repository = repository;
     this.shutdownGrace = config.shutdownGrace();
     this.loadModelsOnStart = loadModelsOnStart;
-    this.closeables = closeables;
     ServerMetrics metrics = new ServerMetrics(registry);
     ServedModels served = new ServedModels(repository, graphs.keySet());
     this.graphReload = graphReload;
@@ -88,6 +89,10 @@ final class HelidonMlsysServer implements MlsysServer {
             graphOptions,
             config.shutdownGrace(),
             graphReload == null ? MlsysConfig.defaults().withGraphs(graphs) : graphReload.loaded());
+    Authenticator authenticator =
+        Authenticator.create(config.auth(), config.host(), new SecureRandom());
+    ServerTls tls = ServerTls.create(config.tls());
+    this.closeables = withLast(closeables, tls);
     AccessLog accessLog = new AccessLog(config.accessLog());
     TransportHealth transportHealth = new TransportHealth();
     ConnectionsConfig connections = config.connections();
@@ -137,7 +142,11 @@ final class HelidonMlsysServer implements MlsysServer {
                             : connections.maxConcurrentRequests())
                     .idleConnectionTimeout(connections.idleTimeout())
                     .idleConnectionPeriod(idleCheckPeriod(connections.idleTimeout()))
-                    .routing(routing -> routes.registerOn(routing, pipeline))
+                    .tls(tls.helidonTls())
+                    .routing(
+                        routing ->
+                            routes.registerOn(
+                                routing, pipeline, new HttpGuard(authenticator, config.cors())))
                     .build(),
             config.host(),
             config.port(),
@@ -155,7 +164,8 @@ final class HelidonMlsysServer implements MlsysServer {
                 ticker,
                 new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),
                 version,
-                transportHealth);
+                transportHealth,
+                new GrpcSecurity(tls.grpcSslContext(), new GrpcAuthInterceptor(authenticator)));
   }
 
   /** How often Helidon looks for idle connections: a tenth of the timeout, 100 ms to 5 s. */
@@ -181,39 +191,67 @@ final class HelidonMlsysServer implements MlsysServer {
     }
   }
 
+  private static List<AutoCloseable> withLast(List<AutoCloseable> list, AutoCloseable last) {
+    List<AutoCloseable> all = new ArrayList<>(list);
+    all.add(last);
+    return all;
+  }
+
   /** Every endpoint; inference first, since Helidon tries routes in order. */
   static RouteTable routes(
       InferenceEndpoints inference, ManagementEndpoints management, GraphEndpoints graphs) {
     return new RouteTable()
-        .post("/v2/models/{model}/infer", Protocol.V2, inference::inferV2)
-        .post("/v2/models/{model}/versions/{version}/infer", Protocol.V2, inference::inferV2)
+        .post("/v2/models/{model}/infer", Protocol.V2, Access.INFER, inference::inferV2)
+        .post(
+            "/v2/models/{model}/versions/{version}/infer",
+            Protocol.V2,
+            Access.INFER,
+            inference::inferV2)
         // Before GET /v1/models/{model}, whose {model} would also match "iris:predict".
-        .post("/v1/models/{model}:predict", Protocol.V1, inference::predictV1)
-        .get("/v2/health/live", Protocol.MANAGEMENT, management::live)
-        .get("/v2/health/ready", Protocol.MANAGEMENT, management::ready)
-        .get("/v2", Protocol.MANAGEMENT, management::serverMetadata)
-        .get("/v2/models", Protocol.MANAGEMENT, management::modelList)
-        .get("/v2/models/{model}", Protocol.MANAGEMENT, management::modelMetadata)
+        .post("/v1/models/{model}:predict", Protocol.V1, Access.INFER, inference::predictV1)
+        .get("/v2/health/live", Protocol.MANAGEMENT, Access.OPEN, management::live)
+        .get("/v2/health/ready", Protocol.MANAGEMENT, Access.OPEN, management::ready)
+        .get("/v2", Protocol.MANAGEMENT, Access.READ, management::serverMetadata)
+        .get("/v2/models", Protocol.MANAGEMENT, Access.READ, management::modelList)
+        .get("/v2/models/{model}", Protocol.MANAGEMENT, Access.READ, management::modelMetadata)
         .get(
-            "/v2/models/{model}/versions/{version}", Protocol.MANAGEMENT, management::modelMetadata)
-        .get("/v2/models/{model}/ready", Protocol.MANAGEMENT, management::modelReady)
+            "/v2/models/{model}/versions/{version}",
+            Protocol.MANAGEMENT,
+            Access.READ,
+            management::modelMetadata)
+        .get("/v2/models/{model}/ready", Protocol.MANAGEMENT, Access.OPEN, management::modelReady)
         .get(
             "/v2/models/{model}/versions/{version}/ready",
             Protocol.MANAGEMENT,
+            Access.OPEN,
             management::modelReady)
-        .get("/v2/models/{model}/stats", Protocol.MANAGEMENT, management::statistics)
-        .get("/v2/models/{model}/parameters", Protocol.MANAGEMENT, graphs::parameters)
+        .get("/v2/models/{model}/stats", Protocol.MANAGEMENT, Access.READ, management::statistics)
+        .get("/v2/models/{model}/parameters", Protocol.MANAGEMENT, Access.READ, graphs::parameters)
         .add(
-            Method.PUT, "/v2/models/{model}/parameters", Protocol.MANAGEMENT, graphs::setParameters)
+            Method.PUT,
+            "/v2/models/{model}/parameters",
+            Protocol.MANAGEMENT,
+            Access.MANAGE,
+            graphs::setParameters)
         .get(
             "/v2/models/{model}/versions/{version}/stats",
             Protocol.MANAGEMENT,
+            Access.READ,
             management::statistics)
-        .post("/v2/repository/index", Protocol.MANAGEMENT, management::repositoryIndex)
-        .post("/v2/repository/models/{model}/load", Protocol.MANAGEMENT, management::load)
-        .post("/v2/repository/models/{model}/unload", Protocol.MANAGEMENT, management::unload)
-        .get("/v1/models/{model}", Protocol.MANAGEMENT, management::v1ModelStatus)
-        .get("/metrics", Protocol.MANAGEMENT, management::prometheus);
+        .post(
+            "/v2/repository/index", Protocol.MANAGEMENT, Access.MANAGE, management::repositoryIndex)
+        .post(
+            "/v2/repository/models/{model}/load",
+            Protocol.MANAGEMENT,
+            Access.MANAGE,
+            management::load)
+        .post(
+            "/v2/repository/models/{model}/unload",
+            Protocol.MANAGEMENT,
+            Access.MANAGE,
+            management::unload)
+        .get("/v1/models/{model}", Protocol.MANAGEMENT, Access.OPEN, management::v1ModelStatus)
+        .get("/metrics", Protocol.MANAGEMENT, Access.READ, management::prometheus);
   }
 
   /**

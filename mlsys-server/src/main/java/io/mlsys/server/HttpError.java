@@ -10,6 +10,8 @@ import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.PermissionDeniedException;
+import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
 import java.time.Duration;
@@ -44,6 +46,8 @@ record HttpError(int status, String kind, Duration retryAfter) {
       case CircuitOpenException e -> new HttpError(503, "circuit_open", null);
       case UpstreamFailureException e -> new HttpError(502, "upstream_failure", null);
       case ModelExecutionException e -> new HttpError(500, "model_execution_failed", null);
+      case UnauthenticatedException e -> new HttpError(401, "unauthenticated", null);
+      case PermissionDeniedException e -> new HttpError(403, "permission_denied", null);
     };
   }
 

@@ -37,7 +37,11 @@ public interface MlsysServer extends AutoCloseable {
   /** Header that sets a request's deadline in integer milliseconds. */
   String TIMEOUT_HEADER = "Mlsys-Timeout-Ms";
 
-  /** Names the caller of a management change (runtime parameters) in the audit log. */
+  /**
+   * Names the caller of a management change (runtime parameters) in the audit log when the caller
+   * is not authenticated (tokens not required, none sent); an authenticated caller is named by its
+   * token's user instead, whatever this header says.
+   */
   String USER_HEADER = "Mlsys-User";
 
   /** Request header whose value becomes the request id (echoed in the response). */

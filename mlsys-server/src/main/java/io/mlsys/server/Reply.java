@@ -20,6 +20,10 @@ record Reply(int status, byte[] body, Header contentType, List<Header> headers, 
       HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
   private static final byte[] NO_BODY = new byte[0];
 
+  /** What a 401 asks for (RFC 6750). */
+  static final Header BEARER_CHALLENGE =
+      HeaderValues.createCached(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"mlsys\"");
+
   Reply {
     headers = List.copyOf(headers);
   }
@@ -36,12 +40,18 @@ record Reply(int status, byte[] body, Header contentType, List<Header> headers, 
     return new Reply(status, body, contentType, List.of(), null);
   }
 
-  /** An error answer: {@code {"error": message}}, with Retry-After when the error has one. */
+  /**
+   * An error answer: {@code {"error": message}}, with Retry-After when the error has one and {@code
+   * WWW-Authenticate: Bearer} on a 401.
+   */
   static Reply error(HttpError error, String message) {
     List<Header> headers = new ArrayList<>(1);
     String retryAfter = error.retryAfterSeconds();
     if (retryAfter != null) {
       headers.add(HeaderValues.create(HeaderNames.RETRY_AFTER, retryAfter));
+    }
+    if (error.status() == 401) {
+      headers.add(BEARER_CHALLENGE);
     }
     return new Reply(error.status(), JsonDocuments.error(message), JSON, headers, error);
   }

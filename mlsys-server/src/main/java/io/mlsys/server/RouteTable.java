@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.ArrayList;
@@ -17,37 +18,54 @@ import java.util.StringJoiner;
  * Allow}, and anything unmatched gets a 404; both as JSON errors.
  */
 final class RouteTable {
-  private record Entry(Method method, Protocol protocol, Route route) {}
+  private record Entry(Method method, Protocol protocol, Access access, Route route) {}
 
   private final Map<String, List<Entry>> paths = new LinkedHashMap<>();
 
-  RouteTable get(String path, Protocol protocol, Route route) {
-    return add(Method.GET, path, protocol, route);
+  RouteTable get(String path, Protocol protocol, Access access, Route route) {
+    return add(Method.GET, path, protocol, access, route);
   }
 
-  RouteTable post(String path, Protocol protocol, Route route) {
-    return add(Method.POST, path, protocol, route);
+  RouteTable post(String path, Protocol protocol, Access access, Route route) {
+    return add(Method.POST, path, protocol, access, route);
   }
 
-  RouteTable add(Method method, String path, Protocol protocol, Route route) {
-    paths.computeIfAbsent(path, p -> new ArrayList<>()).add(new Entry(method, protocol, route));
+  /**
+   * Adds a route.
+   *
+   * @param access what the caller needs ({@link HttpGuard}): every route declares it
+   */
+  RouteTable add(Method method, String path, Protocol protocol, Access access, Route route) {
+    paths
+        .computeIfAbsent(path, p -> new ArrayList<>())
+        .add(new Entry(method, protocol, access, route));
     return this;
   }
 
-  void registerOn(HttpRouting.Builder routing, RequestPipeline pipeline) {
+  void registerOn(HttpRouting.Builder routing, RequestPipeline pipeline, HttpGuard guard) {
+    Filter cors = guard.corsHeaders();
+    if (cors != null) {
+      routing.addFilter(cors);
+    }
     paths.forEach(
         (path, entries) -> {
           StringJoiner allowed = new StringJoiner(", ");
+          List<String> methods = new ArrayList<>();
           for (Entry entry : entries) {
-            Handler handler = pipeline.handler(entry.protocol(), entry.route());
+            Handler handler =
+                pipeline.handler(entry.protocol(), guard.protect(entry.access(), entry.route()));
             routing.route(entry.method(), path, handler);
             allowed.add(entry.method().text());
+            methods.add(entry.method().text());
             if (entry.method() == Method.GET) {
               // Health checkers and load balancers probe with HEAD; Helidon sends no body for it.
               routing.route(Method.HEAD, path, handler);
               allowed.add(Method.HEAD.text());
+              methods.add(Method.HEAD.text());
             }
           }
+          routing.route(
+              Method.OPTIONS, path, pipeline.handler(Protocol.MANAGEMENT, guard.options(methods)));
           String allow = allowed.toString();
           routing.any(
               path,

@@ -61,6 +61,7 @@ final class HelidonMlsysServer implements MlsysServer {
   private final GraphGenerations generations;
   private final GraphReload graphReload;
   private ConfigWatcher watcher;
+  private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   HelidonMlsysServer(
@@ -295,6 +296,9 @@ final class HelidonMlsysServer implements MlsysServer {
 
   @Override
   public MlsysServer start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the server was already started (expected: one start)");
+    }
     connectionGuard.start();
     webServer.start();
     if (grpc != null) {

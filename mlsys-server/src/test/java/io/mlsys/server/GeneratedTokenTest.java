@@ -28,8 +28,7 @@ class GeneratedTokenTest {
     return MlsysServer.builder()
         .config(MlsysServerExtension.config().withHost(host))
         .repository(new TestRepository().add(StubModel.echo(Stubs.metadata("iris", "1"))))
-        .build()
-        .start();
+        .build();
   }
 
   private static HttpResponse<String> unload(MlsysServerExtension client, int port, String token) {
@@ -50,7 +49,7 @@ class GeneratedTokenTest {
 
   @Test
   void bindingBeyondLoopbackGeneratesATokenLoggedOnce() {
-    try (MlsysServer server = server("0.0.0.0")) {
+    try (MlsysServer server = server("0.0.0.0").start()) {
       List<String> messages = log.messages();
       assertThat(messages).hasSize(1);
       Matcher matcher = TOKEN.matcher(messages.getFirst());

@@ -182,6 +182,10 @@ final class HelidonMlsysServer implements MlsysServer {
 
   @Override
   public MlsysServer start() {
+    if (loadModelsOnStart) {
+      // Before accepting: a defined model is "not ready" (503) until loaded, never "not found".
+      repository.scan();
+    }
     webServer.start();
     if (grpc != null) {
       try {

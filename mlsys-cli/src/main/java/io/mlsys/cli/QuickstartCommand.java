@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,9 +66,14 @@ final class QuickstartCommand implements Callable<Integer> {
       description = "Only train and write the repository; do not start the server.")
   boolean noServe;
 
+  @Mixin DataDirOption dataDir = new DataDirOption();
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    if (!noServe) {
+      dataDir.prepareOnnxRuntime(spec.commandLine().getErr());
+    }
     Path root = dir.toAbsolutePath().normalize();
     Path repository = root.resolve("models");
     Files.createDirectories(repository);

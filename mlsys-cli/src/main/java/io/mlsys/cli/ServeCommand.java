@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,9 +62,12 @@ final class ServeCommand implements Callable<Integer> {
               + " token (docs/security.md).")
   String host;
 
+  @Mixin DataDirOption dataDir = new DataDirOption();
+
   @Override
   public Integer call() throws InterruptedException {
     MlsysConfig config = effectiveConfig();
+    dataDir.prepareOnnxRuntime(spec.commandLine().getErr());
     // From a file, the server also reloads the file's graphs when it changes (flags re-applied).
     MlsysServer server =
         configFile == null

@@ -51,7 +51,16 @@ public interface OnnxModel extends Model {
    *     model does not have
    */
   static OnnxModel load(Path file, OnnxModelOptions options) {
-    return OrtOnnxModel.load(file, options);
+    return OrtOnnxModel.load(file, file.toString(), options);
+  }
+
+  /**
+   * As {@link #load(Path, OnnxModelOptions)}, with failures naming the file {@code location} (for
+   * example its path inside a model repository) instead of {@code file}, also where ONNX Runtime's
+   * own message quotes the path: the reason reaches clients, who need not know server paths.
+   */
+  static OnnxModel load(Path file, String location, OnnxModelOptions options) {
+    return OrtOnnxModel.load(file, location, options);
   }
 
   /** The options the model was loaded with. */

@@ -66,21 +66,23 @@ final class OrtOnnxModel implements OnnxModel {
     this.converter = new TensorConverter(options.name());
   }
 
-  static OnnxModel load(Path file, OnnxModelOptions options) {
+  static OnnxModel load(Path file, String location, OnnxModelOptions options) {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
+    ModelFile shown = new ModelFile(file, location);
     String name = options.name();
     if (!Files.isRegularFile(file)) {
       throw new ModelLoadException(
-          name, "file " + file + " does not exist (expected: an ONNX model file)", null);
+          name, "file " + location + " does not exist (expected: an ONNX model file)", null);
     }
     if (!Files.isReadable(file)) {
-      throw new ModelLoadException(name, "file " + file + " is not readable", null);
+      throw new ModelLoadException(name, "file " + location + " is not readable", null);
     }
-    OnnxModelProto proto = readProto(name, file);
+    OnnxModelProto proto = readProto(name, shown);
     OrtEnvironment environment = environment(name);
     OpenedSession opened =
-        openSession(environment, file, options, scoresToExpose(name, file, proto));
+        openSession(environment, shown, options, scoresToExpose(name, shown, proto));
     OrtSession session = opened.session();
     try {
       OnnxSignature signature =
@@ -100,7 +102,7 @@ final class OrtOnnxModel implements OnnxModel {
     } catch (OrtException e) {
       ModelLoadException failure =
           new ModelLoadException(
-              name, "cannot read the signature of " + file + ": " + e.getMessage(), e);
+              name, "cannot read the signature of " + location + ": " + shown.detail(e), e);
       closeAfterFailure(session, failure);
       throw failure;
     } catch (RuntimeException e) {
@@ -109,11 +111,24 @@ final class OrtOnnxModel implements OnnxModel {
     }
   }
 
-  private static OnnxModelProto readProto(String name, Path file) {
+  private static OnnxModelProto readProto(String name, ModelFile file) {
     try {
-      return OnnxModelProto.read(file);
+      return OnnxModelProto.read(file.path());
     } catch (IOException | IllegalArgumentException e) {
-      throw new ModelLoadException(name, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new ModelLoadException(name, "cannot read " + file.shown() + ": " + file.detail(e), e);
+    }
+  }
+
+  /**
+   * A model file and how messages name it. Clients read load failures (repository index, errors),
+   * so they name the file as the client knows it, never by the server's own path, also where a
+   * message of ONNX Runtime or of the JDK quotes the path.
+   */
+  private record ModelFile(Path path, String shown) {
+    String detail(Exception e) {
+      String message = String.valueOf(e.getMessage());
+      String absolute = path.toAbsolutePath().toString();
+      return message.replace(absolute, shown).replace(path.toString(), shown);
     }
   }
 
@@ -125,16 +140,16 @@ final class OrtOnnxModel implements OnnxModel {
    * above {@value #MAX_REWRITE_BYTES} bytes (the rewrite holds the model on the heap once); those
    * serve ZipMap outputs through the maps.
    */
-  private static Set<String> scoresToExpose(String name, Path file, OnnxModelProto proto) {
+  private static Set<String> scoresToExpose(String name, ModelFile file, OnnxModelProto proto) {
     if (proto.externalData() || proto.zipMaps().isEmpty()) {
       return Set.of();
     }
     try {
-      if (Files.size(file) > MAX_REWRITE_BYTES) {
+      if (Files.size(file.path()) > MAX_REWRITE_BYTES) {
         return Set.of();
       }
     } catch (IOException e) {
-      throw new ModelLoadException(name, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new ModelLoadException(name, "cannot read " + file.shown() + ": " + file.detail(e), e);
     }
     Set<String> scores = new LinkedHashSet<>();
     for (OnnxModelProto.ZipMap zipMap : proto.zipMaps().values()) {
@@ -167,7 +182,10 @@ final class OrtOnnxModel implements OnnxModel {
       OrtSession session, Set<String> addedOutputs, String rewriteFailure) {}
 
   private static OpenedSession openSession(
-      OrtEnvironment environment, Path file, OnnxModelOptions options, Set<String> addOutputs) {
+      OrtEnvironment environment,
+      ModelFile file,
+      OnnxModelOptions options,
+      Set<String> addOutputs) {
     try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
       sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
       // Concurrency comes from callers sharing the session, not from parallel graph branches.
@@ -176,20 +194,23 @@ final class OrtOnnxModel implements OnnxModel {
       String rewriteFailure = "";
       if (!addOutputs.isEmpty()) {
         try {
-          byte[] model = OnnxModelProto.withFloatOutputs(Files.readAllBytes(file), addOutputs);
+          byte[] model =
+              OnnxModelProto.withFloatOutputs(Files.readAllBytes(file.path()), addOutputs);
           return new OpenedSession(
               environment.createSession(model, sessionOptions), addOutputs, "");
         } catch (OrtException e) {
           // The rewrite must never make a loadable model unloadable: fall back to the file as it
           // is and serve its ZipMap outputs through the maps; the reason goes to the properties.
-          rewriteFailure = String.valueOf(e.getMessage());
+          rewriteFailure = file.detail(e);
         }
       }
       return new OpenedSession(
-          environment.createSession(file.toString(), sessionOptions), Set.of(), rewriteFailure);
+          environment.createSession(file.path().toString(), sessionOptions),
+          Set.of(),
+          rewriteFailure);
     } catch (OrtException | IOException e) {
       throw new ModelLoadException(
-          options.name(), "ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
+          options.name(), "ONNX Runtime cannot load " + file.shown() + ": " + file.detail(e), e);
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +102,10 @@ final class DefaultModelRepository implements ModelRepository {
   public Predictor predictor(String modelName, String version) {
     Entry entry = known(modelName);
     Snapshot snapshot = entry.snapshot;
-    if (version != null && !snapshot.lists(version) && snapshot.failure() == null) {
+    if (version != null
+        && !snapshot.pending()
+        && !snapshot.lists(version)
+        && snapshot.failure() == null) {
       throw new ModelNotFoundException(modelName, version);
     }
     return (request, context) -> call(entry, version, slot -> slot.model().infer(request, context));
@@ -139,16 +143,24 @@ final class DefaultModelRepository implements ModelRepository {
 
   @Override
   public boolean isReady() {
-    if (!loadedAll || closed) {
-      return false;
-    }
-    for (Entry entry : entries.values()) {
+    return loadedAll && !closed && unready().isEmpty();
+  }
+
+  @Override
+  public List<ModelStatus> unready() {
+    List<ModelStatus> statuses = new ArrayList<>();
+    for (Entry entry : new TreeMap<>(entries).values()) {
       Snapshot snapshot = entry.snapshot;
+      // An unloaded model is not expected to serve until it is loaded again.
       if (!snapshot.unloaded() && !snapshot.removed() && !snapshot.isReady()) {
-        return false;
+        for (ModelStatus status : snapshot.statuses(entry.name)) {
+          if (status.state() != ModelState.READY) {
+            statuses.add(status);
+          }
+        }
       }
     }
-    return true;
+    return List.copyOf(statuses);
   }
 
   /** Runs {@code action} on the slot {@code version} resolves to, holding a reference on it. */
@@ -178,14 +190,18 @@ final class DefaultModelRepository implements ModelRepository {
   // ---- lifecycle
 
   @Override
-  public void loadAll() {
+  public void scan() {
     checkOpen();
-    SortedSet<String> names = scanner.names();
-    for (Entry entry : entries.values()) {
-      if (!names.contains(entry.name)) {
-        names.add(entry.name); // load() notices that its source is gone and removes it
-      }
+    for (String name : scanner.names()) {
+      entries.computeIfAbsent(name, Entry::new);
     }
+  }
+
+  @Override
+  public void loadAll() {
+    scan();
+    // Also the known models the scan did not list: load() notices their source is gone.
+    SortedSet<String> names = new TreeSet<>(entries.keySet());
     Semaphore permits = new Semaphore(maxParallelLoads);
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (String name : names) {
@@ -193,7 +209,7 @@ final class DefaultModelRepository implements ModelRepository {
             () -> {
               permits.acquireUninterruptibly();
               try {
-                load(name);
+                loadUnlessUnloaded(name);
               } catch (MlsysException e) {
                 // Recorded in the index and reported to the listener by load().
               } catch (RuntimeException e) {
@@ -226,6 +242,21 @@ final class DefaultModelRepository implements ModelRepository {
     }
   }
 
+  /** As {@link #load(String)}, except for a model unloaded on purpose, which stays unloaded. */
+  private void loadUnlessUnloaded(String modelName) {
+    Entry entry = entries.get(modelName);
+    entry.lock.lock();
+    try {
+      checkOpen();
+      Snapshot snapshot = entry.snapshot;
+      if (!snapshot.unloaded() || snapshot.removed()) {
+        reload(entry);
+      }
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
   /** Loads what the model's source selects now and swaps it in. Holds the entry's lock. */
   private void reload(Entry entry) {
     String name = entry.name;
@@ -247,15 +278,20 @@ final class DefaultModelRepository implements ModelRepository {
     boolean oldServing = old.isServing();
     if (!oldServing) {
       List<VersionSlot> loading = new ArrayList<>();
-      for (ModelScanner.VersionPlan version : plan.versions()) {
+      for (ModelScanner.VersionPlan version : plan.versions().subList(0, plan.wanted())) {
         loading.add(VersionSlot.notServing(version.version(), ModelState.LOADING, "loading"));
       }
       swap(entry, Snapshot.of(loading));
     }
     List<VersionSlot> fresh = new ArrayList<>();
+    List<VersionSlot> failed = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     RuntimeException firstCause = null;
+    int loaded = 0;
     for (ModelScanner.VersionPlan version : plan.versions()) {
+      if (loaded == plan.wanted()) {
+        break; // the lower versions are candidates only while higher ones fail (latest: N)
+      }
       String reason = version.failure();
       if (reason == null) {
         long started = System.nanoTime();
@@ -267,6 +303,7 @@ final class DefaultModelRepository implements ModelRepository {
             fresh.add(
                 VersionSlot.ready(
                     version.version(), model, Duration.ofNanos(System.nanoTime() - started)));
+            loaded++;
           }
         } catch (RuntimeException e) {
           reason = reasonOf(e);
@@ -274,7 +311,9 @@ final class DefaultModelRepository implements ModelRepository {
         }
       }
       if (reason != null) {
-        fresh.add(VersionSlot.notServing(version.version(), ModelState.FAILED, reason));
+        VersionSlot slot = VersionSlot.notServing(version.version(), ModelState.FAILED, reason);
+        fresh.add(slot);
+        failed.add(slot);
         failures.add("version " + version.version() + ": " + reason);
       }
     }
@@ -289,7 +328,9 @@ final class DefaultModelRepository implements ModelRepository {
       }
       notifyUnloaded(name, retired);
     } else {
-      // The old versions keep serving; what was loaded for nothing is closed unseen.
+      // The old versions keep serving; what was loaded for nothing is closed unseen. The versions
+      // that failed are listed next to them (not replacing a version that serves), with why.
+      entry.snapshot = old.withFailures(failed);
       for (VersionSlot slot : fresh) {
         slot.retire();
         if (!slot.isReady()) {

@@ -29,13 +29,17 @@ final class Labels {
 
   /** A labels file that cannot be used; the message names the file and what is wrong. */
   static final class InvalidLabelsException extends Exception {
-    InvalidLabelsException(Path file, String problem) {
+    InvalidLabelsException(String file, String problem) {
       super("labels: " + file + ": " + problem + " (expected: " + EXPECTED + ")");
     }
   }
 
-  /** The labels in {@code file}; empty when {@code file} is null. */
-  static Map<String, String> read(Path file) throws InvalidLabelsException {
+  /**
+   * The labels in {@code file}; empty when {@code file} is null.
+   *
+   * @param shown how messages name the file (a client sees them)
+   */
+  static Map<String, String> read(Path file, String shown) throws InvalidLabelsException {
     if (file == null) {
       return Map.of();
     }
@@ -43,14 +47,14 @@ final class Labels {
     try {
       long size = Files.size(file);
       if (size > MAX_BYTES) {
-        throw new InvalidLabelsException(file, size + " bytes is more than " + MAX_BYTES);
+        throw new InvalidLabelsException(shown, size + " bytes is more than " + MAX_BYTES);
       }
       root = JSON.readTree(file.toFile());
     } catch (NoSuchFileException e) {
-      throw new InvalidLabelsException(file, "no such file");
+      throw new InvalidLabelsException(shown, "no such file");
     } catch (JsonProcessingException e) {
       throw new InvalidLabelsException(
-          file,
+          shown,
           "not valid JSON at line "
               + e.getLocation().getLineNr()
               + ", column "
@@ -58,29 +62,31 @@ final class Labels {
               + ": "
               + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new InvalidLabelsException(file, "cannot be read: " + e.getMessage());
+      throw new InvalidLabelsException(
+          shown, "cannot be read (" + e.getClass().getSimpleName() + ")");
     }
     Map<String, String> labels = new LinkedHashMap<>();
     if (root != null && root.isObject()) {
       for (Map.Entry<String, JsonNode> entry : root.properties()) {
-        labels.put(entry.getKey(), text(file, "\"" + entry.getKey() + "\"", entry.getValue()));
+        labels.put(entry.getKey(), text(shown, "\"" + entry.getKey() + "\"", entry.getValue()));
       }
     } else if (root != null && root.isArray()) {
       for (int i = 0; i < root.size(); i++) {
-        labels.put(String.valueOf(i), text(file, "[" + i + "]", root.get(i)));
+        labels.put(String.valueOf(i), text(shown, "[" + i + "]", root.get(i)));
       }
     } else {
       throw new InvalidLabelsException(
-          file, "the document is " + (root == null || root.isMissingNode() ? "empty" : kind(root)));
+          shown,
+          "the document is " + (root == null || root.isMissingNode() ? "empty" : kind(root)));
     }
     return labels;
   }
 
-  private static String text(Path file, String where, JsonNode value)
+  private static String text(String shown, String where, JsonNode value)
       throws InvalidLabelsException {
     if (!value.isTextual()) {
       throw new InvalidLabelsException(
-          file, "the label at " + where + " is " + kind(value) + ", not a string");
+          shown, "the label at " + where + " is " + kind(value) + ", not a string");
     }
     return value.textValue();
   }

@@ -40,7 +40,11 @@ public interface ModelRepository extends AutoCloseable {
   /** Every known model version with its state, sorted by model name then version. */
   List<ModelStatus> index();
 
-  /** The versions of a model that are configured to be served, highest first. */
+  /**
+   * The versions of a model that serve, highest first (the first serves calls without a version);
+   * when none serves, every version its policy picked. A version that failed while others serve is
+   * not among them (its status in {@link #index()} says why).
+   */
   List<String> versions(String modelName);
 
   /**
@@ -63,15 +67,39 @@ public interface ModelRepository extends AutoCloseable {
   boolean isModelReady(String modelName, String version);
 
   /**
-   * True once {@link #loadAll()} has run and every configured version of every model is loaded;
-   * models unloaded on purpose with {@link #unload(String)} do not count.
+   * True once {@link #loadAll()} has run and every model that should be served is ready: it serves
+   * at least one version and none is still loading (a version that failed while others serve shows
+   * as FAILED in {@link #index()}, but does not make the repository unready). A model unloaded on
+   * purpose with {@link #unload(String)} is no longer expected; {@link #load(String)} expects it
+   * again.
    */
   boolean isReady();
 
   /**
-   * Loads every configured model (models in parallel on virtual threads); a model that fails is
-   * recorded as FAILED with the reason in {@link #index()} and reported to the listener, not
-   * thrown, and its calls get {@link io.mlsys.core.ModelNotReadyException} with that reason.
+   * What keeps {@link #isReady()} false: the statuses that are not READY of every expected model
+   * that is not ready, sorted by name then version; empty when every expected model is ready.
+   */
+  List<ModelStatus> unready();
+
+  /**
+   * Lists every defined model as LOADING without loading anything (a folder listing), so that from
+   * now on a call to a defined model gets {@link io.mlsys.core.ModelNotReadyException} until it is
+   * loaded, and only an undefined one gets {@link io.mlsys.core.ModelNotFoundException}. {@link
+   * #loadAll()} scans first; a server scans before it accepts connections.
+   */
+  void scan();
+
+  /**
+   * Scans, then loads every defined model (models in parallel on virtual threads) except those
+   * unloaded on purpose since the scan; a model that fails is recorded as FAILED with the reason in
+   * {@link #index()} and reported to the listener, not thrown, and its calls get {@link
+   * io.mlsys.core.ModelNotReadyException} with that reason.
+   *
+   * <p>The version policy picks the versions to load. With {@code latest: N} the versions are tried
+   * highest first until N loaded, so a newest version that fails (a broken upload) leaves the model
+   * served by the next lower one; with {@code all} and {@code specific} every picked version is
+   * loaded. A picked version that fails is listed as FAILED with its reason; the model is served by
+   * the versions that loaded.
    */
   void loadAll();
 
@@ -79,9 +107,10 @@ public interface ModelRepository extends AutoCloseable {
    * (Re)loads a model from its source: re-reads its folder and config.yaml, loads every selected
    * version (fresh instances, also of versions already served), then swaps them in at once; the
    * replaced versions are closed once their in-flight calls finish, and a call that raced with the
-   * swap is served by the new version. If any version fails while the model is serving, nothing is
-   * swapped and the old versions keep serving; if it was not serving, the versions that loaded
-   * serve and the others are FAILED. A model whose source is gone is forgotten.
+   * swap is served by the new version. Versions are picked as in {@link #loadAll()}. If any version
+   * fails while the model is serving, nothing is swapped: the old versions keep serving and the
+   * versions that failed are listed as FAILED next to them; if it was not serving, the versions
+   * that loaded serve and the others are FAILED. A model whose source is gone is forgotten.
    *
    * @throws io.mlsys.core.ModelNotFoundException when there is no source for the name
    * @throws io.mlsys.core.ModelLoadException when the model cannot be loaded

@@ -44,11 +44,18 @@ final class ModelScanner {
    * What a model serves.
    *
    * @param failure why the model as a whole cannot be served, or null
-   * @param versions the selected versions, when there is no model-level failure
+   * @param versions the candidate versions in the order they are tried (highest first), when there
+   *     is no model-level failure
+   * @param wanted how many of them should serve: loading stops once that many loaded, so for {@code
+   *     latest: N} a version that fails makes room for the next lower one
    */
-  record Plan(String failure, List<VersionPlan> versions) {
+  record Plan(String failure, List<VersionPlan> versions, int wanted) {
     static Plan failed(String failure) {
-      return new Plan(failure, List.of());
+      return new Plan(failure, List.of(), 0);
+    }
+
+    static Plan every(List<VersionPlan> versions) {
+      return new Plan(null, versions, versions.size());
     }
   }
 
@@ -98,14 +105,21 @@ final class ModelScanner {
           "defined twice: as models."
               + name
               + " in mlsys.yaml and as the folder "
-              + folder
+              + shown(folder)
               + " (expected: one definition)");
     }
     try {
       return configured != null ? fileModel(name, configured) : folderModel(name, folder);
-    } catch (IOException | UncheckedIOException e) {
-      return Plan.failed("cannot read " + (folder != null ? folder : configured.uri()) + ": " + e);
+    } catch (IOException e) {
+      return cannotRead(folder != null ? shown(folder) : configured.uri(), e);
+    } catch (UncheckedIOException e) {
+      return cannotRead(folder != null ? shown(folder) : configured.uri(), e.getCause());
     }
+  }
+
+  /** The JDK's message would name the server's path; the exception's kind says what went wrong. */
+  private static Plan cannotRead(String shown, IOException e) {
+    return Plan.failed("cannot read " + shown + ": " + e.getClass().getSimpleName());
   }
 
   private Path folder(String name) {
@@ -119,11 +133,12 @@ final class ModelScanner {
   private Plan fileModel(String name, ModelConfig model) {
     Map<String, String> labels;
     try {
-      labels = Labels.read(model.labelsFile());
+      labels = Labels.read(model.labelsFile(), model.labels());
     } catch (Labels.InvalidLabelsException e) {
       return Plan.failed(e.getMessage());
     }
-    return new Plan(null, List.of(version(name, model.version(), model.file(), model, labels)));
+    return Plan.every(
+        List.of(version(name, model.version(), model.file(), model.uri(), model, labels)));
   }
 
   private Plan folderModel(String name, Path folder) throws IOException {
@@ -133,12 +148,14 @@ final class ModelScanner {
       try {
         model = ConfigLoader.loadModelConfig(configFile, environment);
       } catch (ConfigException e) {
-        return Plan.failed(e.getMessage());
+        // The same problems, naming the file as clients know it.
+        return Plan.failed(new ConfigException(shown(configFile), e.violations()).getMessage());
       }
     }
     Map<String, String> labels;
     try {
-      labels = Labels.read(model.labelsFile());
+      Path labelsFile = model.labelsFile();
+      labels = Labels.read(labelsFile, labelsFile == null ? null : shown(labelsFile));
     } catch (Labels.InvalidLabelsException e) {
       return Plan.failed(e.getMessage());
     }
@@ -154,21 +171,21 @@ final class ModelScanner {
     if (available.isEmpty()) {
       return Plan.failed(
           "no version folders in "
-              + folder
+              + shown(folder)
               + " (expected: "
-              + folder.resolve("<positive integer>").resolve(MODEL_FILE_NAME)
+              + shown(folder.resolve("<positive integer>").resolve(MODEL_FILE_NAME))
               + ")");
     }
     available.sort(Snapshot.VERSION_ORDER.reversed());
-    List<String> selected =
+    // latest: N lists every version as a candidate, highest first: the N highest that load serve.
+    List<String> candidates =
         switch (model.versionPolicy()) {
-          case VersionPolicy.Latest latest ->
-              available.subList(0, Math.min(latest.count(), available.size()));
+          case VersionPolicy.Latest latest -> available;
           case VersionPolicy.All all -> available;
           case VersionPolicy.Specific specific -> specific.versions();
         };
     List<VersionPlan> versions = new ArrayList<>();
-    for (String version : selected) {
+    for (String version : candidates) {
       Path versionFolder = folder.resolve(version);
       if (!Files.isDirectory(versionFolder)) {
         versions.add(
@@ -176,19 +193,44 @@ final class ModelScanner {
                 version,
                 null,
                 "no folder "
-                    + versionFolder
+                    + shown(versionFolder)
                     + " (expected: every version in version-policy.specific to exist)"));
       } else {
-        versions.add(version(name, version, versionFolder.resolve(MODEL_FILE_NAME), model, labels));
+        Path file = versionFolder.resolve(MODEL_FILE_NAME);
+        versions.add(version(name, version, file, shown(file), model, labels));
       }
     }
-    return new Plan(null, versions);
+    int wanted =
+        model.versionPolicy() instanceof VersionPolicy.Latest latest
+            ? Math.min(latest.count(), versions.size())
+            : versions.size();
+    return new Plan(null, versions, wanted);
+  }
+
+  /**
+   * How a client sees {@code path}: relative to the repository folder when it is inside it (the
+   * server's own folders stay private), else as it is.
+   */
+  String shown(Path path) {
+    if (root != null) {
+      Path base = root.toAbsolutePath().normalize();
+      Path absolute = path.toAbsolutePath().normalize();
+      if (absolute.startsWith(base)) {
+        return base.relativize(absolute).toString();
+      }
+    }
+    return path.toString();
   }
 
   private VersionPlan version(
-      String name, String version, Path file, ModelConfig model, Map<String, String> labels) {
+      String name,
+      String version,
+      Path file,
+      String location,
+      ModelConfig model,
+      Map<String, String> labels) {
     if (!Files.isRegularFile(file)) {
-      return new VersionPlan(version, null, "no model file " + file);
+      return new VersionPlan(version, null, "no model file " + location);
     }
     ModelSource source =
         new ModelSource(
@@ -199,7 +241,8 @@ final class ModelScanner {
             labels,
             model.intraOpThreadsOr(config.onnx().intraOpThreads()),
             model.defaultOutputs(),
-            model.batching());
+            model.batching(),
+            location);
     return new VersionPlan(version, source, null);
   }
 }

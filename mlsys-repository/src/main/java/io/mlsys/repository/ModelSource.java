@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param intraOpThreads threads one inference may use
  * @param defaultOutputs outputs computed when a request names none; empty means all
  * @param batching dynamic batching settings; null for none
+ * @param location how clients see the file in messages: its path inside the repository folder, or
+ *     the configured uri as written (never a server path they need not know)
  */
 public record ModelSource(
     String name,
@@ -26,17 +28,19 @@ public record ModelSource(
     Map<String, String> labels,
     int intraOpThreads,
     List<String> defaultOutputs,
-    BatchingConfig batching) {
+    BatchingConfig batching,
+    String location) {
   public ModelSource {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(platform, "platform");
+    Objects.requireNonNull(location, "location");
     labels = Map.copyOf(labels);
     defaultOutputs = List.copyOf(defaultOutputs);
   }
 
-  /** A source without batching. */
+  /** A source without batching, named in messages by its file name. */
   public ModelSource(
       String name,
       String version,
@@ -45,6 +49,15 @@ public record ModelSource(
       Map<String, String> labels,
       int intraOpThreads,
       List<String> defaultOutputs) {
-    this(name, version, file, platform, labels, intraOpThreads, defaultOutputs, null);
+    this(
+        name,
+        version,
+        file,
+        platform,
+        labels,
+        intraOpThreads,
+        defaultOutputs,
+        null,
+        String.valueOf(file.getFileName()));
   }
 }

@@ -64,19 +64,43 @@ record Snapshot(List<VersionSlot> versions, String failure, boolean unloaded, bo
     return !unloaded && !removed && hasReady();
   }
 
-  /** Whether every configured version is ready. */
+  /**
+   * Whether the model serves as its version policy asks: at least one version is ready and none is
+   * still loading. A version that failed while others serve is reported by its own status, not by
+   * making the whole model unready.
+   */
   boolean isReady() {
     return failure == null
-        && !versions.isEmpty()
-        && versions.stream().allMatch(VersionSlot::isReady);
+        && hasReady()
+        && versions.stream().noneMatch(slot -> slot.state() == ModelState.LOADING);
+  }
+
+  /** Whether the model is known but nothing was tried yet (listed by a scan, not loaded). */
+  boolean pending() {
+    return versions.isEmpty() && failure == null && !unloaded && !removed;
+  }
+
+  /** The same slots (still serving), plus {@code failed} versions that are not listed yet. */
+  Snapshot withFailures(List<VersionSlot> failed) {
+    List<VersionSlot> merged = new ArrayList<>(versions);
+    for (VersionSlot slot : failed) {
+      if (!lists(slot.version())) {
+        merged.add(slot);
+      }
+    }
+    return new Snapshot(merged, failure, unloaded, removed);
   }
 
   boolean lists(String version) {
     return versions.stream().anyMatch(slot -> slot.version().equals(version));
   }
 
+  /** The ready versions, highest first; when none is ready, every listed version. */
   List<String> versionNames() {
-    return versions.stream().map(VersionSlot::version).toList();
+    return versions.stream()
+        .filter(slot -> slot.isReady() || !hasReady())
+        .map(VersionSlot::version)
+        .toList();
   }
 
   /**
@@ -107,6 +131,10 @@ record Snapshot(List<VersionSlot> versions, String failure, boolean unloaded, bo
     }
     if (failure != null) {
       throw new ModelNotReadyException(name, failure);
+    }
+    if (pending()) {
+      // Scanned, not loaded yet: which versions it will serve is not known until it loads.
+      throw new ModelNotReadyException(name, notReadyReason());
     }
     throw new ModelNotFoundException(name, version);
   }

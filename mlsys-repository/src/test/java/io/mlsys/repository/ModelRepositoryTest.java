@@ -167,12 +167,14 @@ class ModelRepositoryTest {
           .containsExactly(
               status("iris", "1", ModelState.READY), status("iris", "3", ModelState.FAILED));
       assertThat(statusOf(repository, "iris", "3").reason())
-          .startsWith("no folder " + models.resolve("iris/3"));
+          .startsWith("no folder iris/3 (expected:");
       assertThat(answeringVersion(repository, "iris", null)).isEqualTo("1");
       assertThatThrownBy(() -> answeringVersion(repository, "iris", "3"))
           .isInstanceOf(ModelNotReadyException.class)
           .hasMessageContaining("version 3 is FAILED: no folder");
-      assertThat(repository.isReady()).isFalse();
+      // The model serves by the version that loaded; the failed one is reported on its own.
+      assertThat(repository.isReady()).isTrue();
+      assertThat(repository.versions("iris")).containsExactly("1");
     }
   }
 
@@ -219,9 +221,7 @@ class ModelRepositoryTest {
       assertThat(statusOf(repository, "iris", null).state()).isEqualTo(ModelState.FAILED);
       assertThat(statusOf(repository, "iris", null).reason())
           .isEqualTo(
-              "labels: "
-                  + models.resolve("iris/labels.json")
-                  + ": the label at \"1\" is 7, not a string (expected: "
+              "labels: iris/labels.json: the label at \"1\" is 7, not a string (expected: "
                   + Labels.EXPECTED
                   + ")");
       assertThat(answeringVersion(repository, "wine", null)).isEqualTo("1");
@@ -238,8 +238,7 @@ class ModelRepositoryTest {
       repository.loadAll();
 
       assertThat(statusOf(repository, "iris", null).reason())
-          .startsWith(
-              "labels: " + models.resolve("iris/labels.json") + ": not valid JSON at line 2");
+          .startsWith("labels: iris/labels.json: not valid JSON at line 2");
     }
   }
 
@@ -398,7 +397,8 @@ class ModelRepositoryTest {
       ModelStatus iris = statusOf(repository, "iris", null);
       assertThat(iris.state()).isEqualTo(ModelState.FAILED);
       assertThat(iris.reason())
-          .startsWith("invalid configuration in " + models.resolve("iris/config.yaml"))
+          // Named as the client knows it: inside the repository, not by the server's path.
+          .startsWith("invalid configuration in iris/config.yaml (")
           .contains("version-policy.latest: 0 (expected: an integer >= 1)")
           .contains("colour: unknown key (expected one of: platform, labels");
       assertThatThrownBy(() -> answeringVersion(repository, "iris", null))
@@ -432,7 +432,7 @@ class ModelRepositoryTest {
       repository.loadAll();
 
       assertThat(statusOf(repository, "empty", null).reason())
-          .startsWith("no version folders in " + models.resolve("empty"));
+          .isEqualTo("no version folders in empty (expected: empty/<positive integer>/model.onnx)");
     }
   }
 
@@ -444,7 +444,7 @@ class ModelRepositoryTest {
       repository.loadAll();
 
       assertThat(statusOf(repository, "iris", "1").reason())
-          .isEqualTo("no model file " + models.resolve("iris/1/model.onnx"));
+          .isEqualTo("no model file iris/1/model.onnx");
     }
   }
 
@@ -549,7 +549,12 @@ class ModelRepositoryTest {
           .hasMessageStartingWith("model 'iris' failed to load: version 2: corrupt model file");
       assertThat(repository.versions("iris")).containsExactly("1");
       assertThat(answeringVersion(repository, "iris", null)).isEqualTo("1");
-      assertThat(states(repository)).containsExactly(status("iris", "1", ModelState.READY));
+      // The refused version is listed with its reason next to the one that keeps serving.
+      assertThat(states(repository))
+          .containsExactly(
+              status("iris", "1", ModelState.READY), status("iris", "2", ModelState.FAILED));
+      assertThat(statusOf(repository, "iris", "2").reason()).startsWith("corrupt model file");
+      assertThat(repository.isReady()).isTrue();
       assertThat(loader.loaded("1").getFirst().closes).hasValue(0);
       assertThat(listener.list()).containsExactly("loaded iris 1", "failed iris 2");
     }
@@ -649,6 +654,210 @@ class ModelRepositoryTest {
       repository.loadAll();
 
       assertThat(repository.isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void aBrokenNewestVersionLeavesLatestServedByTheNextOneThatLoads() throws IOException {
+    version("m", "22", "v22");
+    version("m", "23", "fail");
+
+    try (ModelRepository repository = repository()) {
+      repository.loadAll();
+
+      assertThat(states(repository))
+          .containsExactly(
+              status("m", "22", ModelState.READY), status("m", "23", ModelState.FAILED));
+      assertThat(statusOf(repository, "m", "23").reason()).startsWith("corrupt model file");
+      assertThat(repository.versions("m")).containsExactly("22");
+      assertThat(answeringVersion(repository, "m", null)).isEqualTo("22");
+      assertThatThrownBy(() -> answeringVersion(repository, "m", "23"))
+          .isInstanceOf(ModelNotReadyException.class)
+          .hasMessageContaining("version 23 is FAILED: corrupt model file");
+      assertThat(repository.isReady()).isTrue();
+      assertThat(repository.unready()).isEmpty();
+      assertThat(listener.list()).containsExactlyInAnyOrder("failed m 23", "loaded m 22");
+    }
+  }
+
+  @Test
+  void latestTwoServesTheTwoNewestVersionsThatLoad() throws IOException {
+    version("m", "1", "v1");
+    version("m", "2", "v2");
+    version("m", "3", "v3");
+    version("m", "4", "fail");
+    modelConfig("m", "version-policy: { latest: 2 }");
+
+    try (ModelRepository repository = repository()) {
+      repository.loadAll();
+
+      assertThat(states(repository))
+          .containsExactly(
+              status("m", "2", ModelState.READY),
+              status("m", "3", ModelState.READY),
+              status("m", "4", ModelState.FAILED));
+      assertThat(loader.loaded("1")).isEmpty();
+    }
+  }
+
+  @Test
+  void aRestartAfterARefusedVersionServesTheVersionThatKeptServing() throws IOException {
+    version("m", "22", "v22");
+    try (ModelRepository first = repository()) {
+      first.loadAll();
+      version("m", "23", "fail");
+      assertThatThrownBy(() -> first.load("m")).isInstanceOf(ModelLoadException.class);
+      assertThat(answeringVersion(first, "m", null)).isEqualTo("22");
+    }
+
+    try (ModelRepository restarted = repository()) {
+      restarted.loadAll();
+
+      assertThat(restarted.isReady()).isTrue();
+      assertThat(answeringVersion(restarted, "m", null)).isEqualTo("22");
+      assertThat(statusOf(restarted, "m", "23").state()).isEqualTo(ModelState.FAILED);
+    }
+  }
+
+  @Test
+  void aModelWaitingForItsTurnToLoadIsNotReadyRatherThanNotFound() throws Exception {
+    // More models than loads run at once: the last ones wait for a free load slot.
+    int parallelLoads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    for (int i = 0; i <= parallelLoads; i++) {
+      version("m" + i, "1", "v1");
+    }
+    java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ModelLoader blocking =
+        source -> {
+          started.add(source.name());
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return loader.load(source);
+        };
+
+    try (ModelRepository repository =
+        ModelRepository.create(config(), blocking, listener, Map.of())) {
+      Thread loading = Thread.ofVirtual().start(repository::loadAll);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (started.size() < parallelLoads && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      String waiting =
+          java.util.stream.IntStream.rangeClosed(0, parallelLoads)
+              .mapToObj(i -> "m" + i)
+              .filter(name -> !started.contains(name))
+              .findFirst()
+              .orElseThrow();
+      try {
+        assertThatThrownBy(() -> answeringVersion(repository, waiting, null))
+            .isInstanceOf(ModelNotReadyException.class)
+            .hasMessageContaining("loading");
+        assertThatThrownBy(() -> answeringVersion(repository, waiting, "1"))
+            .isInstanceOf(ModelNotReadyException.class);
+        assertThatThrownBy(() -> repository.predictor("unknown", null))
+            .isInstanceOf(ModelNotFoundException.class);
+        assertThat(statusOf(repository, waiting, null).state()).isEqualTo(ModelState.LOADING);
+      } finally {
+        release.countDown();
+        loading.join();
+      }
+      assertThat(answeringVersion(repository, waiting, null)).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void aScannedModelIsNotReadyUntilLoaded() throws IOException {
+    version("iris", "1", "v1");
+
+    try (ModelRepository repository = repository()) {
+      repository.scan();
+
+      assertThat(states(repository)).containsExactly(status("iris", null, ModelState.LOADING));
+      assertThatThrownBy(() -> answeringVersion(repository, "iris", null))
+          .isInstanceOf(ModelNotReadyException.class)
+          .hasMessage("model 'iris' is not ready: loading");
+      assertThatThrownBy(() -> repository.predictor("wine", null))
+          .isInstanceOf(ModelNotFoundException.class);
+      assertThat(repository.isReady()).isFalse();
+      assertThat(loader.sources).isEmpty();
+    }
+  }
+
+  @Test
+  void aModelUnloadedBeforeItsStartLoadStaysUnloaded() throws IOException {
+    version("iris", "1", "v1");
+    version("wine", "1", "v1");
+
+    try (ModelRepository repository = repository()) {
+      repository.scan();
+      repository.unload("wine");
+      repository.loadAll();
+
+      assertThat(states(repository))
+          .containsExactly(
+              status("iris", "1", ModelState.READY), status("wine", null, ModelState.UNAVAILABLE));
+      assertThat(repository.isReady()).isTrue();
+      assertThat(loader.loaded("1")).hasSize(1);
+    }
+  }
+
+  @Test
+  void readinessExpectsEveryModelButThoseUnloadedAndAgainOnceLoaded() throws IOException {
+    version("a", "1", "v1");
+    version("b", "1", "v1");
+
+    try (ModelRepository repository = repository()) {
+      repository.loadAll();
+      repository.unload("a");
+
+      assertThat(repository.isReady()).isTrue();
+      assertThat(repository.unready()).isEmpty();
+
+      version("a", "1", "fail");
+      assertThatThrownBy(() -> repository.load("a")).isInstanceOf(ModelLoadException.class);
+
+      // Loaded again, it is expected again: its failure makes the repository unready.
+      assertThat(repository.isReady()).isFalse();
+      assertThat(repository.unready())
+          .extracting(ModelStatus::name, ModelStatus::version, ModelStatus::state)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "1", ModelState.FAILED));
+
+      version("a", "1", "fixed");
+      repository.load("a");
+
+      assertThat(repository.isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void unreadyNamesTheExpectedModelNotAnUnloadedOne() throws IOException {
+    version("a", "1", "v1");
+    version("b", "1", "fail");
+
+    try (ModelRepository repository = repository()) {
+      repository.loadAll();
+      repository.unload("a");
+
+      assertThat(repository.unready())
+          .extracting(ModelStatus::name, ModelStatus::state)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("b", ModelState.FAILED));
+    }
+  }
+
+  @Test
+  void aModelOfTheMainConfigIsNamedByItsUriAsWritten() {
+    MlsysConfig config =
+        MlsysConfig.defaults().withModel("gone", ModelConfig.of("file:models/gone.onnx"));
+
+    try (ModelRepository repository = repository(config)) {
+      repository.loadAll();
+
+      assertThat(statusOf(repository, "gone", "1").reason())
+          .isEqualTo("no model file file:models/gone.onnx");
     }
   }
 

@@ -81,7 +81,8 @@ class VersionSlotTest {
                 VersionSlot.notServing("11", ModelState.FAILED, "broken"),
                 ready("10")));
 
-    assertThat(snapshot.versionNames()).containsExactly("11", "10", "9");
+    // The versions that serve; the failed one is listed in the statuses only.
+    assertThat(snapshot.versionNames()).containsExactly("10", "9");
     assertThat(snapshot.resolve("m", null).version()).isEqualTo("10");
     assertThat(snapshot.resolve("m", "9").version()).isEqualTo("9");
     assertThatThrownBy(() -> snapshot.resolve("m", "11"))

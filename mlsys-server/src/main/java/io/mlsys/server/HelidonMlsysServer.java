@@ -299,6 +299,10 @@ final class HelidonMlsysServer implements MlsysServer {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the server was already started (expected: one start)");
     }
+    if (loadModelsOnStart) {
+      // Before accepting: a defined model is "not ready" (503) until loaded, never "not found".
+      repository.scan();
+    }
     connectionGuard.start();
     webServer.start();
     if (grpc != null) {

@@ -65,7 +65,10 @@ final class ManagementEndpoints {
     return transports.isUp() ? Reply.noContent() : transportDown();
   }
 
-  /** {@code GET /v2/health/ready}: 200 when every configured model version is ready, else 503. */
+  /**
+   * {@code GET /v2/health/ready}: 200 when every model that should be served is ready (an
+   * explicitly unloaded model is not expected), else 503 naming the first that is not.
+   */
   Reply ready(Exchange exchange) {
     if (!transports.isUp()) {
       return transportDown();
@@ -73,12 +76,11 @@ final class ManagementEndpoints {
     if (served.isReady()) {
       return Reply.noContent();
     }
-    for (ModelStatus status : served.index()) {
-      if (status.state() != ModelState.READY) {
-        throw notReady(status);
-      }
+    List<ModelStatus> unready = served.unready();
+    if (!unready.isEmpty()) {
+      throw notReady(unready.getFirst());
     }
-    throw new ModelNotReadyException("*", "the served is not ready");
+    throw new ModelNotReadyException("*", "the model repository is not loaded yet");
   }
 
   /** {@code GET /v2}. */
@@ -182,7 +184,7 @@ final class ManagementEndpoints {
 
   private static ModelNotReadyException notReady(ModelStatus status) {
     String reason = status.reason().isEmpty() ? "" : ": " + status.reason();
-    return new ModelNotReadyException(
-        status.name(), "version " + status.version() + " is " + status.state() + reason);
+    String subject = status.version() == null ? "it" : "version " + status.version();
+    return new ModelNotReadyException(status.name(), subject + " is " + status.state() + reason);
   }
 }

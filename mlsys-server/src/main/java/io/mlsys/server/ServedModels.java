@@ -114,6 +114,23 @@ final class ServedModels {
     return true;
   }
 
+  /**
+   * What keeps {@link #isReady()} false, sorted by name then version: the versions of expected
+   * repository models that are not ready (an unloaded model is not expected), the graphs not ready;
+   * empty when every one is ready.
+   */
+  List<ModelStatus> unready() {
+    List<ModelStatus> statuses = new ArrayList<>(repository.unready());
+    for (ModelStatus status : index()) {
+      boolean graph = graphs.get().contains(status.name()) || pendingGraphs.contains(status.name());
+      if (graph && status.state() != ModelState.READY) {
+        statuses.add(status);
+      }
+    }
+    statuses.sort(Comparator.comparing(ModelStatus::name).thenComparing(ModelStatus::version));
+    return statuses;
+  }
+
   /** Every served name and version with its state, sorted by name then version. */
   List<ModelStatus> index() {
     List<ModelStatus> statuses = new ArrayList<>(repository.index());

@@ -125,6 +125,6 @@ final class ServerWiring {
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(source.name(), e.getMessage(), e);
     }
-    return OnnxModel.load(source.file(), options);
+    return OnnxModel.load(source.file(), source.location(), options);
   }
 }

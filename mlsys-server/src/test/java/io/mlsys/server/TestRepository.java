@@ -126,6 +126,14 @@ final class TestRepository implements ModelRepository {
   }
 
   @Override
+  public List<ModelStatus> unready() {
+    return index().stream().filter(status -> status.state() != ModelState.READY).toList();
+  }
+
+  @Override
+  public void scan() {}
+
+  @Override
   public void loadAll() {}
 
   @Override

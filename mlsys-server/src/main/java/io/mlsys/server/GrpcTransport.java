@@ -46,6 +46,7 @@ final class GrpcTransport {
       long maxMessageBytes,
       ServedModels served,
       Deadlines deadlines,
+      RequestLimits limits,
       ServerMetrics metrics,
       LongSupplier ticker,
       GrpcCallInterceptor interceptor,
@@ -53,7 +54,7 @@ final class GrpcTransport {
     this.health = new GrpcHealthService(served);
     this.calls = Executors.newVirtualThreadPerTaskExecutor();
     GrpcInferenceService inference =
-        new GrpcInferenceService(calls, served, deadlines, metrics, ticker, serverVersion);
+        new GrpcInferenceService(calls, served, deadlines, limits, metrics, ticker, serverVersion);
     this.refresher =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("mlsys-grpc-health").factory());

@@ -85,9 +85,10 @@ final class HelidonMlsysServer implements MlsysServer {
             served, clock, ticker, requestIds, config.maxRequestBytes(), metrics, accessLog);
     OipJson oipJson = OipJson.create();
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
+    RequestLimits limits = RequestLimits.of(config.limits(), registry);
     String version = serverVersion();
     InferenceEndpoints inference =
-        new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines);
+        new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines, limits);
     ManagementEndpoints management = new ManagementEndpoints(served, oipJson, metrics, version);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
     this.webServer =
@@ -108,6 +109,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 config.maxRequestBytes(),
                 served,
                 deadlines,
+                limits,
                 metrics,
                 ticker,
                 new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),

@@ -13,8 +13,8 @@ import java.util.List;
  *     empty means only maxBatchSize
  * @param maxQueueDelayMicros how long the first waiting request may wait for others, >= 0; 0 never
  *     waits when the model is idle
- * @param maxQueueSize how many requests may wait, >= 1; one more is rejected with 429 (gRPC
- *     RESOURCE_EXHAUSTED)
+ * @param maxQueueSize how many requests may wait, >= 1; one more is rejected with 503 (gRPC
+ *     UNAVAILABLE)
  * @param maxConcurrentBatches how many batches may run at once (Triton's instance count), >= 0; 0
  *     means the number of available processors
  */

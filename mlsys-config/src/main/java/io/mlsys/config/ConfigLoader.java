@@ -381,7 +381,10 @@ public final class ConfigLoader {
               : toInt(port, path + ".port", ServerConfig.EXPECTED_PORT),
           maxRequestBytes == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : maxRequestBytes,
           shutdownGrace,
-          defaultTimeout,
+          // Absent: the default deadline; null: none.
+          fields.get("default-timeout") == null
+              ? ServerConfig.DEFAULT_DEFAULT_TIMEOUT
+              : defaultTimeout,
           accessLog == null ? ServerConfig.DEFAULT_ACCESS_LOG : accessLog,
           grpcPort(fields.get("grpc-port"), grpcPort, path + ".grpc-port"),
           watchConfig == null ? ServerConfig.DEFAULT_WATCH_CONFIG : watchConfig,
@@ -476,11 +479,50 @@ public final class ConfigLoader {
 
   // ---- server.limits
 
-  static final List<String> LIMITS_KEYS = List.of();
+  static final List<String> LIMITS_KEYS =
+      List.of("max-request-elements", "memory-budget-bytes", "max-in-flight", "max-queue-wait");
 
   private LimitsConfig limits(JsonNode node) {
-    object(node, "server.limits", LIMITS_KEYS);
-    return LimitsConfig.defaults();
+    String path = "server.limits";
+    Map<String, JsonNode> fields = object(node, path, LIMITS_KEYS);
+    Long maxRequestElements =
+        integer(
+            fields.get("max-request-elements"),
+            path + ".max-request-elements",
+            LimitsConfig.EXPECTED_MAX_REQUEST_ELEMENTS,
+            false);
+    Long memoryBudgetBytes =
+        integer(
+            fields.get("memory-budget-bytes"),
+            path + ".memory-budget-bytes",
+            LimitsConfig.EXPECTED_MEMORY_BUDGET_BYTES,
+            true);
+    Long maxInFlight =
+        integer(
+            fields.get("max-in-flight"),
+            path + ".max-in-flight",
+            LimitsConfig.EXPECTED_MAX_IN_FLIGHT,
+            false);
+    Duration maxQueueWait =
+        duration(
+            fields.get("max-queue-wait"),
+            path + ".max-queue-wait",
+            LimitsConfig.EXPECTED_MAX_QUEUE_WAIT,
+            false);
+    try {
+      return new LimitsConfig(
+          maxRequestElements == null
+              ? LimitsConfig.DEFAULT_MAX_REQUEST_ELEMENTS
+              : maxRequestElements,
+          memoryBudgetBytes,
+          maxInFlight == null
+              ? LimitsConfig.DEFAULT_MAX_IN_FLIGHT
+              : toInt(maxInFlight, path + ".max-in-flight", LimitsConfig.EXPECTED_MAX_IN_FLIGHT),
+          maxQueueWait);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
   }
 
   // ---- server.grpc

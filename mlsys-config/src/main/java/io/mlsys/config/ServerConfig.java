@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param maxRequestBytes largest accepted request body, 1 to {@value #MAX_REQUEST_BYTES_LIMIT}
  * @param shutdownGrace how long a stopping server waits for in-flight requests (>= 0); null means
  *     30 seconds
- * @param defaultTimeout deadline applied to requests that set none (> 0); null for none
+ * @param defaultTimeout deadline applied to requests that set none (> 0); null for none (the loader
+ *     and {@link #defaults()} use {@link #DEFAULT_DEFAULT_TIMEOUT})
  * @param accessLog whether each request is logged as one JSON line
  * @param grpcPort the port of the gRPC listener, 0 to 65535 (0 picks a free one), other than the
  *     HTTP port; null turns the listener off
@@ -47,6 +48,11 @@ public record ServerConfig(
   public static final int DEFAULT_GRPC_PORT = 8081;
   public static final boolean DEFAULT_WATCH_CONFIG = true;
 
+  /**
+   * A request that sets no deadline still gets one, so work nobody waits for anymore ends (504).
+   */
+  public static final Duration DEFAULT_DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
   /** Request bodies are read into one array, so they cannot be larger than this. */
   public static final long MAX_REQUEST_BYTES_LIMIT = Integer.MAX_VALUE;
 
@@ -58,7 +64,7 @@ public record ServerConfig(
       "an integer from 1 to " + MAX_REQUEST_BYTES_LIMIT;
   static final String EXPECTED_SHUTDOWN_GRACE = Durations.EXPECTED + ", >= 0";
   static final String EXPECTED_DEFAULT_TIMEOUT =
-      Durations.EXPECTED + ", > 0; leave it out for no timeout";
+      Durations.EXPECTED + ", > 0, or null for no timeout";
 
   /**
    * @throws ConfigException listing every invalid field
@@ -129,7 +135,7 @@ public record ServerConfig(
 
   /**
    * Every default: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, gRPC on {@value
-   * #DEFAULT_GRPC_PORT}, 16 MiB bodies, no timeout, config watching on.
+   * #DEFAULT_GRPC_PORT}, 16 MiB bodies, a 30 s default timeout, config watching on.
    */
   public static ServerConfig defaults() {
     return new ServerConfig(
@@ -137,7 +143,7 @@ public record ServerConfig(
         DEFAULT_PORT,
         DEFAULT_MAX_REQUEST_BYTES,
         DEFAULT_SHUTDOWN_GRACE,
-        null,
+        DEFAULT_DEFAULT_TIMEOUT,
         DEFAULT_ACCESS_LOG,
         DEFAULT_GRPC_PORT,
         DEFAULT_WATCH_CONFIG,

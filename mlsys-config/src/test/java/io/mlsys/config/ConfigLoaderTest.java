@@ -253,7 +253,7 @@ class ConfigLoaderTest {
     assertThat(violations("server: { default-timeout: 0s }"))
         .containsExactly(
             "server.default-timeout: 0s (expected: a duration such as 250ms, 2s, 5m, 1h or PT2S,"
-                + " > 0; leave it out for no timeout)");
+                + " > 0, or null for no timeout)");
   }
 
   @Test

@@ -2,7 +2,12 @@ package io.mlsys.core;
 
 import java.time.Duration;
 
-/** A bounded resource (queue, concurrency limit, rate) is full; the caller may retry later. */
+/**
+ * The server or a model is overloaded: a bounded resource (queue, in-flight limit, memory budget, a
+ * remote's capacity) is full and the caller may retry later. Transports answer it as unavailable
+ * (HTTP 503, gRPC UNAVAILABLE) with the retry delay; a caller over its own quota gets {@link
+ * QuotaExceededException} instead.
+ */
 public final class CapacityExceededException extends MlsysException {
   private final String resource;
   private final Duration retryAfter;

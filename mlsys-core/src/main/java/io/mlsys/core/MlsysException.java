@@ -12,6 +12,7 @@ public abstract sealed class MlsysException extends RuntimeException
         ModelNotReadyException,
         ModelLoadException,
         CapacityExceededException,
+        QuotaExceededException,
         DeadlineExceededException,
         CircuitOpenException,
         UpstreamFailureException,

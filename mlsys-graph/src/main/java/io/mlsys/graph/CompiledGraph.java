@@ -1,6 +1,7 @@
 package io.mlsys.graph;
 
 import io.mlsys.core.CallContext;
+import io.mlsys.core.ErrorMessages;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
@@ -63,9 +64,8 @@ final class CompiledGraph implements Predictor {
       if (tensor == null) {
         throw new InvalidInputException(
             "outputs[" + i + "].name",
-            "'"
-                + wanted.get(i).name()
-                + "' (expected: an output of graph '"
+            ErrorMessages.quote(wanted.get(i).name())
+                + " (expected: an output of graph '"
                 + name
                 + "': "
                 + answer.outputs().stream().map(Tensor::name).toList()

@@ -11,6 +11,7 @@ import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
+import io.mlsys.core.QuotaExceededException;
 import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
@@ -39,6 +40,8 @@ final class NodeErrors {
               new ModelLoadException(e.modelName(), path + ": " + e.getMessage(), e);
           case CapacityExceededException e ->
               new CapacityExceededException(path + ": " + e.resource(), e.retryAfter());
+          case QuotaExceededException e ->
+              new QuotaExceededException(path + ": " + e.quota(), e.retryAfter());
           case DeadlineExceededException e ->
               new DeadlineExceededException(path + ": " + e.where());
           case CircuitOpenException e -> new CircuitOpenException(path + ": " + e.circuit());

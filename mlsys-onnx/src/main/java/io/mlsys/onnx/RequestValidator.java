@@ -1,6 +1,7 @@
 package io.mlsys.onnx;
 
 import io.mlsys.core.DataType;
+import io.mlsys.core.ErrorMessages;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.RequestedOutput;
@@ -76,18 +77,19 @@ final class RequestValidator {
   /**
    * Validates a request and returns the outputs to compute.
    *
-   * @throws InvalidInputException naming the first offending field; its message lists the others
+   * @throws InvalidInputException naming the first offending field; its message lists the next few
+   *     and counts the rest, so it stays short however many there are
    */
   OutputPlan check(InferRequest request) {
     List<Violation> violations = violations(request);
     if (!violations.isEmpty()) {
       Violation first = violations.get(0);
-      StringBuilder problem = new StringBuilder(first.problem());
-      for (int i = 1; i < violations.size(); i++) {
-        Violation next = violations.get(i);
-        problem.append("; ").append(next.field()).append(": ").append(next.problem());
-      }
-      throw new InvalidInputException(first.field(), problem.toString());
+      String problem =
+          ErrorMessages.list(
+              violations,
+              next -> next == first ? next.problem() : next.field() + ": " + next.problem(),
+              "; ");
+      throw new InvalidInputException(first.field(), problem);
     }
     if (request.outputs().isEmpty()) {
       return defaultPlan;
@@ -111,14 +113,14 @@ final class RequestValidator {
         violations.add(
             new Violation(
                 "inputs[" + i + "].name",
-                "'" + input.name() + "' appears more than once (expected: unique input names)"));
+                ErrorMessages.quote(input.name())
+                    + " appears more than once (expected: unique input names)"));
       } else if (slot == null) {
         violations.add(
             new Violation(
                 "inputs[" + i + "].name",
-                "'"
-                    + input.name()
-                    + "' is not an input of model '"
+                ErrorMessages.quote(input.name())
+                    + " is not an input of model '"
                     + modelName
                     + "' (expected: "
                     + expectedInputs
@@ -139,7 +141,7 @@ final class RequestValidator {
 
   private void checkInput(Tensor input, OnnxSignature.InputSlot slot, List<Violation> violations) {
     TensorSpec spec = slot.spec();
-    String field = "inputs[" + input.name() + "]";
+    String field = "inputs[" + ErrorMessages.excerpt(input.name()) + "]";
     if (input.datatype() != spec.datatype()) {
       violations.add(
           new Violation(
@@ -247,7 +249,8 @@ final class RequestValidator {
       if (!seen.add(name)) {
         violations.add(
             new Violation(
-                field, "'" + name + "' is requested twice (expected: unique output names)"));
+                field,
+                ErrorMessages.quote(name) + " is requested twice (expected: unique output names)"));
       } else if (!signature.outputs().containsKey(name)) {
         String unsupported =
             signature.unsupportedOutputs().stream()
@@ -258,7 +261,11 @@ final class RequestValidator {
         violations.add(
             new Violation(
                 field,
-                "'" + name + "'" + unsupported + " (expected: one of " + expectedOutputs + ")"));
+                ErrorMessages.quote(name)
+                    + unsupported
+                    + " (expected: one of "
+                    + expectedOutputs
+                    + ")"));
       }
     }
   }

@@ -36,6 +36,7 @@ import io.mlsys.core.Predictor;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.repository.ModelState;
 import io.mlsys.repository.ModelStatus;
+import io.mlsys.resilience.AdmissionControl;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -52,9 +53,9 @@ import java.util.function.Supplier;
  * <p>It serves what REST serves, the same way: models come from {@link ServedModels}; an inference
  * call's deadline is the earliest of the gRPC deadline, the {@code timeout} parameter
  * (microseconds), the {@value MlsysServer#TIMEOUT_HEADER} metadata and the server's default
- * timeout; errors become statuses in {@link GrpcStatus} with the same messages as over REST; each
- * ModelInfer is metered per model with {@code protocol="grpc"} and counted in the model's
- * statistics.
+ * timeout; inference is admitted under {@code server.limits} as over REST; errors become statuses
+ * in {@link GrpcStatus} with the same messages as over REST; each ModelInfer is metered per model
+ * with {@code protocol="grpc"} and counted in the model's statistics.
  *
  * <p>Each call runs on its own thread from {@code calls} (virtual threads), handed over once from
  * the transport's event loop together with its gRPC context (deadline, request id), so a slow model
@@ -69,6 +70,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
   private final Executor calls;
   private final ServedModels served;
   private final Deadlines deadlines;
+  private final RequestLimits limits;
   private final ServerMetrics metrics;
   private final LongSupplier ticker;
   private final ServerMetadataResponse serverMetadata;
@@ -77,12 +79,14 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
       Executor calls,
       ServedModels served,
       Deadlines deadlines,
+      RequestLimits limits,
       ServerMetrics metrics,
       LongSupplier ticker,
       String serverVersion) {
     this.calls = Context.currentContextExecutor(calls);
     this.served = served;
     this.deadlines = deadlines;
+    this.limits = limits;
     this.metrics = metrics;
     this.ticker = ticker;
     this.serverMetadata =
@@ -182,15 +186,22 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                   call.timeoutHeader(),
                   call.headerMap(),
                   call.requestId()));
-      InferResponse response =
-          InferenceEndpoints.conform(
-              inferRequest, InferenceEndpoints.invoke(name, predictor, inferRequest, context));
-      if (version == null) {
-        version = response.modelVersion();
-        call.about(name, version);
+      ModelInferResponse reply;
+      AdmissionControl.Permit permit =
+          limits.admit(
+              inferRequest, served.metadata(name, version), request.getSerializedSize(), context);
+      try {
+        InferResponse response =
+            InferenceEndpoints.conform(
+                inferRequest, InferenceEndpoints.invoke(name, predictor, inferRequest, context));
+        if (version == null) {
+          version = response.modelVersion();
+          call.about(name, version);
+        }
+        reply = GrpcTensors.writeResponse(response, request.getRawInputContentsCount() > 0);
+      } finally {
+        permit.close();
       }
-      ModelInferResponse reply =
-          GrpcTensors.writeResponse(response, request.getRawInputContentsCount() > 0);
       record(model, version, Status.Code.OK, null, start);
       observer.onNext(reply);
       observer.onCompleted();

@@ -16,6 +16,7 @@ import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
+import io.mlsys.core.QuotaExceededException;
 import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
@@ -41,6 +42,8 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
    *
    * <p>UpstreamFailure is UNAVAILABLE (REST: 502): gRPC has no "bad gateway", and UNAVAILABLE is
    * the code gRPC clients treat as transient and may retry, which is what a failed upstream is.
+   * Overload is UNAVAILABLE (REST: 503), a caller over its own quota RESOURCE_EXHAUSTED (REST:
+   * 429), a passed deadline DEADLINE_EXCEEDED (REST: 504); both retryable ones carry the delay.
    */
   static GrpcStatus of(MlsysException error) {
     return switch (error) {
@@ -53,7 +56,9 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
       // A model that fails to load is the request's fault (bad model or config), as over REST.
       case ModelLoadException e -> of(Status.Code.INVALID_ARGUMENT, "model_load_failed");
       case CapacityExceededException e ->
-          new GrpcStatus(Status.Code.RESOURCE_EXHAUSTED, "capacity_exceeded", e.retryAfter());
+          new GrpcStatus(Status.Code.UNAVAILABLE, "capacity_exceeded", e.retryAfter());
+      case QuotaExceededException e ->
+          new GrpcStatus(Status.Code.RESOURCE_EXHAUSTED, "quota_exceeded", e.retryAfter());
       case DeadlineExceededException e -> of(Status.Code.DEADLINE_EXCEEDED, "deadline_exceeded");
       case CircuitOpenException e -> of(Status.Code.UNAVAILABLE, "circuit_open");
       case UpstreamFailureException e -> of(Status.Code.UNAVAILABLE, "upstream_failure");

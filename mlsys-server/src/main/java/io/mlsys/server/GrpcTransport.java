@@ -47,6 +47,7 @@ final class GrpcTransport {
       long maxMessageBytes,
       ServedModels served,
       Deadlines deadlines,
+      RequestLimits limits,
       ServerMetrics metrics,
       LongSupplier ticker,
       GrpcCallInterceptor interceptor,
@@ -56,7 +57,7 @@ final class GrpcTransport {
     this.health = new GrpcHealthService(served, transports);
     this.calls = Executors.newVirtualThreadPerTaskExecutor();
     GrpcInferenceService inference =
-        new GrpcInferenceService(calls, served, deadlines, metrics, ticker, serverVersion);
+        new GrpcInferenceService(calls, served, deadlines, limits, metrics, ticker, serverVersion);
     this.refresher =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("mlsys-grpc-health").factory());

@@ -111,9 +111,10 @@ final class HelidonMlsysServer implements MlsysServer {
             connectionGuard);
     OipJson oipJson = OipJson.create();
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
+    RequestLimits limits = RequestLimits.of(config.limits(), registry);
     String version = serverVersion();
     InferenceEndpoints inference =
-        new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines);
+        new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines, limits);
     ManagementEndpoints management =
         new ManagementEndpoints(served, oipJson, metrics, version, transportHealth);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
@@ -161,6 +162,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 config.maxRequestBytes(),
                 served,
                 deadlines,
+                limits,
                 metrics,
                 ticker,
                 new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),

@@ -11,6 +11,7 @@ import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
+import io.mlsys.core.QuotaExceededException;
 import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
@@ -31,7 +32,13 @@ record HttpError(int status, String kind, Duration retryAfter) {
   static final HttpError NOT_FOUND = new HttpError(404, "route_not_found", null);
   static final HttpError METHOD_NOT_ALLOWED = new HttpError(405, "method_not_allowed", null);
 
-  /** Maps every kind of {@link MlsysException}; a new kind does not compile until added here. */
+  /**
+   * Maps every kind of {@link MlsysException}; a new kind does not compile until added here.
+   *
+   * <p>The overload statuses, fixed for every feature: 429 when a caller exceeds its own quota, 503
+   * (with Retry-After) when the server or a model is overloaded or unavailable, 504 when a deadline
+   * passed.
+   */
   static HttpError of(MlsysException error) {
     return switch (error) {
       case InvalidInputException e -> new HttpError(400, "invalid_input", null);
@@ -41,7 +48,8 @@ record HttpError(int status, String kind, Duration retryAfter) {
       case ModelNotReadyException e -> new HttpError(503, "model_not_ready", null);
       // A model that fails to load is the request's fault (bad model or config), as in Triton.
       case ModelLoadException e -> new HttpError(400, "model_load_failed", null);
-      case CapacityExceededException e -> new HttpError(429, "capacity_exceeded", e.retryAfter());
+      case CapacityExceededException e -> new HttpError(503, "capacity_exceeded", e.retryAfter());
+      case QuotaExceededException e -> new HttpError(429, "quota_exceeded", e.retryAfter());
       case DeadlineExceededException e -> new HttpError(504, "deadline_exceeded", null);
       case CircuitOpenException e -> new HttpError(503, "circuit_open", null);
       case UpstreamFailureException e -> new HttpError(502, "upstream_failure", null);

@@ -16,6 +16,7 @@ import io.mlsys.core.Tensor;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipBinary;
 import io.mlsys.protocol.OipJson;
+import io.mlsys.resilience.AdmissionControl;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,9 @@ import java.util.Set;
  * <p>The predictor runs on the request's own virtual thread: no hand-off, no extra thread. A
  * request already past its deadline is not run, and an answer that arrives after the deadline is
  * replaced by 504, since the client has stopped waiting for it. Predictors that can stop early
- * (remote calls, graphs) read the deadline from the {@link CallContext}.
+ * (remote calls, graphs) read the deadline from the {@link CallContext}. Each request is admitted
+ * under {@code server.limits} ({@link RequestLimits}) before its model runs, and holds its permit
+ * until its answer is encoded.
  */
 final class InferenceEndpoints {
   static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysServer.TIMEOUT_HEADER);
@@ -46,14 +49,20 @@ final class InferenceEndpoints {
   private final OipBinary oipBinary;
   private final KServeV1Json v1Json;
   private final Deadlines deadlines;
+  private final RequestLimits limits;
 
   InferenceEndpoints(
-      ServedModels served, OipJson oipJson, KServeV1Json v1Json, Deadlines deadlines) {
+      ServedModels served,
+      OipJson oipJson,
+      KServeV1Json v1Json,
+      Deadlines deadlines,
+      RequestLimits limits) {
     this.served = served;
     this.oipJson = oipJson;
     this.oipBinary = OipBinary.create();
     this.v1Json = v1Json;
     this.deadlines = deadlines;
+    this.limits = limits;
   }
 
   Reply inferV2(Exchange exchange) {
@@ -81,18 +90,25 @@ final class InferenceEndpoints {
             exchange.header(TIMEOUT_HEADER),
             exchange.headers(),
             exchange.requestId());
-    InferResponse response = conform(request, invoke(model, predictor, request, context));
-    exchange.answeredBy(response.modelVersion());
-    if (!binary) {
-      return Reply.json(oipJson.writeInferResponse(response));
+    // Held until the answer is encoded: the encoded answer is part of what the request holds.
+    AdmissionControl.Permit permit =
+        limits.admit(request, served.metadata(model, version), body.length, context);
+    try {
+      InferResponse response = conform(request, invoke(model, predictor, request, context));
+      exchange.answeredBy(response.modelVersion());
+      if (!binary) {
+        return Reply.json(oipJson.writeInferResponse(response));
+      }
+      OipBinary.Encoded encoded = oipBinary.writeInferResponse(response, request);
+      if (!encoded.isBinary()) {
+        return Reply.json(encoded.body());
+      }
+      return Reply.of(200, encoded.body(), OCTET_STREAM)
+          .withHeader(
+              HeaderValues.create(INFERENCE_HEADER_LENGTH, Integer.toString(encoded.jsonLength())));
+    } finally {
+      permit.close();
     }
-    OipBinary.Encoded encoded = oipBinary.writeInferResponse(response, request);
-    if (!encoded.isBinary()) {
-      return Reply.json(encoded.body());
-    }
-    return Reply.of(200, encoded.body(), OCTET_STREAM)
-        .withHeader(
-            HeaderValues.create(INFERENCE_HEADER_LENGTH, Integer.toString(encoded.jsonLength())));
   }
 
   private static boolean isOctetStream(Exchange exchange) {
@@ -107,13 +123,19 @@ final class InferenceEndpoints {
     Predictor predictor = served.predictor(model, null);
     exchange.knownModel(model, null);
     ModelMetadata metadata = served.metadata(model, null);
-    InferRequest request = v1Json.readPredictRequest(exchange.body(), metadata);
+    byte[] body = exchange.body();
+    InferRequest request = v1Json.readPredictRequest(body, metadata);
     CallContext context =
         deadlines.context(
             Map.of(), exchange.header(TIMEOUT_HEADER), exchange.headers(), exchange.requestId());
-    InferResponse response = invoke(model, predictor, request, context);
-    exchange.answeredBy(response.modelVersion());
-    return Reply.json(v1Json.writePredictResponse(response, metadata));
+    AdmissionControl.Permit permit = limits.admit(request, metadata, body.length, context);
+    try {
+      InferResponse response = invoke(model, predictor, request, context);
+      exchange.answeredBy(response.modelVersion());
+      return Reply.json(v1Json.writePredictResponse(response, metadata));
+    } finally {
+      permit.close();
+    }
   }
 
   static InferResponse invoke(

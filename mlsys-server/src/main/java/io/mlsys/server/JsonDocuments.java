@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.mlsys.core.ErrorMessages;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.repository.ModelStatus;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +49,8 @@ final class JsonDocuments {
     return write(
         json -> {
           json.writeStartObject();
-          json.writeStringField("error", message == null ? "" : message);
+          // The safety net behind the caps at each source: no error body grows with the request.
+          json.writeStringField("error", message == null ? "" : ErrorMessages.cap(message));
           json.writeEndObject();
         });
   }

@@ -86,7 +86,7 @@ class ErrorResponsesTest {
         Arguments.of(
             (Supplier<RuntimeException>)
                 () -> new CapacityExceededException("queue", Duration.ofSeconds(3)),
-            429,
+            503,
             "queue is at capacity (retry after 3000 ms)"),
         Arguments.of(
             (Supplier<RuntimeException>) () -> new DeadlineExceededException("node a"),

@@ -17,6 +17,7 @@ import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.QuotaExceededException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
 import java.time.Duration;
@@ -41,7 +42,9 @@ class GrpcStatusTest {
         Arguments.of(new ModelNotReadyException("iris", "loading"), Status.Code.UNAVAILABLE),
         Arguments.of(new ModelLoadException("iris", "corrupt", null), Status.Code.INVALID_ARGUMENT),
         Arguments.of(
-            new CapacityExceededException("queue", Duration.ofSeconds(2)),
+            new CapacityExceededException("queue", Duration.ofSeconds(2)), Status.Code.UNAVAILABLE),
+        Arguments.of(
+            new QuotaExceededException("user 'ci'", Duration.ofSeconds(2)),
             Status.Code.RESOURCE_EXHAUSTED),
         Arguments.of(new DeadlineExceededException("model 'iris'"), Status.Code.DEADLINE_EXCEEDED),
         Arguments.of(new CircuitOpenException("iris"), Status.Code.UNAVAILABLE),
@@ -81,7 +84,7 @@ class GrpcStatusTest {
     StatusRuntimeException exception = GrpcStatus.of(error).toException(error.getMessage());
 
     com.google.rpc.Status status = StatusProto.fromThrowable(exception);
-    assertThat(exception.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(exception.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(status.getMessage()).isEqualTo("queue is at capacity (retry after 1500 ms)");
     RetryInfo retry = status.getDetails(0).unpack(RetryInfo.class);
     assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(1);

@@ -12,6 +12,7 @@ import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.QuotaExceededException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
 import java.time.Duration;
@@ -31,7 +32,8 @@ class HttpErrorTest {
         Arguments.of(new ModelNotFoundException("iris", null), 404),
         Arguments.of(new ModelNotReadyException("iris", "loading"), 503),
         Arguments.of(new ModelLoadException("iris", "corrupt", null), 400),
-        Arguments.of(new CapacityExceededException("queue", Duration.ofSeconds(2)), 429),
+        Arguments.of(new CapacityExceededException("queue", Duration.ofSeconds(2)), 503),
+        Arguments.of(new QuotaExceededException("user 'ci'", Duration.ofSeconds(2)), 429),
         Arguments.of(new DeadlineExceededException("model 'iris'"), 504),
         Arguments.of(new CircuitOpenException("iris"), 503),
         Arguments.of(new UpstreamFailureException("remote", "refused", null), 502),

@@ -46,6 +46,15 @@ class JsonDocumentsTest {
   }
 
   @Test
+  void errorDocumentCutsAHugeMessage() {
+    String body = new String(JsonDocuments.error("x".repeat(10_000_000)), StandardCharsets.UTF_8);
+
+    assertThat(body.length()).isLessThan(4_200);
+    assertThat(Stubs.json(body).get("error").asText())
+        .endsWith("... (cut at 4096 of 10,000,000 chars)");
+  }
+
+  @Test
   void errorDocumentEscapesTheMessage() {
     String json = new String(JsonDocuments.error("bad \"x\""), StandardCharsets.UTF_8);
 

@@ -123,7 +123,7 @@ final class HelidonMlsysServer implements MlsysServer {
     // closes a request it cannot parse without answering 400.
     Http1Config http1 =
         Http1Config.builder().name(HTTP1_CONFIG_NAME).addReceiveListener(connectionGuard).build();
-    warnAboveDescriptorLimit(connections.maxConnections());
+    int maxConnections = effectiveMaxConnections(connections.maxConnections(), openFileLimit());
     this.webServer =
         new RestListener(
             port ->
@@ -137,7 +137,7 @@ final class HelidonMlsysServer implements MlsysServer {
                     // Refuses a body over the limit as it is declared (Content-Length, chunk size),
                     // before reading it.
                     .maxPayloadSize(config.maxRequestBytes())
-                    .maxTcpConnections(connections.maxConnections())
+                    .maxTcpConnections(maxConnections)
                     .maxConcurrentRequests(
                         connections.maxConcurrentRequests() == 0
                             ? -1
@@ -177,21 +177,34 @@ final class HelidonMlsysServer implements MlsysServer {
     return Duration.ofMillis(millis);
   }
 
-  /** Warns when the connection limit cannot protect the file descriptors (it is above them). */
-  private static void warnAboveDescriptorLimit(int maxConnections) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
-      long limit = unix.getMaxFileDescriptorCount();
-      if (maxConnections >= limit) {
-        LOG.log(
-            Level.WARNING,
-            "server.connections.max-connections ("
-                + maxConnections
-                + ") is not below the process's open file limit ("
-                + limit
-                + "): clients can use up the file descriptors; raise ulimit -n or lower"
-                + " max-connections");
-      }
+  /**
+   * The connection limit actually applied: {@code server.connections.max-connections}, lowered to
+   * three quarters of the process's open file limit when it is not below it, so that idle clients
+   * cannot take the descriptors that model files, gRPC and the listener itself need (a listener
+   * that runs out of them stops accepting).
+   */
+  static int effectiveMaxConnections(int configured, long openFileLimit) {
+    if (openFileLimit <= 0 || configured < openFileLimit * 3 / 4) {
+      return configured;
     }
+    int lowered = (int) Math.max(1, Math.min(Integer.MAX_VALUE, openFileLimit * 3 / 4));
+    LOG.log(
+        Level.WARNING,
+        "server.connections.max-connections ("
+            + configured
+            + ") lowered to "
+            + lowered
+            + ", three quarters of the process's open file limit ("
+            + openFileLimit
+            + "); raise ulimit -n to allow more connections");
+    return lowered;
+  }
+
+  /** The process's open file limit, or -1 when the platform does not say. */
+  private static long openFileLimit() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount()
+        : -1;
   }
 
   private static List<AutoCloseable> withLast(List<AutoCloseable> list, AutoCloseable last) {

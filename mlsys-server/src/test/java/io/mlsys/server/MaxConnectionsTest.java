@@ -1,0 +1,25 @@
+package io.mlsys.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The connection limit never reaches the descriptors the process needs for everything else. */
+class MaxConnectionsTest {
+
+  @Test
+  void aLimitWellBelowTheOpenFileLimitIsKept() {
+    assertThat(HelidonMlsysServer.effectiveMaxConnections(10_000, 20_000)).isEqualTo(10_000);
+  }
+
+  @Test
+  void aLimitAtOrAboveTheOpenFileLimitIsLoweredToThreeQuartersOfIt() {
+    assertThat(HelidonMlsysServer.effectiveMaxConnections(10_000, 1024)).isEqualTo(768);
+    assertThat(HelidonMlsysServer.effectiveMaxConnections(800, 1024)).isEqualTo(768);
+  }
+
+  @Test
+  void anUnknownOpenFileLimitKeepsTheSetting() {
+    assertThat(HelidonMlsysServer.effectiveMaxConnections(10_000, -1)).isEqualTo(10_000);
+  }
+}

@@ -249,7 +249,11 @@ final class Exchange {
       return EMPTY;
     }
     byte[] read;
-    try (InputStream in = request.content().inputStream()) {
+    // Not closed when reading fails: closing drains the rest of the entity, which for broken
+    // framing (a chunk size that is not hex, or over the limit) waits for chunks that never come.
+    // The connection is closed instead.
+    InputStream in = request.content().inputStream();
+    try {
       if (contentLength.isPresent()) {
         int length = (int) contentLength.getAsLong();
         read = in.readNBytes(length);
@@ -259,6 +263,7 @@ final class Exchange {
       } else {
         read = readChunked(in);
       }
+      in.close();
     } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
       throw new CloseConnectionException("the client closed the connection mid-body", e);
     } catch (RequestException e) {

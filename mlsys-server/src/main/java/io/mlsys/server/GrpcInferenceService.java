@@ -164,6 +164,9 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
   }
 
   private void infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    if (isCancelled()) {
+      return;
+    }
     long start = ticker.getAsLong();
     metrics.requestStarted();
     GrpcCallInterceptor.Call call = GrpcCallInterceptor.current();
@@ -182,6 +185,9 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                   call.timeoutHeader(),
                   call.headerMap(),
                   call.requestId()));
+      if (isCancelled()) {
+        return;
+      }
       InferResponse response =
           InferenceEndpoints.conform(
               inferRequest, InferenceEndpoints.invoke(name, predictor, inferRequest, context));
@@ -205,6 +211,15 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     } finally {
       metrics.requestFinished();
     }
+  }
+
+  /**
+   * Whether the client already reset the stream (or its deadline passed): then no work is started
+   * for it, and nothing is answered (nobody is listening). A rapid-reset flood otherwise runs the
+   * model for every stream it cancels.
+   */
+  private static boolean isCancelled() {
+    return Context.current().isCancelled();
   }
 
   /** The context's deadline moved up to the gRPC deadline, when the client set an earlier one. */

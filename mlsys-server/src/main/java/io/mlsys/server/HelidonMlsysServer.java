@@ -106,6 +106,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 config.host(),
                 grpcPort,
                 config.maxRequestBytes(),
+                config.grpc(),
                 served,
                 deadlines,
                 metrics,

@@ -61,7 +61,10 @@ import java.util.function.Supplier;
  * or a model load never blocks the transport.
  */
 final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-  private static final System.Logger LOG = System.getLogger(GrpcInferenceService.class.getName());
+  // Server faults repeat once per request while a model or an upstream is failing: a few per
+  // window are logged with their trace, the rest counted.
+  private static final RateLimitedLogger LOG =
+      RateLimitedLogger.of(GrpcInferenceService.class.getName());
 
   /** Extensions named in ServerMetadata: the ones this service implements. */
   static final List<String> EXTENSIONS = List.of("model_repository");

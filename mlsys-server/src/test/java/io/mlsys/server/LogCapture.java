@@ -10,19 +10,33 @@ import java.util.logging.Logger;
 /** Collects what a java.util.logging logger (and those below it) publishes, for assertions. */
 final class LogCapture extends Handler {
   private final Logger logger;
+  private final Level level;
   private final List<LogRecord> records = new ArrayList<>();
+  private Level savedLevel;
 
+  /** Captures what the logger passes at its configured level (tests: WARNING and above). */
   LogCapture(String loggerName) {
+    this(loggerName, null);
+  }
+
+  /** Captures from {@code level} up, the logger's level set to it while capturing. */
+  LogCapture(String loggerName, Level level) {
     this.logger = Logger.getLogger(loggerName);
+    this.level = level;
     setLevel(Level.ALL);
   }
 
   void start() {
+    savedLevel = logger.getLevel();
+    if (level != null) {
+      logger.setLevel(level);
+    }
     logger.addHandler(this);
   }
 
   void stop() {
     logger.removeHandler(this);
+    logger.setLevel(savedLevel);
   }
 
   @Override

@@ -13,6 +13,7 @@ final class LogCapture extends Handler {
   private final Level level;
   private final List<LogRecord> records = new ArrayList<>();
   private Level savedLevel;
+  private boolean savedUseParentHandlers;
 
   /** Captures what the logger passes at its configured level (tests: WARNING and above). */
   LogCapture(String loggerName) {
@@ -28,8 +29,11 @@ final class LogCapture extends Handler {
 
   void start() {
     savedLevel = logger.getLevel();
+    savedUseParentHandlers = logger.getUseParentHandlers();
     if (level != null) {
+      // Lines below the tests' console level stay off the console.
       logger.setLevel(level);
+      logger.setUseParentHandlers(false);
     }
     logger.addHandler(this);
   }
@@ -37,6 +41,7 @@ final class LogCapture extends Handler {
   void stop() {
     logger.removeHandler(this);
     logger.setLevel(savedLevel);
+    logger.setUseParentHandlers(savedUseParentHandlers);
   }
 
   @Override

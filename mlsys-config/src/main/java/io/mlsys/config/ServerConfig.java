@@ -13,7 +13,8 @@ import java.util.Objects;
  *     30 seconds
  * @param defaultTimeout deadline applied to requests that set none (> 0); null for none (the loader
  *     and {@link #defaults()} use {@link #DEFAULT_DEFAULT_TIMEOUT})
- * @param accessLog whether each request is logged as one JSON line
+ * @param accessLog whether and how each request is logged as one JSON line; null means the defaults
+ *     (every request to standard output)
  * @param grpcPort the port of the gRPC listener, 0 to 65535 (0 picks a free one), other than the
  *     HTTP port; null turns the listener off
  * @param watchConfig whether the server reloads its graphs when mlsys.yaml changes
@@ -30,7 +31,7 @@ public record ServerConfig(
     long maxRequestBytes,
     Duration shutdownGrace,
     Duration defaultTimeout,
-    boolean accessLog,
+    AccessLogConfig accessLog,
     Integer grpcPort,
     boolean watchConfig,
     ConnectionsConfig connections,
@@ -72,6 +73,7 @@ public record ServerConfig(
   public ServerConfig {
     host = Objects.requireNonNullElse(host, DEFAULT_HOST);
     shutdownGrace = Objects.requireNonNullElse(shutdownGrace, DEFAULT_SHUTDOWN_GRACE);
+    accessLog = Objects.requireNonNullElseGet(accessLog, AccessLogConfig::defaults);
     connections = Objects.requireNonNullElseGet(connections, ConnectionsConfig::defaults);
     limits = Objects.requireNonNullElseGet(limits, LimitsConfig::defaults);
     grpc = Objects.requireNonNullElseGet(grpc, GrpcConfig::defaults);
@@ -122,7 +124,7 @@ public record ServerConfig(
         maxRequestBytes,
         shutdownGrace,
         defaultTimeout,
-        accessLog,
+        AccessLogConfig.enabled(accessLog),
         DEFAULT_GRPC_PORT,
         DEFAULT_WATCH_CONFIG,
         null,
@@ -144,7 +146,7 @@ public record ServerConfig(
         DEFAULT_MAX_REQUEST_BYTES,
         DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_DEFAULT_TIMEOUT,
-        DEFAULT_ACCESS_LOG,
+        AccessLogConfig.enabled(DEFAULT_ACCESS_LOG),
         DEFAULT_GRPC_PORT,
         DEFAULT_WATCH_CONFIG,
         null,
@@ -246,7 +248,20 @@ public record ServerConfig(
         tls);
   }
 
+  /** The same settings with the access log on (with its other settings kept) or off. */
   public ServerConfig withAccessLog(boolean newAccessLog) {
+    return withAccessLog(
+        new AccessLogConfig(
+            newAccessLog,
+            accessLog.level(),
+            accessLog.sampleRate(),
+            accessLog.errors(),
+            accessLog.file(),
+            accessLog.maxFileBytes(),
+            accessLog.maxFiles()));
+  }
+
+  public ServerConfig withAccessLog(AccessLogConfig newAccessLog) {
     return new ServerConfig(
         host,
         port,

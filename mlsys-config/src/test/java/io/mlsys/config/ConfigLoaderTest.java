@@ -140,7 +140,7 @@ class ConfigLoaderTest {
 
     assertThat(config.server().host()).isEqualTo("10.0.0.1");
     assertThat(config.server().port()).isEqualTo(9000);
-    assertThat(config.server().accessLog()).isFalse();
+    assertThat(config.server().accessLog().enabled()).isFalse();
     assertThat(config.server().defaultTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.models().get("m").uri()).isEqualTo("/srv/m-${literal}.onnx");
   }

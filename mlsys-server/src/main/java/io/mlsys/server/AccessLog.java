@@ -1,6 +1,8 @@
 package io.mlsys.server;
 
+import io.mlsys.config.AccessLogConfig;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -10,19 +12,45 @@ import java.util.logging.Logger;
  * bytes in and out, plus the gRPC status for a gRPC call (whose HTTP status is always 200; its path
  * is the full method name and its bytes are the protobuf messages' sizes). Pair the logger with
  * {@link JsonLineFormatter} (and {@link AsyncLogHandler} so writing never holds up a request).
+ *
+ * <p>Lines are written at the configured level ({@code server.access-log.level}) and may be sampled
+ * ({@code sample-rate}): the sample is counted, not drawn (at 0.1, every tenth request), so it is
+ * exact and needs no randomness. Failed requests (HTTP status >= 400, gRPC status other than OK and
+ * CANCELLED) are logged whatever the rate unless {@code errors: sampled}.
  */
 final class AccessLog {
   private final boolean enabled;
+  private final Level level;
+  private final double sampleRate;
+  private final boolean sampleErrors;
+  private final AtomicLong sampled = new AtomicLong();
   // Held so the logger (and the handlers set on it) is not garbage collected while we run.
   private final Logger logger;
 
-  AccessLog(boolean enabled) {
-    this.enabled = enabled;
+  AccessLog(AccessLogConfig config) {
+    this.enabled = config.enabled();
+    this.level = julLevel(config.level());
+    this.sampleRate = config.sampleRate();
+    this.sampleErrors = config.errors() == AccessLogConfig.Errors.SAMPLED;
     this.logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
   }
 
+  /** java.util.logging's level for a System.Logger level (as the JDK's own bridge maps them). */
+  static Level julLevel(System.Logger.Level level) {
+    return switch (level) {
+      case ALL -> Level.ALL;
+      case TRACE -> Level.FINER;
+      case DEBUG -> Level.FINE;
+      case INFO -> Level.INFO;
+      case WARNING -> Level.WARNING;
+      case ERROR -> Level.SEVERE;
+      case OFF -> Level.OFF;
+    };
+  }
+
+  /** Whether any line may be written: callers skip building entries otherwise. */
   boolean isEnabled() {
-    return enabled && logger.isLoggable(Level.INFO);
+    return enabled && logger.isLoggable(level);
   }
 
   /**
@@ -43,7 +71,26 @@ final class AccessLog {
       String grpcStatus) {}
 
   void log(Entry entry) {
-    logger.log(Level.INFO, line(entry));
+    if (isSampled(entry)) {
+      logger.log(level, line(entry));
+    }
+  }
+
+  private boolean isSampled(Entry entry) {
+    if (sampleRate >= 1 || (!sampleErrors && isError(entry))) {
+      return true;
+    }
+    long n = sampled.incrementAndGet();
+    // True once per 1/rate requests: when n * rate passes the next whole number.
+    return (long) (n * sampleRate) != (long) ((n - 1) * sampleRate);
+  }
+
+  /** HTTP status >= 400, or a gRPC status other than OK (and a client's own CANCELLED). */
+  static boolean isError(Entry entry) {
+    if (entry.grpcStatus() != null) {
+      return !entry.grpcStatus().equals("OK") && !entry.grpcStatus().equals("CANCELLED");
+    }
+    return entry.status() >= 400;
   }
 
   static String line(Entry entry) {

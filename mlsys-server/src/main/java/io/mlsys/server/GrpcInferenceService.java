@@ -62,7 +62,10 @@ import java.util.function.Supplier;
  * or a model load never blocks the transport.
  */
 final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-  private static final System.Logger LOG = System.getLogger(GrpcInferenceService.class.getName());
+  // Server faults repeat once per request while a model or an upstream is failing: a few per
+  // window are logged with their trace, the rest counted.
+  private static final RateLimitedLogger LOG =
+      RateLimitedLogger.of(GrpcInferenceService.class.getName());
 
   /** Extensions named in ServerMetadata: the ones this service implements. */
   static final List<String> EXTENSIONS = List.of("model_repository");
@@ -168,6 +171,9 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
   }
 
   private void infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    if (isCancelled()) {
+      return;
+    }
     long start = ticker.getAsLong();
     metrics.requestStarted();
     GrpcCallInterceptor.Call call = GrpcCallInterceptor.current();
@@ -186,6 +192,9 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                   call.timeoutHeader(),
                   call.headerMap(),
                   call.requestId()));
+      if (isCancelled()) {
+        return;
+      }
       ModelInferResponse reply;
       AdmissionControl.Permit permit =
           limits.admit(
@@ -216,6 +225,15 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     } finally {
       metrics.requestFinished();
     }
+  }
+
+  /**
+   * Whether the client already reset the stream (or its deadline passed): then no work is started
+   * for it, and nothing is answered (nobody is listening). A rapid-reset flood otherwise runs the
+   * model for every stream it cancels.
+   */
+  private static boolean isCancelled() {
+    return Context.current().isCancelled();
   }
 
   /** The context's deadline moved up to the gRPC deadline, when the client set an earlier one. */

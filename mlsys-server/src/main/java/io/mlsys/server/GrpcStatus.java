@@ -21,6 +21,7 @@ import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The gRPC answer to an error: the one place where {@link MlsysException}s become gRPC statuses, as
@@ -80,9 +81,30 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
     return code == Status.Code.INTERNAL || kind.equals("upstream_failure");
   }
 
+  /**
+   * Longest status description sent, counted as it travels (percent-encoded in the {@code
+   * grpc-message} trailer): well below the 8 KiB of metadata a gRPC client accepts by default, so a
+   * long message (one naming a 100,000-dimension shape) still reaches the client as its status.
+   */
+  static final int MAX_DESCRIPTION_BYTES = 2048;
+
+  /**
+   * A request message grpc-java could not read: one larger than the limit once decompressed stays
+   * {@code RESOURCE_EXHAUSTED}; any other failure (not protobuf: grpc's {@code INTERNAL}) is the
+   * client's fault, {@code INVALID_ARGUMENT}. Without the cause: nothing to log.
+   */
+  static Status ofUnreadableRequest(Status status) {
+    String description = capped(Objects.requireNonNullElse(status.getDescription(), ""));
+    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(description);
+    }
+    return Status.INVALID_ARGUMENT.withDescription(
+        "request message: cannot be read (" + description + ")");
+  }
+
   /** The exception that ends the call with this status, the message and any retry delay. */
   StatusRuntimeException toException(String message) {
-    String description = message == null ? "" : message;
+    String description = capped(message == null ? "" : message);
     if (retryAfter == null) {
       return code.toStatus().withDescription(description).asRuntimeException();
     }
@@ -101,5 +123,47 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
             .addDetails(Any.pack(retryInfo))
             .build();
     return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /**
+   * The message cut so that its encoded form fits in {@value #MAX_DESCRIPTION_BYTES} bytes, ending
+   * with how many characters were left out.
+   */
+  static String capped(String message) {
+    if (encodedLength(message) <= MAX_DESCRIPTION_BYTES) {
+      return message;
+    }
+    int budget = MAX_DESCRIPTION_BYTES - 40; // room for the suffix
+    int used = 0;
+    int end = 0;
+    while (end < message.length()) {
+      int codePoint = message.codePointAt(end);
+      used += encodedBytes(codePoint);
+      if (used > budget) {
+        break;
+      }
+      end += Character.charCount(codePoint);
+    }
+    return message.substring(0, end) + "... (" + (message.length() - end) + " more characters)";
+  }
+
+  /** What the message takes once encoded. */
+  private static long encodedLength(String message) {
+    long bytes = 0;
+    for (int i = 0; i < message.length(); ) {
+      int codePoint = message.codePointAt(i);
+      bytes += encodedBytes(codePoint);
+      i += Character.charCount(codePoint);
+    }
+    return bytes;
+  }
+
+  /** grpc-message percent-encodes every byte outside printable ASCII, and '%'. */
+  private static int encodedBytes(int codePoint) {
+    if (codePoint >= ' ' && codePoint < '~' + 1 && codePoint != '%') {
+      return 1;
+    }
+    int utf8 = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    return 3 * utf8;
   }
 }

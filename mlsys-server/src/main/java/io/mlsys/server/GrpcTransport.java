@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.mlsys.config.GrpcConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,8 +17,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The gRPC listener: grpc-java's Netty server on its own port, serving {@code
- * inference.GRPCInferenceService}, health checking ({@code grpc.health.v1}) and server reflection
- * ({@code grpc.reflection.v1}).
+ * inference.GRPCInferenceService}, health checking ({@code grpc.health.v1}) and, when {@code
+ * server.grpc.reflection} is on, server reflection ({@code grpc.reflection.v1}).
+ *
+ * <p>Limits ({@link GrpcConfig}) are grpc-java's own: streams per connection (advertised as
+ * SETTINGS_MAX_CONCURRENT_STREAMS), RST_STREAM frames per window (a rapid-reset flood ends in
+ * GOAWAY), idle connections closed, keepalive pings bounded both ways, request metadata bounded. A
+ * request message that cannot be read (larger than {@code server.max-request-bytes} once
+ * decompressed, or not protobuf) ends its call through {@link GrpcRequestGuard}.
  *
  * <p>Threads: gRPC's own work (framing, protobuf parsing, the interceptor) runs on Netty's event
  * loops ({@code directExecutor}); each inference service call is then handed over once to its own
@@ -34,6 +41,7 @@ final class GrpcTransport {
   private final GrpcHealthService health;
   private final ExecutorService calls;
   private final ScheduledExecutorService refresher;
+  private final ClientFaultLogFilter logFilter = new ClientFaultLogFilter(LogRateLimit.defaults());
   private volatile boolean started;
 
   /**
@@ -45,6 +53,7 @@ final class GrpcTransport {
       String host,
       int port,
       long maxMessageBytes,
+      GrpcConfig config,
       ServedModels served,
       Deadlines deadlines,
       RequestLimits limits,
@@ -61,19 +70,40 @@ final class GrpcTransport {
     this.refresher =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("mlsys-grpc-health").factory());
-    this.server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .sslContext(security.sslContext())
             .intercept(security.interceptor())
             .directExecutor()
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes))
-            .addService(ServerInterceptors.intercept(inference, interceptor))
-            .addService(health)
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build();
+            .addService(
+                GrpcRequestGuard.guard(ServerInterceptors.intercept(inference, interceptor)))
+            .addService(GrpcRequestGuard.guard(health.bindService()));
+    if (config.reflection()) {
+      builder.addService(
+          GrpcRequestGuard.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+    }
+    this.server = withLimits(builder, config).build();
+  }
+
+  /** grpc-java's limits as configured. */
+  static NettyServerBuilder withLimits(NettyServerBuilder builder, GrpcConfig config) {
+    builder
+        .maxConcurrentCallsPerConnection(config.maxConcurrentCallsPerConnection())
+        .maxConnectionIdle(config.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTime(config.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(config.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .permitKeepAliveTime(config.permitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
+        .maxInboundMetadataSize(config.maxInboundMetadataBytes());
+    if (config.maxRstFramesPerWindow() > 0) {
+      builder.maxRstFramesPerWindow(
+          config.maxRstFramesPerWindow(), (int) config.rstFramesWindow().toSeconds());
+    }
+    return builder;
   }
 
   void start() {
+    logFilter.install();
     try {
       server.start();
       started = true;
@@ -112,6 +142,7 @@ final class GrpcTransport {
     } finally {
       refresher.shutdownNow();
       calls.close();
+      logFilter.uninstall();
     }
   }
 }

@@ -160,6 +160,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 config.host(),
                 grpcPort,
                 config.maxRequestBytes(),
+                config.grpc(),
                 served,
                 deadlines,
                 limits,

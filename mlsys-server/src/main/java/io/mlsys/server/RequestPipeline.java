@@ -24,7 +24,10 @@ import java.util.function.Supplier;
  * metrics and the access-log line.
  */
 final class RequestPipeline {
-  private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
+  // Server faults repeat once per request while a model or an upstream is failing: a few per
+  // window are logged with their trace, the rest counted.
+  private static final RateLimitedLogger LOG =
+      RateLimitedLogger.of(RequestPipeline.class.getName());
   static final HeaderName REQUEST_ID = HeaderNames.create(MlsysServer.REQUEST_ID_HEADER);
   private static final int MAX_REQUEST_ID_LENGTH = 128;
   private static final Header CONNECTION_CLOSE = HeaderValues.CONNECTION_CLOSE;

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.config.AccessLogConfig;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
@@ -18,9 +19,12 @@ import io.mlsys.repository.ModelRepository;
 import io.mlsys.repository.ModelSource;
 import io.mlsys.resilience.BatchingListener;
 import io.mlsys.resilience.DynamicBatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Builds the whole server from {@code mlsys.yaml}: the production object graph. */
@@ -55,22 +59,48 @@ final class ServerWiring {
           new GraphReload(file, config, overrides, config.server().watchConfig()));
     }
     bindJvmMetrics(registry, builder);
-    if (config.server().accessLog()) {
-      Logger accessLogger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
-      if (accessLogger.getHandlers().length == 0) {
-        // Nobody configured the access log: JSON lines to stdout, written off the request thread.
-        AsyncLogHandler handler = AsyncLogHandler.jsonLinesToStdout();
-        accessLogger.addHandler(handler);
-        accessLogger.setUseParentHandlers(false);
-        builder.closeOnStop(
-            () -> {
-              accessLogger.removeHandler(handler);
-              accessLogger.setUseParentHandlers(true);
-              handler.close();
-            });
+    accessLogHandler(config.server().accessLog(), builder);
+    return builder.build();
+  }
+
+  /**
+   * Unless the {@value MlsysServer#ACCESS_LOGGER} logger already has a handler (configured by the
+   * operator): JSON lines to stdout or to a file rotated by size, written off the request thread,
+   * the logger's level set to the configured one. Undone when the server stops.
+   */
+  static void accessLogHandler(AccessLogConfig config, MlsysServer.Builder builder) {
+    Logger accessLogger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
+    if (!config.enabled() || accessLogger.getHandlers().length != 0) {
+      return;
+    }
+    AsyncLogHandler handler;
+    if (config.file() == null) {
+      handler = AsyncLogHandler.jsonLinesToStdout();
+    } else {
+      try {
+        handler =
+            new AsyncLogHandler(
+                new RotatingFileOutputStream(
+                    config.file(), config.maxFileBytes(), config.maxFiles()),
+                true,
+                AsyncLogHandler.DEFAULT_CAPACITY,
+                new JsonLineFormatter());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "server.access-log.file: cannot write " + config.file() + ": " + e.getMessage(), e);
       }
     }
-    return builder.build();
+    Level previous = accessLogger.getLevel();
+    accessLogger.setLevel(AccessLog.julLevel(config.level()));
+    accessLogger.addHandler(handler);
+    accessLogger.setUseParentHandlers(false);
+    builder.closeOnStop(
+        () -> {
+          accessLogger.removeHandler(handler);
+          accessLogger.setUseParentHandlers(true);
+          accessLogger.setLevel(previous);
+          handler.close();
+        });
   }
 
   /**

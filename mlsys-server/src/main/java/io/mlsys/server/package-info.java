@@ -3,7 +3,7 @@
  * (one virtual thread per request) with the model-list, statistics, model-repository and binary
  * tensor data extensions, KServe V1 predict, the runtime parameters of inference graphs, Prometheus
  * metrics and a JSON access log; and the Open Inference Protocol gRPC service on grpc-java's Netty
- * server on its own port, with health checking and reflection.
+ * server on its own port, with health checking (and reflection when configured).
  *
  * <p>Entry points: {@link io.mlsys.server.MlsysServer#builder()} (everything injectable: config,
  * repository, graphs, clock, meter registry, request ids, ticker) and {@link

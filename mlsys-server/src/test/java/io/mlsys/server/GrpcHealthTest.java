@@ -7,29 +7,25 @@ import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcPredictV2.RepositoryModelUnloadRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.health.v1.HealthGrpc.HealthBlockingStub;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
 import io.mlsys.testing.StubModel;
+import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Health checking ({@code grpc.health.v1}), server reflection and the gRPC listener's life. */
+/**
+ * Health checking ({@code grpc.health.v1}), reflection off by default, the gRPC listener's life.
+ */
 class GrpcHealthTest {
   private static final String INFERENCE = GRPCInferenceServiceGrpc.SERVICE_NAME;
 
@@ -144,34 +140,14 @@ class GrpcHealthTest {
   }
 
   @Test
-  void reflectionListsTheServices()
-      throws InterruptedException, ExecutionException, TimeoutException {
-    CompletableFuture<List<String>> services = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests =
-        ServerReflectionGrpc.newStub(channel)
-            .serverReflectionInfo(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerReflectionResponse response) {
-                    services.complete(
-                        response.getListServicesResponse().getServiceList().stream()
-                            .map(ServiceResponse::getName)
-                            .toList());
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    services.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-
-    assertThat(services.get(30, TimeUnit.SECONDS))
-        .contains(INFERENCE, "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
-    requests.onCompleted();
+  void reflectionIsOffByDefault() {
+    assertThat(GrpcReflectionTest.listServices(channel))
+        .failsWithin(Duration.ofSeconds(30))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
   }
 
   @Test

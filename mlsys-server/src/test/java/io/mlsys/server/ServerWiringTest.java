@@ -3,6 +3,7 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlsys.config.AccessLogConfig;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
@@ -12,11 +13,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerWiringTest {
 
@@ -51,6 +54,39 @@ class ServerWiringTest {
 
     assertThat(logger.getHandlers()).isEmpty();
     assertThat(logger.getUseParentHandlers()).isTrue();
+  }
+
+  @Test
+  void accessLogGoesToItsFileWhenOneIsConfigured(@TempDir Path folder) throws Exception {
+    Path file = folder.resolve("logs/access.log");
+    MlsysConfig config =
+        new MlsysConfig(
+            MlsysServerExtension.config()
+                .withAccessLog(AccessLogConfig.defaults().withFile(file, 1024, 2)),
+            null,
+            null,
+            Map.of());
+
+    try (MlsysServer server = MlsysServer.fromConfig(config).start();
+        HttpClient client = HttpClient.newHttpClient()) {
+      for (int i = 0; i < 20; i++) {
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v2/health/live"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+    }
+
+    // Closed with the server: every line written, rotated past 1 KiB, two files kept.
+    List<String> lines =
+        new java.util.ArrayList<>(Files.readAllLines(folder.resolve("logs/access.log.1")));
+    lines.addAll(Files.readAllLines(file));
+    assertThat(lines)
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).contains("\"path\":\"/v2/health/live\""));
+    assertThat(folder.resolve("logs/access.log.2")).doesNotExist();
+    assertThat(Logger.getLogger(MlsysServer.ACCESS_LOGGER).getHandlers()).isEmpty();
   }
 
   @Test

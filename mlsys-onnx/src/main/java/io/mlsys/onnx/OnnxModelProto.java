@@ -1,5 +1,8 @@
 package io.mlsys.onnx;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * The facts about an ONNX model that ONNX Runtime's Java API does not expose, read straight from
@@ -30,9 +34,10 @@ import java.util.Set;
  * zeros), costs a full inference at load, and still cannot tell the class order apart from the
  * map's hash order. The ZipMap node's {@code classlabels_int64s}/{@code classlabels_strings}
  * attribute states the keys and their column order exactly, and reading it never executes the model
- * (STYLE.md: never validate by executing). The reader knows only the handful of fields it needs and
- * skips everything else by length, so weights (initializers) are never read; the file is
- * memory-mapped, not copied onto the heap.
+ * (STYLE.md: never validate by executing). Protobuf's {@link CodedInputStream} reads the handful of
+ * fields needed and skips everything else by length ({@code skipField}), so weights (initializers,
+ * tensor attributes) are never decoded; the file is memory-mapped, not copied onto the heap. No
+ * generated {@code onnx.proto} classes: they would parse every field, weights included.
  *
  * @param irVersion {@code ModelProto.ir_version}
  * @param producerName {@code ModelProto.producer_name}, empty if absent
@@ -116,11 +121,6 @@ record OnnxModelProto(
   private static final int DATA_LOCATION_EXTERNAL = 1;
   private static final int ELEM_TYPE_FLOAT = 1;
 
-  private static final int WIRE_VARINT = 0;
-  private static final int WIRE_FIXED64 = 1;
-  private static final int WIRE_LENGTH_DELIMITED = 2;
-  private static final int WIRE_FIXED32 = 5;
-
   /** How many Identity nodes a ZipMap output may pass through before it is a graph output. */
   private static final int MAX_IDENTITY_CHAIN = 64;
 
@@ -155,7 +155,17 @@ record OnnxModelProto(
    * @throws IllegalArgumentException when the bytes are not a well-formed protobuf message
    */
   static OnnxModelProto parse(ByteBuffer model) {
-    Reader reader = new Reader(model);
+    // A heap buffer is read in place, a direct (mapped) one through protobuf's unsafe decoder.
+    CodedInputStream in = CodedInputStream.newInstance(model.slice());
+    try {
+      return parse(in);
+    } catch (IOException e) {
+      // Only InvalidProtocolBufferException: a buffer has nothing else to fail.
+      throw new IllegalArgumentException("not a valid ONNX protobuf: " + e.getMessage(), e);
+    }
+  }
+
+  private static OnnxModelProto parse(CodedInputStream in) throws IOException {
     long irVersion = 0;
     String producerName = "";
     String producerVersion = "";
@@ -165,19 +175,20 @@ record OnnxModelProto(
     Map<String, Long> opsets = new LinkedHashMap<>();
     Map<String, String> metadataProps = new LinkedHashMap<>();
     GraphFacts graph = new GraphFacts();
-    while (reader.hasMore()) {
-      int tag = reader.readTag();
-      switch (tag >>> 3) {
-        case MODEL_IR_VERSION -> irVersion = reader.readVarint(tag);
-        case MODEL_PRODUCER_NAME -> producerName = reader.readString(tag);
-        case MODEL_PRODUCER_VERSION -> producerVersion = reader.readString(tag);
-        case MODEL_DOMAIN -> domain = reader.readString(tag);
-        case MODEL_MODEL_VERSION -> modelVersion = OptionalLong.of(reader.readVarint(tag));
-        case MODEL_DOC_STRING -> docString = reader.readString(tag);
-        case MODEL_GRAPH -> graph.read(reader.readMessage(tag));
-        case MODEL_OPSET_IMPORT -> readOpset(reader.readMessage(tag), opsets);
-        case MODEL_METADATA_PROPS -> readEntry(reader.readMessage(tag), metadataProps);
-        default -> reader.skip(tag);
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case MODEL_IR_VERSION -> irVersion = readVarint(in, tag);
+        case MODEL_PRODUCER_NAME -> producerName = readString(in, tag);
+        case MODEL_PRODUCER_VERSION -> producerVersion = readString(in, tag);
+        case MODEL_DOMAIN -> domain = readString(in, tag);
+        case MODEL_MODEL_VERSION -> modelVersion = OptionalLong.of(readVarint(in, tag));
+        case MODEL_DOC_STRING -> docString = readString(in, tag);
+        case MODEL_GRAPH -> visitMessage(in, tag, graph::read);
+        case MODEL_OPSET_IMPORT -> visitMessage(in, tag, opset -> readOpset(opset, opsets));
+        case MODEL_METADATA_PROPS ->
+            visitMessage(in, tag, entry -> readEntry(entry, metadataProps));
+        default -> skip(in, tag);
       }
     }
     return new OnnxModelProto(
@@ -222,29 +233,30 @@ record OnnxModelProto(
     return Writer.concat(model, Writer.message(MODEL_GRAPH, graph.toByteArray()));
   }
 
-  private static void readOpset(Reader reader, Map<String, Long> opsets) {
+  private static void readOpset(CodedInputStream in, Map<String, Long> opsets) throws IOException {
     String opsetDomain = "";
     long version = 0;
-    while (reader.hasMore()) {
-      int tag = reader.readTag();
-      switch (tag >>> 3) {
-        case OPSET_DOMAIN -> opsetDomain = reader.readString(tag);
-        case OPSET_VERSION -> version = reader.readVarint(tag);
-        default -> reader.skip(tag);
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case OPSET_DOMAIN -> opsetDomain = readString(in, tag);
+        case OPSET_VERSION -> version = readVarint(in, tag);
+        default -> skip(in, tag);
       }
     }
     opsets.put(opsetDomain.isEmpty() ? DEFAULT_DOMAIN : opsetDomain, version);
   }
 
-  private static void readEntry(Reader reader, Map<String, String> entries) {
+  private static void readEntry(CodedInputStream in, Map<String, String> entries)
+      throws IOException {
     String key = "";
     String value = "";
-    while (reader.hasMore()) {
-      int tag = reader.readTag();
-      switch (tag >>> 3) {
-        case ENTRY_KEY -> key = reader.readString(tag);
-        case ENTRY_VALUE -> value = reader.readString(tag);
-        default -> reader.skip(tag);
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case ENTRY_KEY -> key = readString(in, tag);
+        case ENTRY_VALUE -> value = readString(in, tag);
+        default -> skip(in, tag);
       }
     }
     entries.put(key, value);
@@ -259,33 +271,35 @@ record OnnxModelProto(
     private final List<String> outputs = new ArrayList<>();
     private boolean externalData;
 
-    void read(Reader reader) {
-      while (reader.hasMore()) {
-        int tag = reader.readTag();
-        switch (tag >>> 3) {
-          case GRAPH_NODE -> readNode(reader.readMessage(tag));
-          case GRAPH_NAME -> name = reader.readString(tag);
-          case GRAPH_INPUT -> readInput(reader.readMessage(tag));
-          case GRAPH_INITIALIZER -> externalData |= isExternal(reader.readMessage(tag));
-          case GRAPH_OUTPUT -> outputs.add(valueInfoName(reader.readMessage(tag)));
-          default -> reader.skip(tag); // initializers, value_info, docs: skipped by length
+    void read(CodedInputStream in) throws IOException {
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case GRAPH_NODE -> visitMessage(in, tag, this::readNode);
+          case GRAPH_NAME -> name = readString(in, tag);
+          case GRAPH_INPUT -> visitMessage(in, tag, this::readInput);
+          case GRAPH_INITIALIZER ->
+              visitMessage(in, tag, tensor -> externalData |= isExternal(tensor));
+          case GRAPH_OUTPUT -> visitMessage(in, tag, output -> outputs.add(valueInfoName(output)));
+          default -> skip(in, tag); // value_info, docs: skipped by length
         }
       }
     }
 
-    private void readNode(Reader reader) {
+    private void readNode(CodedInputStream in) throws IOException {
       List<String> inputs = new ArrayList<>(2);
       List<String> nodeOutputs = new ArrayList<>(1);
       String opType = "";
-      List<Reader> attributes = new ArrayList<>();
-      while (reader.hasMore()) {
-        int tag = reader.readTag();
-        switch (tag >>> 3) {
-          case NODE_INPUT -> inputs.add(reader.readString(tag));
-          case NODE_OUTPUT -> nodeOutputs.add(reader.readString(tag));
-          case NODE_OP_TYPE -> opType = reader.readString(tag);
-          case NODE_ATTRIBUTE -> attributes.add(reader.readMessage(tag));
-          default -> reader.skip(tag);
+      List<List<String>> classLabels = new ArrayList<>(1);
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case NODE_INPUT -> inputs.add(readString(in, tag));
+          case NODE_OUTPUT -> nodeOutputs.add(readString(in, tag));
+          case NODE_OP_TYPE -> opType = readString(in, tag);
+          case NODE_ATTRIBUTE ->
+              visitMessage(in, tag, attribute -> readClassLabels(attribute, classLabels));
+          default -> skip(in, tag);
         }
       }
       if (nodeOutputs.isEmpty()) {
@@ -294,57 +308,59 @@ record OnnxModelProto(
       if (opType.equals("Identity") && inputs.size() == 1) {
         identityInputByOutput.put(nodeOutputs.get(0), inputs.get(0));
       } else if (opType.equals("ZipMap") && inputs.size() == 1) {
-        for (Reader attribute : attributes) {
-          readClassLabels(attribute)
-              .ifPresent(
-                  classes ->
-                      zipMapByOutput.put(nodeOutputs.get(0), new ZipMap(classes, inputs.get(0))));
+        for (List<String> classes : classLabels) {
+          zipMapByOutput.put(nodeOutputs.get(0), new ZipMap(classes, inputs.get(0)));
         }
       }
     }
 
     /** Whether a {@code TensorProto} stores its data outside the model file. */
-    private static boolean isExternal(Reader tensor) {
+    private static boolean isExternal(CodedInputStream tensor) throws IOException {
       boolean external = false;
-      while (tensor.hasMore()) {
-        int tag = tensor.readTag();
-        if (tag >>> 3 == TENSOR_DATA_LOCATION && (tag & 7) == WIRE_VARINT) {
-          external = tensor.readVarint(tag) == DATA_LOCATION_EXTERNAL;
+      int tag;
+      while ((tag = tensor.readTag()) != 0) {
+        if (WireFormat.getTagFieldNumber(tag) == TENSOR_DATA_LOCATION
+            && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
+          external = tensor.readInt64() == DATA_LOCATION_EXTERNAL;
         } else {
-          tensor.skip(tag); // raw_data and the typed value lists are skipped by length
+          skip(tensor, tag); // raw_data and the typed value lists are skipped by length
         }
       }
       return external;
     }
 
-    /** The {@code classlabels_int64s} or {@code classlabels_strings} attribute of ZipMap. */
-    private static Optional<List<String>> readClassLabels(Reader reader) {
+    /**
+     * Adds the values of a {@code classlabels_int64s} or {@code classlabels_strings} attribute (of
+     * any node: only a ZipMap's are used) to {@code found}.
+     */
+    private static void readClassLabels(CodedInputStream in, List<List<String>> found)
+        throws IOException {
       String attributeName = "";
       List<String> values = new ArrayList<>();
-      while (reader.hasMore()) {
-        int tag = reader.readTag();
-        switch (tag >>> 3) {
-          case ATTRIBUTE_NAME -> attributeName = reader.readString(tag);
-          case ATTRIBUTE_INTS -> reader.readRepeatedVarint(tag, v -> values.add(Long.toString(v)));
-          case ATTRIBUTE_STRINGS -> values.add(reader.readString(tag));
-          default -> reader.skip(tag);
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case ATTRIBUTE_NAME -> attributeName = readString(in, tag);
+          case ATTRIBUTE_INTS -> readRepeatedVarint(in, tag, v -> values.add(Long.toString(v)));
+          case ATTRIBUTE_STRINGS -> values.add(readString(in, tag));
+          default -> skip(in, tag);
         }
       }
-      return attributeName.equals("classlabels_int64s")
-              || attributeName.equals("classlabels_strings")
-          ? Optional.of(List.copyOf(values))
-          : Optional.empty();
+      if (attributeName.equals("classlabels_int64s")
+          || attributeName.equals("classlabels_strings")) {
+        found.add(List.copyOf(values));
+      }
     }
 
-    private void readInput(Reader reader) {
+    private void readInput(CodedInputStream in) throws IOException {
       String inputName = "";
       boolean shapeless = false;
-      while (reader.hasMore()) {
-        int tag = reader.readTag();
-        switch (tag >>> 3) {
-          case VALUE_INFO_NAME -> inputName = reader.readString(tag);
-          case VALUE_INFO_TYPE -> shapeless = isShapelessTensor(reader.readMessage(tag));
-          default -> reader.skip(tag);
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case VALUE_INFO_NAME -> inputName = readString(in, tag);
+          case VALUE_INFO_TYPE -> shapeless = readMessage(in, tag, GraphFacts::isShapelessTensor);
+          default -> skip(in, tag);
         }
       }
       if (shapeless) {
@@ -353,34 +369,37 @@ record OnnxModelProto(
     }
 
     /** A {@code TypeProto} that is a tensor type without a {@code shape} field. */
-    private static boolean isShapelessTensor(Reader type) {
+    private static boolean isShapelessTensor(CodedInputStream type) throws IOException {
       boolean shapeless = false;
-      while (type.hasMore()) {
-        int tag = type.readTag();
-        if (tag >>> 3 == TYPE_TENSOR) {
-          Reader tensor = type.readMessage(tag);
-          boolean hasShape = false;
-          while (tensor.hasMore()) {
-            int inner = tensor.readTag();
-            hasShape |= inner >>> 3 == TENSOR_TYPE_SHAPE;
-            tensor.skip(inner);
-          }
-          shapeless = !hasShape;
+      int tag;
+      while ((tag = type.readTag()) != 0) {
+        if (WireFormat.getTagFieldNumber(tag) == TYPE_TENSOR) {
+          shapeless = !readMessage(type, tag, GraphFacts::hasShape);
         } else {
-          type.skip(tag);
+          skip(type, tag);
         }
       }
       return shapeless;
     }
 
-    private static String valueInfoName(Reader reader) {
+    private static boolean hasShape(CodedInputStream tensorType) throws IOException {
+      boolean hasShape = false;
+      int tag;
+      while ((tag = tensorType.readTag()) != 0) {
+        hasShape |= WireFormat.getTagFieldNumber(tag) == TENSOR_TYPE_SHAPE;
+        skip(tensorType, tag);
+      }
+      return hasShape;
+    }
+
+    private static String valueInfoName(CodedInputStream in) throws IOException {
       String valueName = "";
-      while (reader.hasMore()) {
-        int tag = reader.readTag();
-        if (tag >>> 3 == VALUE_INFO_NAME) {
-          valueName = reader.readString(tag);
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        if (WireFormat.getTagFieldNumber(tag) == VALUE_INFO_NAME) {
+          valueName = readString(in, tag);
         } else {
-          reader.skip(tag);
+          skip(in, tag);
         }
       }
       return valueName;
@@ -404,13 +423,94 @@ record OnnxModelProto(
     }
   }
 
+  /**
+   * Reads what one embedded message holds; the stream ends (readTag is 0) where the message does.
+   */
+  @FunctionalInterface
+  private interface MessageReader<T> {
+    T read(CodedInputStream in) throws IOException;
+  }
+
+  /** As {@link MessageReader}, for a reader that only collects. */
+  @FunctionalInterface
+  private interface MessageVisitor {
+    void read(CodedInputStream in) throws IOException;
+  }
+
+  /** Reads an embedded message field with {@code reader}, which sees only the message's bytes. */
+  private static <T> T readMessage(CodedInputStream in, int tag, MessageReader<T> reader)
+      throws IOException {
+    expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    int outer = in.pushLimit(in.readRawVarint32());
+    T result = reader.read(in);
+    in.checkLastTagWas(0); // ended at the limit, not at a stray end-group tag
+    in.popLimit(outer);
+    return result;
+  }
+
+  private static void visitMessage(CodedInputStream in, int tag, MessageVisitor visitor)
+      throws IOException {
+    readMessage(
+        in,
+        tag,
+        message -> {
+          visitor.read(message);
+          return null;
+        });
+  }
+
+  private static long readVarint(CodedInputStream in, int tag) throws IOException {
+    expectWireType(tag, WireFormat.WIRETYPE_VARINT);
+    return in.readInt64();
+  }
+
+  private static String readString(CodedInputStream in, int tag) throws IOException {
+    expectWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    return in.readString();
+  }
+
+  /** A repeated varint field, packed or not. */
+  private static void readRepeatedVarint(CodedInputStream in, int tag, LongConsumer sink)
+      throws IOException {
+    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      int outer = in.pushLimit(in.readRawVarint32());
+      while (!in.isAtEnd()) {
+        sink.accept(in.readInt64());
+      }
+      in.popLimit(outer);
+    } else {
+      sink.accept(readVarint(in, tag));
+    }
+  }
+
+  /** Skips a field by its length (weights are never read), refusing a stray end-group tag. */
+  private static void skip(CodedInputStream in, int tag) throws IOException {
+    if (!in.skipField(tag)) {
+      throw new InvalidProtocolBufferException(
+          "end-group tag of field " + WireFormat.getTagFieldNumber(tag) + " outside a group");
+    }
+  }
+
+  private static void expectWireType(int tag, int wireType) throws InvalidProtocolBufferException {
+    if (WireFormat.getTagWireType(tag) != wireType) {
+      throw new InvalidProtocolBufferException(
+          "field "
+              + WireFormat.getTagFieldNumber(tag)
+              + " has wire type "
+              + WireFormat.getTagWireType(tag)
+              + " (expected: "
+              + wireType
+              + ")");
+    }
+  }
+
   /** Encodes the few protobuf fields {@link #withFloatOutputs} writes. */
   private static final class Writer {
     private Writer() {}
 
     static byte[] varint(int field, long value) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      writeVarint(out, (long) field << 3 | WIRE_VARINT);
+      writeVarint(out, (long) field << 3 | WireFormat.WIRETYPE_VARINT);
       writeVarint(out, value);
       return out.toByteArray();
     }
@@ -421,7 +521,7 @@ record OnnxModelProto(
 
     static byte[] bytes(int field, byte[] body) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 8);
-      writeVarint(out, (long) field << 3 | WIRE_LENGTH_DELIMITED);
+      writeVarint(out, (long) field << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
       writeVarint(out, body.length);
       out.writeBytes(body);
       return out.toByteArray();
@@ -440,122 +540,6 @@ record OnnxModelProto(
         rest >>>= 7;
       }
       out.write((int) rest);
-    }
-  }
-
-  /** A bounds-checked cursor over one protobuf message. */
-  private static final class Reader {
-    private final ByteBuffer buffer;
-
-    Reader(ByteBuffer buffer) {
-      this.buffer = buffer.slice();
-    }
-
-    boolean hasMore() {
-      return buffer.hasRemaining();
-    }
-
-    int readTag() {
-      long tag = rawVarint();
-      if (tag <= 0 || tag > Integer.MAX_VALUE || (tag >>> 3) == 0) {
-        throw malformed("invalid field tag " + tag);
-      }
-      return (int) tag;
-    }
-
-    long readVarint(int tag) {
-      expectWireType(tag, WIRE_VARINT);
-      return rawVarint();
-    }
-
-    /** A repeated varint field, packed or not. */
-    void readRepeatedVarint(int tag, java.util.function.LongConsumer sink) {
-      if ((tag & 7) == WIRE_LENGTH_DELIMITED) {
-        Reader packed = readMessage(tag);
-        while (packed.hasMore()) {
-          sink.accept(packed.rawVarint());
-        }
-      } else {
-        sink.accept(readVarint(tag));
-      }
-    }
-
-    String readString(int tag) {
-      ByteBuffer bytes = readLengthDelimited(tag);
-      byte[] copy = new byte[bytes.remaining()];
-      bytes.get(copy);
-      return new String(copy, StandardCharsets.UTF_8);
-    }
-
-    Reader readMessage(int tag) {
-      return new Reader(readLengthDelimited(tag));
-    }
-
-    void skip(int tag) {
-      switch (tag & 7) {
-        case WIRE_VARINT -> rawVarint();
-        case WIRE_FIXED64 -> advance(8);
-        case WIRE_LENGTH_DELIMITED -> advance(length());
-        case WIRE_FIXED32 -> advance(4);
-        default ->
-            throw malformed("unsupported wire type " + (tag & 7) + " in field " + (tag >>> 3));
-      }
-    }
-
-    private ByteBuffer readLengthDelimited(int tag) {
-      expectWireType(tag, WIRE_LENGTH_DELIMITED);
-      int length = length();
-      ByteBuffer slice = buffer.slice(buffer.position(), length);
-      advance(length);
-      return slice;
-    }
-
-    private int length() {
-      long length = rawVarint();
-      if (length < 0 || length > buffer.remaining()) {
-        throw malformed(
-            "length " + length + " exceeds the " + buffer.remaining() + " bytes that remain");
-      }
-      return (int) length;
-    }
-
-    private void advance(int bytes) {
-      if (bytes > buffer.remaining()) {
-        throw malformed("truncated message");
-      }
-      buffer.position(buffer.position() + bytes);
-    }
-
-    private long rawVarint() {
-      long value = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (!buffer.hasRemaining()) {
-          throw malformed("truncated varint");
-        }
-        byte b = buffer.get();
-        value |= (long) (b & 0x7F) << shift;
-        if (b >= 0) {
-          return value;
-        }
-      }
-      throw malformed("varint longer than 10 bytes");
-    }
-
-    private void expectWireType(int tag, int wireType) {
-      if ((tag & 7) != wireType) {
-        throw malformed(
-            "field "
-                + (tag >>> 3)
-                + " has wire type "
-                + (tag & 7)
-                + " (expected: "
-                + wireType
-                + ")");
-      }
-    }
-
-    private static IllegalArgumentException malformed(String problem) {
-      return new IllegalArgumentException("not a valid ONNX protobuf: " + problem);
     }
   }
 }

@@ -79,4 +79,15 @@ class ArchitectureTest {
         .resideInAnyPackage("io.helidon..")
         .check(classes);
   }
+
+  @Test
+  void theRepositoryAndTheServerReachRuntimesOnlyThroughTheSpi() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.mlsys.repository..", "io.mlsys.server..", "io.mlsys.graph..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.mlsys.onnx..", "ai.onnxruntime..")
+        .check(classes);
+  }
 }

@@ -21,7 +21,11 @@ import java.util.regex.Pattern;
  *     #DEFAULT_VERSION}. Ignored for repository models, whose versions are their folders.
  * @param labels a JSON file mapping class key to display label, e.g. {@code {"0": "setosa"}}; null
  *     for none
- * @param platform runtime; null means {@value #DEFAULT_PLATFORM}, the only one for now
+ * @param platform the runtime that loads the model, by its platform name; null means {@value
+ *     #DEFAULT_PLATFORM}. Any well-formed name is accepted here: which platforms have a runtime
+ *     depends on the classpath (the {@code io.mlsys.core.spi.ModelRuntime} SPI), so the model
+ *     repository checks it when it loads the model, and a model whose platform has no runtime fails
+ *     to load with a reason listing the installed platforms
  * @param versionPolicy which versions of a repository model are served; null means {@code latest:
  *     1}
  * @param intraOpThreads overrides {@code onnx.intra-op-threads} for this model; null to inherit
@@ -42,8 +46,11 @@ public record ModelConfig(
   public static final String ONNX_PLATFORM = "onnxruntime_onnx";
   public static final String DEFAULT_PLATFORM = ONNX_PLATFORM;
 
-  /** The platforms a model may name. */
-  public static final Set<String> PLATFORMS = Set.of(ONNX_PLATFORM);
+  /**
+   * What a platform name may be (Triton spells them {@code onnxruntime_onnx}, {@code
+   * tensorflow_savedmodel}, {@code pytorch_libtorch}).
+   */
+  public static final Pattern PLATFORM_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
   /**
    * What a model name may be: it is a folder name and a URL path segment. It may not start with a
@@ -58,7 +65,8 @@ public record ModelConfig(
   static final String EXPECTED_URI =
       "file:PATH, file:///ABSOLUTE/PATH or a plain path to the model";
   static final String EXPECTED_LABELS = "the path of a JSON file of class key to label";
-  static final String EXPECTED_PLATFORM = "one of: " + ONNX_PLATFORM;
+  static final String EXPECTED_PLATFORM =
+      "a platform name of 1 to 64 letters, digits, '_', '.' or '-', such as " + ONNX_PLATFORM;
   static final String EXPECTED_OUTPUT = "a list of distinct output names";
 
   private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
@@ -80,7 +88,8 @@ public record ModelConfig(
     if (labels != null) {
       violations.check(isValidPath(labels), "labels", labels, EXPECTED_LABELS);
     }
-    violations.check(PLATFORMS.contains(platform), "platform", platform, EXPECTED_PLATFORM);
+    violations.check(
+        PLATFORM_PATTERN.matcher(platform).matches(), "platform", platform, EXPECTED_PLATFORM);
     if (intraOpThreads != null) {
       OnnxConfig.checkThreads(violations, "intra-op-threads", intraOpThreads);
     }

@@ -204,6 +204,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anyWellFormedPlatformIsAcceptedForTheRepositoryToCheckAgainstItsRuntimes() {
+    // Which platforms have a runtime depends on the classpath: the model fails to load instead.
+    ModelConfig model =
+        parse("models: { web: { uri: m.savedmodel, platform: tensorflow_savedmodel } }")
+            .models()
+            .get("web");
+
+    assertThat(model.platform()).isEqualTo("tensorflow_savedmodel");
+  }
+
+  @Test
   void reportsEveryViolationAtOnce() {
     List<String> found =
         violations(
@@ -213,7 +224,7 @@ class ConfigLoaderTest {
             models:
               "bad name": { uri: a.onnx }
               no-uri: { version: "1" }
-              web: { uri: "https://example.com/m.onnx", platform: tensorflow }
+              web: { uri: "https://example.com/m.onnx", platform: "tensor flow" }
               policy: { uri: p.onnx, version: "0" }
             """);
 
@@ -233,7 +244,8 @@ class ConfigLoaderTest {
                 + " to the model)",
             "models.web.uri: 'https://example.com/m.onnx' (expected: file:PATH,"
                 + " file:///ABSOLUTE/PATH or a plain path to the model)",
-            "models.web.platform: 'tensorflow' (expected: one of: onnxruntime_onnx)",
+            "models.web.platform: 'tensor flow' (expected: a platform name of 1 to 64 letters,"
+                + " digits, '_', '.' or '-', such as onnxruntime_onnx)",
             "models.policy.version: '0' (expected: a positive integer such as 1 or \"2\")");
   }
 

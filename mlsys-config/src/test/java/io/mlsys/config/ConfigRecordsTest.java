@@ -118,7 +118,7 @@ class ConfigRecordsTest {
                     "s3://bucket/m.onnx",
                     "v1",
                     " ",
-                    "pytorch",
+                    "pytorch libtorch",
                     null,
                     0,
                     Arrays.asList("a", "a", null)))

@@ -73,8 +73,10 @@ final class DefaultModelRepository implements ModelRepository {
       throw new ConfigException(
           "model-repository.path", "'" + root + "' (expected: an existing folder)");
     }
-    this.scanner = new ModelScanner(config, Objects.requireNonNull(environment, "environment"));
     this.loader = Objects.requireNonNull(loader, "loader");
+    this.scanner =
+        new ModelScanner(
+            config, Objects.requireNonNull(environment, "environment"), loader::modelFileName);
     this.listener = Objects.requireNonNull(listener, "listener");
     this.maxParallelLoads = Math.max(1, Runtime.getRuntime().availableProcessors());
   }

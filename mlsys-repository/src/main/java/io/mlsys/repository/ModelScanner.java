@@ -5,6 +5,7 @@ import io.mlsys.config.ConfigLoader;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ModelConfig;
 import io.mlsys.config.VersionPolicy;
+import io.mlsys.core.ModelLoadException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,15 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * Finds what a model should serve: from {@code models:} in mlsys.yaml (one file, one version) or
- * from its repository folder ({@code DIR/<model>/<version>/model.onnx}, optional config.yaml,
- * version policy). Reads the disk; never loads a model.
+ * from its repository folder ({@code DIR/<model>/<version>/model.onnx}, or the file name the
+ * platform's runtime asks for; optional config.yaml, version policy). Reads the disk; never loads a
+ * model.
  */
 final class ModelScanner {
-  /** The model file in each version folder. */
+  /** The model file in each version folder unless the loader names another. */
   static final String MODEL_FILE_NAME = "model.onnx";
 
   private static final System.Logger LOG = System.getLogger(ModelScanner.class.getName());
@@ -30,11 +33,18 @@ final class ModelScanner {
   private final MlsysConfig config;
   private final Map<String, String> environment;
   private final Path root;
+  private final UnaryOperator<String> modelFileNames;
 
-  ModelScanner(MlsysConfig config, Map<String, String> environment) {
+  /**
+   * @param modelFileNames platform to the model file name in its version folders ({@link
+   *     ModelLoader#modelFileName}); throws {@link ModelLoadException} for a platform without one
+   */
+  ModelScanner(
+      MlsysConfig config, Map<String, String> environment, UnaryOperator<String> modelFileNames) {
     this.config = config;
     this.environment = Map.copyOf(environment);
     this.root = config.modelRepository().path();
+    this.modelFileNames = modelFileNames;
   }
 
   /** What one version will be loaded from, or why it cannot be. */
@@ -159,6 +169,12 @@ final class ModelScanner {
     } catch (Labels.InvalidLabelsException e) {
       return Plan.failed(e.getMessage());
     }
+    String modelFileName;
+    try {
+      modelFileName = modelFileNames.apply(model.platform());
+    } catch (ModelLoadException e) {
+      return Plan.failed(e.reason());
+    }
     List<String> available = new ArrayList<>();
     try (Stream<Path> children = Files.list(folder)) {
       for (Path child : children.toList()) {
@@ -173,7 +189,7 @@ final class ModelScanner {
           "no version folders in "
               + shown(folder)
               + " (expected: "
-              + shown(folder.resolve("<positive integer>").resolve(MODEL_FILE_NAME))
+              + shown(folder.resolve("<positive integer>").resolve(modelFileName))
               + ")");
     }
     available.sort(Snapshot.VERSION_ORDER.reversed());
@@ -196,7 +212,7 @@ final class ModelScanner {
                     + shown(versionFolder)
                     + " (expected: every version in version-policy.specific to exist)"));
       } else {
-        Path file = versionFolder.resolve(MODEL_FILE_NAME);
+        Path file = versionFolder.resolve(modelFileName);
         versions.add(version(name, version, file, shown(file), model, labels));
       }
     }

@@ -8,8 +8,6 @@ import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Tensor;
-import io.mlsys.onnx.OnnxModel;
-import io.mlsys.onnx.OnnxModelOptions;
 import io.mlsys.testing.Fixtures;
 import io.mlsys.testing.ManualClock;
 import java.io.IOException;
@@ -24,16 +22,8 @@ class OnnxRepositoryTest {
   private static final CallContext CONTEXT =
       CallContext.of(ManualClock.startingAt("2026-01-01T00:00:00Z"));
 
-  /** How a server adapts the ONNX runtime to the repository. */
-  private static final ModelLoader ONNX =
-      source ->
-          OnnxModel.load(
-              source.file(),
-              source.location(),
-              OnnxModelOptions.defaults(source.name(), source.version())
-                  .withIntraOpThreads(source.intraOpThreads())
-                  .withLabels(source.labels())
-                  .withDefaultOutputs(source.defaultOutputs()));
+  /** As a server loads models: ONNX Runtime found through the ModelRuntime SPI. */
+  private static final ModelLoader ONNX = ModelLoader.installedRuntimes();
 
   @TempDir Path models;
 

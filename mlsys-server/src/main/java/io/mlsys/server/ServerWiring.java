@@ -12,9 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.config.AccessLogConfig;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.Model;
-import io.mlsys.core.ModelLoadException;
-import io.mlsys.onnx.OnnxModel;
-import io.mlsys.onnx.OnnxModelOptions;
+import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.repository.ModelSource;
 import io.mlsys.resilience.BatchingListener;
@@ -40,10 +38,12 @@ final class ServerWiring {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = Clock.systemUTC();
     BatchingMetrics batchingMetrics = new BatchingMetrics(registry);
+    // Each model is loaded by the runtime of its platform (the ModelRuntime SPI).
     ModelRepository repository =
         ModelRepository.create(
             config,
-            source -> withBatching(loadOnnx(source), source, clock, batchingMetrics),
+            ModelLoader.installedRuntimes()
+                .decorated((model, source) -> withBatching(model, source, clock, batchingMetrics)),
             new LoadMetricsListener(registry));
     MlsysServer.Builder builder =
         MlsysServer.builder()
@@ -128,33 +128,5 @@ final class ServerWiring {
     }
     return new BatchedModel(
         model, DynamicBatcher.wrap(source.name(), model, source.batching(), clock, listener));
-  }
-
-  /** The ONNX Runtime model loader: one session per model version. */
-  static Model loadOnnx(ModelSource source) {
-    if (!OnnxModel.PLATFORM.equals(source.platform())) {
-      throw new ModelLoadException(
-          source.name(),
-          "platform '"
-              + source.platform()
-              + "' is not supported (expected: "
-              + OnnxModel.PLATFORM
-              + ")",
-          null);
-    }
-    OnnxModelOptions options;
-    try {
-      options =
-          new OnnxModelOptions(
-              source.name(),
-              source.version(),
-              source.intraOpThreads(),
-              source.labels(),
-              source.defaultOutputs(),
-              OnnxModelOptions.DEFAULT_ALLOW_NON_FINITE);
-    } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(source.name(), e.getMessage(), e);
-    }
-    return OnnxModel.load(source.file(), source.location(), options);
   }
 }

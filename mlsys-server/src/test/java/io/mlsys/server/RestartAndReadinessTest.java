@@ -132,7 +132,7 @@ class RestartAndReadinessTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          return ServerWiring.loadOnnx(source);
+          return ModelLoader.installedRuntimes().load(source);
         };
     MlsysServer server =
         MlsysServer.builder()

@@ -1,14 +1,9 @@
 package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.AccessLogConfig;
 import io.mlsys.config.MlsysConfig;
-import io.mlsys.core.Model;
-import io.mlsys.core.ModelLoadException;
-import io.mlsys.repository.ModelSource;
-import io.mlsys.testing.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,20 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServerWiringTest {
-
-  @Test
-  void loadsAnOnnxModelUnderItsServedNameVersionAndLabels() {
-    Path svc = Fixtures.require("sklearn-iris/iris_svc.onnx");
-
-    try (Model model =
-        ServerWiring.loadOnnx(
-            new ModelSource(
-                "flowers", "3", svc, "onnxruntime_onnx", Map.of("0", "setosa"), 1, List.of()))) {
-      assertThat(model.metadata().name()).isEqualTo("flowers");
-      assertThat(model.metadata().version()).isEqualTo("3");
-      assertThat(model.metadata().labels()).containsEntry("0", "setosa");
-    }
-  }
 
   @Test
   void accessLogGetsAnAsyncJsonHandlerForTheServersLifetime() {
@@ -112,29 +93,5 @@ class ServerWiringTest {
           .contains("process_uptime_seconds ")
           .contains("mlsys_requests_in_flight ");
     }
-  }
-
-  @Test
-  void otherPlatformsAreALoadFailure() {
-    ModelSource source =
-        new ModelSource(
-            "m", "1", Path.of("model.savedmodel"), "tensorflow_savedmodel", Map.of(), 1, List.of());
-
-    assertThatThrownBy(() -> ServerWiring.loadOnnx(source))
-        .isInstanceOf(ModelLoadException.class)
-        .hasMessage(
-            "model 'm' failed to load: platform 'tensorflow_savedmodel' is not supported"
-                + " (expected: onnxruntime_onnx)");
-  }
-
-  @Test
-  void invalidOptionsAreALoadFailure() {
-    ModelSource source =
-        new ModelSource(
-            "m", "1", Path.of("model.onnx"), "onnxruntime_onnx", Map.of(), 0, List.of());
-
-    assertThatThrownBy(() -> ServerWiring.loadOnnx(source))
-        .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("intraOpThreads: 0");
   }
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param name served name
  * @param version served version; null for an unversioned model
- * @param file the model file (or folder, for a runtime whose models are folders)
+ * @param file the model file (a regular file: the repository checks that it exists)
  * @param location how clients see the file in messages: its path inside the repository folder, or
  *     the configured uri as written (never a server path they need not know)
  * @param labels class key to display label (already read from the labels file); may be empty

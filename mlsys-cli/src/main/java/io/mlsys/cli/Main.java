@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    ConsoleLogging.install();
     System.exit(commandLine().execute(args));
   }
 

@@ -35,6 +35,7 @@ import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.protocol.GrpcTensors;
 import io.mlsys.repository.ModelState;
 import io.mlsys.repository.ModelStatus;
 import io.mlsys.resilience.AdmissionControl;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       ServeCommand.class,
       TrainDemoCommand.class,
+      TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -108,6 +108,36 @@ need_fixtures() {
   export MLSYS_FIXTURES
 }
 
+# fixtures_or_stand_ins: as need_fixtures when the shared fixtures are there; otherwise trains
+# stand-ins for the models the example reads (`mlsys train-stand-ins`: the same file and tensor
+# names, trained in Java, other numbers) into the example's models/stand-ins (ignored by git),
+# exports MLSYS_FIXTURES pointing at it and MLSYS_STAND_INS=1, so the example runs from a fresh
+# clone. Checks of the catalog's exact
+# numbers go through expect_catalog.
+fixtures_or_stand_ins() {
+  local fixtures="${MLSYS_FIXTURES:-$root/../shared/fixtures}"
+  if [ -d "$fixtures" ]; then
+    MLSYS_FIXTURES="$(cd "$fixtures" && pwd)"
+    MLSYS_STAND_INS=""
+  else
+    MLSYS_FIXTURES="$here/models/stand-ins"
+    MLSYS_STAND_INS=1
+    echo "== 0. No ../shared/fixtures: training stand-ins for its models (mlsys train-stand-ins)"
+    "$root/mlsys" train-stand-ins "$MLSYS_FIXTURES"
+  fi
+  export MLSYS_FIXTURES MLSYS_STAND_INS
+}
+
+# expect_catalog DESCRIPTION ACTUAL PATTERN STAND_IN_PATTERN: expect with PATTERN (the catalog's
+# numbers) on the shared fixtures, with STAND_IN_PATTERN on the stand-ins.
+expect_catalog() {
+  if [ -n "${MLSYS_STAND_INS:-}" ]; then
+    expect "$1 (stand-in models)" "$2" "$4"
+  else
+    expect "$1" "$2" "$3"
+  fi
+}
+
 extra_servers=""
 
 # start_extra_server NAME ARGS...: runs `mlsys serve ARGS --port 0 --grpc-port 0` in the background

@@ -13,11 +13,13 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       ServeCommand.class,
       TrainDemoCommand.class,
+      TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
 
   public static void main(String[] args) {
+    ConsoleLogging.install();
     System.exit(commandLine().execute(args));
   }
 

@@ -90,6 +90,19 @@ class CliTest {
     assertThat(out.toString()).contains("accuracy");
   }
 
+  @Test
+  void trainStandInsWritesTheFixturesFilesTheExamplesRead() {
+    assertThat(run("train-stand-ins", dir.toString())).isZero();
+
+    assertThat(dir.resolve("sklearn-iris"))
+        .isDirectoryContaining("glob:**/iris_svc.onnx")
+        .isDirectoryContaining("glob:**/label.json")
+        .isDirectoryContaining("glob:**/iris_svc_0_setosa.onnx")
+        .isDirectoryContaining("glob:**/iris_svc_0_versicolor.onnx")
+        .isDirectoryContaining("glob:**/iris_svc_0_virginica.onnx");
+    assertThat(out.toString()).contains("wrote " + dir.resolve("sklearn-iris/iris_svc.onnx"));
+  }
+
   /** The README's first command, minus the blocking wait: train, write, serve, answer. */
   @Test
   void quickstartRepositoryServesTheDemoOverHttp() throws Exception {

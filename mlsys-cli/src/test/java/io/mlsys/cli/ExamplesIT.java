@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -32,9 +34,45 @@ class ExamplesIT {
     }
   }
 
+  /** The examples that train stand-ins for the shared fixtures' models when those are absent. */
+  static Stream<String> standaloneExamples() throws IOException {
+    Path root = checkoutRoot();
+    List<String> standalone = new ArrayList<>();
+    for (String example : examples().toList()) {
+      String script = Files.readString(root.resolve("examples").resolve(example).resolve("run.sh"));
+      if (script.contains("fixtures_or_stand_ins")) {
+        standalone.add(example);
+      }
+    }
+    return standalone.stream();
+  }
+
   @ParameterizedTest
   @MethodSource("examples")
   void exampleRunsAsWritten(String example) throws IOException, InterruptedException {
+    String fixtures = System.getProperty("mlsys.fixtures");
+    String log =
+        run(example, fixtures != null && Files.isDirectory(Path.of(fixtures)) ? fixtures : null);
+    // Examples built on ../shared/fixtures skip themselves (exit 0) when it is absent.
+    Assumptions.assumeFalse(log.contains("skipped: needs"), example + ": " + log.strip());
+    assertThat(log).contains(example + ": all checks passed");
+  }
+
+  /** As in a fresh clone of this repository alone: no shared fixtures. */
+  @ParameterizedTest
+  @MethodSource("standaloneExamples")
+  void exampleRunsWithoutTheSharedFixtures(String example)
+      throws IOException, InterruptedException {
+    Path absent = Files.createTempDirectory("mlsys-no-fixtures").resolve("absent");
+
+    String log = run(example, absent.toString());
+
+    assertThat(log).contains("training stand-ins").contains(example + ": all checks passed");
+  }
+
+  /** Runs the example's run.sh with MLSYS_FIXTURES set to {@code fixtures}; returns its output. */
+  private static String run(String example, String fixtures)
+      throws IOException, InterruptedException {
     Path root = checkoutRoot();
     Path script = root.resolve("examples").resolve(example).resolve("run.sh");
     Path output = Files.createTempFile("mlsys-example-" + example, ".log");
@@ -46,8 +84,7 @@ class ExamplesIT {
     builder.environment().put("PORT", Integer.toString(freePort()));
     builder.environment().put("GRPC_PORT", "0");
     builder.environment().put("MLSYS_NO_BUILD", "1");
-    String fixtures = System.getProperty("mlsys.fixtures");
-    if (fixtures != null && Files.isDirectory(Path.of(fixtures))) {
+    if (fixtures != null) {
       builder.environment().put("MLSYS_FIXTURES", Path.of(fixtures).toAbsolutePath().toString());
     }
     Process process = builder.start();
@@ -59,9 +96,7 @@ class ExamplesIT {
     String log = Files.readString(output, StandardCharsets.UTF_8);
     assertThat(finished).as("finished within %d minutes:%n%s", TIMEOUT_MINUTES, log).isTrue();
     assertThat(process.exitValue()).as(log).isZero();
-    // Examples built on ../shared/fixtures skip themselves (exit 0) when it is absent.
-    Assumptions.assumeFalse(log.contains("skipped: needs"), example + ": " + log.strip());
-    assertThat(log).contains(example + ": all checks passed");
+    return log;
   }
 
   /** The folder with mvnw, walking up from the module's working directory. */

@@ -7,6 +7,7 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
+import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.UpstreamFailureException;
 import io.mlsys.protocol.OipJson;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
 /** {@link OipClient} over the JDK's {@link HttpClient}: HTTP/1.1, JSON, blocking sends. */
 final class HttpOipClient implements OipClient {
   /**
-   * Longest timeout an mlsys server accepts in {@value OipClient#TIMEOUT_HEADER} (one day); a later
+   * Longest timeout an mlsys server accepts in {@value MlsysHeaders#TIMEOUT} (one day); a later
    * deadline is sent as this rather than being rejected as bad input.
    */
   static final Duration MAX_TIMEOUT_HEADER = Duration.ofDays(1);
@@ -195,7 +196,8 @@ final class HttpOipClient implements OipClient {
       builder.header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
     remaining.ifPresent(
-        left -> builder.timeout(left).header(TIMEOUT_HEADER, Long.toString(timeoutMillis(left))));
+        left ->
+            builder.timeout(left).header(MlsysHeaders.TIMEOUT, Long.toString(timeoutMillis(left))));
     if (isHeaderSafe(context.traceId())) {
       builder.header(REQUEST_ID_HEADER, context.traceId());
     }

@@ -12,9 +12,10 @@ import java.net.URI;
  * one instance per server.
  *
  * <p>Every call honours the {@link CallContext}: with a deadline, the time left is sent as the
- * {@value #TIMEOUT_HEADER} header (milliseconds, rounded up) and bounds the wait for the answer,
- * and a call with no time left fails with {@link io.mlsys.core.DeadlineExceededException} without
- * sending anything. The trace id is sent as {@value #REQUEST_ID_HEADER}.
+ * {@value io.mlsys.core.MlsysHeaders#TIMEOUT} header (milliseconds, rounded up) and bounds the wait
+ * for the answer, and a call with no time left fails with {@link
+ * io.mlsys.core.DeadlineExceededException} without sending anything. The trace id is sent as
+ * {@value #REQUEST_ID_HEADER}.
  *
  * <p>{@link #infer} and {@link #metadata} are retried (inference is idempotent) up to {@link
  * OipClientOptions#maxAttempts()} in total, after a connection failure or a 502, 503 or 504 answer,
@@ -35,9 +36,6 @@ import java.net.URI;
  * No {@link java.io.IOException} escapes.
  */
 public interface OipClient extends AutoCloseable {
-
-  /** Header that tells an mlsys server the time left, in integer milliseconds. */
-  String TIMEOUT_HEADER = "Mlsys-Timeout-Ms";
 
   /** Header that carries the caller's trace id. */
   String REQUEST_ID_HEADER = "X-Request-Id";

@@ -1,5 +1,7 @@
 package io.mlsys.config;
 
+import static io.mlsys.config.ConfigViolation.join;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -1152,10 +1154,6 @@ public final class ConfigLoader {
 
   private static boolean isAbsent(JsonNode node) {
     return TreeReader.isAbsent(node);
-  }
-
-  private static String join(String path, String key) {
-    return TreeReader.join(path, key);
   }
 
   private String string(JsonNode node, String path, String expected, boolean nullable) {

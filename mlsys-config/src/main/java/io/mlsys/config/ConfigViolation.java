@@ -21,13 +21,22 @@ public record ConfigViolation(String path, String problem) {
    * {@code [1].scale.std} under {@code graphs.g.transform} is graphs.g.transform[1].scale.std.
    */
   public ConfigViolation under(String parent) {
+    return new ConfigViolation(join(parent, path), problem);
+  }
+
+  /**
+   * The key path of {@code key} under {@code parent}, the one place key paths are joined: {@code
+   * server} and {@code port} make server.port, {@code graphs.g.transform} and {@code [1].scale}
+   * make graphs.g.transform[1].scale (an index needs no dot), and an empty side is left out.
+   */
+  public static String join(String parent, String key) {
     if (parent.isEmpty()) {
-      return this;
+      return key;
     }
-    if (path.isEmpty()) {
-      return new ConfigViolation(parent, problem);
+    if (key.isEmpty()) {
+      return parent;
     }
-    return new ConfigViolation(path.startsWith("[") ? parent + path : parent + "." + path, problem);
+    return key.startsWith("[") ? parent + key : parent + "." + key;
   }
 
   @Override

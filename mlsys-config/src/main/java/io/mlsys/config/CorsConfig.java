@@ -1,5 +1,6 @@
 package io.mlsys.config;
 
+import io.mlsys.core.MlsysHeaders;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public record CorsConfig(
           "Authorization",
           "X-Requested-With",
           "X-Request-Id",
-          "Mlsys-Timeout-Ms",
+          MlsysHeaders.TIMEOUT,
           "Inference-Header-Content-Length");
   public static final List<String> DEFAULT_EXPOSED_HEADERS =
       List.of("X-Request-Id", "Retry-After", "Inference-Header-Content-Length");

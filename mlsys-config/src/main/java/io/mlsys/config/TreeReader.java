@@ -1,5 +1,7 @@
 package io.mlsys.config;
 
+import static io.mlsys.config.ConfigViolation.join;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -70,10 +72,6 @@ final class TreeReader {
 
   static boolean isAbsent(JsonNode node) {
     return node == null || node.isMissingNode() || node.isNull();
-  }
-
-  static String join(String path, String key) {
-    return path.isEmpty() ? key : path + "." + key;
   }
 
   /** Records that a required key is missing. */
@@ -393,21 +391,21 @@ final class TreeReader {
   int requiredInt(Map<String, JsonNode> fields, String key, String path, String expected) {
     JsonNode node = fields.get(key);
     if (node == null) {
-      missing(path + "." + key, expected);
+      missing(join(path, key), expected);
       return 1;
     }
-    Integer value = smallInteger(node, path + "." + key, expected);
+    Integer value = smallInteger(node, join(path, key), expected);
     return value == null ? 1 : value;
   }
 
   /** A required string; {@link #STAND_IN} when it is missing or invalid (recorded). */
   String requiredField(Map<String, JsonNode> fields, String key, String path, String expected) {
-    String value = requiredString(fields.get(key), path + "." + key, expected);
+    String value = requiredString(fields.get(key), join(path, key), expected);
     return value == null ? STAND_IN : value;
   }
 
   String optionalField(Map<String, JsonNode> fields, String key, String path, String expected) {
-    return string(fields.get(key), path + "." + key, expected, false);
+    return string(fields.get(key), join(path, key), expected, false);
   }
 
   /** A required list of numbers; null when it is missing or invalid (recorded). */
@@ -429,10 +427,10 @@ final class TreeReader {
       String expected) {
     JsonNode node = fields.get(key);
     if (node == null) {
-      missing(path + "." + key, expected);
+      missing(join(path, key), expected);
       return null;
     }
-    return reader.read(node, path + "." + key, expected);
+    return reader.read(node, join(path, key), expected);
   }
 
   /** The known keys of a mapping; null (recorded) when it is not a mapping. */

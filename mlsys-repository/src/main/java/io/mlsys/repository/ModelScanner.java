@@ -2,6 +2,7 @@ package io.mlsys.repository;
 
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigLoader;
+import io.mlsys.config.LabelsFile;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ModelConfig;
 import io.mlsys.config.VersionPolicy;
@@ -132,6 +133,16 @@ final class ModelScanner {
     return Plan.failed("cannot read " + shown + ": " + e.getClass().getSimpleName());
   }
 
+  /** The labels in {@code file}; none when {@code file} is null. */
+  private static Map<String, String> labels(Path file) throws LabelsFile.InvalidLabelsException {
+    return file == null ? Map.of() : LabelsFile.read(file);
+  }
+
+  /** A client sees the reason: it names the file as configured, not the server's path. */
+  private static String labelsProblem(String shown, LabelsFile.InvalidLabelsException e) {
+    return "labels: " + shown + ": " + e.getMessage() + " (expected: " + LabelsFile.EXPECTED + ")";
+  }
+
   private Path folder(String name) {
     if (root == null || !ModelConfig.isValidName(name)) {
       return null;
@@ -143,9 +154,9 @@ final class ModelScanner {
   private Plan fileModel(String name, ModelConfig model) {
     Map<String, String> labels;
     try {
-      labels = Labels.read(model.labelsFile(), model.labels());
-    } catch (Labels.InvalidLabelsException e) {
-      return Plan.failed(e.getMessage());
+      labels = labels(model.labelsFile());
+    } catch (LabelsFile.InvalidLabelsException e) {
+      return Plan.failed(labelsProblem(model.labels(), e));
     }
     return Plan.every(
         List.of(version(name, model.version(), model.file(), model.uri(), model, labels)));
@@ -163,11 +174,11 @@ final class ModelScanner {
       }
     }
     Map<String, String> labels;
+    Path labelsFile = model.labelsFile();
     try {
-      Path labelsFile = model.labelsFile();
-      labels = Labels.read(labelsFile, labelsFile == null ? null : shown(labelsFile));
-    } catch (Labels.InvalidLabelsException e) {
-      return Plan.failed(e.getMessage());
+      labels = labels(labelsFile);
+    } catch (LabelsFile.InvalidLabelsException e) {
+      return Plan.failed(labelsProblem(shown(labelsFile), e));
     }
     String modelFileName;
     try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.ConfigException;
+import io.mlsys.config.LabelsFile;
 import io.mlsys.config.MlsysConfig;
 import io.mlsys.config.ModelConfig;
 import io.mlsys.config.ModelRepositoryConfig;
@@ -209,9 +210,23 @@ class ModelRepositoryTest {
   }
 
   @Test
+  void aTextLabelsFileHoldsOneLabelALine() throws IOException {
+    version("net", "1", "v1");
+    Files.writeString(models.resolve("net/labels.txt"), "tench\ngoldfish\n");
+    modelConfig("net", "labels: labels.txt");
+
+    try (ModelRepository repository = repository()) {
+      repository.loadAll();
+
+      assertThat(repository.metadata("net", "1").labels())
+          .isEqualTo(Map.of("0", "tench", "1", "goldfish"));
+    }
+  }
+
+  @Test
   void aBadLabelsFileFailsThatModelWithAClearReason() throws IOException {
     version("iris", "1", "v1");
-    Files.writeString(models.resolve("iris/labels.json"), "{\"0\": \"setosa\", \"1\": 7}");
+    Files.writeString(models.resolve("iris/labels.json"), "{\"0\": \"setosa\", \"1\": [7]}");
     modelConfig("iris", "labels: labels.json");
     version("wine", "1", "v1");
 
@@ -221,8 +236,9 @@ class ModelRepositoryTest {
       assertThat(statusOf(repository, "iris", null).state()).isEqualTo(ModelState.FAILED);
       assertThat(statusOf(repository, "iris", null).reason())
           .isEqualTo(
-              "labels: iris/labels.json: the label at \"1\" is 7, not a string (expected: "
-                  + Labels.EXPECTED
+              "labels: iris/labels.json: the label at \"1\" is an array, not a string or number"
+                  + " (expected: "
+                  + LabelsFile.EXPECTED
                   + ")");
       assertThat(answeringVersion(repository, "wine", null)).isEqualTo("1");
     }

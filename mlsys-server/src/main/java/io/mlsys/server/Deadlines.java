@@ -2,6 +2,7 @@ package io.mlsys.server;
 
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.MlsysHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +11,8 @@ import java.util.Optional;
 
 /**
  * A request's deadline: the {@code timeout} request parameter (microseconds, as in Triton), the
- * {@value MlsysServer#TIMEOUT_HEADER} header (milliseconds) or the server's default timeout; when
- * the request sets both, the earlier wins.
+ * {@value MlsysHeaders#TIMEOUT} header (milliseconds) or the server's default timeout; when the
+ * request sets both, the earlier wins.
  */
 final class Deadlines {
   static final String TIMEOUT_PARAMETER = "timeout";
@@ -102,11 +103,11 @@ final class Deadlines {
       millis = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       throw new InvalidInputException(
-          "header " + MlsysServer.TIMEOUT_HEADER, "'" + value + "'" + expected);
+          "header " + MlsysHeaders.TIMEOUT, "'" + value + "'" + expected);
     }
     if (millis <= 0 || millis > MAX_TIMEOUT.toMillis()) {
       throw new InvalidInputException(
-          "header " + MlsysServer.TIMEOUT_HEADER, "'" + value + "'" + expected);
+          "header " + MlsysHeaders.TIMEOUT, "'" + value + "'" + expected);
     }
     return Duration.ofMillis(millis);
   }

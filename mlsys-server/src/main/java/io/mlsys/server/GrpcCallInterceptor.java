@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.mlsys.core.MlsysHeaders;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ final class GrpcCallInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> REQUEST_ID =
       Metadata.Key.of(MlsysServer.REQUEST_ID_HEADER, Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> TIMEOUT =
-      Metadata.Key.of(MlsysServer.TIMEOUT_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(MlsysHeaders.TIMEOUT, Metadata.ASCII_STRING_MARSHALLER);
 
   /** A gRPC call's HTTP/2 status: the outcome travels in the grpc-status trailer. */
   private static final int HTTP_OK = 200;
@@ -58,7 +59,7 @@ final class GrpcCallInterceptor implements ServerInterceptor {
       this.version = version;
     }
 
-    /** The {@value MlsysServer#TIMEOUT_HEADER} metadata, if sent. */
+    /** The {@value MlsysHeaders#TIMEOUT} metadata, if sent. */
     Optional<String> timeoutHeader() {
       return Optional.ofNullable(headers.get(TIMEOUT));
     }

@@ -30,10 +30,12 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
+import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.protocol.GrpcTensors;
 import io.mlsys.repository.ModelState;
 import io.mlsys.repository.ModelStatus;
 import io.mlsys.resilience.AdmissionControl;
@@ -52,10 +54,10 @@ import java.util.function.Supplier;
  *
  * <p>It serves what REST serves, the same way: models come from {@link ServedModels}; an inference
  * call's deadline is the earliest of the gRPC deadline, the {@code timeout} parameter
- * (microseconds), the {@value MlsysServer#TIMEOUT_HEADER} metadata and the server's default
- * timeout; inference is admitted under {@code server.limits} as over REST; errors become statuses
- * in {@link GrpcStatus} with the same messages as over REST; each ModelInfer is metered per model
- * with {@code protocol="grpc"} and counted in the model's statistics.
+ * (microseconds), the {@value MlsysHeaders#TIMEOUT} metadata and the server's default timeout;
+ * inference is admitted under {@code server.limits} as over REST; errors become statuses in {@link
+ * GrpcStatus} with the same messages as over REST; each ModelInfer is metered per model with {@code
+ * protocol="grpc"} and counted in the model's statistics.
  *
  * <p>Each call runs on its own thread from {@code calls} (virtual threads), handed over once from
  * the transport's event loop together with its gRPC context (deadline, request id), so a slow model

@@ -9,6 +9,7 @@ import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.RequestedOutput;
@@ -38,7 +39,7 @@ import java.util.Set;
  * until its answer is encoded.
  */
 final class InferenceEndpoints {
-  static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysServer.TIMEOUT_HEADER);
+  static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysHeaders.TIMEOUT);
   static final HeaderName INFERENCE_HEADER_LENGTH =
       HeaderNames.create(OipBinary.INFERENCE_HEADER_CONTENT_LENGTH);
   private static final Header OCTET_STREAM =

@@ -34,9 +34,6 @@ public interface MlsysServer extends AutoCloseable {
   /** The java.util.logging logger that receives one JSON line per request. */
   String ACCESS_LOGGER = "mlsys.access";
 
-  /** Header that sets a request's deadline in integer milliseconds. */
-  String TIMEOUT_HEADER = "Mlsys-Timeout-Ms";
-
   /**
    * Names the caller of a management change (runtime parameters) in the audit log when the caller
    * is not authenticated (tokens not required, none sent); an authenticated caller is named by its

@@ -16,8 +16,8 @@
  * HttpError}, {@code GrpcStatus}). Every HTTP request goes through one pipeline: request id ({@code
  * X-Request-Id} or generated), endpoint, errors answered as {@code {"error": "..."}}, the answer
  * written once with Content-Length, metrics and the access-log line. Deadlines come from the {@code
- * timeout} parameter (microseconds), the {@code Mlsys-Timeout-Ms} header (or the gRPC deadline) or
- * {@code server.default-timeout}; the predictor runs on the request's own thread, is not started
- * past its deadline, and an answer later than the deadline becomes 504.
+ * timeout} parameter (microseconds), the {@value io.mlsys.core.MlsysHeaders#TIMEOUT} header (or the
+ * gRPC deadline) or {@code server.default-timeout}; the predictor runs on the request's own thread,
+ * is not started past its deadline, and an answer later than the deadline becomes 504.
  */
 package io.mlsys.server;

@@ -153,6 +153,35 @@ final class ClassifierGraph {
     return model.build();
   }
 
+  /**
+   * {@code model} with its one input named {@code name} (scikit-learn's converters call it {@code
+   * float_input}, Tribuo {@code input}); the nodes that read it read the new name.
+   *
+   * @throws IllegalStateException when the model has more than one input or the name is taken
+   */
+  static ModelProto renameInput(ModelProto model, String name) {
+    GraphProto graph = model.getGraph();
+    if (graph.getInputCount() != 1) {
+      throw new IllegalStateException(
+          "the ONNX graph has " + graph.getInputCount() + " inputs (expected: 1)");
+    }
+    String from = graph.getInput(0).getName();
+    if (from.equals(name)) {
+      return model;
+    }
+    Set<String> taken = namesIn(graph);
+    if (taken.contains(name)) {
+      throw new IllegalStateException(
+          "input name '" + name + "' (expected: unused in the graph " + taken + ")");
+    }
+    GraphProto.Builder renamed =
+        graph.toBuilder().setInput(0, graph.getInput(0).toBuilder().setName(name));
+    for (int i = 0; i < renamed.getNodeCount(); i++) {
+      renamed.setNode(i, renameInputs(renamed.getNode(i), from, name));
+    }
+    return model.toBuilder().setGraph(renamed).build();
+  }
+
   private static void checkOpset(ModelProto model) {
     long opset =
         model.getOpsetImportList().stream()

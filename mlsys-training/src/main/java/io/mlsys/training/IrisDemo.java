@@ -10,6 +10,8 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +85,32 @@ public final class IrisDemo {
    */
   public static final String CLASS_NAMES_METADATA = "mlsys.class-names";
 
+  /** Name of the input of scikit-learn's converted classifiers: {@value}. */
+  public static final String SKLEARN_INPUT_NAME = "float_input";
+
+  /** Name of the class-index output of scikit-learn's converted classifiers: {@value}. */
+  public static final String SKLEARN_LABEL_OUTPUT = "output_label";
+
+  /** Name of the probabilities output of scikit-learn's converted classifiers: {@value}. */
+  public static final String SKLEARN_PROBABILITIES_OUTPUT = "output_probability";
+
+  /** The class of a one-against-rest model's second column: {@value}. */
+  public static final String REST_CLASS = "rest";
+
+  /**
+   * What to train and how to name it.
+   *
+   * @param positive for a one-against-rest model, the species of class 0 (every other species is
+   *     {@link #REST_CLASS}, class 1); null for the 3-class model
+   */
+  private record Variant(String input, String label, String probabilities, String positive) {}
+
+  private static final Variant TRIBUO_NAMES =
+      new Variant(INPUT_NAME, LABEL_OUTPUT, PROBABILITIES_OUTPUT, null);
+
+  private static final Variant SKLEARN_NAMES =
+      new Variant(SKLEARN_INPUT_NAME, SKLEARN_LABEL_OUTPUT, SKLEARN_PROBABILITIES_OUTPUT, null);
+
   /** AdaGrad's epsilon (Tribuo's default): {@value}. */
   static final double ADAGRAD_EPSILON = 0.1;
 
@@ -99,6 +127,35 @@ public final class IrisDemo {
    * same config gives the same model.
    */
   public static DemoModel train(IrisDemoConfig config) {
+    return train(config, TRIBUO_NAMES);
+  }
+
+  /**
+   * As {@link #train(IrisDemoConfig)}, with the tensor names of a scikit-learn classifier converted
+   * by skl2onnx without ZipMap: input {@value #SKLEARN_INPUT_NAME}, outputs {@value
+   * #SKLEARN_LABEL_OUTPUT} and {@value #SKLEARN_PROBABILITIES_OUTPUT}. The examples train it as a
+   * stand-in for the scikit-learn Iris SVC of the shared fixtures when those are absent.
+   */
+  public static DemoModel trainWithScikitLearnNames(IrisDemoConfig config) {
+    return train(config, SKLEARN_NAMES);
+  }
+
+  /**
+   * A one-against-rest classifier ("is it this species?") with scikit-learn's tensor names, as
+   * {@link #trainWithScikitLearnNames}: {@value #SKLEARN_PROBABILITIES_OUTPUT} is FLOAT {@code [N,
+   * 2]}, column 0 the probability of {@code species}, column 1 of {@value #REST_CLASS}.
+   */
+  public static DemoModel trainOneAgainstRest(IrisDemoConfig config, String species) {
+    if (species == null || species.isEmpty() || species.equals(REST_CLASS)) {
+      throw new InvalidInputException("species", species + " (expected: a species of the data)");
+    }
+    return train(
+        config,
+        new Variant(
+            SKLEARN_INPUT_NAME, SKLEARN_LABEL_OUTPUT, SKLEARN_PROBABILITIES_OUTPUT, species));
+  }
+
+  private static DemoModel train(IrisDemoConfig config, Variant names) {
     if (config == null) {
       throw new InvalidInputException("config", "null (expected: an IrisDemoConfig)");
     }
@@ -107,14 +164,18 @@ public final class IrisDemo {
       throw new IllegalStateException(
           DATA_RESOURCE + " is missing from the classpath beside " + IrisDemo.class.getName());
     }
-    return train(resource, config);
+    return train(resource, config, names);
   }
 
   /** Trains on the CSV at {@code resource}, a file or an entry of a jar. */
   static DemoModel train(URL resource, IrisDemoConfig config) {
-    if ("file".equals(resource.getProtocol())) {
+    return train(resource, config, TRIBUO_NAMES);
+  }
+
+  private static DemoModel train(URL resource, IrisDemoConfig config, Variant names) {
+    if ("file".equals(resource.getProtocol()) && names.positive() == null) {
       try {
-        return train(Path.of(resource.toURI()), config);
+        return train(Path.of(resource.toURI()), config, names);
       } catch (URISyntaxException e) {
         throw new IllegalStateException("cannot resolve " + resource, e);
       }
@@ -127,7 +188,10 @@ public final class IrisDemo {
       try (InputStream in = resource.openStream()) {
         Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
       }
-      return train(copy, config);
+      if (names.positive() != null) {
+        Files.write(copy, oneAgainstRest(Files.readAllLines(copy), names.positive()));
+      }
+      return train(copy, config, names);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + resource + " to a temporary file: " + e, e);
     } finally {
@@ -167,7 +231,28 @@ public final class IrisDemo {
     return new float[] {5.1f, 3.5f, 1.4f, 0.2f};
   }
 
-  private static DemoModel train(Path csv, IrisDemoConfig config) {
+  /** The rows with every species but {@code positive} renamed {@value #REST_CLASS}. */
+  private static List<String> oneAgainstRest(List<String> lines, String positive) {
+    List<String> relabelled = new ArrayList<>(lines.size());
+    relabelled.add(lines.get(0));
+    boolean found = false;
+    for (String line : lines.subList(1, lines.size())) {
+      int comma = line.lastIndexOf(',');
+      if (comma < 0) {
+        relabelled.add(line);
+        continue;
+      }
+      boolean isPositive = line.substring(comma + 1).strip().equals(positive);
+      found |= isPositive;
+      relabelled.add(line.substring(0, comma + 1) + (isPositive ? positive : REST_CLASS));
+    }
+    if (!found) {
+      throw new InvalidInputException("species", positive + " (expected: a species of the data)");
+    }
+    return relabelled;
+  }
+
+  private static DemoModel train(Path csv, IrisDemoConfig config, Variant names) {
     Map<String, FieldProcessor> fields = new LinkedHashMap<>();
     for (String feature : FEATURE_NAMES) {
       fields.put(feature, new DoubleFieldProcessor(feature, true, true));
@@ -203,8 +288,14 @@ public final class IrisDemo {
             test.size(),
             config.seed());
 
+    // Sorted; a one-against-rest model's species first, as scikit-learn's binary Iris models.
     List<String> classNames =
-        model.getOutputIDInfo().getDomain().stream().map(Label::getLabel).sorted().toList();
+        model.getOutputIDInfo().getDomain().stream()
+            .map(Label::getLabel)
+            .sorted(
+                Comparator.comparing((String name) -> !name.equals(names.positive()))
+                    .thenComparing(Comparator.naturalOrder()))
+            .toList();
     int[] classColumns =
         classNames.stream()
             .mapToInt(name -> model.getOutputIDInfo().getID(new Label(name)))
@@ -225,15 +316,17 @@ public final class IrisDemo {
           "Tribuo named the ONNX input '" + inputName + "' (expected: '" + INPUT_NAME + "')");
     }
     OnnxMl.ModelProto onnx =
-        ClassifierGraph.rewrite(
-            exported,
-            inputColumns,
-            classColumns,
-            LABEL_OUTPUT,
-            PROBABILITIES_OUTPUT,
-            Map.of(
-                FEATURE_NAMES_METADATA, String.join(",", FEATURE_NAMES),
-                CLASS_NAMES_METADATA, String.join(",", classNames)));
+        ClassifierGraph.renameInput(
+            ClassifierGraph.rewrite(
+                exported,
+                inputColumns,
+                classColumns,
+                names.label(),
+                names.probabilities(),
+                Map.of(
+                    FEATURE_NAMES_METADATA, String.join(",", FEATURE_NAMES),
+                    CLASS_NAMES_METADATA, String.join(",", classNames))),
+            names.input());
     return new DemoModel(model, onnx, FEATURE_NAMES, classNames, metrics);
   }
 

@@ -86,7 +86,7 @@ final class ModelRepositoryWriter {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
     // Not Files.createTempFile: its owner-only permissions would follow the file into place, and a
     // server running as another user could not read the model. This name is unique per process
     // and thread, and files are created with the usual umask.

@@ -1,5 +1,6 @@
 package io.mlsys.transform;
 
+import io.mlsys.config.ConfigViolation;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.transform.spi.Transform;
@@ -36,19 +37,11 @@ final class CompiledPipeline implements TransformPipeline {
               steps
                   .get(i)
                   .outputSpecs(
-                      current, (path, problem) -> violations.accept(join(prefix, path), problem)));
+                      current,
+                      (path, problem) ->
+                          violations.accept(ConfigViolation.join(prefix, path), problem)));
     }
     return current;
-  }
-
-  /**
-   * {@code [1].scale} and {@code tensor} make {@code [1].scale.tensor}; {@code [0]} needs no dot.
-   */
-  private static String join(String prefix, String path) {
-    if (path.isEmpty()) {
-      return prefix;
-    }
-    return path.startsWith("[") ? prefix + path : prefix + "." + path;
   }
 
   @Override

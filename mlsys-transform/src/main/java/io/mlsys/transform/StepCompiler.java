@@ -2,12 +2,11 @@ package io.mlsys.transform;
 
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
+import io.mlsys.config.LabelsFile;
 import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.transform.spi.Transform;
 import io.mlsys.transform.spi.TransformProvider;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -225,15 +224,12 @@ final class StepCompiler {
     if (cached != null) {
       return cached;
     }
-    String expected = "a readable labels file: ";
     try {
-      List<String> labels = Labels.read(Path.of(file));
+      List<String> labels = LabelsFile.readIndexed(Path.of(file));
       labelsByPath.put(file, labels);
       return labels;
-    } catch (NoSuchFileException e) {
-      invalid(path, file, expected + "no such file");
-    } catch (IOException | IllegalArgumentException e) {
-      invalid(path, file, expected + e.getMessage());
+    } catch (LabelsFile.InvalidLabelsException e) {
+      invalid(path, file, "a readable labels file: " + e.getMessage());
     }
     return null;
   }

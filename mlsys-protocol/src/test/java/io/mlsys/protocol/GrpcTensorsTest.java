@@ -1,4 +1,4 @@
-package io.mlsys.server;
+package io.mlsys.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

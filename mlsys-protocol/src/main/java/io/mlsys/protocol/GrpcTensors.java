@@ -1,4 +1,4 @@
-package io.mlsys.server;
+package io.mlsys.protocol;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
@@ -16,7 +16,6 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
-import io.mlsys.protocol.RawTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ import java.util.Map;
  * <p>Reading is strict, and every problem is an {@link InvalidInputException} naming the field,
  * such as {@code inputs[0].contents.fp32_contents} or {@code raw_input_contents[1]}.
  */
-final class GrpcTensors {
+public final class GrpcTensors {
   /** The typed contents fields, in field-number order. */
   private enum Field {
     BOOL("bool_contents"),
@@ -94,7 +93,7 @@ final class GrpcTensors {
    *
    * @throws InvalidInputException naming the field when the request is malformed
    */
-  static InferRequest readRequest(ModelInferRequest request) {
+  public static InferRequest readRequest(ModelInferRequest request) {
     int inputCount = request.getInputsCount();
     if (inputCount == 0) {
       throw new InvalidInputException("inputs", "empty (expected: at least one input tensor)");
@@ -505,7 +504,7 @@ final class GrpcTensors {
    *
    * @param raw whether the request used raw inputs; outputs are then raw too
    */
-  static ModelInferResponse writeResponse(InferResponse response, boolean raw) {
+  public static ModelInferResponse writeResponse(InferResponse response, boolean raw) {
     List<Tensor> outputs = response.outputs();
     boolean useRaw = raw || hasReducedFloat(outputs);
     ModelInferResponse.Builder message =

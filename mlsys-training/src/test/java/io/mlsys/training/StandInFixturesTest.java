@@ -1,0 +1,63 @@
+package io.mlsys.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StandInFixturesTest {
+  @TempDir Path dir;
+
+  @Test
+  void theIrisClassifierHasTheScikitLearnNamesAndAnswersLikeTheDemo() throws Exception {
+    StandInFixtures.write(dir, IrisDemoConfig.defaults());
+    Path model = dir.resolve("sklearn-iris/iris_svc.onnx");
+
+    assertThat(Files.readString(dir.resolve("sklearn-iris/label.json")))
+        .contains("\"0\" : \"setosa\"", "\"1\" : \"versicolor\"", "\"2\" : \"virginica\"");
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(model.toString());
+        OnnxTensor input = OnnxTensor.createTensor(env, new float[][] {IrisDemo.exampleRow()});
+        OrtSession.Result result = session.run(Map.of("float_input", input))) {
+      assertThat(session.getInputNames()).containsExactly("float_input");
+      assertThat(session.getOutputNames()).containsExactly("output_label", "output_probability");
+      assertThat((long[]) result.get("output_label").orElseThrow().getValue()).containsExactly(0);
+      float[][] probabilities =
+          (float[][]) result.get("output_probability").orElseThrow().getValue();
+      assertThat(probabilities[0]).hasSize(3);
+      assertThat(probabilities[0][0]).isGreaterThan(0.5f);
+    }
+  }
+
+  @Test
+  void eachOneAgainstRestModelPutsItsSpeciesInColumnZero() throws Exception {
+    StandInFixtures.write(dir, IrisDemoConfig.defaults());
+    float[][] rows = {IrisDemo.exampleRow(), {6.7f, 3.0f, 5.2f, 2.3f}};
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+
+    float[][] setosa = probabilities(env, "setosa", rows);
+    float[][] virginica = probabilities(env, "virginica", rows);
+
+    assertThat(setosa[0]).hasSize(2);
+    assertThat(setosa[0][0]).isGreaterThan(0.5f);
+    assertThat(setosa[1][0]).isLessThan(0.5f);
+    assertThat(virginica[0][0]).isLessThan(0.5f);
+    assertThat(virginica[1][0]).isGreaterThan(0.5f);
+  }
+
+  private float[][] probabilities(OrtEnvironment env, String species, float[][] rows)
+      throws Exception {
+    Path model = dir.resolve("sklearn-iris").resolve(StandInFixtures.oneAgainstRest(species));
+    try (OrtSession session = env.createSession(model.toString());
+        OnnxTensor input = OnnxTensor.createTensor(env, rows);
+        OrtSession.Result result = session.run(Map.of("float_input", input))) {
+      return (float[][]) result.get("output_probability").orElseThrow().getValue();
+    }
+  }
+}

@@ -73,7 +73,7 @@ final class GraphReader {
   // Stand-ins for parts that are invalid and already recorded.
   private static final String INVALID = TreeReader.STAND_IN;
   private static final NodeConfig INVALID_NODE = NodeConfig.Model.of(INVALID);
-  private static final Condition INVALID_RULE = new Condition("true", new Expression.Literal(true));
+  private static final Condition INVALID_RULE = Condition.parse("true");
   private static final Accept INVALID_ACCEPT = new Accept(INVALID, 0);
 
   private final TreeReader values;

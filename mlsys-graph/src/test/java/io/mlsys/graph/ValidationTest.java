@@ -9,7 +9,6 @@ import io.mlsys.config.CombinerConfig;
 import io.mlsys.config.Condition;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
-import io.mlsys.config.Expression;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.config.NodeConfig;
 import io.mlsys.config.NodeConfig.BranchPolicy;
@@ -192,13 +191,7 @@ class ValidationTest {
 
   @Test
   void aRuleIndexBeyondTheShapeTheRoutesRead() {
-    Condition rule =
-        new Condition(
-            "inputs.float_input[0][7] > 2.5",
-            new Expression.Compare(
-                Expression.Operator.GT,
-                new Expression.InputRef("float_input", List.of(0, 7)),
-                new Expression.Literal(2.5)));
+    Condition rule = Condition.parse("inputs.float_input[0][7] > 2.5");
 
     assertThat(
             violations(

@@ -5,6 +5,7 @@ import dev.cel.common.ast.CelExpr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A tensor element (or a part of a tensor) that a rule reads by a constant name: {@code
@@ -15,13 +16,23 @@ import java.util.Objects;
  * @param tensor the tensor's name
  * @param indices the constant indices that follow, outermost first (fewer than the tensor's rank
  *     when the rule reads a row; none when an index is not a constant)
+ * @param compared whether the read is compared with a constant ({@code == 1}, {@code > 2.5}), so it
+ *     must be one element: with fewer indices than the rank it would be a row, never equal to a
+ *     number (the rule syntax before CEL read {@code x[0]} of a {@code [N, 1]} tensor as x[0][0])
  */
-public record TensorRead(String step, String tensor, List<Long> indices) {
+public record TensorRead(String step, String tensor, List<Long> indices, boolean compared) {
   private static final String INDEX = "_[_]";
+  private static final Set<String> COMPARISONS =
+      Set.of("_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_");
 
   public TensorRead {
     Objects.requireNonNull(tensor, "tensor");
     indices = List.copyOf(indices);
+  }
+
+  /** A read not compared with a constant. */
+  public TensorRead(String step, String tensor, List<Long> indices) {
+    this(step, tensor, indices, false);
   }
 
   /** As a rule would write it, for messages: {@code inputs.x[0][2]}. */
@@ -39,11 +50,15 @@ public record TensorRead(String step, String tensor, List<Long> indices) {
   /** Every read in {@code expr}, in the order written. */
   static List<TensorRead> of(CelExpr expr) {
     List<TensorRead> reads = new ArrayList<>();
-    walk(expr, reads);
+    walk(expr, reads, false);
     return reads;
   }
 
   private static void walk(CelExpr expr, List<TensorRead> reads) {
+    walk(expr, reads, false);
+  }
+
+  private static void walk(CelExpr expr, List<TensorRead> reads, boolean compared) {
     // expr as a variable followed by accessors: inputs, .x or ['x'], [0], [2]
     List<CelExpr> chain = new ArrayList<>();
     CelExpr root = expr;
@@ -54,7 +69,7 @@ public record TensorRead(String step, String tensor, List<Long> indices) {
     }
     TensorRead read = read(root, chain);
     if (read != null) {
-      reads.add(read);
+      reads.add(compared ? new TensorRead(read.step, read.tensor, read.indices, true) : read);
       for (CelExpr accessor : chain) {
         if (isIndex(accessor)) {
           walk(accessor.call().args().get(1), reads);
@@ -66,7 +81,13 @@ public record TensorRead(String step, String tensor, List<Long> indices) {
       case SELECT -> walk(expr.select().operand(), reads);
       case CALL -> {
         expr.call().target().ifPresent(target -> walk(target, reads));
-        expr.call().args().forEach(arg -> walk(arg, reads));
+        List<CelExpr> args = expr.call().args();
+        boolean comparison = COMPARISONS.contains(expr.call().function()) && args.size() == 2;
+        for (int i = 0; i < args.size(); i++) {
+          boolean withConstant =
+              comparison && args.get(1 - i).getKind() == CelExpr.ExprKind.Kind.CONSTANT;
+          walk(args.get(i), reads, withConstant);
+        }
       }
       case LIST -> expr.list().elements().forEach(element -> walk(element, reads));
       case MAP ->

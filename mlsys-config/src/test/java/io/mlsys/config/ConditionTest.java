@@ -35,10 +35,10 @@ class ConditionTest {
                         + " && inputs.z[parameters.i][0] == 1")
                 .reads())
         .containsExactly(
-            new TensorRead(null, "a/b:0", List.of(1L)),
-            new TensorRead("s", "y", List.of(0L, 3L)),
+            new TensorRead(null, "a/b:0", List.of(1L), true),
+            new TensorRead("s", "y", List.of(0L, 3L), true),
             new TensorRead(null, "x", List.of()),
-            new TensorRead(null, "z", List.of()));
+            new TensorRead(null, "z", List.of(), true));
     assertThat(new TensorRead("s", "y", List.of(0L, 3L)).source()).isEqualTo("outputs.s.y[0][3]");
   }
 

@@ -599,7 +599,7 @@ class GraphReaderTest {
     assertThat(classify.active()).isTrue();
     assertThat(sequence.steps().get(2).active()).isFalse();
     assertThat(sequence.steps().get(2).when().reads())
-        .containsExactly(new TensorRead("classify", "label", List.of(0L)));
+        .containsExactly(new TensorRead("classify", "label", List.of(0L), true));
     assertThat(sequence.steps().getFirst().when()).isNull();
   }
 

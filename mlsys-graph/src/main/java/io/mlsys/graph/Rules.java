@@ -64,8 +64,10 @@ final class Rules {
    *
    * @param step the index of the sequence step whose output it reads, or -1 for a request input
    * @param indices its constant indices (fewer than the rank for a row; none when computed)
+   * @param compared whether it is compared with a constant, so must be one element
    */
-  record Read(int step, String stepName, String tensor, int[] indices, String source) {
+  record Read(
+      int step, String stepName, String tensor, int[] indices, String source, boolean compared) {
     boolean isInput() {
       return step < 0;
     }
@@ -118,7 +120,8 @@ final class Rules {
         throw new IllegalArgumentException(
             "'" + condition.source() + "' reads outputs." + read.step() + " (no earlier step)");
       }
-      reads[i] = new Read(step, read.step(), read.tensor(), indices, read.source());
+      reads[i] =
+          new Read(step, read.step(), read.tensor(), indices, read.source(), read.compared());
     }
     CelRuntime.Program program;
     try {

@@ -566,21 +566,17 @@ final class Signatures {
   private void checkReferences(Rules.Rule rule, Flow inputs, Flow[] steps, String path) {
     for (Rules.Read read : rule.reads()) {
       if (read.isInput()) {
-        checkElement(inputs, read.tensor(), read.indices(), read.source(), "the request", path);
+        checkElement(inputs, read, "the request", path);
       } else if (steps != null) {
-        checkElement(
-            steps[read.step()],
-            read.tensor(),
-            read.indices(),
-            read.source(),
-            "step '" + read.stepName() + "'",
-            path);
+        checkElement(steps[read.step()], read, "step '" + read.stepName() + "'", path);
       }
     }
   }
 
-  private void checkElement(
-      Flow flow, String tensor, int[] indices, String source, String who, String path) {
+  private void checkElement(Flow flow, Rules.Read read, String who, String path) {
+    String tensor = read.tensor();
+    int[] indices = read.indices();
+    String source = read.source();
     TensorSpec spec = flow.specs().get(tensor);
     if (spec == null) {
       if (!flow.open()) {
@@ -592,6 +588,18 @@ final class Signatures {
     if (indices.length > shape.size()) {
       violations.invalid(
           path, source, "at most " + shape.size() + " indices: " + tensor + " has shape " + shape);
+      return;
+    }
+    if (read.compared() && indices.length > 0 && indices.length < shape.size()) {
+      violations.invalid(
+          path,
+          source,
+          shape.size()
+              + " indices to compare one element: "
+              + tensor
+              + " has shape "
+              + shape
+              + ", and in CEL fewer indices read a row");
       return;
     }
     for (int k = 0; k < indices.length; k++) {

@@ -118,7 +118,8 @@ public record Condition(String source, CelAbstractSyntaxTree ast, List<TensorRea
               + "' is of type "
               + ast.getResultType().name()
               + " (expected: a rule of type bool; compare the value, e.g. parameters.fast =="
-              + " true)");
+              + " true)"
+              + migration(source));
     }
     return new Condition(source, ast, TensorRead.of(ast.getExpr()));
   }
@@ -136,12 +137,15 @@ public record Condition(String source, CelAbstractSyntaxTree ast, List<TensorRea
         text.append(" at column ").append(first.getSourceLocation().getColumn() + 1);
       }
     }
-    text.append(')');
+    return text.append(')').append(migration(source)).toString();
+  }
+
+  /** The CEL rewrite of a rule in the syntax before CEL, as the end of a message; else "". */
+  private static String migration(String source) {
     String rewrite = LegacyRules.rewrite(source);
-    if (rewrite != null) {
-      text.append("; this is the rule syntax of mlsys before CEL, in CEL: ").append(rewrite);
-    }
-    return text.toString();
+    return rewrite == null
+        ? ""
+        : "; this is the rule syntax of mlsys before CEL, in CEL: " + rewrite;
   }
 
   /** Whether the rule reads {@code variable} (one of the constants above). */

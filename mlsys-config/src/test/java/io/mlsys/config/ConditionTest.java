@@ -69,7 +69,9 @@ class ConditionTest {
     assertThat(error("parameters.fast"))
         .isEqualTo(
             "'parameters.fast' is of type dyn (expected: a rule of type bool; compare the value,"
-                + " e.g. parameters.fast == true)");
+                + " e.g. parameters.fast == true); this is the rule syntax of mlsys before CEL, in"
+                + " CEL: ('fast' in parameters && !(parameters.fast in [false, 0, 0.0, '', '0',"
+                + " 'false']))");
   }
 
   @Test

@@ -688,6 +688,39 @@ class GraphReaderTest {
   }
 
   @Test
+  void aRuleInTheSyntaxBeforeCelNamesThePathAndShowsTheRewrite() {
+    assertThat(
+            graphViolations(
+                """
+                switch:
+                  rules:
+                    - { when: "headers.x-tier == 'gold' and time >= '09:30'", model: m }
+                  default: { model: m }
+                """))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "graphs.g.switch.rules[0].when: 'headers.x-tier == 'gold' and time >= '09:30''"
+                + " (expected: a CEL expression of type bool: ")
+        .endsWith(
+            "; this is the rule syntax of mlsys before CEL, in CEL: headers['x-tier'] == 'gold'"
+                + " && time >= duration('9h30m')");
+  }
+
+  @Test
+  void aRuleThatIsNotBooleanIsAViolation() {
+    assertThat(graphViolations("sequence:\n  s: { model: m, when: \"inputs.x[0][1] + 1\" }"))
+        .containsExactly(
+            "graphs.g.sequence.s.when: 'inputs.x[0][1] + 1' (expected: a CEL expression of type"
+                + " bool: expected type 'bool' but found 'int' at column 16)");
+    assertThat(graphViolations("sequence:\n  s: { model: m, when: \"inputs.x[0][1]\" }"))
+        .containsExactly(
+            "graphs.g.sequence.s.when: 'inputs.x[0][1]' is of type dyn (expected: a rule of type"
+                + " bool; compare the value, e.g. parameters.fast == true); this is the rule syntax"
+                + " of mlsys before CEL, in CEL: inputs.x[0][1] != 0");
+  }
+
+  @Test
   void wrongTypesOfPlaceKeysAreReported() {
     assertThat(graphViolations("sequence:\n  s: { model: m, active: 1, when: [a] }"))
         .containsExactly(

@@ -1,7 +1,6 @@
 package io.mlsys.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,35 +68,6 @@ final class Checks {
       Double value = values.get(i);
       violations.check(
           value != null && Double.isFinite(value), path + "[" + i + "]", value, "a finite number");
-    }
-  }
-
-  /** Every {@code outputs.STEP...} reference of a rule, in the order written. */
-  static List<Expression.OutputRef> outputRefs(Expression expression) {
-    List<Expression.OutputRef> refs = new ArrayList<>();
-    collectOutputRefs(expression, refs);
-    return refs;
-  }
-
-  private static void collectOutputRefs(Expression expression, List<Expression.OutputRef> refs) {
-    switch (expression) {
-      case Expression.OutputRef ref -> refs.add(ref);
-      case Expression.Compare compare -> {
-        collectOutputRefs(compare.left(), refs);
-        collectOutputRefs(compare.right(), refs);
-      }
-      case Expression.In in -> {
-        collectOutputRefs(in.value(), refs);
-        in.choices().forEach(choice -> collectOutputRefs(choice, refs));
-      }
-      case Expression.And and -> and.terms().forEach(term -> collectOutputRefs(term, refs));
-      case Expression.Or or -> or.terms().forEach(term -> collectOutputRefs(term, refs));
-      case Expression.Not not -> collectOutputRefs(not.term(), refs);
-      case Expression.Literal literal -> {}
-      case Expression.HeaderRef header -> {}
-      case Expression.ParameterRef parameter -> {}
-      case Expression.InputRef input -> {}
-      case Expression.TimeOfDay time -> {}
     }
   }
 

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A parsed rule expression (switch rules, sequence step conditions), e.g. {@code
- * inputs.float_input[0][2] > 2.5 && headers.x-tier == 'gold'}. Parsed once when the config is
- * loaded ({@link Condition#parse}); evaluated per request by the graph engine. The syntax is in
- * docs/configuration.md.
+ * A rule in the syntax mlsys had before CEL, e.g. {@code inputs.float_input[0][2] > 2.5 &&
+ * headers.x-tier == 'gold'}. Kept only so that {@link LegacyRules} can show a rule that no longer
+ * compiles in CEL; rules are {@link Condition}s.
  */
-public sealed interface Expression {
+sealed interface Expression {
 
   /** A constant: a String, a Double, a Boolean, or null (written {@code null}). */
   record Literal(Object value) implements Expression {

@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses rule expressions by recursive descent; the grammar is in docs/configuration.md. The parser
- * reads characters directly rather than a token stream because what a name may hold depends on
- * where it is ({@code headers.x-tier} holds a '-', {@code inputs.a/b:0} a '/' and a ':').
+ * Parses rules in the syntax mlsys had before CEL, by recursive descent, for {@link LegacyRules}
+ * (the grammar: git history of docs/configuration.md before CEL). The parser reads characters
+ * directly rather than a token stream because what a name may hold depends on where it is ({@code
+ * headers.x-tier} holds a '-', {@code inputs.a/b:0} a '/' and a ':').
  *
  * <p>Every error is one {@link ConfigException} with an empty path whose problem quotes the rule
  * and ends with the 1-based column of the problem: at the end of the rule, the column of the last
@@ -20,10 +21,10 @@ import java.util.regex.Pattern;
  */
 final class ExpressionParser {
   /** Longer rules are refused before parsing. */
-  private static final int MAX_LENGTH = Condition.MAX_LENGTH;
+  private static final int MAX_LENGTH = 1000;
 
   /** Parentheses and negations nest at most this deep, so parsing never overflows the stack. */
-  private static final int MAX_DEPTH = Condition.MAX_DEPTH;
+  private static final int MAX_DEPTH = 32;
 
   private static final Pattern NUMBER =
       Pattern.compile("-?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");

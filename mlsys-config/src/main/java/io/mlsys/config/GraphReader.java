@@ -73,7 +73,6 @@ final class GraphReader {
   // Stand-ins for parts that are invalid and already recorded.
   private static final String INVALID = TreeReader.STAND_IN;
   private static final NodeConfig INVALID_NODE = NodeConfig.Model.of(INVALID);
-  private static final Condition INVALID_RULE = new Condition("true", new Expression.Literal(true));
   private static final Accept INVALID_ACCEPT = new Accept(INVALID, 0);
 
   private final TreeReader values;
@@ -454,7 +453,7 @@ final class GraphReader {
     Map<String, JsonNode> fields = nodeFields(value, path, Place.RULE);
     NodeConfig node = node(fields, path);
     if (fields == null) {
-      return new Rule(defaultName, INVALID_RULE, INVALID_NODE);
+      return new Rule(defaultName, InvalidRule.VALUE, INVALID_NODE);
     }
     Condition when = null;
     if (fields.get("when") == null) {
@@ -464,7 +463,9 @@ final class GraphReader {
     }
     String name = values.string(fields.get("name"), path + ".name", Checks.EXPECTED_NAME, false);
     return new Rule(
-        name == null ? defaultName : name, when == null ? INVALID_RULE : when, orInvalid(node));
+        name == null ? defaultName : name,
+        when == null ? InvalidRule.VALUE : when,
+        orInvalid(node));
   }
 
   private NodeConfig cascade(JsonNode value, String path, Duration timeout) {
@@ -572,5 +573,10 @@ final class GraphReader {
 
   private static NodeConfig orInvalid(NodeConfig node) {
     return node == null ? INVALID_NODE : node;
+  }
+
+  /** A stand-in for a rule that is missing or invalid, compiled only then (CEL loads slowly). */
+  private static final class InvalidRule {
+    static final Condition VALUE = Condition.parse("true");
   }
 }

@@ -202,12 +202,12 @@ public sealed interface NodeConfig {
           }
         }
         if (step.when() != null) {
-          for (Expression.OutputRef ref : Checks.outputRefs(step.when().expression())) {
-            if (!earlier.contains(ref.step())) {
+          for (TensorRead read : step.when().reads()) {
+            if (read.step() != null && !earlier.contains(read.step())) {
               violations.invalid(
                   name + ".when",
                   step.when().source(),
-                  "outputs of earlier steps only; '" + ref.step() + "' is not an earlier step");
+                  "outputs of earlier steps only; '" + read.step() + "' is not an earlier step");
               break;
             }
           }
@@ -302,7 +302,7 @@ public sealed interface NodeConfig {
           violations.invalid(path + ".name", rule.name(), "each rule name once, not 'default'");
         }
         violations.check(
-            Checks.outputRefs(rule.when().expression()).isEmpty(),
+            !rule.when().uses(Condition.OUTPUTS),
             path + ".when",
             rule.when().source(),
             "a rule on headers, parameters, inputs or time; outputs.STEP is read only by"

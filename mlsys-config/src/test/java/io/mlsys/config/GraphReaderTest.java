@@ -598,12 +598,8 @@ class GraphReaderTest {
             Map.entry("raw", new TensorRef("request", "a.b")));
     assertThat(classify.active()).isTrue();
     assertThat(sequence.steps().get(2).active()).isFalse();
-    assertThat(sequence.steps().get(2).when().expression())
-        .isEqualTo(
-            new Expression.Compare(
-                Expression.Operator.EQ,
-                new Expression.OutputRef("classify", "label", List.of(0)),
-                new Expression.Literal("virginica")));
+    assertThat(sequence.steps().get(2).when().reads())
+        .containsExactly(new TensorRead("classify", "label", List.of(0L), true));
     assertThat(sequence.steps().getFirst().when()).isNull();
   }
 
@@ -611,8 +607,7 @@ class GraphReaderTest {
   void aYamlBooleanIsALiteralRule() {
     Sequence sequence = (Sequence) root("sequence:\n  s: { model: a, when: false }");
 
-    assertThat(sequence.steps().getFirst().when())
-        .isEqualTo(new Condition("false", new Expression.Literal(false)));
+    assertThat(sequence.steps().getFirst().when().source()).isEqualTo("false");
   }
 
   @Test
@@ -657,7 +652,7 @@ class GraphReaderTest {
                 """
                 sequence:
                   a: { model: m, when: "outputs.b.y[0] > 1" }
-                  b: { model: m, when: "outputs.a.y[0] > 1 && outputs.a.z" }
+                  b: { model: m, when: "outputs.a.y[0] > 1 && outputs.a.z[0] == 1" }
                 """))
         .containsExactly(
             "graphs.g.sequence.a.when: 'outputs.b.y[0] > 1' (expected: outputs of earlier steps"
@@ -686,8 +681,43 @@ class GraphReaderTest {
   void aRuleSyntaxErrorNamesThePath() {
     assertThat(graphViolations("sequence:\n  s: { model: m, when: \"inputs.x[0] >\" }"))
         .containsExactly(
-            "graphs.g.sequence.s.when: 'inputs.x[0] >' (expected: a value after '>' at column"
-                + " 13)");
+            "graphs.g.sequence.s.when: 'inputs.x[0] >' (expected: a CEL expression of type bool:"
+                + " mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true',"
+                + " 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER} at"
+                + " column 14)");
+  }
+
+  @Test
+  void aRuleInTheSyntaxBeforeCelNamesThePathAndShowsTheRewrite() {
+    assertThat(
+            graphViolations(
+                """
+                switch:
+                  rules:
+                    - { when: "headers.x-tier == 'gold' and time >= '09:30'", model: m }
+                  default: { model: m }
+                """))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "graphs.g.switch.rules[0].when: 'headers.x-tier == 'gold' and time >= '09:30''"
+                + " (expected: a CEL expression of type bool: ")
+        .endsWith(
+            "; this is the rule syntax of mlsys before CEL, in CEL: headers['x-tier'] == 'gold'"
+                + " && time >= duration('9h30m')");
+  }
+
+  @Test
+  void aRuleThatIsNotBooleanIsAViolation() {
+    assertThat(graphViolations("sequence:\n  s: { model: m, when: \"inputs.x[0][1] + 1\" }"))
+        .containsExactly(
+            "graphs.g.sequence.s.when: 'inputs.x[0][1] + 1' (expected: a CEL expression of type"
+                + " bool: expected type 'bool' but found 'int' at column 16)");
+    assertThat(graphViolations("sequence:\n  s: { model: m, when: \"inputs.x[0][1]\" }"))
+        .containsExactly(
+            "graphs.g.sequence.s.when: 'inputs.x[0][1]' is of type dyn (expected: a rule of type"
+                + " bool; compare the value, e.g. parameters.fast == true); this is the rule syntax"
+                + " of mlsys before CEL, in CEL: inputs.x[0][1] != 0");
   }
 
   @Test
@@ -849,8 +879,8 @@ class GraphReaderTest {
                 switch:
                   zone: Europe/Berlin
                   rules:
-                    - { name: gold, when: "headers.x-tier in ['gold', 'platinum']", model: big }
-                    - { when: "time >= '09:00' && time < '17:00'", model: day, timeout: 1s }
+                    - { name: gold, when: "headers['x-tier'] in ['gold', 'platinum']", model: big }
+                    - { when: "time >= duration('9h') && time < duration('17h')", model: day, timeout: 1s }
                   default: { model: small }
                 """);
 
@@ -858,7 +888,7 @@ class GraphReaderTest {
     assertThat(node.rules()).extracting(NodeConfig.Rule::name).containsExactly("gold", "rules[1]");
     assertThat(node.rules().get(1).node())
         .isEqualTo(new Model("day", null, null, Duration.ofSeconds(1)));
-    assertThat(node.rules().getFirst().when().expression()).isInstanceOf(Expression.In.class);
+    assertThat(node.rules().getFirst().when().uses(Condition.HEADERS)).isTrue();
     assertThat(node.defaultRoute()).isEqualTo(Model.of("small"));
   }
 
@@ -880,13 +910,15 @@ class GraphReaderTest {
                   rules:
                     - { when: "inputs.x[0] >", model: m }
                     - { model: m, weight: 1 }
-                    - { when: "outputs.a.b", model: m, name: b }
+                    - { when: "outputs.a.b[0] == 1", model: m, name: b }
                     - { when: "true", model: m, name: b }
                   zone: Mars/Olympus
                 """))
         .containsExactly(
-            "graphs.g.switch.rules[0].when: 'inputs.x[0] >' (expected: a value after '>' at"
-                + " column 13)",
+            "graphs.g.switch.rules[0].when: 'inputs.x[0] >' (expected: a CEL expression of type"
+                + " bool: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true',"
+                + " 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER} at"
+                + " column 14)",
             "graphs.g.switch.rules[1].weight: unknown key (expected one of: "
                 + KINDS
                 + ", timeout, name, when)",
@@ -894,7 +926,7 @@ class GraphReaderTest {
             "graphs.g.switch.default: missing (expected: a node: a mapping with exactly one of: "
                 + KINDS
                 + ")",
-            "graphs.g.switch.rules[2].when: 'outputs.a.b' (expected: a rule on headers,"
+            "graphs.g.switch.rules[2].when: 'outputs.a.b[0] == 1' (expected: a rule on headers,"
                 + " parameters, inputs or time; outputs.STEP is read only by sequence steps)",
             "graphs.g.switch.rules[3].name: 'b' (expected: each rule name once, not 'default')",
             "graphs.g.switch.zone: 'Mars/Olympus' (expected: a time zone such as UTC,"
@@ -990,7 +1022,7 @@ class GraphReaderTest {
             """
             switch:
               rules:
-                - when: "parameters.explain"
+                - when: "parameters.explain == true"
                   sequence:
                     classify: { ensemble: { branches: { a: { model: m } }, combine: first } }
                     post: { transform: [ { argmax: { tensor: p } } ] }

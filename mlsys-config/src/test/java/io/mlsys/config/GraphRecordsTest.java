@@ -47,14 +47,14 @@ class GraphRecordsTest {
                     new Sequence(
                         List.of(
                             step("a", Map.of("x", TensorRef.parse("b.y")), null),
-                            step("b", Map.of(), "outputs.c.y"),
-                            step("b", Map.of("x", TensorRef.parse("a.y")), "outputs.a.y"),
+                            step("b", Map.of(), "outputs.c.y[0] > 1"),
+                            step("b", Map.of("x", TensorRef.parse("a.y")), "outputs.a.y[0] > 1"),
                             step("request", null, null)),
                         null)))
         .containsExactly(
             "a.inputs.x: 'b.y' (expected: request.TENSOR or STEP.TENSOR of an earlier step, one"
                 + " of: request)",
-            "b.when: 'outputs.c.y' (expected: outputs of earlier steps only; 'c' is not an earlier"
+            "b.when: 'outputs.c.y[0] > 1' (expected: outputs of earlier steps only; 'c' is not an earlier"
                 + " step)",
             "b: 'b' (expected: each step name once)",
             "request: 'request' (expected: a step name of 1 to 128 letters, digits, '_' or '-',"
@@ -120,14 +120,14 @@ class GraphRecordsTest {
                         List.of(
                             new Rule(" ", yes, M),
                             new Rule("default", yes, M),
-                            new Rule("a", Condition.parse("outputs.s.x"), M)),
+                            new Rule("a", Condition.parse("outputs.s.x[0] > 1"), M)),
                         M,
                         "Nowhere/City",
                         null)))
         .containsExactly(
             "rules[0].name: ' ' (expected: a non-blank name)",
             "rules[1].name: 'default' (expected: each rule name once, not 'default')",
-            "rules[2].when: 'outputs.s.x' (expected: a rule on headers, parameters, inputs or"
+            "rules[2].when: 'outputs.s.x[0] > 1' (expected: a rule on headers, parameters, inputs or"
                 + " time; outputs.STEP is read only by sequence steps)",
             "zone: 'Nowhere/City' (expected: a time zone such as UTC, Europe/Berlin or +02:00)");
     assertThat(new Switch(List.of(), M, null, null).zone()).isEqualTo(Switch.DEFAULT_ZONE);

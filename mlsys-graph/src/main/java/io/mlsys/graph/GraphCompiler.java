@@ -4,6 +4,7 @@ import io.mlsys.client.OipClient;
 import io.mlsys.client.OipClientOptions;
 import io.mlsys.client.RemoteModel;
 import io.mlsys.config.CombinerConfig;
+import io.mlsys.config.Condition;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.config.NodeConfig;
@@ -244,12 +245,10 @@ final class GraphCompiler {
         Place child =
             place(place.path() + ".sequence[" + name + "]", configPath, parameterPath, step.node());
         Node node = node(step.node(), child);
-        Rules.Term when = null;
+        Rules.Rule when = null;
         if (step.when() != null) {
           when = Rules.compile(step.when(), Map.copyOf(earlier), configPath + ".when", violations);
-          boolean[] readsOutputs = {false};
-          Rules.references(when, ref -> readsOutputs[0] |= ref instanceof Rules.Output);
-          history |= readsOutputs[0];
+          history |= step.when().uses(Condition.OUTPUTS);
         }
         SequenceNode.Binding[] bindings = null;
         if (!step.inputs().isEmpty()) {
@@ -343,7 +342,7 @@ final class GraphCompiler {
             place(
                 place.path() + ".switch.rules[" + i + "]", configPath, parameterPath, rule.node());
         Node node = node(rule.node(), child);
-        Rules.Term when = Rules.compile(rule.when(), null, configPath + ".when", violations);
+        Rules.Rule when = Rules.compile(rule.when(), null, configPath + ".when", violations);
         rules.add(new SwitchNode.Route(rule.name(), node, active, when, child.path() + ".when"));
       }
       Place fallback =

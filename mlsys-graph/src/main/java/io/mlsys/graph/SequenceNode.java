@@ -31,7 +31,7 @@ record SequenceNode(Place place, Step[] steps, boolean history) implements Node 
       String name,
       Node node,
       int activeSlot,
-      Rules.Term when,
+      Rules.Rule when,
       String whenPath,
       Binding[] bindings) {}
 

@@ -146,13 +146,11 @@ final class Signatures {
         }
         demand.addAll(reads(route.fallback().node(), new Demand()));
         for (SwitchNode.Route rule : route.rules()) {
-          Rules.references(
-              rule.when(),
-              ref -> {
-                if (ref instanceof Rules.Input input) {
-                  demand.add(input.tensor(), null);
-                }
-              });
+          for (Rules.Read read : rule.when().reads()) {
+            if (read.isInput()) {
+              demand.add(read.tensor(), null);
+            }
+          }
         }
       }
       case CascadeNode cascade -> {
@@ -565,27 +563,20 @@ final class Signatures {
   }
 
   /** Checks the tensors and indices a rule reads. */
-  private void checkReferences(Rules.Term rule, Flow inputs, Flow[] steps, String path) {
-    Rules.references(
-        rule,
-        ref -> {
-          if (ref instanceof Rules.Input input) {
-            checkElement(
-                inputs, input.tensor(), input.indices(), input.source(), "the request", path);
-          } else if (ref instanceof Rules.Output output && steps != null && output.step() >= 0) {
-            checkElement(
-                steps[output.step()],
-                output.tensor(),
-                output.indices(),
-                output.source(),
-                "step '" + output.stepName() + "'",
-                path);
-          }
-        });
+  private void checkReferences(Rules.Rule rule, Flow inputs, Flow[] steps, String path) {
+    for (Rules.Read read : rule.reads()) {
+      if (read.isInput()) {
+        checkElement(inputs, read, "the request", path);
+      } else if (steps != null) {
+        checkElement(steps[read.step()], read, "step '" + read.stepName() + "'", path);
+      }
+    }
   }
 
-  private void checkElement(
-      Flow flow, String tensor, int[] indices, String source, String who, String path) {
+  private void checkElement(Flow flow, Rules.Read read, String who, String path) {
+    String tensor = read.tensor();
+    int[] indices = read.indices();
+    String source = read.source();
     TensorSpec spec = flow.specs().get(tensor);
     if (spec == null) {
       if (!flow.open()) {
@@ -597,6 +588,18 @@ final class Signatures {
     if (indices.length > shape.size()) {
       violations.invalid(
           path, source, "at most " + shape.size() + " indices: " + tensor + " has shape " + shape);
+      return;
+    }
+    if (read.compared() && indices.length > 0 && indices.length < shape.size()) {
+      violations.invalid(
+          path,
+          source,
+          shape.size()
+              + " indices to compare one element: "
+              + tensor
+              + " has shape "
+              + shape
+              + ", and in CEL fewer indices read a row");
       return;
     }
     for (int k = 0; k < indices.length; k++) {
@@ -690,13 +693,11 @@ final class Signatures {
       SequenceNode.Step step = steps[i];
       Demand own = reads(step.node(), next);
       if (step.when() != null) {
-        Rules.references(
-            step.when(),
-            ref -> {
-              if (ref instanceof Rules.Input input) {
-                request.add(input.tensor(), null);
-              }
-            });
+        for (Rules.Read read : step.when().reads()) {
+          if (read.isInput()) {
+            request.add(read.tensor(), null);
+          }
+        }
       }
       if (step.bindings() != null) {
         for (SequenceNode.Binding binding : step.bindings()) {

@@ -26,7 +26,7 @@ record SwitchNode(Place place, Route[] rules, Route fallback, ZoneId zone) imple
    * @param when null for the default route
    * @param whenPath the path errors of {@code when} name
    */
-  record Route(String name, Node node, int activeSlot, Rules.Term when, String whenPath) {}
+  record Route(String name, Node node, int activeSlot, Rules.Rule when, String whenPath) {}
 
   @Override
   public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.mlsys.config.CombinerConfig;
 import io.mlsys.config.Condition;
-import io.mlsys.config.Expression;
 import io.mlsys.config.NodeConfig;
 import io.mlsys.config.NodeConfig.BranchPolicy;
 import io.mlsys.core.InvalidInputException;
@@ -62,9 +61,7 @@ class ParametersTest {
             null);
     NodeConfig route =
         new NodeConfig.Switch(
-            List.of(
-                new NodeConfig.Rule(
-                    "gold", new Condition("true", new Expression.Literal(true)), model("gold"))),
+            List.of(new NodeConfig.Rule("gold", Condition.parse("true"), model("gold"))),
             model("standard"),
             null,
             null);

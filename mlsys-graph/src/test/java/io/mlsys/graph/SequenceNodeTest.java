@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.Condition;
-import io.mlsys.config.Expression;
 import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
@@ -76,7 +75,7 @@ class SequenceNodeTest {
     models.plus("a", "y", 1);
     StubModel skipped = models.plus("b", "z", 10);
     models.plus("c", "w", 100);
-    Condition never = new Condition("false", new Expression.Literal(false));
+    Condition never = Condition.parse("false");
 
     InferResponse answer =
         infer(
@@ -147,7 +146,7 @@ class SequenceNodeTest {
   void readingTheOutputOfASkippedStepIsAnInvalidInputNamingTheBinding() {
     models.plus("a", "y", 1);
     models.echo("b");
-    Condition never = new Condition("false", new Expression.Literal(false));
+    Condition never = Condition.parse("false");
     NodeConfig root =
         sequence(
             new NodeConfig.Step("a", model("a"), never, Map.of(), true),
@@ -169,13 +168,7 @@ class SequenceNodeTest {
             TestModels.answer(
                 "classify", call, Tensor.ofStrings("label", new long[] {1}, "virginica")));
     StubModel explain = models.echo("explain");
-    Condition virginica =
-        new Condition(
-            "outputs.classify.label[0] == 'virginica'",
-            new Expression.Compare(
-                Expression.Operator.EQ,
-                new Expression.OutputRef("classify", "label", List.of(0)),
-                new Expression.Literal("virginica")));
+    Condition virginica = Condition.parse("outputs.classify.label[0] == 'virginica'");
 
     InferResponse answer =
         infer(

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.Condition;
-import io.mlsys.config.Expression;
-import io.mlsys.config.Expression.Operator;
 import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
@@ -38,12 +36,6 @@ class SwitchNodeTest {
         List.of(new NodeConfig.Rule("gold", when, model("gold"))), model("standard"), zone, null);
   }
 
-  private static Condition compare(Expression left, Operator operator, Object right) {
-    return new Condition(
-        left + " " + operator.symbol() + " " + right,
-        new Expression.Compare(operator, left, new Expression.Literal(right)));
-  }
-
   private InferResponse infer(NodeConfig root, InferRequest request, Map<String, String> headers) {
     CallContext context = new CallContext(models.clock, null, headers, "t");
     return models.graphs("g", root).predictor("g").infer(request, context);
@@ -51,7 +43,7 @@ class SwitchNodeTest {
 
   @Test
   void theFirstRuleThatHoldsAnswersAndNamesItsRoute() {
-    NodeConfig root = route(null, compare(new Expression.HeaderRef("x-tier"), Operator.EQ, "gold"));
+    NodeConfig root = route(null, Condition.parse("headers['x-tier'] == 'gold'"));
 
     InferResponse answer = infer(root, row, Map.of("X-Tier", "gold"));
 
@@ -61,7 +53,7 @@ class SwitchNodeTest {
 
   @Test
   void whenNoRuleHoldsTheDefaultAnswers() {
-    NodeConfig root = route(null, compare(new Expression.HeaderRef("x-tier"), Operator.EQ, "gold"));
+    NodeConfig root = route(null, Condition.parse("headers['x-tier'] == 'gold'"));
 
     InferResponse answer = infer(root, row, Map.of());
 
@@ -72,7 +64,7 @@ class SwitchNodeTest {
   @Test
   void aRuleReadsRequestParameters() {
     NodeConfig root =
-        route(null, compare(new Expression.ParameterRef("priority"), Operator.GT, 2.5));
+        route(null, Condition.parse("'priority' in parameters && parameters.priority > 2.5"));
     InferRequest urgent = new InferRequest(null, row.inputs(), List.of(), Map.of("priority", 3L));
 
     assertThat(infer(root, urgent, Map.of()).parameters()).containsEntry("route", "gold");
@@ -81,8 +73,7 @@ class SwitchNodeTest {
 
   @Test
   void aRuleReadsAnElementOfAnInputTensor() {
-    NodeConfig root =
-        route(null, compare(new Expression.InputRef("x", List.of(0, 2)), Operator.GT, 2.5));
+    NodeConfig root = route(null, Condition.parse("inputs.x[0][2] > 2.5"));
     InferRequest small = InferRequest.of(floats("x", new long[] {1, 4}, 5.1f, 3.5f, 1.4f, 0.2f));
 
     assertThat(infer(root, row, Map.of()).parameters()).containsEntry("route", "gold");
@@ -91,30 +82,19 @@ class SwitchNodeTest {
 
   @Test
   void anIndexOutOfRangeIsAnInvalidInputNamingTheRule() {
-    NodeConfig root =
-        route(null, compare(new Expression.InputRef("x", List.of(0, 9)), Operator.GT, 2.5));
+    NodeConfig root = route(null, Condition.parse("inputs.x[0][9] > 2.5"));
 
     assertThatThrownBy(() -> infer(root, row, Map.of()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage(
-            "graphs.g.switch.rules[0].when: inputs.x[0][9]: index 9 is out of range for dimension 1"
-                + " of shape [1, 4] (expected: < 4)");
+            "graphs.g.switch.rules[0].when: 'inputs.x[0][9] > 2.5': Index out of bounds: 9"
+                + " (expected: indices within the shapes of the tensors it reads)");
   }
 
   @Test
   void timeIsTheClocksTimeOfDayInTheSwitchZone() {
     // The test clock says 10:00 UTC, which is 11:00 in Berlin in January.
-    Condition morning =
-        new Condition(
-            "time >= '11:00' && time < '12:00'",
-            new Expression.And(
-                List.of(
-                    new Expression.Compare(
-                        Operator.GE, new Expression.TimeOfDay(), new Expression.Literal("11:00")),
-                    new Expression.Compare(
-                        Operator.LT,
-                        new Expression.TimeOfDay(),
-                        new Expression.Literal("12:00")))));
+    Condition morning = Condition.parse("time >= duration('11h') && time < duration('12h')");
 
     assertThat(infer(route("Europe/Berlin", morning), row, Map.of()).parameters())
         .containsEntry("route", "gold");
@@ -124,12 +104,7 @@ class SwitchNodeTest {
 
   @Test
   void inMatchesAnyOfItsChoices() {
-    Condition premium =
-        new Condition(
-            "headers.x-tier in ['gold', 'platinum']",
-            new Expression.In(
-                new Expression.HeaderRef("x-tier"),
-                List.of(new Expression.Literal("gold"), new Expression.Literal("platinum"))));
+    Condition premium = Condition.parse("headers['x-tier'] in ['gold', 'platinum']");
 
     assertThat(infer(route(null, premium), row, Map.of("x-tier", "platinum")).parameters())
         .containsEntry("route", "gold");
@@ -137,8 +112,7 @@ class SwitchNodeTest {
 
   @Test
   void anInactiveRuleNeverMatches() {
-    Graphs graphs =
-        models.graphs("g", route(null, new Condition("true", new Expression.Literal(true))));
+    Graphs graphs = models.graphs("g", route(null, Condition.parse("true")));
     graphs.setParameters("g", Map.of("switch.rules[0].active", false), "ops");
 
     InferResponse answer = graphs.predictor("g").infer(row, CallContext.of(models.clock));

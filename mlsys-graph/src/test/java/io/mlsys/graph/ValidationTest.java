@@ -9,7 +9,6 @@ import io.mlsys.config.CombinerConfig;
 import io.mlsys.config.Condition;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
-import io.mlsys.config.Expression;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.config.NodeConfig;
 import io.mlsys.config.NodeConfig.BranchPolicy;
@@ -191,14 +190,26 @@ class ValidationTest {
   }
 
   @Test
+  void aRowComparedWithANumberIsAViolation() {
+    // The rule syntax before CEL read inputs.x[0] of a [N, 4] tensor as x[0][0]; CEL reads a row.
+    Condition rule = Condition.parse("inputs.float_input[0] > 2.5");
+
+    assertThat(
+            violations(
+                new NodeConfig.Switch(
+                    List.of(new NodeConfig.Rule("big", rule, model("iris"))),
+                    model("iris"),
+                    null,
+                    null)))
+        .containsExactly(
+            "graphs.g.switch.rules[0].when: 'inputs.float_input[0]' (expected: 2 indices to"
+                + " compare one element: float_input has shape [-1, 4], and in CEL fewer indices"
+                + " read a row)");
+  }
+
+  @Test
   void aRuleIndexBeyondTheShapeTheRoutesRead() {
-    Condition rule =
-        new Condition(
-            "inputs.float_input[0][7] > 2.5",
-            new Expression.Compare(
-                Expression.Operator.GT,
-                new Expression.InputRef("float_input", List.of(0, 7)),
-                new Expression.Literal(2.5)));
+    Condition rule = Condition.parse("inputs.float_input[0][7] > 2.5");
 
     assertThat(
             violations(

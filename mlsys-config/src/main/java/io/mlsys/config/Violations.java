@@ -11,56 +11,56 @@ import java.util.Set;
  * first one found for a path wins (a type error found while reading a key hides the range check of
  * the default that replaced it).
  */
-final class Violations {
+public final class Violations {
   private final List<ConfigViolation> found = new ArrayList<>();
   private final Set<String> paths = new HashSet<>();
 
-  void add(ConfigViolation violation) {
+  public void add(ConfigViolation violation) {
     if (paths.add(violation.path())) {
       found.add(violation);
     }
   }
 
-  void add(String path, String problem) {
+  public void add(String path, String problem) {
     add(new ConfigViolation(path, problem));
   }
 
   /** Records {@code path: <value> (expected: <expected>)}. */
-  void invalid(String path, Object value, String expected) {
+  public void invalid(String path, Object value, String expected) {
     add(path, describe(value) + " (expected: " + expected + ")");
   }
 
   /** Checks a rule; records {@code path: <value> (expected: <expected>)} when it does not hold. */
-  void check(boolean holds, String path, Object value, String expected) {
+  public void check(boolean holds, String path, Object value, String expected) {
     if (!holds) {
       invalid(path, value, expected);
     }
   }
 
   /** Adds the violations of a nested record under its key. */
-  void addAll(String parent, ConfigException nested) {
+  public void addAll(String parent, ConfigException nested) {
     for (ConfigViolation violation : nested.violations()) {
       add(violation.under(parent));
     }
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return found.isEmpty();
   }
 
-  List<ConfigViolation> list() {
+  public List<ConfigViolation> list() {
     return List.copyOf(found);
   }
 
   /** Throws one exception listing every violation, if there is any. */
-  void throwIfAny(String source) {
+  public void throwIfAny(String source) {
     if (!found.isEmpty()) {
       throw new ConfigException(source, found);
     }
   }
 
   /** How a value is shown in a message: strings quoted, durations as {@code 250ms}. */
-  static String describe(Object value) {
+  public static String describe(Object value) {
     return switch (value) {
       case null -> "null";
       case String s -> "'" + s + "'";

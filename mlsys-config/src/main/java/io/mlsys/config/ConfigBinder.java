@@ -1,0 +1,649 @@
+package io.mlsys.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Binds a {@link ConfigDocument} to config records, reporting every violation of the file at once,
+ * each with its full key path.
+ *
+ * <p>The rules, the same for every module's records:
+ *
+ * <ul>
+ *   <li>A record is a mapping; each component is the key of its name in kebab-case ({@code
+ *       maxBatchSize} is {@code max-batch-size}), or the name its accessor's {@link JsonProperty}
+ *       gives. A key the record has no component for is refused, naming the keys it has.
+ *   <li>An absent key takes the component's value in the record's {@link ConfigDefaults} (else
+ *       null, or "missing" for a primitive); an explicit YAML {@code null} is null.
+ *   <li>Scalars are strict: a string key refuses numbers (unless {@link ConfigText}), a number key
+ *       refuses strings. A value that came from {@code ${VAR}} is text and is read as the type the
+ *       key needs.
+ *   <li>Durations are text such as {@code 250ms} or {@code PT2S}; paths resolve against the file's
+ *       folder; enums are their constant names in kebab-case.
+ *   <li>A {@link ConfigFamily}'s type is one of its kinds, chosen by key; {@link ConfigKind} and
+ *       {@link ConfigInline} flatten into the enclosing mapping; {@link ConfigShorthand} builds a
+ *       type from a scalar written in place of its mapping.
+ *   <li>Each subtree is bound on its own, so a violation in one key does not hide those of its
+ *       siblings; a record whose components all bound is then built, and the {@link
+ *       ConfigException} its constructor throws is reported under its key path.
+ * </ul>
+ *
+ * <p>Values of other types are left to Jackson databind ({@code Object} and {@code Map<String,
+ * Object>} hold raw YAML values).
+ */
+public final class ConfigBinder {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final TypeFactory TYPES = MAPPER.getTypeFactory();
+  private static final Object FAILED = new Object();
+  private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
+
+  private final Map<Class<?>, ConfigFamily<?>> families;
+  private final ConfigDocument document;
+  private final Violations violations;
+
+  private ConfigBinder(ConfigDocument document, Map<Class<?>, ConfigFamily<?>> families) {
+    this.document = document;
+    this.families = families;
+    this.violations = document == null ? new Violations() : document.violations();
+  }
+
+  /**
+   * Binds a whole document to {@code type}, with the families installed on the class path.
+   *
+   * @throws ConfigException listing every violation in the document
+   */
+  public static <T> T bind(ConfigDocument document, Class<T> type) {
+    return bind(document, type, installedFamilies());
+  }
+
+  /** Binds a whole document to {@code type} with these families. */
+  public static <T> T bind(
+      ConfigDocument document, Class<T> type, Map<Class<?>, ConfigFamily<?>> families) {
+    ConfigBinder binder = new ConfigBinder(document, families);
+    JsonNode root = document.root();
+    JsonNode tree =
+        root.isMissingNode() || root.isNull() ? JsonNodeFactory.instance.objectNode() : root;
+    Object value = binder.value(tree, type, null, "");
+    binder.violations.throwIfAny(document.source());
+    @SuppressWarnings("unchecked")
+    T result = (T) value;
+    return result;
+  }
+
+  /** The families found through {@link ServiceLoader}, by the type their components declare. */
+  public static Map<Class<?>, ConfigFamily<?>> installedFamilies() {
+    Map<Class<?>, ConfigFamily<?>> found = new LinkedHashMap<>();
+    for (ConfigFamily<?> family : ServiceLoader.load(ConfigFamily.class)) {
+      found.put(family.type(), family);
+    }
+    return found;
+  }
+
+  /**
+   * The config key of a record component: its accessor's {@link JsonProperty} name, else its name
+   * in kebab-case. The one place a key name is derived, for binding and for documentation.
+   */
+  public static String keyOf(RecordComponent component) {
+    JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+    if (property != null && !property.value().isEmpty()) {
+      return property.value();
+    }
+    return KEBAB.translate(component.getName());
+  }
+
+  private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =
+      new PropertyNamingStrategies.KebabCaseStrategy();
+
+  /** An enum constant's name in config: {@code LATEST_N} is {@code latest-n}. */
+  public static String nameOf(Enum<?> constant) {
+    return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  // ---- values
+
+  private Object value(JsonNode node, Type type, RecordComponent component, String path) {
+    if (document.failed(node)) {
+      return FAILED;
+    }
+    if (node.isNull()) {
+      return null;
+    }
+    JavaType javaType = TYPES.constructType(type);
+    Class<?> raw = javaType.getRawClass();
+    if (raw == String.class) {
+      if (node.isTextual()) {
+        return node.textValue();
+      }
+      if (component != null
+          && component.isAnnotationPresent(ConfigText.class)
+          && node.isIntegralNumber()) {
+        return node.asText();
+      }
+      return bad(node, path, "a string");
+    }
+    if (raw == int.class || raw == Integer.class) {
+      return integer(node, path, Integer.MIN_VALUE, Integer.MAX_VALUE, true);
+    }
+    if (raw == long.class || raw == Long.class) {
+      return integer(node, path, Long.MIN_VALUE, Long.MAX_VALUE, false);
+    }
+    if (raw == double.class || raw == Double.class) {
+      return number(node, path);
+    }
+    if (raw == boolean.class || raw == Boolean.class) {
+      return bool(node, path);
+    }
+    if (raw == Duration.class) {
+      if (node.isTextual()) {
+        var parsed = Durations.parse(node.textValue());
+        if (parsed.isPresent()) {
+          return parsed.get();
+        }
+      }
+      return bad(node, path, Durations.EXPECTED);
+    }
+    if (raw == Path.class) {
+      if (node.isTextual()) {
+        try {
+          return document.baseDir().resolve(node.textValue()).normalize();
+        } catch (InvalidPathException e) {
+          return bad(node, path, "a file path");
+        }
+      }
+      return bad(node, path, "a file path");
+    }
+    if (raw.isEnum()) {
+      return enumValue(node, raw, path);
+    }
+    if (raw == List.class) {
+      return list(node, javaType.containedTypeOrUnknown(0), path);
+    }
+    if (raw == Map.class && javaType.containedTypeOrUnknown(0).getRawClass() == String.class) {
+      JavaType valueType = javaType.containedTypeOrUnknown(1);
+      if (valueType.getRawClass() != Object.class) {
+        return map(node, valueType, path);
+      }
+    }
+    ConfigFamily<?> family = families.get(raw);
+    if (family != null) {
+      return familyValue(node, family, path);
+    }
+    Method shorthand = shapeOf(raw).shorthand;
+    if (shorthand != null && node.isValueNode()) {
+      return construct(path, () -> shorthand.invoke(null, node.asText()));
+    }
+    if (shorthand != null && isLeafRecord(raw)) {
+      return bad(node, path, "a string");
+    }
+    if (raw.isRecord()) {
+      if (!node.isObject()) {
+        return bad(node, path, "a mapping with keys: " + String.join(", ", allowedKeys(raw)));
+      }
+      Set<String> consumed = new HashSet<>();
+      Object record = record((ObjectNode) node, raw, path, consumed);
+      unknownKeys((ObjectNode) node, consumed, raw, path);
+      return record;
+    }
+    try {
+      return MAPPER.treeToValue(node, javaType);
+    } catch (Exception e) {
+      return bad(node, path, "a value of type " + raw.getSimpleName());
+    }
+  }
+
+  private Object integer(JsonNode node, String path, long min, long max, boolean narrow) {
+    String expected = narrow ? "an integer from " + min + " to " + max : "an integer";
+    if (node.isIntegralNumber()) {
+      if (node.canConvertToLong() && node.longValue() >= min && node.longValue() <= max) {
+        return narrow ? (Object) node.intValue() : (Object) node.longValue();
+      }
+      return bad(node, path, expected);
+    }
+    String text = fromVariable(node);
+    if (text != null) {
+      try {
+        long value = Long.parseLong(text.strip());
+        if (value >= min && value <= max) {
+          return narrow ? (Object) (int) value : (Object) value;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    return bad(node, path, expected);
+  }
+
+  private Object number(JsonNode node, String path) {
+    if (node.isNumber()) {
+      return node.doubleValue();
+    }
+    String text = fromVariable(node);
+    if (text != null) {
+      try {
+        return Double.parseDouble(text.strip());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    return bad(node, path, "a number");
+  }
+
+  private Object bool(JsonNode node, String path) {
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    String text = fromVariable(node);
+    if ("true".equals(text == null ? null : text.strip())) {
+      return true;
+    }
+    if ("false".equals(text == null ? null : text.strip())) {
+      return false;
+    }
+    return bad(node, path, "true or false");
+  }
+
+  /** The text of a value written as {@code ${VAR}}, which may stand for any scalar; else null. */
+  private String fromVariable(JsonNode node) {
+    return document.writtenAs(node) == null ? null : node.textValue();
+  }
+
+  private Object enumValue(JsonNode node, Class<?> type, String path) {
+    List<String> names = new ArrayList<>();
+    for (Object constant : type.getEnumConstants()) {
+      String name = nameOf((Enum<?>) constant);
+      if (node.isTextual() && node.textValue().equals(name)) {
+        return constant;
+      }
+      names.add(name);
+    }
+    return bad(node, path, "one of: " + String.join(", ", names));
+  }
+
+  private Object list(JsonNode node, JavaType elementType, String path) {
+    if (!node.isArray()) {
+      return bad(node, path, "a list");
+    }
+    List<Object> values = new ArrayList<>(node.size());
+    boolean ok = true;
+    for (int i = 0; i < node.size(); i++) {
+      Object value = value(node.get(i), elementType, null, path + "[" + i + "]");
+      ok &= value != FAILED;
+      values.add(value);
+    }
+    return ok ? values : FAILED;
+  }
+
+  private Object map(JsonNode node, JavaType valueType, String path) {
+    if (!node.isObject()) {
+      return bad(node, path, "a mapping");
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      Object value =
+          value(entry.getValue(), valueType, null, ConfigViolation.join(path, entry.getKey()));
+      ok &= value != FAILED;
+      values.put(entry.getKey(), value);
+    }
+    return ok ? values : FAILED;
+  }
+
+  // ---- families
+
+  /** {@code kind}, or {@code {kind: options}}: exactly one key, a kind's name. */
+  private Object familyValue(JsonNode node, ConfigFamily<?> family, String path) {
+    if (node.isTextual() && family.kinds().containsKey(node.textValue())) {
+      return options(null, family.kinds().get(node.textValue()), path, node.textValue());
+    }
+    if (node.isObject() && node.size() == 1) {
+      String kind = node.fieldNames().next();
+      Class<?> options = family.kinds().get(kind);
+      if (options != null) {
+        return options(node.get(kind), options, path, kind);
+      }
+      violations.add(ConfigViolation.join(path, kind), unknownKind(family));
+      return FAILED;
+    }
+    return bad(node, path, expectedKind(family));
+  }
+
+  /** Binds the kind key found among {@code node}'s keys ({@link ConfigKind}). */
+  private Object inlineKind(
+      ObjectNode node, ConfigFamily<?> family, String path, Set<String> consumed) {
+    List<String> found = new ArrayList<>();
+    node.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (family.kinds().containsKey(key)) {
+                found.add(key);
+              }
+            });
+    if (found.isEmpty()) {
+      violations.add(path, "no kind key (expected: " + expectedKind(family) + ")");
+      return FAILED;
+    }
+    consumed.addAll(found);
+    if (found.size() > 1) {
+      violations.add(
+          path,
+          "several kinds: "
+              + String.join(", ", found)
+              + " (expected: exactly one of: "
+              + String.join(", ", family.kinds().keySet())
+              + ")");
+      return FAILED;
+    }
+    String kind = found.getFirst();
+    return options(node.get(kind), family.kinds().get(kind), path, kind);
+  }
+
+  private Object options(JsonNode node, Class<?> type, String path, String kind) {
+    JsonNode value = node == null || node.isNull() ? JsonNodeFactory.instance.objectNode() : node;
+    return value(value, type, null, ConfigViolation.join(path, kind));
+  }
+
+  private static String expectedKind(ConfigFamily<?> family) {
+    return family.description()
+        + ": one of "
+        + String.join(", ", family.kinds().keySet())
+        + " as its key";
+  }
+
+  private static String unknownKind(ConfigFamily<?> family) {
+    return "unknown kind (expected "
+        + family.description()
+        + ", one of the installed kinds: "
+        + String.join(", ", family.kinds().keySet())
+        + ")";
+  }
+
+  // ---- records
+
+  private Object record(ObjectNode node, Class<?> type, String path, Set<String> consumed) {
+    Shape shape = shapeOf(type);
+    Object[] args = new Object[shape.components.length];
+    boolean ok = true;
+    for (int i = 0; i < args.length; i++) {
+      RecordComponent component = shape.components[i];
+      Object value;
+      if (component.isAnnotationPresent(ConfigKind.class)) {
+        ConfigFamily<?> family = families.get(component.getType());
+        if (family == null) {
+          throw new IllegalStateException("no ConfigFamily for " + component.getType());
+        }
+        value = inlineKind(node, family, path, consumed);
+      } else if (component.isAnnotationPresent(ConfigInline.class)) {
+        value = record(node, component.getType(), path, consumed);
+      } else {
+        String key = keyOf(component);
+        consumed.add(key);
+        JsonNode child = node.get(key);
+        String childPath = ConfigViolation.join(path, key);
+        if (child == null) {
+          value = absent(shape, i, childPath);
+        } else if (child.isNull() && component.getType().isPrimitive()) {
+          value = bad(child, childPath, "a value, not null");
+        } else {
+          value = value(child, component.getGenericType(), component, childPath);
+        }
+      }
+      ok &= value != FAILED;
+      args[i] = value;
+    }
+    if (!ok) {
+      return FAILED;
+    }
+    return construct(path, () -> shape.constructor.newInstance(args));
+  }
+
+  private Object absent(Shape shape, int index, String path) {
+    RecordComponent component = shape.components[index];
+    if (shape.defaults != null) {
+      try {
+        return component.getAccessor().invoke(shape.defaults);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (component.getType().isPrimitive()) {
+      violations.add(path, "missing");
+      return FAILED;
+    }
+    return null;
+  }
+
+  private void unknownKeys(ObjectNode node, Set<String> consumed, Class<?> type, String path) {
+    List<String> allowed = null;
+    for (String key : (Iterable<String>) node::fieldNames) {
+      if (!consumed.contains(key)) {
+        if (allowed == null) {
+          allowed = allowedKeys(type);
+        }
+        violations.add(
+            ConfigViolation.join(path, key),
+            "unknown key (expected one of: " + String.join(", ", allowed) + ")");
+      }
+    }
+  }
+
+  /** The keys a mapping bound to {@code type} may hold, flattened parts included. */
+  List<String> allowedKeys(Class<?> type) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (RecordComponent component : shapeOf(type).components) {
+      if (component.isAnnotationPresent(ConfigKind.class)) {
+        ConfigFamily<?> family = families.get(component.getType());
+        if (family != null) {
+          keys.addAll(family.kinds().keySet());
+        }
+      } else if (component.isAnnotationPresent(ConfigInline.class)) {
+        keys.addAll(allowedKeys(component.getType()));
+      } else {
+        keys.add(keyOf(component));
+      }
+    }
+    return List.copyOf(keys);
+  }
+
+  private interface Construction {
+    Object run() throws ReflectiveOperationException;
+  }
+
+  private Object construct(String path, Construction construction) {
+    try {
+      return construction.run();
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ConfigException config) {
+        violations.addAll(path, config);
+      } else if (cause instanceof IllegalArgumentException
+          || cause instanceof NullPointerException) {
+        violations.add(path, String.valueOf(cause.getMessage()));
+      } else if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      } else if (cause instanceof Error error) {
+        throw error;
+      } else {
+        throw new IllegalStateException(cause);
+      }
+      return FAILED;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot build config type at " + path, e);
+    }
+  }
+
+  private Object bad(JsonNode node, String path, String expected) {
+    String written = document.writtenAs(node);
+    String shown = written == null ? shown(node) : "'" + written + "' = " + shown(node);
+    violations.add(path, shown + " (expected: " + expected + ")");
+    return FAILED;
+  }
+
+  /** How a YAML value is shown in a message. */
+  static String shown(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "null";
+    }
+    if (node.isTextual()) {
+      return "'" + node.textValue() + "'";
+    }
+    if (node.isObject()) {
+      return node.isEmpty() ? "{}" : "a mapping";
+    }
+    if (node.isArray()) {
+      return node.isEmpty() ? "[]" : "a list";
+    }
+    return node.asText();
+  }
+
+  // ---- documentation
+
+  /**
+   * Every key path a document bound to {@code root} accepts, derived from the records as binding
+   * does: {@code server.port}, {@code models.<name>.uri}, {@code [i]} for list items. A family is
+   * listed once under its {@link ConfigFamily#placeholder()} ({@code <node>.model.name}), wherever
+   * it nests.
+   */
+  public static List<String> keyPaths(Class<?> root, Map<Class<?>, ConfigFamily<?>> families) {
+    ConfigBinder paths = new ConfigBinder(null, families);
+    List<String> out = new ArrayList<>();
+    Set<ConfigFamily<?>> documented = new LinkedHashSet<>();
+    List<ConfigFamily<?>> pending = new ArrayList<>();
+    paths.typePaths(TYPES.constructType(root), "", out, pending);
+    while (!pending.isEmpty()) {
+      ConfigFamily<?> family = pending.removeFirst();
+      if (documented.add(family)) {
+        for (Map.Entry<String, ? extends Class<?>> kind : family.kinds().entrySet()) {
+          String path = family.placeholder() + "." + kind.getKey();
+          out.add(path);
+          paths.typePaths(TYPES.constructType(kind.getValue()), path, out, pending);
+        }
+      }
+    }
+    return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  private void typePaths(
+      JavaType type, String prefix, List<String> out, List<ConfigFamily<?>> pending) {
+    Class<?> raw = type.getRawClass();
+    if (raw == List.class) {
+      String item = prefix + "[i]";
+      JavaType element = type.containedTypeOrUnknown(0);
+      if (isStructured(element.getRawClass())) {
+        out.add(item);
+      }
+      typePaths(element, item, out, pending);
+    } else if (raw == Map.class) {
+      JavaType value = type.containedTypeOrUnknown(1);
+      if (isStructured(value.getRawClass())) {
+        String entry = ConfigViolation.join(prefix, "<name>");
+        out.add(entry);
+        typePaths(value, entry, out, pending);
+      }
+    } else if (families.containsKey(raw)) {
+      pending.add(families.get(raw));
+    } else if (raw.isRecord() && !isLeafRecord(raw)) {
+      for (RecordComponent component : shapeOf(raw).components) {
+        if (component.isAnnotationPresent(ConfigKind.class)) {
+          ConfigFamily<?> family = families.get(component.getType());
+          if (family != null) {
+            pending.add(family);
+          }
+        } else if (component.isAnnotationPresent(ConfigInline.class)) {
+          typePaths(TYPES.constructType(component.getType()), prefix, out, pending);
+        } else {
+          String path = ConfigViolation.join(prefix, keyOf(component));
+          out.add(path);
+          typePaths(TYPES.constructType(component.getGenericType()), path, out, pending);
+        }
+      }
+    }
+  }
+
+  private boolean isStructured(Class<?> type) {
+    return (type.isRecord() && !isLeafRecord(type))
+        || families.containsKey(type)
+        || type == List.class
+        || type == Map.class;
+  }
+
+  /** A record written only as a scalar, such as a compiled rule. */
+  private static boolean isLeafRecord(Class<?> type) {
+    Shape shape = shapeOf(type);
+    return shape.shorthand != null && shape.shorthand.getAnnotation(ConfigShorthand.class).only();
+  }
+
+  // ---- reflection, once per type
+
+  /** What the binder needs of a type: components, constructor, defaults, shorthand. */
+  private record Shape(
+      RecordComponent[] components,
+      Constructor<?> constructor,
+      Object defaults,
+      Method shorthand) {}
+
+  private static Shape shapeOf(Class<?> type) {
+    return SHAPES.computeIfAbsent(type, ConfigBinder::inspect);
+  }
+
+  private static Shape inspect(Class<?> type) {
+    Method shorthand = null;
+    Object defaults = null;
+    for (Method method : type.getDeclaredMethods()) {
+      if (!Modifier.isStatic(method.getModifiers())) {
+        continue;
+      }
+      if (method.isAnnotationPresent(ConfigShorthand.class)) {
+        method.setAccessible(true);
+        shorthand = method;
+      }
+      if (method.isAnnotationPresent(ConfigDefaults.class)) {
+        try {
+          method.setAccessible(true);
+          defaults = method.invoke(null);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("defaults of " + type, e);
+        }
+      }
+    }
+    if (!type.isRecord()) {
+      return new Shape(new RecordComponent[0], null, null, shorthand);
+    }
+    RecordComponent[] components = type.getRecordComponents();
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      types[i] = components[i].getType();
+    }
+    try {
+      Constructor<?> constructor = type.getDeclaredConstructor(types);
+      constructor.setAccessible(true);
+      return new Shape(components, constructor, defaults, shorthand);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("no canonical constructor in " + type, e);
+    }
+  }
+}

@@ -74,8 +74,19 @@ public record AccessLogConfig(
   }
 
   /** Every default: on, every request, to standard output. */
+  @ConfigDefaults
   public static AccessLogConfig defaults() {
     return enabled(DEFAULT_ENABLED);
+  }
+
+  /** The shorthand {@code access-log: true} or {@code false} as written in config. */
+  @ConfigShorthand
+  public static AccessLogConfig parse(String text) {
+    return switch (text) {
+      case "true" -> enabled(true);
+      case "false" -> enabled(false);
+      default -> throw new IllegalArgumentException("true, false or a mapping of settings");
+    };
   }
 
   /** The shorthand {@code access-log: true/false}: the defaults, on or off. */

@@ -102,10 +102,18 @@ public record AuthConfig(
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     Violations violations = new Violations();
     checkUnique(tokens, violations, "tokens");
+    if (tokensFile != null) {
+      violations.check(
+          Files.isRegularFile(tokensFile) && Files.isReadable(tokensFile),
+          "tokens-file",
+          tokensFile.toString(),
+          EXPECTED_TOKENS_FILE);
+    }
     violations.throwIfAny(null);
   }
 
   /** Every default: tokens required beyond loopback, none configured (one is generated). */
+  @ConfigDefaults
   public static AuthConfig defaults() {
     return new AuthConfig(
         DEFAULT_MODE, List.of(), null, DEFAULT_PROTECT_INFERENCE, DEFAULT_PROTECT_METADATA);

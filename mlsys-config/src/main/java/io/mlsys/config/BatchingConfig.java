@@ -67,6 +67,7 @@ public record BatchingConfig(
   }
 
   /** Every default: up to {@value #DEFAULT_MAX_BATCH_SIZE} rows, no waiting when idle. */
+  @ConfigDefaults
   public static BatchingConfig defaults() {
     return new BatchingConfig(
         DEFAULT_MAX_BATCH_SIZE,

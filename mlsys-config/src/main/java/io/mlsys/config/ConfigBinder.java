@@ -60,6 +60,10 @@ public final class ConfigBinder {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final TypeFactory TYPES = MAPPER.getTypeFactory();
   private static final Object FAILED = new Object();
+
+  /** How an unknown key's problem starts; the allowed keys follow, then ")". */
+  static final String UNKNOWN_KEY = "unknown key (expected one of: ";
+
   private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
   private final Map<Class<?>, ConfigFamily<?>> families;
@@ -181,7 +185,7 @@ public final class ConfigBinder {
       return enumValue(node, raw, path);
     }
     if (raw == List.class) {
-      return list(node, javaType.containedTypeOrUnknown(0), path);
+      return list(node, javaType.containedTypeOrUnknown(0), component, path);
     }
     if (raw == Map.class && javaType.containedTypeOrUnknown(0).getRawClass() == String.class) {
       JavaType valueType = javaType.containedTypeOrUnknown(1);
@@ -189,18 +193,43 @@ public final class ConfigBinder {
         return map(node, valueType, path);
       }
     }
-    ConfigFamily<?> family = families.get(raw);
+    ConfigFamily<?> family = familyOf(raw);
     if (family != null) {
       return familyValue(node, family, path);
     }
     Method shorthand = shapeOf(raw).shorthand;
     if (shorthand != null && node.isValueNode()) {
-      return construct(path, () -> shorthand.invoke(null, node.asText()));
+      try {
+        return shorthand.invoke(null, node.asText());
+      } catch (InvocationTargetException e) {
+        if (e.getCause() instanceof IllegalArgumentException expected) {
+          // A shorthand says what it expected; the binder shows what was written.
+          return bad(node, path, expected.getMessage());
+        }
+        return construct(
+            path,
+            () -> {
+              throw e;
+            });
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
     }
     if (shorthand != null && isLeafRecord(raw)) {
       return bad(node, path, "a string");
     }
+    if (raw.isRecord() && !node.isObject() && shapeOf(raw).components.length == 1) {
+      // A record of one key may be written as that key's value: latest: 2, specific: [1, 3].
+      RecordComponent only = shapeOf(raw).components[0];
+      Object value = value(node, only.getGenericType(), only, path);
+      return value == FAILED
+          ? FAILED
+          : construct(path, () -> shapeOf(raw).constructor.newInstance(value));
+    }
     if (raw.isRecord()) {
+      if (!node.isObject() && shapeOf(raw).components.length == 0) {
+        return bad(node, path, "{}");
+      }
       if (!node.isObject()) {
         return bad(node, path, "a mapping with keys: " + String.join(", ", allowedKeys(raw)));
       }
@@ -217,7 +246,7 @@ public final class ConfigBinder {
   }
 
   private Object integer(JsonNode node, String path, long min, long max, boolean narrow) {
-    String expected = narrow ? "an integer from " + min + " to " + max : "an integer";
+    String expected = narrow ? "an integer (32-bit)" : "an integer";
     if (node.isIntegralNumber()) {
       if (node.canConvertToLong() && node.longValue() >= min && node.longValue() <= max) {
         return narrow ? (Object) node.intValue() : (Object) node.longValue();
@@ -284,14 +313,14 @@ public final class ConfigBinder {
     return bad(node, path, "one of: " + String.join(", ", names));
   }
 
-  private Object list(JsonNode node, JavaType elementType, String path) {
+  private Object list(JsonNode node, JavaType elementType, RecordComponent component, String path) {
     if (!node.isArray()) {
       return bad(node, path, "a list");
     }
     List<Object> values = new ArrayList<>(node.size());
     boolean ok = true;
     for (int i = 0; i < node.size(); i++) {
-      Object value = value(node.get(i), elementType, null, path + "[" + i + "]");
+      Object value = value(node.get(i), elementType, component, path + "[" + i + "]");
       ok &= value != FAILED;
       values.add(value);
     }
@@ -315,21 +344,77 @@ public final class ConfigBinder {
 
   // ---- families
 
+  /**
+   * The family of a type: an installed one, or a sealed interface of records, whose kinds are the
+   * records' simple names in kebab-case ({@code VersionPolicy.Latest} is {@code latest}).
+   */
+  private ConfigFamily<?> familyOf(Class<?> type) {
+    ConfigFamily<?> family = families.get(type);
+    if (family == null && type.isInterface() && type.isSealed()) {
+      family = SEALED.computeIfAbsent(type, ConfigBinder::sealedFamily);
+    }
+    return family;
+  }
+
+  private static final Map<Class<?>, ConfigFamily<?>> SEALED = new ConcurrentHashMap<>();
+
+  private static ConfigFamily<?> sealedFamily(Class<?> type) {
+    Map<String, Class<? extends Object>> kinds = new LinkedHashMap<>();
+    for (Class<?> kind : type.getPermittedSubclasses()) {
+      if (kind.isRecord()) {
+        kinds.put(KEBAB.translate(kind.getSimpleName()), kind);
+      }
+    }
+    String description = "a " + KEBAB.translate(type.getSimpleName()).replace('-', ' ');
+    return new ConfigFamily<Object>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public Class<Object> type() {
+        return (Class<Object>) type;
+      }
+
+      @Override
+      public Map<String, Class<? extends Object>> kinds() {
+        return kinds;
+      }
+
+      @Override
+      public String description() {
+        return description;
+      }
+
+      @Override
+      public String placeholder() {
+        return null;
+      }
+    };
+  }
+
   /** {@code kind}, or {@code {kind: options}}: exactly one key, a kind's name. */
   private Object familyValue(JsonNode node, ConfigFamily<?> family, String path) {
     if (node.isTextual() && family.kinds().containsKey(node.textValue())) {
       return options(null, family.kinds().get(node.textValue()), path, node.textValue());
     }
-    if (node.isObject() && node.size() == 1) {
-      String kind = node.fieldNames().next();
-      Class<?> options = family.kinds().get(kind);
-      if (options != null) {
-        return options(node.get(kind), options, path, kind);
-      }
+    if (!node.isObject() || node.isEmpty()) {
+      return bad(node, path, expectedKind(family));
+    }
+    if (node.size() > 1) {
+      violations.add(
+          path,
+          "the keys "
+              + String.join(", ", (Iterable<String>) node::fieldNames)
+              + " (expected: exactly one of: "
+              + String.join(", ", family.kinds().keySet())
+              + ")");
+      return FAILED;
+    }
+    String kind = node.fieldNames().next();
+    Class<?> options = family.kinds().get(kind);
+    if (options == null) {
       violations.add(ConfigViolation.join(path, kind), unknownKind(family));
       return FAILED;
     }
-    return bad(node, path, expectedKind(family));
+    return options(node.get(kind), options, path, kind);
   }
 
   /** Binds the kind key found among {@code node}'s keys ({@link ConfigKind}). */
@@ -387,12 +472,14 @@ public final class ConfigBinder {
   private Object record(ObjectNode node, Class<?> type, String path, Set<String> consumed) {
     Shape shape = shapeOf(type);
     Object[] args = new Object[shape.components.length];
-    boolean ok = true;
+    List<Integer> failed = new ArrayList<>();
+    boolean plainKeysOnly = true;
     for (int i = 0; i < args.length; i++) {
       RecordComponent component = shape.components[i];
       Object value;
+      boolean plainKey = false;
       if (component.isAnnotationPresent(ConfigKind.class)) {
-        ConfigFamily<?> family = families.get(component.getType());
+        ConfigFamily<?> family = familyOf(component.getType());
         if (family == null) {
           throw new IllegalStateException("no ConfigFamily for " + component.getType());
         }
@@ -400,6 +487,7 @@ public final class ConfigBinder {
       } else if (component.isAnnotationPresent(ConfigInline.class)) {
         value = record(node, component.getType(), path, consumed);
       } else {
+        plainKey = true;
         String key = keyOf(component);
         consumed.add(key);
         JsonNode child = node.get(key);
@@ -412,13 +500,55 @@ public final class ConfigBinder {
           value = value(child, component.getGenericType(), component, childPath);
         }
       }
-      ok &= value != FAILED;
+      if (value == FAILED) {
+        failed.add(i);
+        plainKeysOnly &= plainKey;
+      }
       args[i] = value;
     }
-    if (!ok) {
-      return FAILED;
+    if (failed.isEmpty()) {
+      return construct(path, () -> shape.constructor.newInstance(args));
     }
-    return construct(path, () -> shape.constructor.newInstance(args));
+    if (shape.defaults != null && plainKeysOnly) {
+      checkWithDefaults(shape, args, failed, path);
+    }
+    return FAILED;
+  }
+
+  /**
+   * Runs the record's own checks with the defaults in place of the keys that failed, so that the
+   * other keys' violations are reported too; violations of the replaced keys are dropped (the key's
+   * own violation is already recorded).
+   */
+  private void checkWithDefaults(Shape shape, Object[] args, List<Integer> failed, String path) {
+    List<String> replaced = new ArrayList<>();
+    for (int index : failed) {
+      RecordComponent component = shape.components[index];
+      try {
+        args[index] = component.getAccessor().invoke(shape.defaults);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+      replaced.add(keyOf(component));
+    }
+    try {
+      shape.constructor.newInstance(args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof ConfigException config) {
+        for (ConfigViolation violation : config.violations()) {
+          String key = violation.path();
+          boolean ofReplaced =
+              replaced.stream()
+                  .anyMatch(
+                      r -> key.equals(r) || key.startsWith(r + ".") || key.startsWith(r + "["));
+          if (!ofReplaced) {
+            violations.add(violation.under(path));
+          }
+        }
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Only a check; the failed keys are already reported.
+    }
   }
 
   private Object absent(Shape shape, int index, String path) {
@@ -445,8 +575,7 @@ public final class ConfigBinder {
           allowed = allowedKeys(type);
         }
         violations.add(
-            ConfigViolation.join(path, key),
-            "unknown key (expected one of: " + String.join(", ", allowed) + ")");
+            ConfigViolation.join(path, key), UNKNOWN_KEY + String.join(", ", allowed) + ")");
       }
     }
   }
@@ -456,7 +585,7 @@ public final class ConfigBinder {
     Set<String> keys = new LinkedHashSet<>();
     for (RecordComponent component : shapeOf(type).components) {
       if (component.isAnnotationPresent(ConfigKind.class)) {
-        ConfigFamily<?> family = families.get(component.getType());
+        ConfigFamily<?> family = familyOf(component.getType());
         if (family != null) {
           keys.addAll(family.kinds().keySet());
         }
@@ -540,7 +669,7 @@ public final class ConfigBinder {
         for (Map.Entry<String, ? extends Class<?>> kind : family.kinds().entrySet()) {
           String path = family.placeholder() + "." + kind.getKey();
           out.add(path);
-          paths.typePaths(TYPES.constructType(kind.getValue()), path, out, pending);
+          paths.kindPaths(kind.getValue(), path, out, pending);
         }
       }
     }
@@ -564,12 +693,21 @@ public final class ConfigBinder {
         out.add(entry);
         typePaths(value, entry, out, pending);
       }
-    } else if (families.containsKey(raw)) {
-      pending.add(families.get(raw));
+    } else if (familyOf(raw) != null) {
+      ConfigFamily<?> family = familyOf(raw);
+      if (family.placeholder() == null) {
+        for (Map.Entry<String, ? extends Class<?>> kind : family.kinds().entrySet()) {
+          String path = ConfigViolation.join(prefix, kind.getKey());
+          out.add(path);
+          kindPaths(kind.getValue(), path, out, pending);
+        }
+      } else {
+        pending.add(family);
+      }
     } else if (raw.isRecord() && !isLeafRecord(raw)) {
       for (RecordComponent component : shapeOf(raw).components) {
         if (component.isAnnotationPresent(ConfigKind.class)) {
-          ConfigFamily<?> family = families.get(component.getType());
+          ConfigFamily<?> family = familyOf(component.getType());
           if (family != null) {
             pending.add(family);
           }
@@ -584,9 +722,17 @@ public final class ConfigBinder {
     }
   }
 
+  /** A kind's keys; a kind of one key is documented by its value form ({@code latest: 2}). */
+  private void kindPaths(
+      Class<?> options, String prefix, List<String> out, List<ConfigFamily<?>> pending) {
+    if (!options.isRecord() || shapeOf(options).components.length != 1) {
+      typePaths(TYPES.constructType(options), prefix, out, pending);
+    }
+  }
+
   private boolean isStructured(Class<?> type) {
     return (type.isRecord() && !isLeafRecord(type))
-        || families.containsKey(type)
+        || familyOf(type) != null
         || type == List.class
         || type == Map.class;
   }

@@ -72,6 +72,7 @@ public record ConnectionsConfig(
    * Every default: {@value #DEFAULT_MAX_CONNECTIONS} connections, no request limit beyond them, 75
    * s idle, 10 s for the headers, 60 s for the body.
    */
+  @ConfigDefaults
   public static ConnectionsConfig defaults() {
     return new ConnectionsConfig(
         DEFAULT_MAX_CONNECTIONS,

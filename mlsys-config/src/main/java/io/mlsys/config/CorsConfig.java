@@ -75,6 +75,7 @@ public record CorsConfig(
   }
 
   /** Off: no origin allowed. */
+  @ConfigDefaults
   public static CorsConfig defaults() {
     return new CorsConfig(List.of(), null, null, null, null);
   }

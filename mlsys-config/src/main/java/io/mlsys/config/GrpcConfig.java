@@ -111,6 +111,7 @@ public record GrpcConfig(
   }
 
   /** Every default: 100 calls per connection, 200 resets per 10 s, reflection off. */
+  @ConfigDefaults
   public static GrpcConfig defaults() {
     return new GrpcConfig(
         DEFAULT_MAX_CONCURRENT_CALLS_PER_CONNECTION,

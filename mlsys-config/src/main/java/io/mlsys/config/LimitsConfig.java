@@ -73,6 +73,7 @@ public record LimitsConfig(
   }
 
   /** Every default. */
+  @ConfigDefaults
   public static LimitsConfig defaults() {
     return new LimitsConfig(
         DEFAULT_MAX_REQUEST_ELEMENTS, null, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUE_WAIT);

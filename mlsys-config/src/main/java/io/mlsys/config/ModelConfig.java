@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public record ModelConfig(
     String uri,
-    String version,
+    @ConfigText String version,
     String labels,
     String platform,
     VersionPolicy versionPolicy,
@@ -124,6 +124,7 @@ public record ModelConfig(
   }
 
   /** Every default and no uri: a repository model folder without {@code config.yaml}. */
+  @ConfigDefaults
   public static ModelConfig defaults() {
     return of(null);
   }
@@ -168,6 +169,28 @@ public record ModelConfig(
   public ModelConfig withBatching(BatchingConfig newBatching) {
     return new ModelConfig(
         uri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, newBatching);
+  }
+
+  /**
+   * The same model with its file uri and labels path resolved against {@code folder} (the folder of
+   * the file it was written in).
+   */
+  public ModelConfig resolvedAgainst(Path folder) {
+    String resolvedUri = uri;
+    Path file = uri == null ? null : parseFile(uri);
+    if (file != null) {
+      resolvedUri = folder.resolve(file).normalize().toString();
+    }
+    String resolvedLabels = labels == null ? null : folder.resolve(labels).normalize().toString();
+    return new ModelConfig(
+        resolvedUri,
+        version,
+        resolvedLabels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching);
   }
 
   /** The model file named by {@link #uri()}, or null when there is no uri. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
  *     folder first).
  */
 public record ModelRepositoryConfig(Path path) {
+  static final String EXPECTED_PATH = "an existing folder";
+
   public static ModelRepositoryConfig none() {
     return new ModelRepositoryConfig(null);
   }

@@ -21,6 +21,7 @@ public record OnnxConfig(int intraOpThreads) {
     violations.throwIfAny(null);
   }
 
+  @ConfigDefaults
   public static OnnxConfig defaults() {
     return new OnnxConfig(DEFAULT_INTRA_OP_THREADS);
   }

@@ -139,6 +139,7 @@ public record ServerConfig(
    * Every default: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, gRPC on {@value
    * #DEFAULT_GRPC_PORT}, 16 MiB bodies, a 30 s default timeout, config watching on.
    */
+  @ConfigDefaults
   public static ServerConfig defaults() {
     return new ServerConfig(
         DEFAULT_HOST,

@@ -1,5 +1,6 @@
 package io.mlsys.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -67,6 +68,9 @@ public record TlsConfig(
         null,
         "the CA bundle client certificates are checked against when client-auth is "
             + clientAuth.key());
+    readable(violations, "certificate", certificate);
+    readable(violations, "key", key);
+    readable(violations, "client-ca", clientCa);
     violations.check(
         !reloadInterval.isNegative() && !reloadInterval.isZero(),
         "reload-interval",
@@ -75,7 +79,15 @@ public record TlsConfig(
     violations.throwIfAny(null);
   }
 
+  private static void readable(Violations violations, String key, Path file) {
+    if (file != null) {
+      violations.check(
+          Files.isRegularFile(file) && Files.isReadable(file), key, file.toString(), EXPECTED_FILE);
+    }
+  }
+
   /** Plain text. */
+  @ConfigDefaults
   public static TlsConfig defaults() {
     return new TlsConfig(null, null, null, ClientAuth.NONE, DEFAULT_RELOAD_INTERVAL);
   }

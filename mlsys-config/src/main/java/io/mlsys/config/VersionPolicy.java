@@ -23,7 +23,7 @@ public sealed interface VersionPolicy {
      */
     public Latest {
       if (count < 1) {
-        throw new ConfigException("latest", count + " (expected: " + EXPECTED + ")");
+        throw new ConfigException("", count + " (expected: " + EXPECTED + ")");
       }
     }
   }
@@ -36,20 +36,20 @@ public sealed interface VersionPolicy {
    *
    * @param versions positive integers as text, at least one, no repeats
    */
-  record Specific(List<String> versions) implements VersionPolicy {
+  record Specific(@ConfigText List<String> versions) implements VersionPolicy {
     /**
      * @throws ConfigException listing every invalid version
      */
     public Specific {
       Violations violations = new Violations();
       if (versions == null || versions.isEmpty()) {
-        violations.invalid("specific", versions, "a non-empty list of versions");
+        violations.invalid("", versions, "a non-empty list of versions");
         violations.throwIfAny(null);
       }
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < versions.size(); i++) {
         String version = versions.get(i);
-        String path = "specific[" + i + "]";
+        String path = "[" + i + "]";
         if (!ModelConfig.isValidVersion(version)) {
           violations.invalid(path, version, ModelConfig.EXPECTED_VERSION);
         } else if (!seen.add(version)) {

@@ -94,8 +94,8 @@ class AccessLogConfigTest {
                     max-files: 0
                 """))
         .containsExactlyInAnyOrder(
-            "server.access-log.level: 'loud' (expected: one of: trace, debug, info, warning,"
-                + " error)",
+            "server.access-log.level: 'loud' (expected: one of: all, trace, debug, info, warning,"
+                + " error, off)",
             "server.access-log.errors: 'never' (expected: one of: always, sampled)",
             "server.access-log.sample-rate: 2.0 (expected: a number from 0 to 1)",
             "server.access-log.max-file-bytes: 10 (expected: an integer >= 1024)",
@@ -107,6 +107,6 @@ class AccessLogConfigTest {
     assertThat(violations("server: { access-log: 3 }"))
         .singleElement()
         .asString()
-        .startsWith("server.access-log: 3 (expected: true, false or a mapping with keys: enabled,");
+        .isEqualTo("server.access-log: 3 (expected: true, false or a mapping of settings)");
   }
 }

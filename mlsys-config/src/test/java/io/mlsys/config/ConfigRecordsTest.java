@@ -140,11 +140,11 @@ class ConfigRecordsTest {
   @Test
   void versionPoliciesAreValidated() {
     assertThatThrownBy(() -> new VersionPolicy.Latest(0))
-        .hasMessage("latest: 0 (expected: an integer >= 1)");
+        .hasMessage("0 (expected: an integer >= 1)");
     assertThatThrownBy(() -> new VersionPolicy.Specific(List.of()))
-        .hasMessage("specific: [] (expected: a non-empty list of versions)");
+        .hasMessage("[] (expected: a non-empty list of versions)");
     assertThatThrownBy(() -> new VersionPolicy.Specific(null))
-        .hasMessage("specific: null (expected: a non-empty list of versions)");
+        .hasMessage("null (expected: a non-empty list of versions)");
   }
 
   @Test

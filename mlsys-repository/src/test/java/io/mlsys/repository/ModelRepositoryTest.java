@@ -416,7 +416,7 @@ class ModelRepositoryTest {
           // Named as the client knows it: inside the repository, not by the server's path.
           .startsWith("invalid configuration in iris/config.yaml (")
           .contains("version-policy.latest: 0 (expected: an integer >= 1)")
-          .contains("colour: unknown key (expected one of: platform, labels");
+          .contains("colour: unknown key (expected one of: labels, platform");
       assertThatThrownBy(() -> answeringVersion(repository, "iris", null))
           .isInstanceOf(ModelNotReadyException.class)
           .hasMessageContaining("version-policy.latest: 0");

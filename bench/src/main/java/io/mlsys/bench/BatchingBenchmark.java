@@ -1,12 +1,12 @@
 package io.mlsys.bench;
 
-import io.mlsys.config.BatchingConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Tensor;
 import io.mlsys.onnx.OnnxModel;
 import io.mlsys.onnx.OnnxModelOptions;
+import io.mlsys.resilience.BatchingConfig;
 import io.mlsys.resilience.BatchingListener;
 import io.mlsys.resilience.DynamicBatcher;
 import io.mlsys.testing.Fixtures;

@@ -1,10 +1,10 @@
 package io.mlsys.cli;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
+import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -81,7 +81,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   MlsysConfig effectiveConfig() {
-    return applyFlags(configFile == null ? MlsysConfig.defaults() : ConfigLoader.load(configFile));
+    return applyFlags(
+        configFile == null ? MlsysConfig.defaults() : MlsysConfigLoader.load(configFile));
   }
 
   /** The flags on top of a config read from the file (or the defaults). */

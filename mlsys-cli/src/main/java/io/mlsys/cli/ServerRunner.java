@@ -1,9 +1,9 @@
 package io.mlsys.cli;
 
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.repository.ModelState;
 import io.mlsys.repository.ModelStatus;
 import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;

@@ -2,9 +2,9 @@ package io.mlsys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -117,7 +117,7 @@ class CliTest {
                 "0",
                 "--no-serve"))
         .isZero();
-    MlsysConfig config = ConfigLoader.load(dir.resolve("mlsys.yaml"));
+    MlsysConfig config = MlsysConfigLoader.load(dir.resolve("mlsys.yaml"));
     assertThat(config.modelRepository().path()).isEqualTo(dir.resolve("models"));
 
     try (MlsysServer server = ServerRunner.start(config)) {

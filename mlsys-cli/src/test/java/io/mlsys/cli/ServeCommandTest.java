@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -62,7 +62,7 @@ public final class ConfigBinder {
   private static final Object FAILED = new Object();
 
   /** How an unknown key's problem starts; the allowed keys follow, then ")". */
-  static final String UNKNOWN_KEY = "unknown key (expected one of: ";
+  public static final String UNKNOWN_KEY = "unknown key (expected one of: ";
 
   private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 

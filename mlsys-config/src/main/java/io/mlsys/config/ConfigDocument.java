@@ -137,8 +137,11 @@ public final class ConfigDocument {
     return failed.contains(node);
   }
 
-  /** The substitution violations, which binding adds to. */
-  Violations violations() {
+  /**
+   * The violations found so far (substitution, binding, and what the caller adds); {@link
+   * ConfigBinder#bind} throws them all at once.
+   */
+  public Violations violations() {
     return violations;
   }
 

@@ -8,6 +8,7 @@ import io.mlsys.config.NodeConfig.Rule;
 import io.mlsys.config.NodeConfig.Stage;
 import io.mlsys.config.NodeConfig.Step;
 import io.mlsys.config.NodeConfig.TensorRef;
+import io.mlsys.core.ModelNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.Map;
  * valid stand-in so that the checks of the records around it still run; the stand-ins never escape,
  * because a recorded violation fails the whole load.
  */
-final class GraphReader {
+public final class GraphReader {
   static final List<String> KINDS =
       List.of("model", "remote", "transform", "sequence", "ensemble", "switch", "cascade");
   static final String TIMEOUT = "timeout";
@@ -103,8 +104,20 @@ final class GraphReader {
     return graphs;
   }
 
+  /**
+   * Reads {@code key} of a document as written (before substitution, which the reader does itself),
+   * recording its violations in the document's; stand-ins replace invalid graphs so that their
+   * names are checked too, and never escape because the load then fails.
+   */
+  public static Map<String, GraphConfig> read(ConfigDocument document, String key) {
+    TreeReader values = new TreeReader(document.environment(), document.baseDir());
+    Map<String, GraphConfig> graphs = new GraphReader(values).graphs(document.written().get(key));
+    values.violations().list().forEach(document.violations()::add);
+    return graphs;
+  }
+
   /** Every key path of a graph, with placeholders such as {@code <node>} and {@code <step>}. */
-  static List<String> keyPaths() {
+  public static List<String> keyPaths() {
     List<String> paths = new ArrayList<>(List.of("graphs", "graphs.<name>"));
     KINDS.forEach(kind -> paths.add("<node>." + kind));
     paths.add("<node>." + TIMEOUT);
@@ -192,7 +205,7 @@ final class GraphReader {
       if (name == null) {
         return null;
       }
-      if (!ModelConfig.isValidName(name)) {
+      if (!ModelNames.isValidName(name)) {
         violations.invalid(path, name, NodeConfig.Model.EXPECTED_NAME);
         return null;
       }

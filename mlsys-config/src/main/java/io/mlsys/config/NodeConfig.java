@@ -1,5 +1,6 @@
 package io.mlsys.config;
 
+import io.mlsys.core.ModelNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.DateTimeException;
@@ -42,7 +43,7 @@ public sealed interface NodeConfig {
    */
   record Model(String name, String version, List<String> outputs, Duration timeout)
       implements NodeConfig {
-    static final String EXPECTED_NAME = "a model or graph name of " + ModelConfig.EXPECTED_NAME;
+    static final String EXPECTED_NAME = "a model or graph name of " + ModelNames.EXPECTED_NAME;
 
     /**
      * @throws ConfigException listing every invalid field
@@ -51,12 +52,12 @@ public sealed interface NodeConfig {
       Objects.requireNonNull(name, "name");
       outputs = outputs == null ? List.of() : List.copyOf(outputs);
       Violations violations = new Violations();
-      violations.check(ModelConfig.isValidName(name), "name", name, EXPECTED_NAME);
+      violations.check(ModelNames.isValidName(name), "name", name, EXPECTED_NAME);
       violations.check(
-          version == null || ModelConfig.isValidVersion(version),
+          version == null || ModelNames.isValidVersion(version),
           "version",
           version,
-          ModelConfig.EXPECTED_VERSION);
+          ModelNames.EXPECTED_VERSION);
       Checks.names(violations, "outputs", outputs, true);
       Checks.timeout(violations, timeout);
       violations.throwIfAny(null);

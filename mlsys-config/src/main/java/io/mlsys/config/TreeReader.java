@@ -3,6 +3,7 @@ package io.mlsys.config;
 import static io.mlsys.config.ConfigViolation.join;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlsys.core.ModelNames;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +110,7 @@ final class TreeReader {
     if (node.isIntegralNumber()) {
       return node.asText();
     }
-    return string(node, path, ModelConfig.EXPECTED_VERSION, false);
+    return string(node, path, ModelNames.EXPECTED_VERSION, false);
   }
 
   Long integer(JsonNode node, String path, String expected, boolean nullable) {

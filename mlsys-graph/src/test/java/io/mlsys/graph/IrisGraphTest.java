@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.mlsys.config.CombinerConfig;
 import io.mlsys.config.Condition;
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.config.ConfigDocument;
+import io.mlsys.config.GraphConfig;
+import io.mlsys.config.GraphReader;
 import io.mlsys.config.NodeConfig;
 import io.mlsys.config.NodeConfig.BranchPolicy;
 import io.mlsys.core.CallContext;
@@ -98,9 +99,10 @@ class IrisGraphTest {
 
   @Test
   void theHorizontalExampleLoadsFromYaml() {
-    MlsysConfig config =
-        ConfigLoader.parse(
-            """
+    Map<String, GraphConfig> graphs =
+        GraphReader.read(
+            ConfigDocument.parse(
+                """
             graphs:
               iris:
                 ensemble:
@@ -111,9 +113,12 @@ class IrisGraphTest {
                   combine:
                     max: { output: output_probability, score-output: proba, label-output: label }
             """,
-            Path.of("."));
+                "mlsys.yaml",
+                Path.of("."),
+                Map.of()),
+            "graphs");
 
-    InferResponse answer = infer(MODELS.graphs(config.graphs()), 1, 2, 3, 4);
+    InferResponse answer = infer(MODELS.graphs(graphs), 1, 2, 3, 4);
 
     assertThat(answer.output("proba").orElseThrow().floats()[0])
         .isCloseTo(0.30421302f, within(1e-5f));

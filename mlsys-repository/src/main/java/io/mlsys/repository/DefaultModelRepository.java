@@ -1,7 +1,6 @@
 package io.mlsys.repository;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
@@ -63,7 +62,7 @@ final class DefaultModelRepository implements ModelRepository {
   }
 
   DefaultModelRepository(
-      MlsysConfig config,
+      ModelsConfig config,
       ModelLoader loader,
       RepositoryListener listener,
       Map<String, String> environment) {

@@ -1,6 +1,5 @@
 package io.mlsys.repository;
 
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
 import java.util.List;
@@ -21,16 +20,16 @@ public interface ModelRepository extends AutoCloseable {
    * @throws io.mlsys.config.ConfigException when the repository folder does not exist
    */
   static ModelRepository create(
-      MlsysConfig config, ModelLoader loader, RepositoryListener listener) {
+      ModelsConfig config, ModelLoader loader, RepositoryListener listener) {
     return create(config, loader, listener, System.getenv());
   }
 
   /**
-   * As {@link #create(MlsysConfig, ModelLoader, RepositoryListener)}, with the environment that
+   * As {@link #create(ModelsConfig, ModelLoader, RepositoryListener)}, with the environment that
    * {@code ${NAME}} in repository config.yaml files reads.
    */
   static ModelRepository create(
-      MlsysConfig config,
+      ModelsConfig config,
       ModelLoader loader,
       RepositoryListener listener,
       Map<String, String> environment) {

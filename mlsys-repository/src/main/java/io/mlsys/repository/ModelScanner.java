@@ -1,11 +1,7 @@
 package io.mlsys.repository;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigLoader;
 import io.mlsys.config.LabelsFile;
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelConfig;
-import io.mlsys.config.VersionPolicy;
 import io.mlsys.core.ModelLoadException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +27,7 @@ final class ModelScanner {
 
   private static final System.Logger LOG = System.getLogger(ModelScanner.class.getName());
 
-  private final MlsysConfig config;
+  private final ModelsConfig config;
   private final Map<String, String> environment;
   private final Path root;
   private final UnaryOperator<String> modelFileNames;
@@ -41,7 +37,7 @@ final class ModelScanner {
    *     ModelLoader#modelFileName}); throws {@link ModelLoadException} for a platform without one
    */
   ModelScanner(
-      MlsysConfig config, Map<String, String> environment, UnaryOperator<String> modelFileNames) {
+      ModelsConfig config, Map<String, String> environment, UnaryOperator<String> modelFileNames) {
     this.config = config;
     this.environment = Map.copyOf(environment);
     this.root = config.modelRepository().path();
@@ -164,10 +160,10 @@ final class ModelScanner {
 
   private Plan folderModel(String name, Path folder) throws IOException {
     ModelConfig model = ModelConfig.defaults();
-    Path configFile = folder.resolve(ConfigLoader.MODEL_CONFIG_FILE_NAME);
+    Path configFile = folder.resolve(ModelConfigLoader.FILE_NAME);
     if (Files.exists(configFile)) {
       try {
-        model = ConfigLoader.loadModelConfig(configFile, environment);
+        model = ModelConfigLoader.load(configFile, environment);
       } catch (ConfigException e) {
         // The same problems, naming the file as clients know it.
         return Plan.failed(new ConfigException(shown(configFile), e.violations()).getMessage());

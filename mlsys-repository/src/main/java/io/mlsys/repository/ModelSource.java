@@ -1,6 +1,6 @@
 package io.mlsys.repository;
 
-import io.mlsys.config.BatchingConfig;
+import io.mlsys.resilience.BatchingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,6 @@ package io.mlsys.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.Predictor;
@@ -40,8 +38,8 @@ class HotSwapTest {
   }
 
   private ModelRepository repository(StubLoader loader) {
-    MlsysConfig config =
-        MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
     return ModelRepository.create(config, loader, RepositoryListener.NONE, Map.of());
   }
 

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.LabelsFile;
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelConfig;
-import io.mlsys.config.ModelRepositoryConfig;
-import io.mlsys.config.OnnxConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.ModelLoadException;
@@ -50,15 +46,15 @@ class ModelRepositoryTest {
     Files.writeString(models.resolve(model).resolve("config.yaml"), yaml);
   }
 
-  private MlsysConfig config() {
-    return MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
+  private ModelsConfig config() {
+    return ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
   }
 
   private ModelRepository repository() {
     return repository(config());
   }
 
-  private ModelRepository repository(MlsysConfig config) {
+  private ModelRepository repository(ModelsConfig config) {
     return ModelRepository.create(config, loader, listener, Map.of());
   }
 
@@ -470,8 +466,8 @@ class ModelRepositoryTest {
     Files.writeString(file, "single");
     Path labels = dir.resolve("labels.json");
     Files.writeString(labels, "{\"0\": \"no\", \"1\": \"yes\"}");
-    MlsysConfig config =
-        MlsysConfig.defaults()
+    ModelsConfig config =
+        ModelsConfig.defaults()
             .withOnnx(new OnnxConfig(2))
             .withModel("single", ModelConfig.of(file.toString()).withLabels(labels.toString()))
             .withModel(
@@ -494,8 +490,8 @@ class ModelRepositoryTest {
 
   @Test
   void aMissingModelFileOfTheMainConfigFailsThatModel() {
-    MlsysConfig config =
-        MlsysConfig.defaults()
+    ModelsConfig config =
+        ModelsConfig.defaults()
             .withModel("gone", ModelConfig.of(dir.resolve("gone.onnx").toString()));
 
     try (ModelRepository repository = repository(config)) {
@@ -509,7 +505,7 @@ class ModelRepositoryTest {
   @Test
   void aNameDefinedTwiceIsAFailure() throws IOException {
     version("iris", "1", "v1");
-    MlsysConfig config = config().withModel("iris", ModelConfig.of("/srv/iris.onnx"));
+    ModelsConfig config = config().withModel("iris", ModelConfig.of("/srv/iris.onnx"));
 
     try (ModelRepository repository = repository(config)) {
       repository.loadAll();
@@ -645,8 +641,8 @@ class ModelRepositoryTest {
 
   @Test
   void aRepositoryFolderThatDoesNotExistIsAConfigError() {
-    MlsysConfig config =
-        MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(dir.resolve("none")));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(dir.resolve("none")));
 
     assertThatThrownBy(() -> repository(config))
         .isInstanceOf(ConfigException.class)
@@ -866,8 +862,8 @@ class ModelRepositoryTest {
 
   @Test
   void aModelOfTheMainConfigIsNamedByItsUriAsWritten() {
-    MlsysConfig config =
-        MlsysConfig.defaults().withModel("gone", ModelConfig.of("file:models/gone.onnx"));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModel("gone", ModelConfig.of("file:models/gone.onnx"));
 
     try (ModelRepository repository = repository(config)) {
       repository.loadAll();

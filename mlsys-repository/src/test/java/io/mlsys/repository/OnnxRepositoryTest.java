@@ -2,8 +2,6 @@ package io.mlsys.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -41,8 +39,8 @@ class OnnxRepositoryTest {
         "labels: "
             + Fixtures.require("sklearn-iris/label.json")
             + "\ndefault-outputs: [output_label]\n");
-    MlsysConfig config =
-        MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
 
     try (ModelRepository repository =
         ModelRepository.create(config, ONNX, RepositoryListener.NONE, Map.of())) {
@@ -71,8 +69,8 @@ class OnnxRepositoryTest {
     link("sklearn-iris/iris_svc.onnx", "iris", "1");
     Path broken = Files.createDirectories(models.resolve("broken/1"));
     Files.writeString(broken.resolve("model.onnx"), "not a model");
-    MlsysConfig config =
-        MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
 
     try (ModelRepository repository =
         ModelRepository.create(config, ONNX, RepositoryListener.NONE, Map.of())) {

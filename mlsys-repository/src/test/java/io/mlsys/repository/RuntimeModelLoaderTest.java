@@ -3,8 +3,6 @@ package io.mlsys.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
 import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelMetadata;
@@ -169,8 +167,8 @@ class RuntimeModelLoaderTest {
     Files.writeString(models.resolve("m/1/model.echo"), "");
     Files.writeString(models.resolve("m/config.yaml"), "platform: echo\n");
     FakeRuntime echo = new FakeRuntime("echo");
-    MlsysConfig config =
-        MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
 
     try (ModelRepository repository =
         ModelRepository.create(
@@ -190,8 +188,8 @@ class RuntimeModelLoaderTest {
     Path models = dir.resolve("models");
     Files.createDirectories(models.resolve("tf/1"));
     Files.writeString(models.resolve("tf/config.yaml"), "platform: tensorflow_savedmodel\n");
-    MlsysConfig config =
-        MlsysConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
+    ModelsConfig config =
+        ModelsConfig.defaults().withModelRepository(ModelRepositoryConfig.of(models));
     String reason = "platform 'tensorflow_savedmodel': no runtime installed (installed: echo)";
 
     try (ModelRepository repository =

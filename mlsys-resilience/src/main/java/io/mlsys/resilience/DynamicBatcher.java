@@ -1,6 +1,5 @@
 package io.mlsys.resilience;
 
-import io.mlsys.config.BatchingConfig;
 import io.mlsys.core.Predictor;
 import java.time.Clock;
 

@@ -1,6 +1,5 @@
 package io.mlsys.resilience;
 
-import io.mlsys.config.BatchingConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.DeadlineExceededException;

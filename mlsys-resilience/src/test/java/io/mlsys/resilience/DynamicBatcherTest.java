@@ -3,7 +3,6 @@ package io.mlsys.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.BatchingConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.DeadlineExceededException;

@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.Role;
+import io.mlsys.server.config.Role;
 
 /**
  * What an endpoint (REST route or gRPC method) requires of its caller, declared on each route:

@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.AccessLogConfig;
+import io.mlsys.server.config.AccessLogConfig;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;

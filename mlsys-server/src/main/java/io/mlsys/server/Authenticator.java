@@ -1,9 +1,9 @@
 package io.mlsys.server;
 
-import io.mlsys.config.AuthConfig;
-import io.mlsys.config.Role;
 import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.UnauthenticatedException;
+import io.mlsys.server.config.AuthConfig;
+import io.mlsys.server.config.Role;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,8 +1,8 @@
 package io.mlsys.server;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ final class ConfigWatcher implements AutoCloseable {
     lastDigest = digest;
     MlsysConfig config;
     try {
-      config = ConfigLoader.load(file);
+      config = MlsysConfigLoader.load(file);
     } catch (ConfigException e) {
       LOG.log(
           Level.WARNING,

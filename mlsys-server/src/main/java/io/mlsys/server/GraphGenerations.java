@@ -1,10 +1,10 @@
 package io.mlsys.server;
 
 import io.mlsys.config.GraphConfig;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
 import io.mlsys.graph.ModelLookup;
+import io.mlsys.server.config.MlsysConfig;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.UnaryOperator;

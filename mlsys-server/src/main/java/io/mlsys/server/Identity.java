@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.Role;
+import io.mlsys.server.config.Role;
 
 /**
  * An authenticated caller.

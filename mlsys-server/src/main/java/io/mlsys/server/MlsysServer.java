@@ -2,13 +2,13 @@ package io.mlsys.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mlsys.config.ConfigLoader;
 import io.mlsys.config.GraphConfig;
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ServerConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
 import io.mlsys.repository.ModelRepository;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
+import io.mlsys.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ public interface MlsysServer extends AutoCloseable {
    * @throws io.mlsys.config.ConfigException when the file is invalid
    */
   static MlsysServer fromConfigFile(Path file, UnaryOperator<MlsysConfig> overrides) {
-    MlsysConfig config = overrides.apply(ConfigLoader.load(file));
+    MlsysConfig config = overrides.apply(MlsysConfigLoader.load(file));
     return ServerWiring.fromConfig(config, file, overrides);
   }
 

@@ -2,7 +2,6 @@ package io.mlsys.server;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.mlsys.config.LimitsConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DataType;
 import io.mlsys.core.ErrorMessages;
@@ -14,6 +13,7 @@ import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.resilience.AdmissionControl;
+import io.mlsys.resilience.LimitsConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -10,7 +10,7 @@ import io.grpc.util.CertificateUtils;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.TlsConfig;
+import io.mlsys.server.config.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

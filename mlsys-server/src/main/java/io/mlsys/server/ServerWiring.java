@@ -9,14 +9,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mlsys.config.AccessLogConfig;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.Model;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.repository.ModelSource;
 import io.mlsys.resilience.BatchingListener;
 import io.mlsys.resilience.DynamicBatcher;
+import io.mlsys.server.config.AccessLogConfig;
+import io.mlsys.server.config.MlsysConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ final class ServerWiring {
     // Each model is loaded by the runtime of its platform (the ModelRuntime SPI).
     ModelRepository repository =
         ModelRepository.create(
-            config,
+            config.modelSources(),
             ModelLoader.installedRuntimes()
                 .decorated((model, source) -> withBatching(model, source, clock, batchingMetrics)),
             new LoadMetricsListener(registry));

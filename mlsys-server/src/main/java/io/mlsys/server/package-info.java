@@ -7,7 +7,7 @@
  *
  * <p>Entry points: {@link io.mlsys.server.MlsysServer#builder()} (everything injectable: config,
  * repository, graphs, clock, meter registry, request ids, ticker) and {@link
- * io.mlsys.server.MlsysServer#fromConfig(io.mlsys.config.MlsysConfig)} / {@link
+ * io.mlsys.server.MlsysServer#fromConfig(io.mlsys.server.config.MlsysConfig)} / {@link
  * io.mlsys.server.MlsysServer#fromConfigFile} (the production wiring with ONNX Runtime models,
  * dynamic batching where configured, and graphs reloaded when the file changes).
  *

@@ -3,12 +3,12 @@ package io.mlsys.client;
 // Tests of io.mlsys.client against a real mlsys server live here: the client module cannot
 // depend on the server (the server depends on the client through the graphs).
 
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
-import io.mlsys.config.ServerConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.Tensor;
+import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.ServerConfig;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import io.mlsys.server.config.ServerConfig;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
 import java.net.http.HttpRequest;
@@ -66,8 +67,13 @@ class AccessLogComponentTest {
                   .ticker(() -> ticks.addAndGet(7_000_000))
                   .grpcPort(0)
                   .config(
-                      new io.mlsys.config.ServerConfig(
-                          "127.0.0.1", 0, 1 << 20, Duration.ofSeconds(5), null, true)));
+                      ServerConfig.defaults()
+                          .withHost("127.0.0.1")
+                          .withPort(0)
+                          .withMaxRequestBytes(1 << 20)
+                          .withShutdownGrace(Duration.ofSeconds(5))
+                          .withDefaultTimeout(null)
+                          .withAccessLog(true)));
 
   @BeforeEach
   void captureAccessLog() {

@@ -2,7 +2,7 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.AccessLogConfig;
+import io.mlsys.server.config.AccessLogConfig;
 import java.time.Instant;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;

@@ -3,9 +3,9 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.AuthConfig;
 import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.UnauthenticatedException;
+import io.mlsys.server.config.AuthConfig;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class AuthenticatorTest {
     String admin = "Bearer " + ManagementAuthTest.ADMIN;
 
     assertThat(authenticator.check(Access.MANAGE, admin, LOCAL, false))
-        .isEqualTo(new Identity("alice", io.mlsys.config.Role.MANAGE));
+        .isEqualTo(new Identity("alice", io.mlsys.server.config.Role.MANAGE));
     assertThat(
             authenticator
                 .check(Access.INFER, "bearer " + ManagementAuthTest.INFERRER, LOCAL, false)

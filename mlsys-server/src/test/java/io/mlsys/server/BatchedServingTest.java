@@ -5,9 +5,9 @@ import static io.mlsys.server.IrisComponentTest.ROWS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlsys.config.BatchingConfig;
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelConfig;
+import io.mlsys.repository.ModelConfig;
+import io.mlsys.resilience.BatchingConfig;
+import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.testing.Fixtures;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

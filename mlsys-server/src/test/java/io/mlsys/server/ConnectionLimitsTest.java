@@ -3,7 +3,7 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.mlsys.config.ConnectionsConfig;
+import io.mlsys.server.config.ConnectionsConfig;
 import io.mlsys.testing.StubModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

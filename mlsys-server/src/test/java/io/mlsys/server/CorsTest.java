@@ -2,7 +2,7 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.CorsConfig;
+import io.mlsys.server.config.CorsConfig;
 import io.mlsys.testing.StubModel;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -2,7 +2,7 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.ServerConfig;
+import io.mlsys.server.config.ServerConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,13 @@ class ErrorFloodTest {
           () ->
               IrisComponentTest.startIris(
                   dir,
-                  new ServerConfig("127.0.0.1", 0, 8 << 20, Duration.ofSeconds(5), null, false)
+                  ServerConfig.defaults()
+                      .withHost("127.0.0.1")
+                      .withPort(0)
+                      .withMaxRequestBytes(8 << 20)
+                      .withShutdownGrace(Duration.ofSeconds(5))
+                      .withDefaultTimeout(null)
+                      .withAccessLog(false)
                       .withGrpcPort(null)));
 
   private String error(String body) {

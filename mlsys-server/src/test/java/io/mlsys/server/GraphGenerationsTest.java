@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.Tensor;
 import io.mlsys.graph.GraphOptions;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.testing.ManualClock;
 import java.nio.file.Path;
 import java.text.MessageFormat;
@@ -68,7 +68,7 @@ class GraphGenerationsTest {
   private final ServedModels served = new ServedModels(repository, java.util.Set.of("pair"));
 
   private static MlsysConfig config(String weight) {
-    return ConfigLoader.parse(WEIGHTS.formatted(weight), Path.of("."), Map.of());
+    return MlsysConfigLoader.parse(WEIGHTS.formatted(weight), Path.of("."), Map.of());
   }
 
   private GraphGenerations generations(MlsysConfig initial) {
@@ -125,7 +125,7 @@ class GraphGenerationsTest {
     GraphGenerations generations = generations(config("1"));
     generations.start();
     MlsysConfig broken =
-        ConfigLoader.parse("graphs:\n  pair:\n    model: missing\n", Path.of("."), Map.of());
+        MlsysConfigLoader.parse("graphs:\n  pair:\n    model: missing\n", Path.of("."), Map.of());
 
     assertThatThrownBy(() -> generations.reload(broken))
         .isInstanceOf(ConfigException.class)

@@ -8,10 +8,10 @@ import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcPredictV2.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigLoader;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Tensor;
+import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.testing.StubModel;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,7 +63,7 @@ class GraphServingTest {
   }
 
   static Map<String, GraphConfig> graphs(String yaml) {
-    return ConfigLoader.parse(yaml, Path.of("."), Map.of()).graphs();
+    return MlsysConfigLoader.parse(yaml, Path.of("."), Map.of()).graphs();
   }
 
   private final StubModel a = voter("a", 0);

@@ -16,7 +16,7 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
-import io.mlsys.config.AuthConfig;
+import io.mlsys.server.config.AuthConfig;
 import io.mlsys.testing.StubModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

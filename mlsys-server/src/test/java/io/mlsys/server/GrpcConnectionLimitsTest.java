@@ -2,7 +2,7 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.GrpcConfig;
+import io.mlsys.server.config.GrpcConfig;
 import io.mlsys.testing.StubModel;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;

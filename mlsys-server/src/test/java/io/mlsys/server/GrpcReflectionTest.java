@@ -8,7 +8,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
-import io.mlsys.config.GrpcConfig;
+import io.mlsys.server.config.GrpcConfig;
 import io.mlsys.testing.StubModel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlsys.server.config.ServerConfig;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,8 +26,13 @@ class IrisBadInputTest {
           () ->
               IrisComponentTest.startIris(
                   dir,
-                  new io.mlsys.config.ServerConfig(
-                      "127.0.0.1", 0, LIMIT, Duration.ofSeconds(5), null, false)));
+                  ServerConfig.defaults()
+                      .withHost("127.0.0.1")
+                      .withPort(0)
+                      .withMaxRequestBytes(LIMIT)
+                      .withShutdownGrace(Duration.ofSeconds(5))
+                      .withDefaultTimeout(null)
+                      .withAccessLog(false)));
 
   private static String input(String datatype, String shape, String data) {
     return "{\"name\": \"float_input\", \"datatype\": \""

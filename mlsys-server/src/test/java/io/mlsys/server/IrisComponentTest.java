@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
+import io.mlsys.repository.ModelRepositoryConfig;
+import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +51,7 @@ class IrisComponentTest {
    * and a broken model beside it under {@code dir}, copied from the fixtures, and builds the server
    * from a config that names the folder.
    */
-  static MlsysServer startIris(Path dir, io.mlsys.config.ServerConfig serverConfig) {
+  static MlsysServer startIris(Path dir, io.mlsys.server.config.ServerConfig serverConfig) {
     Path svc = Fixtures.require("sklearn-iris/iris_svc.onnx");
     Path labels = Fixtures.require("sklearn-iris/label.json");
     try {
@@ -66,8 +65,9 @@ class IrisComponentTest {
       throw new UncheckedIOException(e);
     }
     MlsysConfig config =
-        new MlsysConfig(
-            serverConfig, ModelRepositoryConfig.of(dir.resolve("models")), null, Map.of());
+        MlsysConfig.defaults()
+            .withServer(serverConfig)
+            .withModelRepository(ModelRepositoryConfig.of(dir.resolve("models")));
     return MlsysServer.fromConfig(config);
   }
 

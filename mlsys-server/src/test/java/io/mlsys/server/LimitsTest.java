@@ -2,10 +2,10 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.LimitsConfig;
-import io.mlsys.config.ServerConfig;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Tensor;
+import io.mlsys.resilience.LimitsConfig;
+import io.mlsys.server.config.ServerConfig;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
 import java.net.http.HttpResponse;

@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.ConnectionsConfig;
+import io.mlsys.server.config.ConnectionsConfig;
 import io.mlsys.testing.StubModel;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -2,9 +2,9 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.AuthConfig;
-import io.mlsys.config.Role;
 import io.mlsys.graph.GraphOptions;
+import io.mlsys.server.config.AuthConfig;
+import io.mlsys.server.config.Role;
 import io.mlsys.testing.StubModel;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

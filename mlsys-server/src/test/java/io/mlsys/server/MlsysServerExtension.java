@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.ServerConfig;
+import io.mlsys.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,8 +51,13 @@ final class MlsysServerExtension implements BeforeEachCallback, AfterEachCallbac
    * (tests that want gRPC set {@code withGrpcPort(0)}).
    */
   static ServerConfig config(long maxRequestBytes, Duration defaultTimeout) {
-    return new ServerConfig(
-            "127.0.0.1", 0, maxRequestBytes, Duration.ofSeconds(10), defaultTimeout, false)
+    return ServerConfig.defaults()
+        .withHost("127.0.0.1")
+        .withPort(0)
+        .withMaxRequestBytes(maxRequestBytes)
+        .withShutdownGrace(Duration.ofSeconds(10))
+        .withDefaultTimeout(defaultTimeout)
+        .withAccessLog(false)
         .withGrpcPort(null);
   }
 

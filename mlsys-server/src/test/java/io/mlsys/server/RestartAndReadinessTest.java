@@ -2,11 +2,11 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.MlsysConfig;
-import io.mlsys.config.ModelRepositoryConfig;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
+import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.repository.RepositoryListener;
+import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
 import java.net.URI;
@@ -138,7 +138,8 @@ class RestartAndReadinessTest {
         MlsysServer.builder()
             .config(MlsysServerExtension.config())
             .repository(
-                ModelRepository.create(config(), blocked, RepositoryListener.NONE, Map.of()))
+                ModelRepository.create(
+                    config().modelSources(), blocked, RepositoryListener.NONE, Map.of()))
             .loadModelsOnStart(true)
             .build();
     Thread starting = Thread.ofVirtual().start(server::start);

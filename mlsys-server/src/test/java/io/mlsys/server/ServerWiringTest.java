@@ -2,8 +2,8 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.AccessLogConfig;
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.server.config.AccessLogConfig;
+import io.mlsys.server.config.MlsysConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,7 @@ class ServerWiringTest {
     Logger logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
     assertThat(logger.getHandlers()).isEmpty();
     MlsysConfig config =
-        new MlsysConfig(MlsysServerExtension.config().withAccessLog(true), null, null, Map.of());
+        MlsysConfig.defaults().withServer(MlsysServerExtension.config().withAccessLog(true));
 
     MlsysServer server = MlsysServer.fromConfig(config);
     try {
@@ -41,12 +40,10 @@ class ServerWiringTest {
   void accessLogGoesToItsFileWhenOneIsConfigured(@TempDir Path folder) throws Exception {
     Path file = folder.resolve("logs/access.log");
     MlsysConfig config =
-        new MlsysConfig(
-            MlsysServerExtension.config()
-                .withAccessLog(AccessLogConfig.defaults().withFile(file, 1024, 2)),
-            null,
-            null,
-            Map.of());
+        MlsysConfig.defaults()
+            .withServer(
+                MlsysServerExtension.config()
+                    .withAccessLog(AccessLogConfig.defaults().withFile(file, 1024, 2)));
 
     try (MlsysServer server = MlsysServer.fromConfig(config).start();
         HttpClient client = HttpClient.newHttpClient()) {
@@ -72,7 +69,7 @@ class ServerWiringTest {
 
   @Test
   void metricsIncludeTheJvmAndProcessMeters() throws Exception {
-    MlsysConfig config = new MlsysConfig(MlsysServerExtension.config(), null, null, Map.of());
+    MlsysConfig config = MlsysConfig.defaults().withServer(MlsysServerExtension.config());
 
     try (MlsysServer server = MlsysServer.fromConfig(config).start();
         HttpClient client = HttpClient.newHttpClient()) {

@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.mlsys.config.TlsConfig;
+import io.mlsys.server.config.TlsConfig;
 import io.mlsys.testing.StubModel;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

@@ -1,8 +1,8 @@
 package io.mlsys.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlsys.config.ModelConfig;
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.repository.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.ModelConfig;
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.repository.ModelConfig;
+import io.mlsys.repository.ModelConfigLoader;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -159,7 +159,7 @@ class ModelRepositoryWriterTest {
   void configIsAcceptedByTheStrictModelConfigReader() throws IOException {
     Path modelDir = IrisDemo.writeToRepository(model, repository, "iris-tribuo");
 
-    ModelConfig config = ConfigLoader.loadModelConfig(modelDir.resolve("config.yaml"), Map.of());
+    ModelConfig config = ModelConfigLoader.load(modelDir.resolve("config.yaml"), Map.of());
 
     assertThat(modelDir.resolve(config.labels())).isEqualTo(modelDir.resolve("labels.json"));
     assertThat(config.platform()).isEqualTo(ModelConfig.ONNX_PLATFORM);

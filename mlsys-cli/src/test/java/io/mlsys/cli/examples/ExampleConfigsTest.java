@@ -3,7 +3,7 @@ package io.mlsys.cli.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

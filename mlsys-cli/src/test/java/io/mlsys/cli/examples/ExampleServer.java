@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlsys.config.MlsysConfig;
 import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.mlsys.cli.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.ConfigLoader;
-import io.mlsys.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +40,6 @@ final class Examples {
 
   /** Loads {@code examples/<example>/<file>} strictly, with {@link #environment}. */
   static MlsysConfig load(String example, String file, Map<String, String> extra) {
-    return ConfigLoader.load(folder(example).resolve(file), environment(extra));
+    return MlsysConfigLoader.load(folder(example).resolve(file), environment(extra));
   }
 }

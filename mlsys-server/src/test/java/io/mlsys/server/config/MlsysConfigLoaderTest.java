@@ -1,8 +1,15 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlsys.config.ConfigDocument;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
+import io.mlsys.repository.ModelConfig;
+import io.mlsys.repository.ModelConfigLoader;
+import io.mlsys.repository.VersionPolicy;
+import io.mlsys.resilience.BatchingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ConfigLoaderTest {
+class MlsysConfigLoaderTest {
   private static final Map<String, String> NO_ENV = Map.of();
 
   @TempDir Path dir;
 
   private MlsysConfig parse(String yaml) {
-    return ConfigLoader.parse(yaml, dir, NO_ENV);
+    return MlsysConfigLoader.parse(yaml, dir, NO_ENV);
   }
 
   private List<String> violations(String yaml) {
@@ -29,7 +36,7 @@ class ConfigLoaderTest {
 
   private List<String> violations(String yaml, Map<String, String> env) {
     try {
-      ConfigLoader.parse(yaml, dir, env);
+      MlsysConfigLoader.parse(yaml, dir, env);
     } catch (ConfigException e) {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }
@@ -58,8 +65,13 @@ class ConfigLoaderTest {
 
     assertThat(config.server())
         .isEqualTo(
-            new ServerConfig(
-                "127.0.0.1", 9090, 1024, Duration.ofSeconds(5), Duration.ofMillis(250), false));
+            ServerConfig.defaults()
+                .withHost("127.0.0.1")
+                .withPort(9090)
+                .withMaxRequestBytes(1024)
+                .withShutdownGrace(Duration.ofSeconds(5))
+                .withDefaultTimeout(Duration.ofMillis(250))
+                .withAccessLog(false));
     assertThat(config.modelRepository().path()).isEqualTo(dir.resolve("models"));
     assertThat(config.onnx().intraOpThreads()).isEqualTo(2);
     ModelConfig iris = config.models().get("iris-svc");
@@ -104,7 +116,7 @@ class ConfigLoaderTest {
           c: { uri: "file:///opt/c.onnx" }
         """);
 
-    MlsysConfig config = ConfigLoader.load(file, NO_ENV);
+    MlsysConfig config = MlsysConfigLoader.load(file, NO_ENV);
 
     assertThat(config.modelRepository().path()).isEqualTo(conf.resolve("repo"));
     assertThat(config.models().get("a").file()).isEqualTo(dir.resolve("a.onnx"));
@@ -125,7 +137,7 @@ class ConfigLoaderTest {
     Map<String, String> env = Map.of("HOST", "10.0.0.1", "PORT", "9000", "LOG", "false");
 
     MlsysConfig config =
-        ConfigLoader.parse(
+        MlsysConfigLoader.parse(
             """
             server:
               host: ${HOST}
@@ -335,7 +347,7 @@ class ConfigLoaderTest {
   void aMissingFileIsAConfigException() {
     Path missing = dir.resolve("absent.yaml");
 
-    assertThatThrownBy(() -> ConfigLoader.load(missing, NO_ENV))
+    assertThatThrownBy(() -> MlsysConfigLoader.load(missing, NO_ENV))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("no such file");
@@ -344,9 +356,9 @@ class ConfigLoaderTest {
   @Test
   void anOversizedFileIsRefused() throws IOException {
     Path big = dir.resolve("big.yaml");
-    Files.writeString(big, "#" + "x".repeat(ConfigLoader.MAX_FILE_BYTES));
+    Files.writeString(big, "#" + "x".repeat(ConfigDocument.MAX_FILE_BYTES));
 
-    assertThatThrownBy(() -> ConfigLoader.load(big, NO_ENV))
+    assertThatThrownBy(() -> MlsysConfigLoader.load(big, NO_ENV))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("expected: a config file of at most 1048576");
   }
@@ -365,7 +377,7 @@ class ConfigLoaderTest {
         default-outputs: [output_label, output_probability]
         """);
 
-    ModelConfig config = ConfigLoader.loadModelConfig(file, NO_ENV);
+    ModelConfig config = ModelConfigLoader.load(file, NO_ENV);
 
     assertThat(config.uri()).isNull();
     assertThat(config.labelsFile()).isEqualTo(model.resolve("label.json"));
@@ -376,7 +388,7 @@ class ConfigLoaderTest {
 
   @Test
   void anEmptyRepositoryModelConfigMeansDefaults() {
-    assertThat(ConfigLoader.parseModelConfig("", dir, NO_ENV)).isEqualTo(ModelConfig.defaults());
+    assertThat(ModelConfigLoader.parse("", dir, NO_ENV)).isEqualTo(ModelConfig.defaults());
   }
 
   @Test
@@ -388,7 +400,7 @@ class ConfigLoaderTest {
   }
 
   private VersionPolicy policy(String yaml) {
-    return ConfigLoader.parseModelConfig("version-policy: " + yaml, dir, NO_ENV).versionPolicy();
+    return ModelConfigLoader.parse("version-policy: " + yaml, dir, NO_ENV).versionPolicy();
   }
 
   @Test
@@ -427,16 +439,16 @@ class ConfigLoaderTest {
   @Test
   void aRepositoryModelConfigReadsTheEnvironment() {
     ModelConfig config =
-        ConfigLoader.parseModelConfig("intra-op-threads: ${THREADS}", dir, Map.of("THREADS", "3"));
+        ModelConfigLoader.parse("intra-op-threads: ${THREADS}", dir, Map.of("THREADS", "3"));
 
     assertThat(config.intraOpThreads()).isEqualTo(3);
   }
 
   private List<String> modelConfigViolations(String yaml) {
     try {
-      ConfigLoader.parseModelConfig(yaml, dir, NO_ENV);
+      ModelConfigLoader.parse(yaml, dir, NO_ENV);
     } catch (ConfigException e) {
-      assertThat(e.source()).isEqualTo(ConfigLoader.MODEL_CONFIG_FILE_NAME);
+      assertThat(e.source()).isEqualTo(ModelConfigLoader.FILE_NAME);
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }
     throw new AssertionError("expected a ConfigException for:\n" + yaml);
@@ -485,7 +497,8 @@ class ConfigLoaderTest {
   @Test
   void theGrpcPortMayComeFromTheEnvironment() {
     MlsysConfig config =
-        ConfigLoader.parse("server:\n  grpc-port: ${GRPC_PORT}\n", dir, Map.of("GRPC_PORT", "0"));
+        MlsysConfigLoader.parse(
+            "server:\n  grpc-port: ${GRPC_PORT}\n", dir, Map.of("GRPC_PORT", "0"));
 
     assertThat(config.server().grpcPort()).isZero();
   }
@@ -565,7 +578,7 @@ class ConfigLoaderTest {
   @Test
   void aRepositoryModelConfigReadsBatching() {
     ModelConfig config =
-        ConfigLoader.parseModelConfig(
+        ModelConfigLoader.parse(
             "batching: { max-batch-size: 8, max-queue-delay-micros: 100 }", dir, NO_ENV);
 
     assertThat(config.batching())

@@ -1,5 +1,9 @@
-package io.mlsys.config;
+package io.mlsys.resilience;
 
+import io.mlsys.config.ConfigDefaults;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Durations;
+import io.mlsys.config.Violations;
 import java.time.Duration;
 import java.util.Objects;
 

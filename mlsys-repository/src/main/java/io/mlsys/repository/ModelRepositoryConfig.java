@@ -1,4 +1,4 @@
-package io.mlsys.config;
+package io.mlsys.repository;
 
 import java.nio.file.Path;
 
@@ -11,7 +11,7 @@ import java.nio.file.Path;
  *     folder first).
  */
 public record ModelRepositoryConfig(Path path) {
-  static final String EXPECTED_PATH = "an existing folder";
+  public static final String EXPECTED_PATH = "an existing folder";
 
   public static ModelRepositoryConfig none() {
     return new ModelRepositoryConfig(null);

@@ -1,4 +1,8 @@
-package io.mlsys.config;
+package io.mlsys.repository;
+
+import io.mlsys.config.ConfigDefaults;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Violations;
 
 /**
  * ONNX Runtime defaults ({@code onnx:} in mlsys.yaml).
@@ -26,7 +30,7 @@ public record OnnxConfig(int intraOpThreads) {
     return new OnnxConfig(DEFAULT_INTRA_OP_THREADS);
   }
 
-  static void checkThreads(Violations violations, String path, int threads) {
+  public static void checkThreads(Violations violations, String path, int threads) {
     violations.check(
         threads >= 1 && threads <= MAX_INTRA_OP_THREADS, path, threads, EXPECTED_INTRA_OP_THREADS);
   }

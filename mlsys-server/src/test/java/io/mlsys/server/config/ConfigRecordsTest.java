@@ -1,8 +1,16 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
+import io.mlsys.config.GraphConfig;
+import io.mlsys.config.NodeConfig;
+import io.mlsys.repository.ModelConfig;
+import io.mlsys.repository.OnnxConfig;
+import io.mlsys.repository.VersionPolicy;
+import io.mlsys.resilience.BatchingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,7 +45,7 @@ class ConfigRecordsTest {
                     .withDefaultOutputs(List.of("y")));
 
     MlsysConfig loaded =
-        ConfigLoader.parse(
+        MlsysConfigLoader.parse(
             """
             server: { host: 127.0.0.1, port: 9090, max-request-bytes: 1024, shutdown-grace: 5s,
                       default-timeout: 2s, access-log: false }
@@ -55,7 +63,22 @@ class ConfigRecordsTest {
   @Test
   void serverConfigReportsEveryInvalidField() {
     assertThatThrownBy(
-            () -> new ServerConfig(" ", 70_000, 0, Duration.ofSeconds(-1), Duration.ZERO, true))
+            () ->
+                new ServerConfig(
+                    " ",
+                    70_000,
+                    0,
+                    Duration.ofSeconds(-1),
+                    Duration.ZERO,
+                    null,
+                    null,
+                    true,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null))
         .isInstanceOf(ConfigException.class)
         .satisfies(
             e ->
@@ -73,11 +96,13 @@ class ConfigRecordsTest {
 
   @Test
   void nullsTakeTheDefaults() {
-    ServerConfig server = new ServerConfig(null, 1, 1, null, null, true);
+    ServerConfig server =
+        new ServerConfig(
+            null, 1, 1, null, null, null, null, true, null, null, null, null, null, null);
 
     assertThat(server.host()).isEqualTo(ServerConfig.DEFAULT_HOST);
     assertThat(server.shutdownGrace()).isEqualTo(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
-    assertThat(new MlsysConfig(null, null, null, null)).isEqualTo(MlsysConfig.defaults());
+    assertThat(new MlsysConfig(null, null, null)).isEqualTo(MlsysConfig.defaults());
     assertThat(ModelConfig.defaults().versionPolicy()).isEqualTo(new VersionPolicy.Latest(1));
   }
 
@@ -121,7 +146,8 @@ class ConfigRecordsTest {
                     "pytorch libtorch",
                     null,
                     0,
-                    Arrays.asList("a", "a", null)))
+                    Arrays.asList("a", "a", null),
+                    null))
         .isInstanceOf(ConfigException.class)
         .satisfies(
             e ->
@@ -159,18 +185,6 @@ class ConfigRecordsTest {
   }
 
   @Test
-  void theOlderConstructorsKeepWorkingWithTheNewDefaults() {
-    ServerConfig server = new ServerConfig(null, 9000, 1, null, null, true);
-    ModelConfig model = new ModelConfig("m.onnx", null, null, null, null, null, null);
-    MlsysConfig config = new MlsysConfig(null, null, null, Map.of("m", model));
-
-    assertThat(server.grpcPort()).isEqualTo(ServerConfig.DEFAULT_GRPC_PORT);
-    assertThat(server.watchConfig()).isTrue();
-    assertThat(model.batching()).isNull();
-    assertThat(config.graphs()).isEmpty();
-  }
-
-  @Test
   void grpcPortConfigWatchingAndBatchingAreSettableInJava() {
     MlsysConfig built =
         MlsysConfig.defaults()
@@ -181,7 +195,7 @@ class ConfigRecordsTest {
                     .withBatching(BatchingConfig.defaults().withMaxBatchSize(8)));
 
     MlsysConfig loaded =
-        ConfigLoader.parse(
+        MlsysConfigLoader.parse(
             """
             server: { grpc-port: null, watch-config: false }
             models: { m: { uri: /srv/m.onnx, batching: { max-batch-size: 8 } } }
@@ -201,7 +215,7 @@ class ConfigRecordsTest {
             .withGraph("b", new GraphConfig(NodeConfig.Model.of("n")));
 
     MlsysConfig loaded =
-        ConfigLoader.parse(
+        MlsysConfigLoader.parse(
             """
             graphs:
               b: { model: n }

@@ -1,7 +1,10 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
+import io.mlsys.resilience.LimitsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LimitsConfigTest {
 
   private static MlsysConfig parse(String yaml) {
-    return ConfigLoader.parse(yaml, Path.of("/srv"), Map.of());
+    return MlsysConfigLoader.parse(yaml, Path.of("/srv"), Map.of());
   }
 
   private static List<String> violations(String yaml) {

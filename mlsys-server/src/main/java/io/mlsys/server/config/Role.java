@@ -1,4 +1,4 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,5 +1,10 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
+import io.mlsys.config.ConfigDefaults;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Durations;
+import io.mlsys.config.Violations;
+import io.mlsys.resilience.LimitsConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -105,34 +110,6 @@ public record ServerConfig(
           "a port other than server.port, or null for no gRPC listener");
     }
     violations.throwIfAny(null);
-  }
-
-  /**
-   * The settings before gRPC and config watching existed: gRPC on {@value #DEFAULT_GRPC_PORT},
-   * config watching on.
-   */
-  public ServerConfig(
-      String host,
-      int port,
-      long maxRequestBytes,
-      Duration shutdownGrace,
-      Duration defaultTimeout,
-      boolean accessLog) {
-    this(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        AccessLogConfig.enabled(accessLog),
-        DEFAULT_GRPC_PORT,
-        DEFAULT_WATCH_CONFIG,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
   }
 
   /**

@@ -1,7 +1,9 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlsys.config.Condition;
+import io.mlsys.repository.ModelConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,9 @@ class ConfigurationDocsTest {
   void documentsEveryMainFileKey() throws IOException {
     String docs = docs();
     List<String> missing =
-        ConfigLoader.keyPaths().stream().filter(key -> !docs.contains("`" + key + "`")).toList();
+        MlsysConfigLoader.keyPaths().stream()
+            .filter(key -> !docs.contains("`" + key + "`"))
+            .toList();
 
     assertThat(missing).as("keys of mlsys.yaml missing from docs/configuration.md").isEmpty();
   }
@@ -40,7 +44,7 @@ class ConfigurationDocsTest {
     assertThat(start).as("the Repository models section").isNotNegative();
     String section = docs.substring(start);
     List<String> missing =
-        ConfigLoader.modelConfigKeyPaths().stream()
+        ModelConfigLoader.keyPaths().stream()
             .filter(key -> !section.contains("`" + key + "`"))
             .toList();
 
@@ -49,9 +53,9 @@ class ConfigurationDocsTest {
 
   @Test
   void theKeyListsCoverTheNestedKeys() {
-    assertThat(ConfigLoader.keyPaths())
+    assertThat(MlsysConfigLoader.keyPaths())
         .contains("server.port", "model-repository.path", "models.<name>.default-outputs");
-    assertThat(ConfigLoader.modelConfigKeyPaths())
+    assertThat(ModelConfigLoader.keyPaths())
         .contains("version-policy.latest", "version-policy.all", "version-policy.specific");
   }
 
@@ -67,7 +71,7 @@ class ConfigurationDocsTest {
   void theMainExampleLoads(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("models"));
 
-    MlsysConfig config = ConfigLoader.parse(yamlAfter(docs(), "## Example"), dir, Map.of());
+    MlsysConfig config = MlsysConfigLoader.parse(yamlAfter(docs(), "## Example"), dir, Map.of());
 
     assertThat(config.server().grpcPort()).isEqualTo(8081);
     assertThat(config.models().get("iris-svc").batching().maxBatchSize()).isEqualTo(64);
@@ -77,7 +81,7 @@ class ConfigurationDocsTest {
   @Test
   void theBatchingExampleLoads() throws IOException {
     MlsysConfig config =
-        ConfigLoader.parse(yamlAfter(docs(), "## Batching"), Path.of("/srv"), Map.of());
+        MlsysConfigLoader.parse(yamlAfter(docs(), "## Batching"), Path.of("/srv"), Map.of());
 
     assertThat(config.models().get("iris-svc").batching().preferredBatchSizes())
         .containsExactly(16, 32);
@@ -86,7 +90,8 @@ class ConfigurationDocsTest {
   @Test
   void theCompleteGraphExampleLoads() throws IOException {
     MlsysConfig config =
-        ConfigLoader.parse(yamlAfter(docs(), "### Complete example"), Path.of("/srv"), Map.of());
+        MlsysConfigLoader.parse(
+            yamlAfter(docs(), "### Complete example"), Path.of("/srv"), Map.of());
 
     assertThat(config.graphs())
         .containsOnlyKeys(

@@ -1,7 +1,9 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,12 +16,12 @@ class AccessLogConfigTest {
   @TempDir Path dir;
 
   private AccessLogConfig parse(String yaml) {
-    return ConfigLoader.parse(yaml, dir, Map.of()).server().accessLog();
+    return MlsysConfigLoader.parse(yaml, dir, Map.of()).server().accessLog();
   }
 
   private List<String> violations(String yaml) {
     try {
-      ConfigLoader.parse(yaml, dir, Map.of());
+      MlsysConfigLoader.parse(yaml, dir, Map.of());
     } catch (ConfigException e) {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }

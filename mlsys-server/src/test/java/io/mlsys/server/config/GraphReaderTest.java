@@ -1,4 +1,4 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mlsys.config.CombinerConfig;
+import io.mlsys.config.Condition;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
+import io.mlsys.config.GraphReader;
+import io.mlsys.config.NodeConfig;
 import io.mlsys.config.NodeConfig.Accept;
 import io.mlsys.config.NodeConfig.Branch;
 import io.mlsys.config.NodeConfig.BranchPolicy;
@@ -19,6 +25,8 @@ import io.mlsys.config.NodeConfig.Step;
 import io.mlsys.config.NodeConfig.Switch;
 import io.mlsys.config.NodeConfig.TensorRef;
 import io.mlsys.config.NodeConfig.Transform;
+import io.mlsys.config.TensorRead;
+import io.mlsys.config.TransformConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,14 +35,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code graphs:} of mlsys.yaml, read by {@link ConfigLoader} through {@link GraphReader}. */
+/** {@code graphs:} of mlsys.yaml, read by {@link MlsysConfigLoader} through {@link GraphReader}. */
 class GraphReaderTest {
   private static final Map<String, String> NO_ENV = Map.of();
 
   @TempDir Path dir;
 
   private MlsysConfig parse(String yaml) {
-    return ConfigLoader.parse(yaml, dir, NO_ENV);
+    return MlsysConfigLoader.parse(yaml, dir, NO_ENV);
   }
 
   /** The root node of graph {@code g} written under {@code graphs: g:}. */
@@ -48,7 +56,7 @@ class GraphReaderTest {
 
   private List<String> violations(String yaml, Map<String, String> env) {
     try {
-      ConfigLoader.parse(yaml, dir, env);
+      MlsysConfigLoader.parse(yaml, dir, env);
     } catch (ConfigException e) {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }
@@ -228,7 +236,7 @@ class GraphReaderTest {
   @Test
   void aRemoteUrlMayComeFromTheEnvironment() {
     MlsysConfig config =
-        ConfigLoader.parse(
+        MlsysConfigLoader.parse(
             "graphs: { g: { remote: { url: \"${IRIS_URL}\", model: iris } } }",
             dir,
             Map.of("IRIS_URL", "http://iris:8080"));

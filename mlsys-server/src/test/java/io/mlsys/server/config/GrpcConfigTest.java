@@ -1,7 +1,10 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
+import io.mlsys.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,12 +14,12 @@ import org.junit.jupiter.api.Test;
 /** {@code server.grpc:} read from mlsys.yaml. */
 class GrpcConfigTest {
   private static GrpcConfig parse(String yaml) {
-    return ConfigLoader.parse(yaml, Path.of("."), Map.of()).server().grpc();
+    return MlsysConfigLoader.parse(yaml, Path.of("."), Map.of()).server().grpc();
   }
 
   private static List<String> violations(String yaml) {
     try {
-      ConfigLoader.parse(yaml, Path.of("."), Map.of());
+      MlsysConfigLoader.parse(yaml, Path.of("."), Map.of());
     } catch (ConfigException e) {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }

@@ -1,5 +1,8 @@
-package io.mlsys.config;
+package io.mlsys.repository;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigText;
+import io.mlsys.config.Violations;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,8 +1,10 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +19,12 @@ class SecurityConfigTest {
   @TempDir Path dir;
 
   private MlsysConfig parse(String yaml, Map<String, String> env) {
-    return ConfigLoader.parse(yaml, dir, env);
+    return MlsysConfigLoader.parse(yaml, dir, env);
   }
 
   private List<String> violations(String yaml) {
     try {
-      ConfigLoader.parse(yaml, dir, Map.of());
+      MlsysConfigLoader.parse(yaml, dir, Map.of());
     } catch (ConfigException e) {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }

@@ -1,5 +1,8 @@
-package io.mlsys.config;
+package io.mlsys.server.config;
 
+import io.mlsys.config.ConfigDefaults;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Violations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,11 @@
-package io.mlsys.config;
+package io.mlsys.repository;
 
+import io.mlsys.config.ConfigDefaults;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigText;
+import io.mlsys.config.Violations;
+import io.mlsys.core.ModelNames;
+import io.mlsys.resilience.BatchingConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -57,11 +63,10 @@ public record ModelConfig(
    * dot, which also rules out {@code .} and {@code ..}; the repository skips such hidden folders
    * (e.g. {@code .git}, or {@code ..data} in a Kubernetes volume).
    */
-  public static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+  public static final Pattern NAME_PATTERN = ModelNames.NAME_PATTERN;
 
-  static final String EXPECTED_NAME =
-      "1 to 128 letters, digits, '_', '.' or '-', not starting with '.'";
-  static final String EXPECTED_VERSION = "a positive integer such as 1 or \"2\"";
+  public static final String EXPECTED_NAME = ModelNames.EXPECTED_NAME;
+  public static final String EXPECTED_VERSION = ModelNames.EXPECTED_VERSION;
   static final String EXPECTED_URI =
       "file:PATH, file:///ABSOLUTE/PATH or a plain path to the model";
   static final String EXPECTED_LABELS = "the path of a JSON file of class key to label";
@@ -69,7 +74,6 @@ public record ModelConfig(
       "a platform name of 1 to 64 letters, digits, '_', '.' or '-', such as " + ONNX_PLATFORM;
   static final String EXPECTED_OUTPUT = "a list of distinct output names";
 
-  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
   private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*");
 
   /**
@@ -104,18 +108,6 @@ public record ModelConfig(
     }
     violations.throwIfAny(null);
     defaultOutputs = List.copyOf(defaultOutputs);
-  }
-
-  /** A model without dynamic batching. */
-  public ModelConfig(
-      String uri,
-      String version,
-      String labels,
-      String platform,
-      VersionPolicy versionPolicy,
-      Integer intraOpThreads,
-      List<String> defaultOutputs) {
-    this(uri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, null);
   }
 
   /** A model served from one file as version {@value #DEFAULT_VERSION}, every other default. */
@@ -210,12 +202,12 @@ public record ModelConfig(
 
   /** Whether {@code name} may name a model (and so a folder and a URL path segment). */
   public static boolean isValidName(String name) {
-    return name != null && NAME_PATTERN.matcher(name).matches();
+    return ModelNames.isValidName(name);
   }
 
   /** Whether {@code version} is a positive integer written without leading zeros. */
   public static boolean isValidVersion(String version) {
-    return version != null && VERSION.matcher(version).matches();
+    return ModelNames.isValidVersion(version);
   }
 
   /**

@@ -1,0 +1,117 @@
+package io.mlsys.server.config;
+
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigInline;
+import io.mlsys.config.GraphConfig;
+import io.mlsys.config.Violations;
+import io.mlsys.repository.ModelConfig;
+import io.mlsys.repository.ModelRepositoryConfig;
+import io.mlsys.repository.ModelsConfig;
+import io.mlsys.repository.OnnxConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole {@code mlsys.yaml}: one file declares the server, the model repository, the models and
+ * the inference graphs. Build it in Java with {@link #defaults()} and the {@code with...} methods,
+ * or load it with {@link MlsysConfigLoader}.
+ *
+ * @param server HTTP server settings; null means {@link ServerConfig#defaults()}
+ * @param modelSources the keys {@code model-repository}, {@code onnx} and {@code models}, written
+ *     at the top level of the file; null means {@link ModelsConfig#defaults()}
+ * @param graphs inference graphs keyed by the name they are served under (in the order written);
+ *     null means none. A graph name follows {@link ModelConfig#NAME_PATTERN} and is not also a key
+ *     of {@code models}. Graphs are checked against the models' signatures when the server builds
+ *     them, not here.
+ */
+public record MlsysConfig(
+    ServerConfig server, @ConfigInline ModelsConfig modelSources, Map<String, GraphConfig> graphs) {
+
+  static final String EXPECTED_GRAPH_NAME = "a graph name of " + ModelConfig.EXPECTED_NAME;
+
+  /**
+   * @throws ConfigException listing every missing graph and every graph named like a model
+   */
+  public MlsysConfig {
+    server = Objects.requireNonNullElseGet(server, ServerConfig::defaults);
+    modelSources = Objects.requireNonNullElseGet(modelSources, ModelsConfig::defaults);
+    graphs = graphs == null ? Map.of() : graphs;
+    Violations violations = new Violations();
+    for (Map.Entry<String, GraphConfig> entry : graphs.entrySet()) {
+      String name = entry.getKey();
+      if (name == null) {
+        violations.invalid("graphs", null, EXPECTED_GRAPH_NAME);
+        continue;
+      }
+      String path = "graphs." + name;
+      if (!ModelConfig.isValidName(name)) {
+        violations.invalid(path, name, EXPECTED_GRAPH_NAME);
+      } else if (modelSources.models().containsKey(name)) {
+        violations.invalid(path, name, "a name not also used under models");
+      } else if (entry.getValue() == null) {
+        violations.invalid(path, null, "a graph");
+      }
+    }
+    violations.throwIfAny(null);
+    graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
+  }
+
+  /** Every default: no models, no graphs, port 8080. */
+  public static MlsysConfig defaults() {
+    return new MlsysConfig(null, null, null);
+  }
+
+  /** The model repository folder ({@code model-repository}). */
+  public ModelRepositoryConfig modelRepository() {
+    return modelSources.modelRepository();
+  }
+
+  /** ONNX Runtime defaults ({@code onnx}). */
+  public OnnxConfig onnx() {
+    return modelSources.onnx();
+  }
+
+  /** The models named by uri ({@code models}). */
+  public Map<String, ModelConfig> models() {
+    return modelSources.models();
+  }
+
+  public MlsysConfig withServer(ServerConfig newServer) {
+    return new MlsysConfig(newServer, modelSources, graphs);
+  }
+
+  public MlsysConfig withModelSources(ModelsConfig newModelSources) {
+    return new MlsysConfig(server, newModelSources, graphs);
+  }
+
+  public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
+    return withModelSources(modelSources.withModelRepository(newModelRepository));
+  }
+
+  public MlsysConfig withOnnx(OnnxConfig newOnnx) {
+    return withModelSources(modelSources.withOnnx(newOnnx));
+  }
+
+  public MlsysConfig withModels(Map<String, ModelConfig> newModels) {
+    return withModelSources(modelSources.withModels(newModels));
+  }
+
+  /** The same config with one more model (or that model replaced). */
+  public MlsysConfig withModel(String name, ModelConfig model) {
+    return withModelSources(modelSources.withModel(name, model));
+  }
+
+  /** The same config with these graphs (in the map's iteration order); null for none. */
+  public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
+    return new MlsysConfig(server, modelSources, newGraphs);
+  }
+
+  /** The same config with one more graph (added last), or that graph replaced in place. */
+  public MlsysConfig withGraph(String name, GraphConfig graph) {
+    Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
+    newGraphs.put(name, graph);
+    return new MlsysConfig(server, modelSources, newGraphs);
+  }
+}

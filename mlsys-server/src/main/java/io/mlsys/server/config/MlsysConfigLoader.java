@@ -1,0 +1,172 @@
+package io.mlsys.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlsys.config.ConfigBinder;
+import io.mlsys.config.ConfigDocument;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigInline;
+import io.mlsys.config.GraphConfig;
+import io.mlsys.config.GraphReader;
+import io.mlsys.config.Violations;
+import io.mlsys.repository.ModelConfig;
+import io.mlsys.repository.ModelConfigLoader;
+import io.mlsys.repository.ModelsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads {@code mlsys.yaml} strictly through {@link ConfigBinder}: keys are lower-case with dashes,
+ * an unknown key fails with its full path, a value of the wrong type is never coerced, and every
+ * violation in the file is reported at once in one {@link ConfigException}.
+ *
+ * <p>String values may use {@code ${NAME}} or {@code ${NAME:-default}} to read the environment
+ * (write <code>$${</code> for a literal <code>${</code>); a variable that is unset and has no
+ * default is an error naming the key. A value that comes from a variable is read as text, so {@code
+ * port: ${PORT}} works. Relative paths resolve against the folder of the file.
+ */
+public final class MlsysConfigLoader {
+  /** The conventional name of the file. */
+  public static final String FILE_NAME = "mlsys.yaml";
+
+  private static final String GRAPHS = "graphs";
+
+  /** The keys of mlsys.yaml as bound; graphs are still read by {@link GraphReader}. */
+  record MlsysFile(ServerConfig server, @ConfigInline ModelsConfig modelSources, JsonNode graphs) {}
+
+  private MlsysConfigLoader() {}
+
+  /** Loads an mlsys.yaml, reading {@code ${...}} from the process environment. */
+  public static MlsysConfig load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /**
+   * Loads an mlsys.yaml.
+   *
+   * @param environment the variables {@code ${NAME}} reads
+   * @throws ConfigException listing every problem in the file
+   */
+  public static MlsysConfig load(Path file, Map<String, String> environment) {
+    return mlsys(ConfigDocument.read(file, environment));
+  }
+
+  /** Parses mlsys.yaml text, reading {@code ${...}} from the process environment. */
+  public static MlsysConfig parse(String yaml, Path baseDir) {
+    return parse(yaml, baseDir, System.getenv());
+  }
+
+  /**
+   * Parses mlsys.yaml text.
+   *
+   * @param baseDir the folder relative paths resolve against
+   * @param environment the variables {@code ${NAME}} reads
+   * @throws ConfigException listing every problem in the text
+   */
+  public static MlsysConfig parse(String yaml, Path baseDir, Map<String, String> environment) {
+    return mlsys(ConfigDocument.parse(yaml, FILE_NAME, baseDir, environment));
+  }
+
+  /**
+   * Every key path mlsys.yaml accepts, e.g. {@code server.port} and {@code models.<name>.uri}; the
+   * documentation lists each one. Graph nodes nest, so their keys are listed once with
+   * placeholders: {@code <node>} is any node ({@code graphs.<name>}, a step, a branch, a rule, a
+   * stage, a switch's default), {@code <transform>} an item of a transform list, e.g. {@code
+   * <node>.ensemble.branches.<branch>.weight} and {@code <transform>.image.width}.
+   */
+  public static List<String> keyPaths() {
+    List<String> paths = new ArrayList<>();
+    String repositoryOnly = "models.<name>." + ModelConfigLoader.REPOSITORY_ONLY.getFirst();
+    for (String path : ConfigBinder.keyPaths(MlsysFile.class, ConfigBinder.installedFamilies())) {
+      if (!path.startsWith(GRAPHS)
+          && !path.equals(repositoryOnly)
+          && !path.startsWith(repositoryOnly + ".")) {
+        paths.add(path);
+      }
+    }
+    paths.addAll(GraphReader.keyPaths());
+    return List.copyOf(paths);
+  }
+
+  private static MlsysConfig mlsys(ConfigDocument document) {
+    Violations violations = document.violations();
+    JsonNode models = document.root().path("models");
+    if (models.isObject()) {
+      models
+          .properties()
+          .forEach(
+              model -> {
+                for (String key : ModelConfigLoader.REPOSITORY_ONLY) {
+                  if (model.getValue().has(key)) {
+                    violations.add(
+                        "models." + model.getKey() + "." + key,
+                        "only in a repository model's config.yaml (expected here: uri and"
+                            + " version)");
+                  }
+                }
+              });
+    }
+    MlsysFile file;
+    try {
+      file = ConfigBinder.bind(document, MlsysFile.class);
+    } catch (ConfigException e) {
+      throw ModelConfigLoader.withoutKeys(
+          withNameAndGraphViolations(document, e), "models.", ModelConfigLoader.REPOSITORY_ONLY);
+    }
+    ModelsConfig sources = file.modelSources();
+    Path repository = sources.modelRepository().path();
+    if (repository != null && !Files.isDirectory(repository)) {
+      violations.invalid(
+          "model-repository.path", repository.toString(), ModelConfigLoader.EXPECTED_FOLDER);
+    }
+    Map<String, GraphConfig> graphs = GraphReader.read(document, GRAPHS);
+    Map<String, ModelConfig> resolved = new LinkedHashMap<>();
+    sources
+        .models()
+        .forEach((name, model) -> resolved.put(name, model.resolvedAgainst(document.baseDir())));
+    MlsysConfig config = null;
+    try {
+      config = new MlsysConfig(file.server(), sources.withModels(resolved), graphs);
+    } catch (ConfigException e) {
+      violations.addAll("", e);
+    }
+    violations.throwIfAny(document.source());
+    return config;
+  }
+
+  /**
+   * The binder's violations, the graphs' and those of the names of models and graphs, which {@link
+   * ModelsConfig} and {@link MlsysConfig} check: they are built here with models that only say
+   * whether they have a uri.
+   */
+  private static ConfigException withNameAndGraphViolations(
+      ConfigDocument document, ConfigException bound) {
+    Violations all = new Violations();
+    bound.violations().forEach(all::add);
+    Violations before = document.violations();
+    int known = before.list().size();
+    Map<String, GraphConfig> graphs = GraphReader.read(document, GRAPHS);
+    before.list().stream().skip(known).forEach(all::add);
+    Map<String, ModelConfig> models = new LinkedHashMap<>();
+    JsonNode written = document.root().path("models");
+    if (written.isObject()) {
+      written
+          .properties()
+          .forEach(
+              model ->
+                  models.put(
+                      model.getKey(),
+                      ModelConfig.of(model.getValue().has("uri") ? "stand-in.onnx" : null)));
+    }
+    try {
+      ModelsConfig sources = new ModelsConfig(null, null, models);
+      new MlsysConfig(null, sources, graphs);
+    } catch (ConfigException e) {
+      all.addAll("", e);
+    }
+    return new ConfigException(document.source(), all.list());
+  }
+}

@@ -50,7 +50,7 @@ final class Deadlines {
       String requestId) {
     Duration timeout = timeout(parameters, timeoutHeader);
     Instant deadline = timeout == null ? null : clock.instant().plus(timeout);
-    return new CallContext(clock, deadline, headers, requestId);
+    return new CallContext(clock, deadline, headers, requestId, Map.of());
   }
 
   Duration timeout(Map<String, Object> parameters, Optional<String> timeoutHeader) {

@@ -60,7 +60,8 @@ public class RuleBenchmark {
             Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC),
             null,
             Map.of("x-tier", "gold"),
-            "bench");
+            "bench",
+            Map.of());
     InferRequest one =
         new InferRequest(
             null,

@@ -81,7 +81,7 @@ class OipClientDeadlineTest {
 
   @Test
   void traceIdIsSentAsTheRequestId() {
-    CallContext context = new CallContext(clock, null, Map.of(), "trace-42");
+    CallContext context = new CallContext(clock, null, Map.of(), "trace-42", Map.of());
 
     client(StubServer.answering(Answer.ok())).infer("m", null, REQUEST, context);
 
@@ -90,7 +90,7 @@ class OipClientDeadlineTest {
 
   @Test
   void traceIdThatCannotBeAHeaderStaysLocal() {
-    CallContext context = new CallContext(clock, null, Map.of(), "two words\n");
+    CallContext context = new CallContext(clock, null, Map.of(), "two words\n", Map.of());
 
     client(StubServer.answering(Answer.ok())).infer("m", null, REQUEST, context);
 

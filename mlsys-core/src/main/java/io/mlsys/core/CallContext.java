@@ -10,36 +10,80 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What travels with one call besides the request: the deadline, the transport headers, a trace id
- * and the clock that everything time-dependent reads.
+ * What travels with one call besides the request: the deadline, the transport headers, a trace id,
+ * the clock that everything time-dependent reads, and typed per-call attributes.
+ *
+ * <p>Attributes ({@link CallAttribute}) say where a call comes from and where it is in a graph: the
+ * transports set {@link CallAttribute#REQUEST_ID} and {@link CallAttribute#CALLER}, graph nodes
+ * {@link CallAttribute#GRAPH_PATH}, an experiment {@link CallAttribute#EXPERIMENT_ARM}. A decorator
+ * or node reads them with {@link #attribute} and passes more to what it calls with {@link #with},
+ * which returns a new context: a context is immutable, so an attribute added for one branch of a
+ * graph is not seen by its siblings or by the caller.
  *
  * @param clock the injected clock
  * @param deadline the instant after which the answer is useless; null for none
  * @param headers transport headers, keys lower-case
  * @param traceId id that ties logs of one call together
+ * @param attributes per-call attributes, each value of its key's type; empty for none
  */
 public record CallContext(
-    Clock clock, Instant deadline, Map<String, String> headers, String traceId) {
+    Clock clock,
+    Instant deadline,
+    Map<String, String> headers,
+    String traceId,
+    Map<CallAttribute<?>, Object> attributes) {
 
   public CallContext {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(traceId, "traceId");
     headers = lowerCaseKeys(headers);
+    attributes = checked(attributes);
   }
 
-  /** An immutable copy with lower-case keys; a later key wins when one name comes in two cases. */
+  /**
+   * An immutable copy with lower-case keys; a later key wins when one name comes in two cases. A
+   * map that is already immutable and lower-case is kept as it is, so deriving a context ({@link
+   * #withTimeout}, {@link #with}) does not copy the headers again.
+   */
   private static Map<String, String> lowerCaseKeys(Map<String, String> headers) {
     if (headers.isEmpty()) {
       return Map.of();
     }
-    HashMap<String, String> lower = HashMap.newHashMap(headers.size());
-    headers.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT), value));
-    return Map.copyOf(lower);
+    for (String key : headers.keySet()) {
+      if (!key.toLowerCase(Locale.ROOT).equals(key)) {
+        HashMap<String, String> lower = HashMap.newHashMap(headers.size());
+        headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+        return Map.copyOf(lower);
+      }
+    }
+    return Map.copyOf(headers);
   }
 
-  /** A context with no deadline and no headers, for in-process callers and tests. */
+  /** An immutable copy (the same map when it already is one) whose values fit their keys. */
+  private static Map<CallAttribute<?>, Object> checked(Map<CallAttribute<?>, Object> attributes) {
+    if (attributes.isEmpty()) {
+      return Map.of();
+    }
+    Map<CallAttribute<?>, Object> copy = Map.copyOf(attributes);
+    copy.forEach(
+        (key, value) -> {
+          if (!key.type().isInstance(value)) {
+            throw new IllegalArgumentException(
+                "attribute "
+                    + key
+                    + ": a "
+                    + value.getClass().getName()
+                    + " (expected: a "
+                    + key.type().getName()
+                    + ")");
+          }
+        });
+    return copy;
+  }
+
+  /** A context with no deadline, no headers and no attributes, for in-process callers and tests. */
   public static CallContext of(Clock clock) {
-    return new CallContext(clock, null, Map.of(), "local");
+    return new CallContext(clock, null, Map.of(), "local", Map.of());
   }
 
   public Optional<Instant> deadlineInstant() {
@@ -74,10 +118,29 @@ public record CallContext(
     return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
   }
 
+  /** The value of one attribute; empty when the call does not carry it. */
+  public <T> Optional<T> attribute(CallAttribute<T> key) {
+    Object value = attributes.get(key);
+    return value == null ? Optional.empty() : Optional.of(key.type().cast(value));
+  }
+
+  /** The same context with {@code key} set to {@code value} (replacing any value it had). */
+  public <T> CallContext with(CallAttribute<T> key, T value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (value.equals(attributes.get(key))) {
+      return this;
+    }
+    HashMap<CallAttribute<?>, Object> more = HashMap.newHashMap(attributes.size() + 1);
+    more.putAll(attributes);
+    more.put(key, value);
+    return new CallContext(clock, deadline, headers, traceId, more);
+  }
+
   /** The same context with a deadline no later than {@code timeout} from now. */
   public CallContext withTimeout(Duration timeout) {
     Instant candidate = clock.instant().plus(timeout);
     Instant earliest = deadline == null || candidate.isBefore(deadline) ? candidate : deadline;
-    return new CallContext(clock, earliest, headers, traceId);
+    return new CallContext(clock, earliest, headers, traceId, attributes);
   }
 }

@@ -79,7 +79,8 @@ class CallContextTest {
 
   @Test
   void headersAreCaseInsensitive() {
-    CallContext context = new CallContext(clock, null, Map.of("X-User-Id", "u-42"), "trace-1");
+    CallContext context =
+        new CallContext(clock, null, Map.of("X-User-Id", "u-42"), "trace-1", Map.of());
 
     assertThat(context.header("x-user-id")).contains("u-42");
     assertThat(context.header("X-USER-ID")).contains("u-42");
@@ -92,8 +93,85 @@ class CallContextTest {
     headers.put("X-Id", "a");
     headers.put("x-id", "b");
 
-    CallContext context = new CallContext(clock, null, headers, "trace-2");
+    CallContext context = new CallContext(clock, null, headers, "trace-2", Map.of());
 
     assertThat(context.headers()).hasSize(1).containsKey("x-id");
+  }
+
+  @Test
+  void aContextWithoutAttributesHasNone() {
+    CallContext context = CallContext.of(clock);
+
+    assertThat(context.attributes()).isEmpty();
+    assertThat(context.attribute(CallAttribute.REQUEST_ID)).isEmpty();
+  }
+
+  @Test
+  void withAddsAnAttributeToANewContextOnly() {
+    CallContext caller = CallContext.of(clock).with(CallAttribute.REQUEST_ID, "r-1");
+
+    CallContext branch = caller.with(CallAttribute.GRAPH_PATH, "iris.steps[0]");
+
+    assertThat(branch.attribute(CallAttribute.REQUEST_ID)).contains("r-1");
+    assertThat(branch.attribute(CallAttribute.GRAPH_PATH)).contains("iris.steps[0]");
+    assertThat(caller.attribute(CallAttribute.GRAPH_PATH)).isEmpty();
+  }
+
+  @Test
+  void withReplacesTheValueOfAKey() {
+    CallContext context =
+        CallContext.of(clock)
+            .with(CallAttribute.EXPERIMENT_ARM, "a")
+            .with(CallAttribute.EXPERIMENT_ARM, "b");
+
+    assertThat(context.attribute(CallAttribute.EXPERIMENT_ARM)).contains("b");
+    assertThat(context.attributes()).hasSize(1);
+  }
+
+  @Test
+  void withTheValueItAlreadyHasIsTheSameContext() {
+    CallContext context = CallContext.of(clock).with(CallAttribute.CALLER, "alice");
+
+    assertThat(context.with(CallAttribute.CALLER, "alice")).isSameAs(context);
+  }
+
+  @Test
+  void attributesAreTypedAndKeysCompareByIdentity() {
+    CallAttribute<Integer> retries = CallAttribute.of("retries", Integer.class);
+    CallAttribute<Integer> otherRetries = CallAttribute.of("retries", Integer.class);
+
+    CallContext context = CallContext.of(clock).with(retries, 2);
+
+    assertThat(context.attribute(retries)).contains(2);
+    assertThat(context.attribute(otherRetries)).isEmpty();
+    assertThat(retries).hasToString("retries");
+  }
+
+  @Test
+  void aValueOfAnotherTypeThanItsKeyIsRefused() {
+    Map<CallAttribute<?>, Object> attributes = Map.of(CallAttribute.UNIT_KEY, 42);
+
+    assertThatThrownBy(() -> new CallContext(clock, null, Map.of(), "t", attributes))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("attribute unit-key: a java.lang.Integer (expected: a java.lang.String)");
+  }
+
+  @Test
+  void attributesAndHeadersSurviveANarrowerDeadline() {
+    CallContext context =
+        new CallContext(clock, null, Map.of("x-tier", "gold"), "t", Map.of())
+            .with(CallAttribute.CALLER, "alice")
+            .withTimeout(Duration.ofMillis(5));
+
+    assertThat(context.attribute(CallAttribute.CALLER)).contains("alice");
+    assertThat(context.header("x-tier")).contains("gold");
+    assertThat(context.deadline()).isEqualTo(clock.instant().plusMillis(5));
+  }
+
+  @Test
+  void derivingAContextKeepsItsLowerCaseHeadersAsTheyAre() {
+    CallContext context = new CallContext(clock, null, Map.of("X-Tier", "gold"), "t", Map.of());
+
+    assertThat(context.with(CallAttribute.CALLER, "alice").headers()).isSameAs(context.headers());
   }
 }

@@ -44,7 +44,8 @@ class RulesTest {
   private boolean holds(String rule, InferRequest call, Map<String, String> headers, ZoneId zone) {
     return Rules.test(
         compile(rule),
-        new Rules.Scope(call, new CallContext(clock, null, headers, "t"), null, zone, "p"));
+        new Rules.Scope(
+            call, new CallContext(clock, null, headers, "t", Map.of()), null, zone, "p"));
   }
 
   @Test

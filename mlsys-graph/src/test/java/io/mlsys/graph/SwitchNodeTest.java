@@ -37,7 +37,7 @@ class SwitchNodeTest {
   }
 
   private InferResponse infer(NodeConfig root, InferRequest request, Map<String, String> headers) {
-    CallContext context = new CallContext(models.clock, null, headers, "t");
+    CallContext context = new CallContext(models.clock, null, headers, "t", Map.of());
     return models.graphs("g", root).predictor("g").infer(request, context);
   }
 

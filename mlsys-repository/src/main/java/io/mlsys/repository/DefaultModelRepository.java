@@ -44,6 +44,7 @@ final class DefaultModelRepository implements ModelRepository {
 
   private final ModelScanner scanner;
   private final ModelLoader loader;
+  private final ModelDecoration decoration;
   private final RepositoryListener listener;
   private final int maxParallelLoads;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -64,6 +65,7 @@ final class DefaultModelRepository implements ModelRepository {
   DefaultModelRepository(
       ModelsConfig config,
       ModelLoader loader,
+      ModelDecoration decoration,
       RepositoryListener listener,
       Map<String, String> environment) {
     Objects.requireNonNull(config, "config");
@@ -73,6 +75,7 @@ final class DefaultModelRepository implements ModelRepository {
           "model-repository.path", "'" + root + "' (expected: an existing folder)");
     }
     this.loader = Objects.requireNonNull(loader, "loader");
+    this.decoration = Objects.requireNonNull(decoration, "decoration");
     this.scanner =
         new ModelScanner(
             config, Objects.requireNonNull(environment, "environment"), loader::modelFileName);
@@ -297,7 +300,7 @@ final class DefaultModelRepository implements ModelRepository {
       if (reason == null) {
         long started = System.nanoTime();
         try {
-          Model model = loader.load(version.source());
+          Model model = load(version);
           if (model == null) {
             reason = "the model loader returned no model";
           } else {
@@ -408,7 +411,27 @@ final class DefaultModelRepository implements ModelRepository {
     }
   }
 
+  /**
+   * Loads one version and puts it behind its decorators; null when the loader returned no model. A
+   * decoration that fails has closed the model (see {@link ModelDecoration}).
+   */
+  private Model load(ModelScanner.VersionPlan version) {
+    Model model = loader.load(version.source());
+    if (model == null) {
+      return null;
+    }
+    Model decorated = decoration.decorate(model, version.source(), version.config());
+    if (decorated == null) {
+      model.close();
+      throw new IllegalStateException("the model decoration returned no model");
+    }
+    return decorated;
+  }
+
   private static String reasonOf(RuntimeException e) {
+    if (e instanceof ConfigException) {
+      return e.getMessage();
+    }
     if (e instanceof ModelLoadException loadFailure) {
       // The slot, the log line and the thrown error name the model already.
       return loadFailure.reason();

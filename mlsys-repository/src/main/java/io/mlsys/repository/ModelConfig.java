@@ -5,11 +5,13 @@ import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigText;
 import io.mlsys.config.Violations;
 import io.mlsys.core.ModelNames;
+import io.mlsys.core.spi.DecoratorOptions;
 import io.mlsys.resilience.BatchingConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +38,12 @@ import java.util.regex.Pattern;
  *     1}
  * @param intraOpThreads overrides {@code onnx.intra-op-threads} for this model; null to inherit
  * @param defaultOutputs outputs computed when a request names none; null or empty means all
- * @param batching dynamic batching of this model's requests; null means none
+ * @param batching dynamic batching of this model's requests; null means none. Shorthand for a
+ *     {@code batching} decorator as the innermost entry of the model's decorators (see {@link
+ *     #decoratorChain}); a model that lists a {@code batching} decorator may not also have it
+ * @param decorators what serves the model, outermost first: each entry a decorator kind with its
+ *     options ({@code io.mlsys.core.spi.ModelDecorator}); null means the server-wide default list
+ *     ({@code model-defaults.decorators}), empty means none
  */
 public record ModelConfig(
     String uri,
@@ -46,7 +53,8 @@ public record ModelConfig(
     VersionPolicy versionPolicy,
     Integer intraOpThreads,
     List<String> defaultOutputs,
-    BatchingConfig batching) {
+    BatchingConfig batching,
+    List<DecoratorOptions> decorators) {
 
   public static final String DEFAULT_VERSION = "1";
   public static final String ONNX_PLATFORM = "onnxruntime_onnx";
@@ -73,6 +81,7 @@ public record ModelConfig(
   static final String EXPECTED_PLATFORM =
       "a platform name of 1 to 64 letters, digits, '_', '.' or '-', such as " + ONNX_PLATFORM;
   static final String EXPECTED_OUTPUT = "a list of distinct output names";
+  static final String EXPECTED_DECORATOR = "a decorator kind with its options";
 
   private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*");
 
@@ -106,13 +115,31 @@ public record ModelConfig(
           output,
           EXPECTED_OUTPUT);
     }
+    if (decorators != null) {
+      for (int i = 0; i < decorators.size(); i++) {
+        DecoratorOptions decorator = decorators.get(i);
+        violations.check(decorator != null, "decorators[" + i + "]", null, EXPECTED_DECORATOR);
+        if (batching != null && decorator instanceof BatchingConfig) {
+          violations.add(
+              BATCHING_KEY,
+              "given next to a batching decorator in decorators["
+                  + i
+                  + "] (expected: one of them; batching is shorthand for the innermost"
+                  + " batching decorator)");
+        }
+      }
+    }
     violations.throwIfAny(null);
     defaultOutputs = List.copyOf(defaultOutputs);
+    decorators = decorators == null ? null : List.copyOf(decorators);
   }
+
+  /** The key of {@link #batching()}, for the messages about it. */
+  private static final String BATCHING_KEY = "batching";
 
   /** A model served from one file as version {@value #DEFAULT_VERSION}, every other default. */
   public static ModelConfig of(String uri) {
-    return new ModelConfig(uri, null, null, null, null, null, null, null);
+    return new ModelConfig(uri, null, null, null, null, null, null, null, null);
   }
 
   /** Every default and no uri: a repository model folder without {@code config.yaml}. */
@@ -123,44 +150,155 @@ public record ModelConfig(
 
   public ModelConfig withUri(String newUri) {
     return new ModelConfig(
-        newUri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, batching);
+        newUri,
+        version,
+        labels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching,
+        decorators);
   }
 
   public ModelConfig withVersion(String newVersion) {
     return new ModelConfig(
-        uri, newVersion, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, batching);
+        uri,
+        newVersion,
+        labels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching,
+        decorators);
   }
 
   public ModelConfig withLabels(String newLabels) {
     return new ModelConfig(
-        uri, version, newLabels, platform, versionPolicy, intraOpThreads, defaultOutputs, batching);
+        uri,
+        version,
+        newLabels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching,
+        decorators);
   }
 
   public ModelConfig withPlatform(String newPlatform) {
     return new ModelConfig(
-        uri, version, labels, newPlatform, versionPolicy, intraOpThreads, defaultOutputs, batching);
+        uri,
+        version,
+        labels,
+        newPlatform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching,
+        decorators);
   }
 
   public ModelConfig withVersionPolicy(VersionPolicy newVersionPolicy) {
     return new ModelConfig(
-        uri, version, labels, platform, newVersionPolicy, intraOpThreads, defaultOutputs, batching);
+        uri,
+        version,
+        labels,
+        platform,
+        newVersionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching,
+        decorators);
   }
 
   /** The same model with its own thread count; null inherits {@code onnx.intra-op-threads}. */
   public ModelConfig withIntraOpThreads(Integer newIntraOpThreads) {
     return new ModelConfig(
-        uri, version, labels, platform, versionPolicy, newIntraOpThreads, defaultOutputs, batching);
+        uri,
+        version,
+        labels,
+        platform,
+        versionPolicy,
+        newIntraOpThreads,
+        defaultOutputs,
+        batching,
+        decorators);
   }
 
   public ModelConfig withDefaultOutputs(List<String> newDefaultOutputs) {
     return new ModelConfig(
-        uri, version, labels, platform, versionPolicy, intraOpThreads, newDefaultOutputs, batching);
+        uri,
+        version,
+        labels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        newDefaultOutputs,
+        batching,
+        decorators);
   }
 
   /** The same model with dynamic batching; null for none. */
   public ModelConfig withBatching(BatchingConfig newBatching) {
     return new ModelConfig(
-        uri, version, labels, platform, versionPolicy, intraOpThreads, defaultOutputs, newBatching);
+        uri,
+        version,
+        labels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        newBatching,
+        decorators);
+  }
+
+  /**
+   * The same model served through these decorators, outermost first; null for the server's
+   * defaults, empty for none.
+   */
+  public ModelConfig withDecorators(List<DecoratorOptions> newDecorators) {
+    return new ModelConfig(
+        uri,
+        version,
+        labels,
+        platform,
+        versionPolicy,
+        intraOpThreads,
+        defaultOutputs,
+        batching,
+        newDecorators);
+  }
+
+  /**
+   * The decorators this model is served through, outermost first: its own {@link #decorators()},
+   * else the server-wide defaults; then, when it has {@link #batching()}, a batching decorator as
+   * the innermost entry (next to the model).
+   *
+   * @throws ConfigException at {@code batching} when the model takes the defaults, has {@code
+   *     batching} and the defaults already hold a batching decorator
+   */
+  public List<DecoratorOptions> decoratorChain(ModelDefaultsConfig defaults) {
+    List<DecoratorOptions> chain = decorators != null ? decorators : defaults.decorators();
+    if (batching == null) {
+      return chain;
+    }
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.get(i) instanceof BatchingConfig) {
+        throw new ConfigException(
+            BATCHING_KEY,
+            "given next to a batching decorator in "
+                + ModelDefaultsConfig.DECORATORS_PATH
+                + "["
+                + i
+                + "] (expected: one of them; to batch this model otherwise, list its own"
+                + " decorators)");
+      }
+    }
+    List<DecoratorOptions> withBatching = new ArrayList<>(chain);
+    withBatching.add(batching);
+    return List.copyOf(withBatching);
   }
 
   /**
@@ -182,7 +320,8 @@ public record ModelConfig(
         versionPolicy,
         intraOpThreads,
         defaultOutputs,
-        batching);
+        batching,
+        decorators);
   }
 
   /** The model file named by {@link #uri()}, or null when there is no uri. */

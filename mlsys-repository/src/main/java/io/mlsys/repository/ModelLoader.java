@@ -4,7 +4,6 @@ import io.mlsys.core.Model;
 import io.mlsys.core.spi.ModelRuntime;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.function.BiFunction;
 
 /**
  * Turns a model source into a loaded {@link Model}. The server's loader picks a {@link
@@ -50,24 +49,5 @@ public interface ModelLoader {
    */
   default String modelFileName(String platform) {
     return ModelScanner.MODEL_FILE_NAME;
-  }
-
-  /**
-   * This loader with each model it loads passed through {@code decorator} together with its source
-   * (for example to wrap it in a dynamic batcher); model file names stay this loader's.
-   */
-  default ModelLoader decorated(BiFunction<Model, ModelSource, Model> decorator) {
-    ModelLoader loader = this;
-    return new ModelLoader() {
-      @Override
-      public Model load(ModelSource source) {
-        return decorator.apply(loader.load(source), source);
-      }
-
-      @Override
-      public String modelFileName(String platform) {
-        return loader.modelFileName(platform);
-      }
-    };
   }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The models a server serves: read from a Triton/KServe-layout folder and from {@code models:} in
- * mlsys.yaml, loaded through a {@link ModelLoader}, swapped without failing in-flight calls.
+ * mlsys.yaml, loaded through a {@link ModelLoader}, put behind their decorators by a {@link
+ * ModelDecoration}, swapped without failing in-flight calls.
  */
 public interface ModelRepository extends AutoCloseable {
 
@@ -21,7 +22,7 @@ public interface ModelRepository extends AutoCloseable {
    */
   static ModelRepository create(
       ModelsConfig config, ModelLoader loader, RepositoryListener listener) {
-    return create(config, loader, listener, System.getenv());
+    return create(config, loader, ModelDecoration.none(), listener, System.getenv());
   }
 
   /**
@@ -33,7 +34,29 @@ public interface ModelRepository extends AutoCloseable {
       ModelLoader loader,
       RepositoryListener listener,
       Map<String, String> environment) {
-    return new DefaultModelRepository(config, loader, listener, environment);
+    return create(config, loader, ModelDecoration.none(), listener, environment);
+  }
+
+  /**
+   * As {@link #create(ModelsConfig, ModelLoader, RepositoryListener)}, with each loaded model
+   * version passed through {@code decoration} (the server's decorators) before it serves.
+   */
+  static ModelRepository create(
+      ModelsConfig config,
+      ModelLoader loader,
+      ModelDecoration decoration,
+      RepositoryListener listener) {
+    return create(config, loader, decoration, listener, System.getenv());
+  }
+
+  /** The repository with every dependency given. */
+  static ModelRepository create(
+      ModelsConfig config,
+      ModelLoader loader,
+      ModelDecoration decoration,
+      RepositoryListener listener,
+      Map<String, String> environment) {
+    return new DefaultModelRepository(config, loader, decoration, listener, environment);
   }
 
   /** Every known model version with its state, sorted by model name then version. */

@@ -44,8 +44,15 @@ final class ModelScanner {
     this.modelFileNames = modelFileNames;
   }
 
-  /** What one version will be loaded from, or why it cannot be. */
-  record VersionPlan(String version, ModelSource source, String failure) {}
+  /**
+   * What one version will be loaded from and the model's config it is served by (for its
+   * decorators), or why it cannot be.
+   */
+  record VersionPlan(String version, ModelSource source, ModelConfig config, String failure) {
+    static VersionPlan failed(String version, String failure) {
+      return new VersionPlan(version, null, null, failure);
+    }
+  }
 
   /**
    * What a model serves.
@@ -148,6 +155,7 @@ final class ModelScanner {
   }
 
   private Plan fileModel(String name, ModelConfig model) {
+    // The decorators of models: were checked with the whole mlsys.yaml (MlsysConfig).
     Map<String, String> labels;
     try {
       labels = labels(model.labelsFile());
@@ -166,6 +174,11 @@ final class ModelScanner {
         model = ModelConfigLoader.load(configFile, environment);
       } catch (ConfigException e) {
         // The same problems, naming the file as clients know it.
+        return Plan.failed(new ConfigException(shown(configFile), e.violations()).getMessage());
+      }
+      try {
+        model.decoratorChain(config.modelDefaults());
+      } catch (ConfigException e) {
         return Plan.failed(new ConfigException(shown(configFile), e.violations()).getMessage());
       }
     }
@@ -212,9 +225,8 @@ final class ModelScanner {
       Path versionFolder = folder.resolve(version);
       if (!Files.isDirectory(versionFolder)) {
         versions.add(
-            new VersionPlan(
+            VersionPlan.failed(
                 version,
-                null,
                 "no folder "
                     + shown(versionFolder)
                     + " (expected: every version in version-policy.specific to exist)"));
@@ -253,7 +265,7 @@ final class ModelScanner {
       ModelConfig model,
       Map<String, String> labels) {
     if (!Files.isRegularFile(file)) {
-      return new VersionPlan(version, null, "no model file " + location);
+      return VersionPlan.failed(version, "no model file " + location);
     }
     ModelSource source =
         new ModelSource(
@@ -264,8 +276,7 @@ final class ModelScanner {
             labels,
             model.intraOpThreadsOr(config.onnx().intraOpThreads()),
             model.defaultOutputs(),
-            model.batching(),
             location);
-    return new VersionPlan(version, source, null);
+    return new VersionPlan(version, source, model, null);
   }
 }

@@ -1,13 +1,14 @@
 package io.mlsys.repository;
 
-import io.mlsys.resilience.BatchingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a {@link ModelLoader} needs to load one model version.
+ * Everything a {@link ModelLoader} needs to load one model version, and nothing about how it is
+ * served: what stands in front of the loaded model (batching and the other decorators of the
+ * model's config) is the {@link ModelDecoration}'s business.
  *
  * @param name served name
  * @param version served version
@@ -16,7 +17,6 @@ import java.util.Objects;
  * @param labels class key to display label (already read from the labels file); may be empty
  * @param intraOpThreads threads one inference may use
  * @param defaultOutputs outputs computed when a request names none; empty means all
- * @param batching dynamic batching settings; null for none
  * @param location how clients see the file in messages: its path inside the repository folder, or
  *     the configured uri as written (never a server path they need not know)
  */
@@ -28,7 +28,6 @@ public record ModelSource(
     Map<String, String> labels,
     int intraOpThreads,
     List<String> defaultOutputs,
-    BatchingConfig batching,
     String location) {
   public ModelSource {
     Objects.requireNonNull(name, "name");
@@ -40,7 +39,7 @@ public record ModelSource(
     defaultOutputs = List.copyOf(defaultOutputs);
   }
 
-  /** A source without batching, named in messages by its file name. */
+  /** A source named in messages by its file name. */
   public ModelSource(
       String name,
       String version,
@@ -57,7 +56,6 @@ public record ModelSource(
         labels,
         intraOpThreads,
         defaultOutputs,
-        null,
         String.valueOf(file.getFileName()));
   }
 }

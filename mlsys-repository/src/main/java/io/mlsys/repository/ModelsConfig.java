@@ -15,10 +15,15 @@ import java.util.TreeMap;
  *
  * @param modelRepository the Triton/KServe-layout model folder; null means none
  * @param onnx ONNX Runtime defaults for every model; null means {@link OnnxConfig#defaults()}
+ * @param modelDefaults what every model gets unless its own config says otherwise (the default
+ *     decorators); null means {@link ModelDefaultsConfig#defaults()}
  * @param models models named by uri, keyed by the name they are served under; each must have a uri
  */
 public record ModelsConfig(
-    ModelRepositoryConfig modelRepository, OnnxConfig onnx, Map<String, ModelConfig> models) {
+    ModelRepositoryConfig modelRepository,
+    OnnxConfig onnx,
+    ModelDefaultsConfig modelDefaults,
+    Map<String, ModelConfig> models) {
 
   /** What a model name must look like. */
   public static final String EXPECTED_MODEL_NAME = "a model name of " + ModelConfig.EXPECTED_NAME;
@@ -29,6 +34,7 @@ public record ModelsConfig(
   public ModelsConfig {
     modelRepository = Objects.requireNonNullElseGet(modelRepository, ModelRepositoryConfig::none);
     onnx = Objects.requireNonNullElseGet(onnx, OnnxConfig::defaults);
+    modelDefaults = Objects.requireNonNullElseGet(modelDefaults, ModelDefaultsConfig::defaults);
     models = models == null ? Map.of() : models;
     Violations violations = new Violations();
     // Sorted so that the messages come in a stable order.
@@ -49,6 +55,12 @@ public record ModelsConfig(
         violations.invalid(path, null, "a model with at least a uri");
       } else if (entry.getValue().uri() == null) {
         violations.add(path + ".uri", "missing (expected: " + ModelConfig.EXPECTED_URI + ")");
+      } else {
+        try {
+          entry.getValue().decoratorChain(modelDefaults);
+        } catch (ConfigException e) {
+          violations.addAll(path, e);
+        }
       }
     }
     violations.throwIfAny(null);
@@ -58,19 +70,23 @@ public record ModelsConfig(
   /** No repository folder, no models, the ONNX defaults. */
   @ConfigDefaults
   public static ModelsConfig defaults() {
-    return new ModelsConfig(null, null, null);
+    return new ModelsConfig(null, null, null, null);
   }
 
   public ModelsConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
-    return new ModelsConfig(newModelRepository, onnx, models);
+    return new ModelsConfig(newModelRepository, onnx, modelDefaults, models);
   }
 
   public ModelsConfig withOnnx(OnnxConfig newOnnx) {
-    return new ModelsConfig(modelRepository, newOnnx, models);
+    return new ModelsConfig(modelRepository, newOnnx, modelDefaults, models);
+  }
+
+  public ModelsConfig withModelDefaults(ModelDefaultsConfig newModelDefaults) {
+    return new ModelsConfig(modelRepository, onnx, newModelDefaults, models);
   }
 
   public ModelsConfig withModels(Map<String, ModelConfig> newModels) {
-    return new ModelsConfig(modelRepository, onnx, newModels);
+    return new ModelsConfig(modelRepository, onnx, modelDefaults, newModels);
   }
 
   /** The same config with one more model (or that model replaced). */

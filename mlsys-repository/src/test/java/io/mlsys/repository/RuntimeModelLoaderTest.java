@@ -71,7 +71,6 @@ class RuntimeModelLoaderTest {
         Map.of("0", "cat"),
         2,
         List.of("y"),
-        null,
         "m/3/model.bin");
   }
 

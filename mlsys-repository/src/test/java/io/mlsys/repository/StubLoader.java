@@ -74,6 +74,14 @@ final class StubLoader implements ModelLoader {
     return models.stream().filter(model -> model.version.equals(version)).toList();
   }
 
+  /** The models loaded for one version of one model, oldest first. */
+  List<TrackedModel> loaded(String name, String version) {
+    return models.stream()
+        .filter(model -> model.version.equals(version))
+        .filter(model -> model.stub.metadata().name().equals(name))
+        .toList();
+  }
+
   /** Counts closes, and notices a call after close or a close during a call. */
   static final class TrackedModel implements Model {
     final StubModel stub;

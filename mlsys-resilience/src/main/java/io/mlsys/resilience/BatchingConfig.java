@@ -3,13 +3,15 @@ package io.mlsys.resilience;
 import io.mlsys.config.ConfigDefaults;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.Violations;
+import io.mlsys.core.spi.DecoratorOptions;
 import java.util.List;
 
 /**
- * Dynamic batching of one model ({@code models.<name>.batching:} or {@code batching:} in a
- * repository model's config.yaml), as in Triton's {@code dynamic_batching}: requests of compatible
+ * Dynamic batching of one model, as in Triton's {@code dynamic_batching}: requests of compatible
  * shape that wait together are concatenated along the first (batch) dimension, run once and split
- * back.
+ * back. The options of the {@code batching} decorator ({@code decorators: [{batching: {...}}]}); a
+ * model's {@code batching:} key (in mlsys.yaml or a repository model's config.yaml) is shorthand
+ * for that decorator as the innermost one.
  *
  * @param maxBatchSize the most rows one run may hold, 1 to {@value #MAX_BATCH_SIZE_LIMIT}
  * @param preferredBatchSizes batch sizes worth waiting for (each from 1 to maxBatchSize, distinct);
@@ -26,7 +28,8 @@ public record BatchingConfig(
     List<Integer> preferredBatchSizes,
     long maxQueueDelayMicros,
     int maxQueueSize,
-    int maxConcurrentBatches) {
+    int maxConcurrentBatches)
+    implements DecoratorOptions {
 
   public static final int DEFAULT_MAX_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_QUEUE_DELAY_MICROS = 0;

@@ -1,8 +1,9 @@
 package io.mlsys.resilience;
 
 /**
- * What a {@link DynamicBatcher} reports for metrics; the server maps it to its meter registry.
- * Methods are called on the batcher's threads, so they must be fast and must not throw.
+ * What a {@link DynamicBatcher} reports for metrics; the {@code batching} decorator maps it to the
+ * meter registry ({@link BatchingMetrics}). Methods are called on the batcher's threads, so they
+ * must be fast and must not throw.
  */
 public interface BatchingListener {
 

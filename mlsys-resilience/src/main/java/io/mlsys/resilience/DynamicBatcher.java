@@ -70,11 +70,11 @@ import java.time.Clock;
  * {@link io.mlsys.core.InvalidInputException} from a batch of several requests, which may be one
  * request's fault: then each request is run alone and gets its own answer or error. The batched
  * call runs with a context that carries the latest deadline of its requests (none if one has none),
- * no headers and the first request's trace id; a request that runs alone gets its own context.
- * Every output of a batched answer must have the batch's rows as its first dimension so it can be
- * split; when one does not, the requests of that batch are run one by one and the batcher stops
- * batching for good (every later request runs alone), since the model's outputs are not per row.
- * Each caller's answer carries its own request id.
+ * no headers, no attributes and the first request's trace id; a request that runs alone gets its
+ * own context. Every output of a batched answer must have the batch's rows as its first dimension
+ * so it can be split; when one does not, the requests of that batch are run one by one and the
+ * batcher stops batching for good (every later request runs alone), since the model's outputs are
+ * not per row. Each caller's answer carries its own request id.
  */
 public interface DynamicBatcher extends Predictor, AutoCloseable {
 

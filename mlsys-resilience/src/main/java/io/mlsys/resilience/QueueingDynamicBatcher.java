@@ -446,7 +446,10 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
     }
   }
 
-  /** The latest deadline of the batch (none if one has none), no headers, the first trace id. */
+  /**
+   * The latest deadline of the batch (none if one has none), no headers, the first trace id, and no
+   * attributes: the call serves several callers, so none of their per-call facts is its own.
+   */
   private CallContext batchContext(List<Pending> batch) {
     Instant latest = null;
     for (Pending pending : batch) {
@@ -459,7 +462,7 @@ final class QueueingDynamicBatcher implements DynamicBatcher {
         latest = deadline;
       }
     }
-    return new CallContext(clock, latest, Map.of(), batch.getFirst().context.traceId());
+    return new CallContext(clock, latest, Map.of(), batch.getFirst().context.traceId(), Map.of());
   }
 
   /**

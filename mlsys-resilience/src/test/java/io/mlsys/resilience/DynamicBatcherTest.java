@@ -210,7 +210,7 @@ class DynamicBatcherTest {
   @Test
   void anExpiredRequestIsRejectedWithoutRunning() {
     DynamicBatcher batcher = batcher(config(8, 0));
-    CallContext expired = new CallContext(clock, clock.instant(), Map.of(), "t");
+    CallContext expired = new CallContext(clock, clock.instant(), Map.of(), "t", Map.of());
 
     assertThatThrownBy(() -> batcher.infer(row("r", 1, 2), expired))
         .isInstanceOf(DeadlineExceededException.class)

@@ -1,5 +1,6 @@
 package io.mlsys.server;
 
+import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysHeaders;
@@ -10,9 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A request's deadline: the {@code timeout} request parameter (microseconds, as in Triton), the
- * {@value MlsysHeaders#TIMEOUT} header (milliseconds) or the server's default timeout; when the
- * request sets both, the earlier wins.
+ * A request's call context: its deadline, from the {@code timeout} request parameter (microseconds,
+ * as in Triton), the {@value MlsysHeaders#TIMEOUT} header (milliseconds) or the server's default
+ * timeout (when the request sets both, the earlier wins); its headers; and the attributes every
+ * transport sets, {@link CallAttribute#REQUEST_ID} and {@link CallAttribute#CALLER}.
  */
 final class Deadlines {
   static final String TIMEOUT_PARAMETER = "timeout";
@@ -40,6 +42,8 @@ final class Deadlines {
    *
    * @param parameters the request's parameters (may hold {@code timeout})
    * @param timeoutHeader the value of the timeout header, if sent
+   * @param requestId the request's id, its trace id and {@link CallAttribute#REQUEST_ID}
+   * @param caller the authenticated caller ({@link CallAttribute#CALLER}), null when unknown
    * @throws InvalidInputException naming the parameter or header when its value is not a positive
    *     integer within {@link #MAX_TIMEOUT}
    */
@@ -47,10 +51,15 @@ final class Deadlines {
       Map<String, Object> parameters,
       Optional<String> timeoutHeader,
       Map<String, String> headers,
-      String requestId) {
+      String requestId,
+      Identity caller) {
     Duration timeout = timeout(parameters, timeoutHeader);
     Instant deadline = timeout == null ? null : clock.instant().plus(timeout);
-    return new CallContext(clock, deadline, headers, requestId);
+    Map<CallAttribute<?>, Object> attributes =
+        caller == null
+            ? Map.of(CallAttribute.REQUEST_ID, requestId)
+            : Map.of(CallAttribute.REQUEST_ID, requestId, CallAttribute.CALLER, caller.user());
+    return new CallContext(clock, deadline, headers, requestId, attributes);
   }
 
   Duration timeout(Map<String, Object> parameters, Optional<String> timeoutHeader) {

@@ -1,6 +1,8 @@
 package io.mlsys.server;
 
 import inference.GRPCInferenceServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -19,13 +21,15 @@ import java.util.Map;
  * inference.GRPCInferenceService} has the {@link Access} of its REST twin; health checks are open;
  * anything else (server reflection, methods added later) needs {@code read} when metadata is
  * protected, or {@code manage} when it is not a known reading method, so a new method is closed
- * until declared here.
+ * until declared here. The caller a token names is the call's {@link #caller()}.
  */
 final class GrpcAuthInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final String REFLECTION_SERVICE = "grpc.reflection.";
+
+  private static final Context.Key<Identity> CALLER = Context.key("mlsys-caller");
 
   /** Every method of the inference service, with what it needs. */
   static final Map<String, Access> METHODS =
@@ -52,6 +56,11 @@ final class GrpcAuthInterceptor implements ServerInterceptor {
     return Map.entry(method.getFullMethodName(), access);
   }
 
+  /** Who makes the call being served on this thread; null when its token names nobody known. */
+  static Identity caller() {
+    return CALLER.get();
+  }
+
   static Access accessOf(String fullMethodName) {
     Access access = METHODS.get(fullMethodName);
     if (access != null) {
@@ -70,13 +79,17 @@ final class GrpcAuthInterceptor implements ServerInterceptor {
     }
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     boolean secure = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION) != null;
+    Identity caller;
     try {
-      authenticator.check(access, authorization, remote, secure);
+      caller = authenticator.check(access, authorization, remote, secure);
     } catch (MlsysException e) {
       GrpcStatus status = GrpcStatus.of(e);
       call.close(Status.fromCode(status.code()).withDescription(e.getMessage()), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return next.startCall(call, headers);
+    if (caller == null) {
+      return next.startCall(call, headers);
+    }
+    return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
   }
 }

@@ -193,7 +193,8 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                   inferRequest.parameters(),
                   call.timeoutHeader(),
                   call.headerMap(),
-                  call.requestId()));
+                  call.requestId(),
+                  GrpcAuthInterceptor.caller()));
       if (isCancelled()) {
         return;
       }

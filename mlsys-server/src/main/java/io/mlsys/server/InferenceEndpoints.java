@@ -90,7 +90,8 @@ final class InferenceEndpoints {
             request.parameters(),
             exchange.header(TIMEOUT_HEADER),
             exchange.headers(),
-            exchange.requestId());
+            exchange.requestId(),
+            exchange.caller());
     // Held until the answer is encoded: the encoded answer is part of what the request holds.
     AdmissionControl.Permit permit =
         limits.admit(request, served.metadata(model, version), body.length, context);
@@ -128,7 +129,11 @@ final class InferenceEndpoints {
     InferRequest request = v1Json.readPredictRequest(body, metadata);
     CallContext context =
         deadlines.context(
-            Map.of(), exchange.header(TIMEOUT_HEADER), exchange.headers(), exchange.requestId());
+            Map.of(),
+            exchange.header(TIMEOUT_HEADER),
+            exchange.headers(),
+            exchange.requestId(),
+            exchange.caller());
     AdmissionControl.Permit permit = limits.admit(request, metadata, body.length, context);
     try {
       InferResponse response = invoke(model, predictor, request, context);

@@ -9,12 +9,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mlsys.core.Model;
+import io.mlsys.core.spi.ModelDecorators;
+import io.mlsys.core.spi.SharedResources;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
-import io.mlsys.repository.ModelSource;
-import io.mlsys.resilience.BatchingListener;
-import io.mlsys.resilience.DynamicBatcher;
 import io.mlsys.server.config.AccessLogConfig;
 import io.mlsys.server.config.MlsysConfig;
 import java.io.IOException;
@@ -37,13 +35,16 @@ final class ServerWiring {
       MlsysConfig config, Path file, UnaryOperator<MlsysConfig> overrides) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Clock clock = Clock.systemUTC();
-    BatchingMetrics batchingMetrics = new BatchingMetrics(registry);
-    // Each model is loaded by the runtime of its platform (the ModelRuntime SPI).
+    // What the decorators share; closed when the server stops, after every model.
+    SharedResources resources = SharedResources.create();
+    // Each model is loaded by the runtime of its platform (the ModelRuntime SPI) and put behind
+    // the decorators its config names (the ModelDecorator SPI).
     ModelRepository repository =
         ModelRepository.create(
             config.modelSources(),
-            ModelLoader.installedRuntimes()
-                .decorated((model, source) -> withBatching(model, source, clock, batchingMetrics)),
+            ModelLoader.installedRuntimes(),
+            new DecoratorChains(
+                ModelDecorators.installed(), config.modelDefaults(), clock, registry, resources),
             new LoadMetricsListener(registry));
     MlsysServer.Builder builder =
         MlsysServer.builder()
@@ -53,7 +54,8 @@ final class ServerWiring {
             .clock(clock)
             .grpcPort(config.server().grpcPort())
             .graphs(config.graphs())
-            .loadModelsOnStart(true);
+            .loadModelsOnStart(true)
+            .closeOnStop(resources);
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));
@@ -118,15 +120,5 @@ final class ServerWiring {
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
     builder.closeOnStop(gc);
-  }
-
-  /** The model behind a dynamic batcher when its config asks for batching. */
-  static Model withBatching(
-      Model model, ModelSource source, Clock clock, BatchingListener listener) {
-    if (source.batching() == null) {
-      return model;
-    }
-    return new BatchedModel(
-        model, DynamicBatcher.wrap(source.name(), model, source.batching(), clock, listener));
   }
 }

@@ -8,8 +8,9 @@
  * <p>Entry points: {@link io.mlsys.server.MlsysServer#builder()} (everything injectable: config,
  * repository, graphs, clock, meter registry, request ids, ticker) and {@link
  * io.mlsys.server.MlsysServer#fromConfig(io.mlsys.server.config.MlsysConfig)} / {@link
- * io.mlsys.server.MlsysServer#fromConfigFile} (the production wiring with ONNX Runtime models,
- * dynamic batching where configured, and graphs reloaded when the file changes).
+ * io.mlsys.server.MlsysServer#fromConfigFile} (the production wiring with ONNX Runtime models, each
+ * model behind the decorators its config names, such as dynamic batching, and graphs reloaded when
+ * the file changes).
  *
  * <p>Both transports look names up in one place ({@code ServedModels}: the graphs of the current
  * generation, then the repository) and map errors to statuses in one exhaustive switch each ({@code

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A model with {@code batching} in its config, served by {@link MlsysServer#fromConfig}: many
- * concurrent callers each get their own row's answer, and the batches show in the metrics.
+ * A model with {@code batching} in its config (shorthand for the {@code batching} decorator),
+ * served by {@link MlsysServer#fromConfig}: many concurrent callers each get their own row's
+ * answer, and the batches show in the metrics. {@link BatchingDecoratorServingTest} does the same
+ * with the decorator listed under {@code decorators}.
  */
 class BatchedServingTest {
   @RegisterExtension
@@ -52,6 +54,11 @@ class BatchedServingTest {
 
   @Test
   void concurrentCallersEachGetTheirOwnRowAndBatchesAreMetered() throws Exception {
+    assertBatchedAndMetered(server);
+  }
+
+  /** 200 concurrent callers of model {@code iris} get their rows, and batches are metered. */
+  static void assertBatchedAndMetered(MlsysServerExtension server) throws Exception {
     List<Future<HttpResponse<String>>> calls = new ArrayList<>();
     try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 200; i++) {

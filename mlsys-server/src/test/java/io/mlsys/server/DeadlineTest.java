@@ -103,7 +103,8 @@ class DeadlineTest {
 
   @Test
   void requestAlreadyPastItsDeadlineIsNotRun() {
-    CallContext expired = new CallContext(clock, clock.instant().minusMillis(1), Map.of(), "late");
+    CallContext expired =
+        new CallContext(clock, clock.instant().minusMillis(1), Map.of(), "late", Map.of());
     InferRequest request = new InferRequest(null, List.of(), List.of(), Map.of());
 
     assertThatThrownBy(() -> InferenceEndpoints.invoke("slow", slow, request, expired))

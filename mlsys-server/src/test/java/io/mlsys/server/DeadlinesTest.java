@@ -3,8 +3,10 @@ package io.mlsys.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.server.config.Role;
 import io.mlsys.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,14 +22,14 @@ class DeadlinesTest {
   @Test
   void timeoutParameterIsMicroseconds() {
     CallContext context =
-        deadlines.context(Map.of("timeout", 2_500L), Optional.empty(), Map.of(), "r1");
+        deadlines.context(Map.of("timeout", 2_500L), Optional.empty(), Map.of(), "r1", null);
 
     assertThat(context.deadline()).isEqualTo(Instant.parse("2026-01-01T00:00:00.0025Z"));
   }
 
   @Test
   void timeoutHeaderIsMilliseconds() {
-    CallContext context = deadlines.context(Map.of(), Optional.of("250"), Map.of(), "r1");
+    CallContext context = deadlines.context(Map.of(), Optional.of("250"), Map.of(), "r1", null);
 
     assertThat(context.deadline()).isEqualTo(Instant.parse("2026-01-01T00:00:00.250Z"));
   }
@@ -46,7 +48,7 @@ class DeadlinesTest {
 
   @Test
   void noDeadlineWithoutTimeoutOrDefault() {
-    CallContext context = noDefault.context(Map.of(), Optional.empty(), Map.of(), "r1");
+    CallContext context = noDefault.context(Map.of(), Optional.empty(), Map.of(), "r1", null);
 
     assertThat(context.deadline()).isNull();
   }
@@ -54,11 +56,24 @@ class DeadlinesTest {
   @Test
   void contextCarriesTraceIdHeadersAndClock() {
     CallContext context =
-        noDefault.context(Map.of(), Optional.empty(), Map.of("X-User", "u1"), "req-7");
+        noDefault.context(Map.of(), Optional.empty(), Map.of("X-User", "u1"), "req-7", null);
 
     assertThat(context.traceId()).isEqualTo("req-7");
     assertThat(context.header("x-user")).hasValue("u1");
     assertThat(context.clock()).isSameAs(clock);
+  }
+
+  @Test
+  void contextCarriesTheRequestIdAndTheCallerAsAttributes() {
+    CallContext anonymous = noDefault.context(Map.of(), Optional.empty(), Map.of(), "req-8", null);
+    CallContext known =
+        noDefault.context(
+            Map.of(), Optional.empty(), Map.of(), "req-9", new Identity("alice", Role.INFER));
+
+    assertThat(anonymous.attribute(CallAttribute.REQUEST_ID)).contains("req-8");
+    assertThat(anonymous.attribute(CallAttribute.CALLER)).isEmpty();
+    assertThat(known.attribute(CallAttribute.REQUEST_ID)).contains("req-9");
+    assertThat(known.attribute(CallAttribute.CALLER)).contains("alice");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.mlsys.config.ConfigInline;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.config.Violations;
 import io.mlsys.repository.ModelConfig;
+import io.mlsys.repository.ModelDefaultsConfig;
 import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.repository.ModelsConfig;
 import io.mlsys.repository.OnnxConfig;
@@ -71,6 +72,15 @@ public record MlsysConfig(
   /** ONNX Runtime defaults ({@code onnx}). */
   public OnnxConfig onnx() {
     return modelSources.onnx();
+  }
+
+  /** What every model gets unless its own config says otherwise ({@code model-defaults}). */
+  public ModelDefaultsConfig modelDefaults() {
+    return modelSources.modelDefaults();
+  }
+
+  public MlsysConfig withModelDefaults(ModelDefaultsConfig newModelDefaults) {
+    return withModelSources(modelSources.withModelDefaults(newModelDefaults));
   }
 
   /** The models named by uri ({@code models}). */

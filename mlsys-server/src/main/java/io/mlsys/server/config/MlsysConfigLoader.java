@@ -162,7 +162,7 @@ public final class MlsysConfigLoader {
                       ModelConfig.of(model.getValue().has("uri") ? "stand-in.onnx" : null)));
     }
     try {
-      ModelsConfig sources = new ModelsConfig(null, null, models);
+      ModelsConfig sources = new ModelsConfig(null, null, null, models);
       new MlsysConfig(null, sources, graphs);
     } catch (ConfigException e) {
       all.addAll("", e);

@@ -147,6 +147,7 @@ class ConfigRecordsTest {
                     null,
                     0,
                     Arrays.asList("a", "a", null),
+                    null,
                     null))
         .isInstanceOf(ConfigException.class)
         .satisfies(

@@ -184,15 +184,15 @@ class MlsysConfigLoaderTest {
     assertThat(violations("models: { iris-svc: { urii: x.onnx, uri: x.onnx } }"))
         .containsExactly(
             "models.iris-svc.urii: unknown key (expected one of: uri, version, labels, platform,"
-                + " intra-op-threads, default-outputs, batching)");
+                + " intra-op-threads, default-outputs, batching, decorators)");
   }
 
   @Test
   void anUnknownTopLevelKeyFails() {
     assertThat(violations("stores: {}"))
         .containsExactly(
-            "stores: unknown key (expected one of: server, model-repository, onnx, models,"
-                + " graphs)");
+            "stores: unknown key (expected one of: server, model-repository, onnx,"
+                + " model-defaults, models, graphs)");
   }
 
   @Test

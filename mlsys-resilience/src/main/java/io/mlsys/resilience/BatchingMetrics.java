@@ -1,11 +1,10 @@
-package io.mlsys.server;
+package io.mlsys.resilience;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.mlsys.resilience.BatchingListener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code mlsys_batch_size{model}} (rows per model call, a histogram), {@code
  * mlsys_batch_requests{model}} (requests per call), {@code mlsys_batch_rejections_total{model,
  * reason}} (queue-full, deadline) and {@code mlsys_batch_cap_rows{model}} (the most rows the
- * batcher now puts in a batch, from its measurements). Model names come from the configuration, so
- * the series are bounded.
+ * batcher now puts in a batch, from its measurements), as Prometheus names them. Model names come
+ * from the configuration, so the series are bounded.
+ *
+ * <p>One instance per meter registry, shared by every batcher (a {@link
+ * io.mlsys.core.spi.SharedResources} entry): a gauge holds its value weakly, so the values must
+ * outlive the model version whose batcher set them last.
  */
 final class BatchingMetrics implements BatchingListener {
   private final MeterRegistry registry;

@@ -1,19 +1,17 @@
-package io.mlsys.server;
+package io.mlsys.resilience;
 
 import io.mlsys.core.CallContext;
+import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Model;
-import io.mlsys.core.ModelMetadata;
-import io.mlsys.resilience.DynamicBatcher;
 
 /** A loaded model behind its dynamic batcher; closing it drains the queue, then the model. */
-final class BatchedModel implements Model {
-  private final Model model;
+final class BatchedModel extends ForwardingModel {
   private final DynamicBatcher batcher;
 
   BatchedModel(Model model, DynamicBatcher batcher) {
-    this.model = model;
+    super(model);
     this.batcher = batcher;
   }
 
@@ -23,21 +21,11 @@ final class BatchedModel implements Model {
   }
 
   @Override
-  public ModelMetadata metadata() {
-    return model.metadata();
-  }
-
-  @Override
-  public boolean isReady() {
-    return model.isReady();
-  }
-
-  @Override
   public void close() {
     try {
       batcher.close();
     } finally {
-      model.close();
+      super.close();
     }
   }
 }

@@ -1,0 +1,48 @@
+package io.mlsys.core;
+
+import java.util.Objects;
+
+/**
+ * A {@link Model} that hands every method to another model, the base of a decorator: override only
+ * what the decorator changes (usually {@link #infer}), and metadata, readiness and closing pass
+ * through. A decorator owns its delegate: closing it closes the delegate, so a decorator that holds
+ * resources of its own (a queue, a thread) overrides {@link #close()}, releases them and then calls
+ * {@code super.close()}.
+ */
+public abstract class ForwardingModel implements Model {
+  private final Model delegate;
+
+  protected ForwardingModel(Model delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** The model this one forwards to. */
+  protected final Model delegate() {
+    return delegate;
+  }
+
+  @Override
+  public InferResponse infer(InferRequest request, CallContext context) {
+    return delegate.infer(request, context);
+  }
+
+  @Override
+  public ModelMetadata metadata() {
+    return delegate.metadata();
+  }
+
+  @Override
+  public boolean isReady() {
+    return delegate.isReady();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(" + delegate + ")";
+  }
+}

@@ -1,35 +1,32 @@
 package io.mlsys.graph;
 
+import io.mlsys.graph.spi.ParameterState;
 import java.time.Duration;
 
-/**
- * One immutable snapshot of a graph's runtime parameters. A call reads the current snapshot once
- * and passes it down, so it sees every change of one {@code setParameters} or none of it. Nodes
- * hold slot indices, so reading a parameter is an array access.
- */
-final class ParameterState {
+/** The one {@link ParameterState}: the current values of a graph's parameters, in arrays. */
+final class ParameterSnapshot implements ParameterState {
   private final boolean[] active;
   private final double[] numbers;
   private final Duration[] timeouts;
 
-  ParameterState(boolean[] active, double[] numbers, Duration[] timeouts) {
+  ParameterSnapshot(boolean[] active, double[] numbers, Duration[] timeouts) {
     this.active = active;
     this.numbers = numbers;
     this.timeouts = timeouts;
   }
 
-  /** Whether the step, branch or rule at {@code slot} is active; a negative slot always is. */
-  boolean active(int slot) {
+  @Override
+  public boolean active(int slot) {
     return slot < 0 || active[slot];
   }
 
-  /** A weight or threshold. */
-  double number(int slot) {
+  @Override
+  public double number(int slot) {
     return numbers[slot];
   }
 
-  /** A node's own timeout, or null for none. */
-  Duration timeout(int slot) {
+  @Override
+  public Duration timeout(int slot) {
     return timeouts[slot];
   }
 

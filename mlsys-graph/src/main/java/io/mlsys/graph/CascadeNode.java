@@ -1,6 +1,7 @@
 package io.mlsys.graph;
 
 import io.mlsys.core.CallContext;
+import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
@@ -8,6 +9,14 @@ import io.mlsys.core.ModelExecutionException;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorRows;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.graph.spi.Demand;
+import io.mlsys.graph.spi.Flow;
+import io.mlsys.graph.spi.GraphNode;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
+import io.mlsys.graph.spi.SignatureContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +42,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
    * @param thresholdSlot -1 for the last stage
    * @param label the name as UTF-8
    */
-  record Stage(String name, Node node, String accept, int thresholdSlot, byte[] label) {}
+  record Stage(String name, GraphNode node, String accept, int thresholdSlot, byte[] label) {}
 
   @Override
   public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {
@@ -48,7 +57,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
     InferRequest current = request;
     for (int s = 0; s < stages.length; s++) {
       Stage stage = stages[s];
-      InferResponse answer = Node.run(stage.node(), current, context, state);
+      InferResponse answer = stage.node().call(current, context, state);
       answers[s] = answer;
       int expected = pending != null ? pending.length : rows;
       boolean[] accepted =
@@ -104,7 +113,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
 
   /** Per row of the stage's answer: whether max(row of accept output) >= threshold. */
   private boolean[] accepted(Stage stage, InferResponse answer, double threshold) {
-    Tensor scores = SequenceNode.find(answer.outputs(), stage.accept());
+    Tensor scores = Tensors.find(answer.outputs(), stage.accept());
     if (scores == null || !scores.datatype().isNumeric() || scores.shape().length == 0) {
       throw new ModelExecutionException(
           place.graph(),
@@ -201,7 +210,7 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
    * the stage was given.
    */
   private Tensor matching(Tensor model, InferResponse answer, int rows, int s) {
-    Tensor part = SequenceNode.find(answer.outputs(), model.name());
+    Tensor part = Tensors.find(answer.outputs(), model.name());
     long[] shape = model.shape();
     boolean fits =
         part != null
@@ -233,5 +242,100 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
           null);
     }
     return part;
+  }
+
+  @Override
+  public Flow outputs(Flow in, SignatureContext signatures) {
+    Flow[] outs = new Flow[stages.length];
+    Flow reference = null;
+    String referenceName = null;
+    boolean clash = false;
+    for (int i = 0; i < stages.length; i++) {
+      Stage stage = stages[i];
+      String configPath = stage.node().place().configPath();
+      outs[i] = stage.node().outputs(in, signatures);
+      if (stage.accept() != null) {
+        TensorSpec scores = outs[i].spec(stage.accept());
+        if (scores == null && !outs[i].open()) {
+          signatures.invalid(
+              configPath + ".accept.output",
+              stage.accept(),
+              "an output of stage '" + stage.name() + "': " + outs[i].specs().keySet());
+        } else if (scores != null && !scores.datatype().isNumeric()) {
+          signatures.invalid(
+              configPath + ".accept.output",
+              stage.accept(),
+              "a numeric output; stage '" + stage.name() + "' answers it as " + scores.datatype());
+        }
+      }
+      if (outs[i].open()) {
+        continue;
+      }
+      if (outs[i].specs().containsKey(stageOutput) && !clash) {
+        clash = true;
+        signatures.invalid(
+            place.config("cascade.stage-output"),
+            stageOutput,
+            "a name no stage answers; stage '" + stage.name() + "' answers it");
+      }
+      if (reference == null) {
+        reference = outs[i];
+        referenceName = stage.name();
+      } else if (!sameTypes(reference, outs[i])) {
+        signatures.violation(
+            configPath,
+            "stage '"
+                + stage.name()
+                + "' answers "
+                + describe(outs[i])
+                + " (expected: what stage '"
+                + referenceName
+                + "' answers, "
+                + describe(reference)
+                + ", to merge rows)");
+      }
+    }
+    Flow first = outs.length == 0 ? Flow.UNKNOWN : outs[0];
+    Map<String, TensorSpec> specs = new LinkedHashMap<>(first.specs());
+    specs.put(stageOutput, new TensorSpec(stageOutput, DataType.BYTES, List.of(-1L)));
+    return new Flow(specs, first.open());
+  }
+
+  private static boolean sameTypes(Flow a, Flow b) {
+    if (!a.specs().keySet().equals(b.specs().keySet())) {
+      return false;
+    }
+    for (TensorSpec spec : a.specs().values()) {
+      if (b.spec(spec.name()).datatype() != spec.datatype()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String describe(Flow flow) {
+    List<String> parts = new ArrayList<>();
+    for (TensorSpec spec : flow.specs().values()) {
+      parts.add(spec.name() + " " + spec.datatype());
+    }
+    return parts.toString();
+  }
+
+  @Override
+  public Demand reads(Demand after, SignatureContext signatures) {
+    Demand demand = new Demand();
+    for (Stage stage : stages) {
+      demand.addAll(stage.node().reads(new Demand(), signatures));
+    }
+    return demand;
+  }
+
+  @Override
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    for (Stage stage : stages) {
+      parts.add(stage.name() + ": " + stage.node().describe());
+    }
+    return "cascade(" + String.join(", ", parts) + ")";
   }
 }

@@ -8,6 +8,8 @@ import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorRows;
 import io.mlsys.core.UpstreamFailureException;
 import io.mlsys.graph.EnsembleNode.Branch;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +20,16 @@ import java.util.List;
  */
 sealed interface Combiner {
 
+  /** The combiner's key in config, for the graph's description. */
+  String name();
+
   /** Every branch's outputs, renamed {@code BRANCH.TENSOR}. */
   record All() implements Combiner {
+    @Override
+    public String name() {
+      return "all";
+    }
+
     List<Tensor> combine(Branch[] branches, InferResponse[] answers) {
       List<Tensor> outputs = new ArrayList<>();
       for (int i = 0; i < branches.length; i++) {
@@ -34,7 +44,12 @@ sealed interface Combiner {
   }
 
   /** The first branch to answer; the node races its branches. */
-  record First() implements Combiner {}
+  record First() implements Combiner {
+    @Override
+    public String name() {
+      return "first";
+    }
+  }
 
   /**
    * The element-wise mean of {@code output}, weighted by each branch's {@code weight} (renormalized
@@ -42,6 +57,11 @@ sealed interface Combiner {
    * FP32.
    */
   record Mean(String output, boolean weighted) implements Combiner {
+    @Override
+    public String name() {
+      return weighted ? "weighted-mean" : "mean";
+    }
+
     List<Tensor> combine(
         Branch[] branches, InferResponse[] answers, ParameterState state, Place place) {
       Tensor first = null;
@@ -94,6 +114,11 @@ sealed interface Combiner {
 
   /** Per row, the value of {@code output} most branches gave; ties go to the earliest branch. */
   record Vote(String output) implements Combiner {
+    @Override
+    public String name() {
+      return "vote";
+    }
+
     List<Tensor> combine(Branch[] branches, InferResponse[] answers, Place place) {
       Tensor[] tensors = new Tensor[branches.length];
       Tensor first = null;
@@ -141,6 +166,11 @@ sealed interface Combiner {
    */
   record Max(String output, int column, String scoreOutput, String labelOutput)
       implements Combiner {
+    @Override
+    public String name() {
+      return "max";
+    }
+
     List<Tensor> combine(Branch[] branches, InferResponse[] answers, Place place) {
       int rows = -1;
       float[] scores = null;

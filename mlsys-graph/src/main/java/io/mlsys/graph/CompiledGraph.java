@@ -8,6 +8,7 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
+import io.mlsys.graph.spi.GraphNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,19 +19,19 @@ final class CompiledGraph implements Predictor {
   record ModelRef(String name, String version) {}
 
   private final String name;
-  private final Node root;
+  private final GraphNode root;
   private final RuntimeParameters parameters;
   private final ModelLookup models;
   private final List<ModelRef> modelRefs;
-  private final List<GraphNode.GraphHandle> callees;
+  private final List<GraphHandle> callees;
 
   CompiledGraph(
       String name,
-      Node root,
+      GraphNode root,
       RuntimeParameters parameters,
       ModelLookup models,
       List<ModelRef> modelRefs,
-      List<GraphNode.GraphHandle> callees) {
+      List<GraphHandle> callees) {
     this.name = name;
     this.root = root;
     this.parameters = parameters;
@@ -39,7 +40,7 @@ final class CompiledGraph implements Predictor {
     this.callees = List.copyOf(callees);
   }
 
-  Node root() {
+  GraphNode root() {
     return root;
   }
 
@@ -52,7 +53,7 @@ final class CompiledGraph implements Predictor {
     List<RequestedOutput> wanted = request.outputs();
     // Outputs the client names are the graph's; nodes ask their models for their own.
     InferRequest call = wanted.isEmpty() ? request : request.withOutputs(List.of());
-    InferResponse answer = Node.run(root, call, context, parameters.current());
+    InferResponse answer = root.call(call, context, parameters.current());
     List<Tensor> outputs = wanted.isEmpty() ? answer.outputs() : select(answer, wanted);
     return new InferResponse(name, Graphs.VERSION, request.id(), outputs, answer.parameters());
   }
@@ -60,7 +61,7 @@ final class CompiledGraph implements Predictor {
   private List<Tensor> select(InferResponse answer, List<RequestedOutput> wanted) {
     List<Tensor> outputs = new ArrayList<>(wanted.size());
     for (int i = 0; i < wanted.size(); i++) {
-      Tensor tensor = SequenceNode.find(answer.outputs(), wanted.get(i).name());
+      Tensor tensor = Tensors.find(answer.outputs(), wanted.get(i).name());
       if (tensor == null) {
         throw new InvalidInputException(
             "outputs[" + i + "].name",
@@ -83,7 +84,7 @@ final class CompiledGraph implements Predictor {
         return false;
       }
     }
-    for (GraphNode.GraphHandle callee : callees) {
+    for (GraphHandle callee : callees) {
       if (!callee.graph().isReady()) {
         return false;
       }

@@ -1,10 +1,11 @@
 package io.mlsys.graph;
 
-import io.mlsys.client.OipClient;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.graph.spi.Demand;
+import io.mlsys.graph.spi.Flow;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,22 +14,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The graphs of one generation and the remote clients they share. */
+/** The graphs of one generation and the resources they share (remote clients). */
 final class DefaultGraphs implements Graphs {
   static final DefaultGraphs EMPTY = new DefaultGraphs(Map.of(), List.of(), null, null);
 
   private final Map<String, CompiledGraph> graphs;
-  private final List<OipClient> clients;
+  private final List<AutoCloseable> shared;
   private final ModelLookup models;
   private final GraphOptions options;
 
   DefaultGraphs(
       Map<String, CompiledGraph> graphs,
-      List<OipClient> clients,
+      List<AutoCloseable> shared,
       ModelLookup models,
       GraphOptions options) {
     this.graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
-    this.clients = List.copyOf(clients);
+    this.shared = List.copyOf(shared);
     this.models = models;
     this.options = options;
   }
@@ -53,11 +54,11 @@ final class DefaultGraphs implements Graphs {
     CompiledGraph graph = graph(name);
     // Computed on demand: a model that becomes ready completes the signature.
     Signatures signatures = new Signatures(models, Violations.ignoring());
-    Signatures.Demand reads = signatures.reads(graph);
-    Signatures.Flow outputs = signatures.outputs(graph);
+    Demand reads = signatures.reads(graph);
+    Flow outputs = signatures.outputs(graph);
     List<TensorSpec> inputs = new ArrayList<>();
     List<String> untyped = new ArrayList<>();
-    reads.tensors.forEach(
+    reads.forEach(
         (tensor, spec) -> {
           if (spec == null) {
             untyped.add(tensor);
@@ -66,11 +67,11 @@ final class DefaultGraphs implements Graphs {
           }
         });
     Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("nodes", describe(graph.root()));
+    properties.put("nodes", graph.root().describe());
     if (!untyped.isEmpty()) {
       properties.put("inputs.untyped", String.join(",", untyped));
     }
-    properties.put("inputs.complete", String.valueOf(!reads.open));
+    properties.put("inputs.complete", String.valueOf(!reads.isOpen()));
     properties.put("outputs.complete", String.valueOf(!outputs.open()));
     return new ModelMetadata(
         name,
@@ -101,7 +102,7 @@ final class DefaultGraphs implements Graphs {
 
   @Override
   public void close() {
-    clients.forEach(OipClient::close);
+    closeAll(shared);
   }
 
   private CompiledGraph graph(String name) {
@@ -112,62 +113,15 @@ final class DefaultGraphs implements Graphs {
     return graph;
   }
 
-  /** The node tree in one line, e.g. {@code ensemble(setosa: iris_setosa, ...; combine: max)}. */
-  static String describe(Node node) {
-    return switch (node) {
-      case ModelNode model ->
-          model.model() + (model.version() == null ? "" : "@" + model.version());
-      case GraphNode call -> "graph " + call.target();
-      case RemoteNode remote ->
-          "remote "
-              + remote.url()
-              + " "
-              + remote.model()
-              + (remote.version() == null ? "" : "@" + remote.version());
-      case TransformNode transform -> "transform(" + GraphCompiler.kinds(transform.steps()) + ")";
-      case SequenceNode sequence -> {
-        List<String> parts = new ArrayList<>();
-        for (SequenceNode.Step step : sequence.steps()) {
-          parts.add(step.name() + ": " + describe(step.node()));
-        }
-        yield "sequence(" + String.join(", ", parts) + ")";
+  /** Closes what the generation shared, each even when another fails. */
+  static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        System.getLogger(DefaultGraphs.class.getName())
+            .log(System.Logger.Level.WARNING, "closing " + resource + " failed", e);
       }
-      case EnsembleNode ensemble -> {
-        List<String> parts = new ArrayList<>();
-        for (EnsembleNode.Branch branch : ensemble.branches()) {
-          parts.add(branch.name() + ": " + describe(branch.node()));
-        }
-        yield "ensemble("
-            + String.join(", ", parts)
-            + "; combine: "
-            + combinerName(ensemble.combiner())
-            + ")";
-      }
-      case SwitchNode route -> {
-        List<String> parts = new ArrayList<>();
-        for (SwitchNode.Route rule : route.rules()) {
-          parts.add(rule.name() + ": " + describe(rule.node()));
-        }
-        parts.add(SwitchNode.DEFAULT + ": " + describe(route.fallback().node()));
-        yield "switch(" + String.join(", ", parts) + ")";
-      }
-      case CascadeNode cascade -> {
-        List<String> parts = new ArrayList<>();
-        for (CascadeNode.Stage stage : cascade.stages()) {
-          parts.add(stage.name() + ": " + describe(stage.node()));
-        }
-        yield "cascade(" + String.join(", ", parts) + ")";
-      }
-    };
-  }
-
-  private static String combinerName(Combiner combiner) {
-    return switch (combiner) {
-      case Combiner.All ignored -> "all";
-      case Combiner.First ignored -> "first";
-      case Combiner.Mean mean -> mean.weighted() ? "weighted-mean" : "mean";
-      case Combiner.Vote ignored -> "vote";
-      case Combiner.Max ignored -> "max";
-    };
+    }
   }
 }

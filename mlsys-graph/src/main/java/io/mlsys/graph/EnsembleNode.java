@@ -1,6 +1,7 @@
 package io.mlsys.graph;
 
 import io.mlsys.core.CallContext;
+import io.mlsys.core.DataType;
 import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -8,6 +9,14 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.graph.spi.Demand;
+import io.mlsys.graph.spi.Flow;
+import io.mlsys.graph.spi.GraphNode;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
+import io.mlsys.graph.spi.SignatureContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +65,7 @@ record EnsembleNode(Place place, Branch[] branches, Combiner combiner, ThreadFac
    */
   record Branch(
       String name,
-      Node node,
+      GraphNode node,
       int activeSlot,
       int weightSlot,
       boolean required,
@@ -84,6 +93,176 @@ record EnsembleNode(Place place, Branch[] branches, Combiner combiner, ThreadFac
         yield respond(request, answers, max.combine(branches, answers, place), null);
       }
     };
+  }
+
+  @Override
+  public Flow outputs(Flow in, SignatureContext signatures) {
+    Flow[] outs = new Flow[branches.length];
+    for (int i = 0; i < branches.length; i++) {
+      Branch branch = branches[i];
+      Flow branchIn = in;
+      if (branch.inputs() != null) {
+        Map<String, TensorSpec> specs = new LinkedHashMap<>();
+        boolean open = in.open();
+        for (Map.Entry<String, String> input : branch.inputs().entrySet()) {
+          TensorSpec spec = in.spec(input.getValue());
+          if (spec != null) {
+            specs.put(input.getKey(), Flow.renamed(spec, input.getKey()));
+          } else if (!in.open()) {
+            open = true;
+            signatures.invalid(
+                branch.node().place().configPath() + ".inputs." + input.getKey(),
+                "request." + input.getValue(),
+                "a tensor of the ensemble's request: " + in.specs().keySet());
+          }
+        }
+        branchIn = new Flow(specs, open);
+      }
+      outs[i] = branch.node().outputs(branchIn, signatures);
+    }
+    return switch (combiner) {
+      case Combiner.All ignored -> {
+        Map<String, TensorSpec> specs = new LinkedHashMap<>();
+        boolean open = false;
+        for (int i = 0; i < branches.length; i++) {
+          for (TensorSpec spec : outs[i].specs().values()) {
+            String name = branches[i].name() + "." + spec.name();
+            specs.put(name, Flow.renamed(spec, name));
+          }
+          open |= outs[i].open();
+        }
+        yield new Flow(specs, open);
+      }
+      case Combiner.First ignored -> Flow.anyOf(List.of(outs));
+      case Combiner.Mean mean -> {
+        String path = place.config("ensemble.combine." + mean.name() + ".output");
+        TensorSpec first = combined(mean.output(), outs, path, true, signatures);
+        if (first == null) {
+          yield Flow.UNKNOWN;
+        }
+        boolean fp64 = false;
+        for (Flow out : outs) {
+          TensorSpec spec = out.spec(mean.output());
+          fp64 |= spec != null && spec.datatype() == DataType.FP64;
+        }
+        yield Flow.closed(
+            List.of(
+                new TensorSpec(
+                    mean.output(), fp64 ? DataType.FP64 : DataType.FP32, first.shape())));
+      }
+      case Combiner.Vote vote -> {
+        TensorSpec first =
+            combined(
+                vote.output(),
+                outs,
+                place.config("ensemble.combine.vote.output"),
+                false,
+                signatures);
+        yield first == null ? Flow.UNKNOWN : Flow.closed(List.of(first));
+      }
+      case Combiner.Max max -> {
+        String path = place.config("ensemble.combine.max");
+        combined(max.output(), outs, path + ".output", true, signatures);
+        for (int i = 0; i < branches.length; i++) {
+          TensorSpec spec = outs[i].spec(max.output());
+          if (spec != null) {
+            checkColumn(spec, max.column(), branches[i].name(), path + ".column", signatures);
+          }
+        }
+        yield Flow.closed(
+            List.of(
+                new TensorSpec(max.scoreOutput(), DataType.FP32, List.of(-1L)),
+                new TensorSpec(max.labelOutput(), DataType.BYTES, List.of(-1L))));
+      }
+    };
+  }
+
+  /**
+   * Checks that every branch answers {@code output} (numeric when asked); returns the first
+   * branch's spec of it, or null when none is known.
+   */
+  private TensorSpec combined(
+      String output, Flow[] outs, String path, boolean numeric, SignatureContext signatures) {
+    TensorSpec first = null;
+    for (int i = 0; i < branches.length; i++) {
+      TensorSpec spec = outs[i].spec(output);
+      if (spec == null) {
+        if (!outs[i].open()) {
+          signatures.invalid(
+              path,
+              output,
+              "an output every branch answers; branch '"
+                  + branches[i].name()
+                  + "' answers "
+                  + outs[i].specs().keySet());
+        }
+        continue;
+      }
+      if (numeric && !spec.datatype().isNumeric()) {
+        signatures.invalid(
+            path,
+            output,
+            "a numeric output; branch '"
+                + branches[i].name()
+                + "' answers it as "
+                + spec.datatype());
+      }
+      first = first == null ? spec : first;
+    }
+    return first;
+  }
+
+  private static void checkColumn(
+      TensorSpec spec, int column, String branch, String path, SignatureContext signatures) {
+    List<Long> shape = spec.shape();
+    if (shape.isEmpty()) {
+      signatures.invalid(
+          path, column, "a column of a [N] or [N, C] output; branch '" + branch + "' answers []");
+      return;
+    }
+    long columns = 1;
+    for (int k = 1; k < shape.size(); k++) {
+      if (shape.get(k) < 0) {
+        return;
+      }
+      columns *= shape.get(k);
+    }
+    if (column >= columns) {
+      signatures.invalid(
+          path,
+          column,
+          "< "
+              + columns
+              + ": branch '"
+              + branch
+              + "' answers "
+              + spec.name()
+              + " of shape "
+              + shape);
+    }
+  }
+
+  @Override
+  public Demand reads(Demand after, SignatureContext signatures) {
+    Demand demand = new Demand();
+    for (Branch branch : branches) {
+      Demand reads = branch.node().reads(new Demand(), signatures);
+      if (branch.inputs() == null) {
+        demand.addAll(reads);
+      } else {
+        branch.inputs().forEach((input, tensor) -> demand.add(tensor, reads.spec(input)));
+      }
+    }
+    return demand;
+  }
+
+  @Override
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    for (Branch branch : branches) {
+      parts.add(branch.name() + ": " + branch.node().describe());
+    }
+    return "ensemble(" + String.join(", ", parts) + "; combine: " + combiner.name() + ")";
   }
 
   /** Every branch's answer (null where left out), the caller running the first active branch. */
@@ -201,7 +380,7 @@ record EnsembleNode(Place place, Branch[] branches, Combiner combiner, ThreadFac
       MlsysException[] errors) {
     Branch branch = branches[index];
     try {
-      CallContext branchContext = Node.enter(branch.node().place(), context, state);
+      CallContext branchContext = branch.node().enter(context, state);
       InferResponse answer = branch.node().execute(input(branch, request), branchContext, state);
       if (branchContext.deadline() != null && branchContext.isExpired()) {
         throw new DeadlineExceededException(pathOf(index));
@@ -225,7 +404,7 @@ record EnsembleNode(Place place, Branch[] branches, Combiner combiner, ThreadFac
     CallContext branchContext;
     InferRequest branchRequest;
     try {
-      branchContext = Node.enter(branch.node().place(), context, state);
+      branchContext = branch.node().enter(context, state);
       branchRequest = input(branch, request);
     } catch (MlsysException e) {
       fail(index, e, errors);
@@ -329,7 +508,7 @@ record EnsembleNode(Place place, Branch[] branches, Combiner combiner, ThreadFac
     }
     List<Tensor> inputs = new ArrayList<>(branch.inputs().size());
     for (Map.Entry<String, String> binding : branch.inputs().entrySet()) {
-      Tensor tensor = SequenceNode.find(request.inputs(), binding.getValue());
+      Tensor tensor = Tensors.find(request.inputs(), binding.getValue());
       if (tensor == null) {
         throw new InvalidInputException(
             branch.node().place().path() + ".inputs." + binding.getKey(),

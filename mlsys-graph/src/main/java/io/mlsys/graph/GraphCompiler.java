@@ -1,71 +1,74 @@
 package io.mlsys.graph;
 
-import io.mlsys.client.OipClient;
-import io.mlsys.client.OipClientOptions;
-import io.mlsys.client.RemoteModel;
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.Condition;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.GraphConfig;
 import io.mlsys.config.NodeConfig;
-import io.mlsys.config.TransformConfig;
-import io.mlsys.core.RequestedOutput;
-import io.mlsys.graph.GraphNode.GraphHandle;
-import io.mlsys.transform.TransformPipeline;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.ZoneId;
+import io.mlsys.core.CallContext;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.graph.spi.GraphNode;
+import io.mlsys.graph.spi.GraphRef;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.NodeCompiler;
+import io.mlsys.graph.spi.NodeKind;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 
 /**
- * Builds every graph of a generation from its records (which checked their own structure): the
- * references to models and graphs, cycles, transforms and rules first, then signatures ({@link
- * Signatures}). Every violation of every graph is collected before anything is thrown.
+ * Builds every graph of a generation from its records (which checked their own structure): each
+ * node by its {@link NodeKind} (references to models and graphs, transforms and rules), cycles of
+ * graphs calling graphs, then signatures ({@link Signatures}). Every violation of every graph is
+ * collected before anything is thrown.
  */
 final class GraphCompiler {
+  /** A shared resource's key: a kind's own key, apart from other kinds' keys of other types. */
+  private record SharedKey(Class<?> type, Object key) {}
+
   /** A graph calling a graph, for cycle checks. */
   private record Call(String from, String to, String configPath) {}
 
-  /** One shared client per distinct URL and options. */
-  private record ClientKey(URI url, Duration connectTimeout, int maxAttempts, Duration backoff) {}
-
+  private final NodeKinds kinds;
   private final ModelLookup models;
   private final GraphOptions options;
   private final Violations violations = Violations.collecting();
   private final Map<String, GraphHandle> handles = new LinkedHashMap<>();
   private final List<Call> calls = new ArrayList<>();
-  private final Map<ClientKey, OipClient> clients = new LinkedHashMap<>();
+  private final Map<SharedKey, AutoCloseable> shared = new LinkedHashMap<>();
   private final ThreadFactory threads = Thread.ofVirtual().name("mlsys-graph-branch-", 0).factory();
 
-  private GraphCompiler(ModelLookup models, GraphOptions options) {
+  private GraphCompiler(NodeKinds kinds, ModelLookup models, GraphOptions options) {
+    this.kinds = kinds;
     this.models = models;
     this.options = options;
   }
 
-  static Graphs compile(Map<String, GraphConfig> graphs, ModelLookup models, GraphOptions options) {
-    GraphCompiler compiler = new GraphCompiler(models, options);
+  static Graphs compile(
+      Map<String, GraphConfig> graphs, NodeKinds kinds, ModelLookup models, GraphOptions options) {
+    GraphCompiler compiler = new GraphCompiler(kinds, models, options);
     try {
       return compiler.build(graphs);
     } catch (RuntimeException e) {
-      compiler.clients.values().forEach(OipClient::close);
+      DefaultGraphs.closeAll(List.copyOf(compiler.shared.values()));
       throw e;
     }
   }
 
   private Graphs build(Map<String, GraphConfig> configs) {
     for (String name : configs.keySet()) {
-      handles.put(name, new GraphHandle());
+      handles.put(name, new GraphHandle(name));
     }
     Map<String, CompiledGraph> graphs = new LinkedHashMap<>();
     for (Map.Entry<String, GraphConfig> entry : configs.entrySet()) {
@@ -83,7 +86,7 @@ final class GraphCompiler {
       signatures.outputs(graph);
     }
     violations.throwIfAny();
-    return new DefaultGraphs(graphs, List.copyOf(clients.values()), models, options);
+    return new DefaultGraphs(graphs, List.copyOf(shared.values()), models, options);
   }
 
   /** Every call that closes a cycle of graphs calling graphs is a violation. */
@@ -149,268 +152,141 @@ final class GraphCompiler {
     }
 
     CompiledGraph compile(NodeConfig root) {
-      Place place = place("graphs." + graph, "graphs." + graph, "", root);
-      Node node = node(root, place);
+      GraphNode node = node(root, Place.root(graph));
       return new CompiledGraph(graph, node, parameters.build(), models, modelRefs, callees);
     }
 
-    /** A place, with its {@code timeout} parameter. */
-    private Place place(String path, String configPath, String parameterPath, NodeConfig node) {
-      String key = parameterPath.isEmpty() ? "timeout" : parameterPath + ".timeout";
-      int slot = parameters.timeout(key, node.timeout());
-      return new Place(graph, path, configPath, parameterPath, slot);
-    }
-
-    private Node node(NodeConfig config, Place place) {
-      return switch (config) {
-        case NodeConfig.Model model -> model(model, place);
-        case NodeConfig.Remote remote -> remote(remote, place);
-        case NodeConfig.Transform transform -> transform(transform, place);
-        case NodeConfig.Sequence sequence -> sequence(sequence, place);
-        case NodeConfig.Ensemble ensemble -> ensemble(ensemble, place);
-        case NodeConfig.Switch route -> route(route, place);
-        case NodeConfig.Cascade cascade -> cascade(cascade, place);
-      };
-    }
-
-    private Node model(NodeConfig.Model model, Place place) {
-      List<RequestedOutput> outputs = model.outputs().stream().map(RequestedOutput::named).toList();
-      GraphHandle target = handles.get(model.name());
-      if (target != null) {
-        if (model.version() != null && !model.version().equals(Graphs.VERSION)) {
-          violations.invalid(
-              place.config("model.version"),
-              model.version(),
-              "null or \"" + Graphs.VERSION + "\": '" + model.name() + "' is a graph");
-        }
-        calls.add(new Call(graph, model.name(), place.config("model")));
-        callees.add(target);
-        return new GraphNode(place, model.name(), outputs, target);
+    /** A node of any kind at {@code place}, with its {@code timeout} parameter. */
+    GraphNode node(NodeConfig config, Place place) {
+      int timeoutSlot = parameters.timeout(place.parameter("timeout"), config.timeout());
+      NodeKind<NodeConfig> kind = kinds.of(config);
+      Node node;
+      if (kind == null) {
+        violations.add(
+            place.configPath(),
+            "options "
+                + config.getClass().getName()
+                + " of no installed node kind (expected: one of "
+                + String.join(", ", kinds.names())
+                + ")");
+        node = new MissingKind(config.getClass().getName());
+      } else {
+        node = kind.compile(config, new NodeBuild(this, place));
       }
-      if (!models.contains(model.name())) {
-        violations.invalid(
-            place.config("model"),
-            model.name(),
-            "the name of a model, or of a graph: " + handles.keySet());
-      }
-      modelRefs.add(new CompiledGraph.ModelRef(model.name(), model.version()));
-      return new ModelNode(place, model.name(), model.version(), outputs, models);
-    }
-
-    private Node remote(NodeConfig.Remote remote, Place place) {
-      // The record checked the URL and options.
-      URI url = URI.create(remote.url());
-      ClientKey key =
-          new ClientKey(url, remote.connectTimeout(), remote.maxAttempts(), remote.retryBackoff());
-      OipClient client =
-          clients.computeIfAbsent(
-              key,
-              k ->
-                  OipClient.create(
-                      url,
-                      new OipClientOptions(
-                          remote.connectTimeout(),
-                          remote.maxAttempts(),
-                          remote.retryBackoff(),
-                          options.remote().clock(),
-                          options.remote().sleeper())));
-      return new RemoteNode(
-          place,
-          remote.url(),
-          remote.model(),
-          remote.version(),
-          RemoteModel.of(client, remote.model(), remote.version()));
-    }
-
-    private Node transform(NodeConfig.Transform transform, Place place) {
-      TransformPipeline pipeline = null;
-      try {
-        pipeline = TransformPipeline.compile(transform.steps());
-      } catch (ConfigException e) {
-        violations.addAll(place.config("transform"), e);
-      }
-      return new TransformNode(place, transform.steps(), pipeline);
-    }
-
-    private Node sequence(NodeConfig.Sequence sequence, Place place) {
-      // The record checked names, and that inputs and conditions read only earlier steps.
-      Map<String, Integer> earlier = new LinkedHashMap<>();
-      List<SequenceNode.Step> steps = new ArrayList<>();
-      boolean history = false;
-      for (NodeConfig.Step step : sequence.steps()) {
-        String name = step.name();
-        String configPath = place.config("sequence." + name);
-        String parameterPath = place.parameter("sequence." + name);
-        int active = parameters.active(parameterPath + ".active", step.active());
-        Place child =
-            place(place.path() + ".sequence[" + name + "]", configPath, parameterPath, step.node());
-        Node node = node(step.node(), child);
-        Rules.Rule when = null;
-        if (step.when() != null) {
-          when = Rules.compile(step.when(), Map.copyOf(earlier), configPath + ".when", violations);
-          history |= step.when().uses(Condition.OUTPUTS);
-        }
-        SequenceNode.Binding[] bindings = null;
-        if (!step.inputs().isEmpty()) {
-          history = true;
-          List<SequenceNode.Binding> list = new ArrayList<>();
-          for (Map.Entry<String, NodeConfig.TensorRef> input :
-              new TreeMap<>(step.inputs()).entrySet()) {
-            NodeConfig.TensorRef ref = input.getValue();
-            int source =
-                ref.node().equals(NodeConfig.TensorRef.REQUEST) ? -1 : earlier.get(ref.node());
-            list.add(new SequenceNode.Binding(input.getKey(), source, ref.node(), ref.tensor()));
-          }
-          bindings = list.toArray(new SequenceNode.Binding[0]);
-        }
-        steps.add(
-            new SequenceNode.Step(name, node, active, when, child.path() + ".when", bindings));
-        earlier.put(name, earlier.size());
-      }
-      return new SequenceNode(place, steps.toArray(new SequenceNode.Step[0]), history);
-    }
-
-    private Node ensemble(NodeConfig.Ensemble ensemble, Place place) {
-      // The record checked names, and that inputs read only the request.
-      List<EnsembleNode.Branch> branches = new ArrayList<>();
-      int[] weights = new int[ensemble.branches().size()];
-      double weightSum = 0;
-      for (NodeConfig.Branch branch : ensemble.branches()) {
-        String name = branch.name();
-        String configPath = place.config("ensemble.branches." + name);
-        String parameterPath = place.parameter("ensemble.branches." + name);
-        int active = parameters.active(parameterPath + ".active", branch.active());
-        int weight = parameters.weight(parameterPath + ".weight", branch.weight());
-        weights[branches.size()] = weight;
-        weightSum += branch.weight();
-        Place child =
-            place(
-                place.path() + ".ensemble.branches[" + name + "]",
-                configPath,
-                parameterPath,
-                branch.node());
-        Node node = node(branch.node(), child);
-        Map<String, String> inputs = null;
-        if (!branch.inputs().isEmpty()) {
-          inputs = new LinkedHashMap<>();
-          for (Map.Entry<String, NodeConfig.TensorRef> input :
-              new TreeMap<>(branch.inputs()).entrySet()) {
-            inputs.put(input.getKey(), input.getValue().tensor());
-          }
-        }
-        branches.add(
-            new EnsembleNode.Branch(
-                name,
-                node,
-                active,
-                weight,
-                branch.policy() == NodeConfig.BranchPolicy.REQUIRED,
-                inputs,
-                name.getBytes(StandardCharsets.UTF_8)));
-      }
-      Combiner combiner =
-          switch (ensemble.combine()) {
-            case CombinerConfig.All ignored -> new Combiner.All();
-            case CombinerConfig.First ignored -> new Combiner.First();
-            case CombinerConfig.Mean mean -> new Combiner.Mean(mean.output(), false);
-            case CombinerConfig.WeightedMean mean -> {
-              if (weightSum <= 0) {
-                violations.add(
-                    place.config("ensemble.branches"),
-                    "every weight is 0 (expected: at least one weight > 0 for weighted-mean)");
-              }
-              parameters.weightGroup(place.parameter("ensemble"), weights);
-              yield new Combiner.Mean(mean.output(), true);
-            }
-            case CombinerConfig.Vote vote -> new Combiner.Vote(vote.output());
-            case CombinerConfig.Max max ->
-                new Combiner.Max(max.output(), max.column(), max.scoreOutput(), max.labelOutput());
-          };
-      return new EnsembleNode(
-          place, branches.toArray(new EnsembleNode.Branch[0]), combiner, threads);
-    }
-
-    private Node route(NodeConfig.Switch config, Place place) {
-      // The record checked the rule names, the zone, and that rules read no step outputs.
-      List<SwitchNode.Route> rules = new ArrayList<>();
-      for (int i = 0; i < config.rules().size(); i++) {
-        NodeConfig.Rule rule = config.rules().get(i);
-        String configPath = place.config("switch.rules[" + i + "]");
-        String parameterPath = place.parameter("switch.rules[" + i + "]");
-        int active = parameters.active(parameterPath + ".active", true);
-        Place child =
-            place(
-                place.path() + ".switch.rules[" + i + "]", configPath, parameterPath, rule.node());
-        Node node = node(rule.node(), child);
-        Rules.Rule when = Rules.compile(rule.when(), null, configPath + ".when", violations);
-        rules.add(new SwitchNode.Route(rule.name(), node, active, when, child.path() + ".when"));
-      }
-      Place fallback =
-          place(
-              place.path() + ".switch.default",
-              place.config("switch.default"),
-              place.parameter("switch.default"),
-              config.defaultRoute());
-      SwitchNode.Route defaultRoute =
-          new SwitchNode.Route(
-              SwitchNode.DEFAULT, node(config.defaultRoute(), fallback), -1, null, null);
-      return new SwitchNode(
-          place, rules.toArray(new SwitchNode.Route[0]), defaultRoute, ZoneId.of(config.zone()));
-    }
-
-    private Node cascade(NodeConfig.Cascade cascade, Place place) {
-      // The record checked the names, the stage count, and that every stage but the last (and
-      // only it) accepts rows.
-      List<NodeConfig.Stage> stages = cascade.stages();
-      List<CascadeNode.Stage> compiled = new ArrayList<>();
-      for (int i = 0; i < stages.size(); i++) {
-        NodeConfig.Stage stage = stages.get(i);
-        String parameterPath = place.parameter("cascade.stages." + stage.name());
-        NodeConfig.Accept accept = i == stages.size() - 1 ? null : stage.accept();
-        int threshold =
-            accept == null
-                ? -1
-                : parameters.threshold(parameterPath + ".threshold", accept.threshold());
-        Place child =
-            place(
-                place.path() + ".cascade.stages[" + stage.name() + "]",
-                place.config("cascade.stages[" + i + "]"),
-                parameterPath,
-                stage.node());
-        compiled.add(
-            new CascadeNode.Stage(
-                stage.name(),
-                node(stage.node(), child),
-                accept == null ? null : accept.output(),
-                threshold,
-                stage.name().getBytes(StandardCharsets.UTF_8)));
-      }
-      return new CascadeNode(
-          place, compiled.toArray(new CascadeNode.Stage[0]), cascade.stageOutput());
+      return new CompiledNode(place, node, timeoutSlot);
     }
   }
 
-  /** The transform kinds of a list, for descriptions. */
-  static String kinds(List<TransformConfig> steps) {
-    List<String> kinds = new ArrayList<>();
-    for (TransformConfig step : steps) {
-      kinds.add(
-          switch (step) {
-            case TransformConfig.Rename ignored -> "rename";
-            case TransformConfig.Select ignored -> "select";
-            case TransformConfig.Concat ignored -> "concat";
-            case TransformConfig.Cast ignored -> "cast";
-            case TransformConfig.Scale ignored -> "scale";
-            case TransformConfig.MinMax ignored -> "min-max";
-            case TransformConfig.OneHot ignored -> "one-hot";
-            case TransformConfig.Image ignored -> "image";
-            case TransformConfig.Softmax ignored -> "softmax";
-            case TransformConfig.Argmax ignored -> "argmax";
-            case TransformConfig.Threshold ignored -> "threshold";
-            case TransformConfig.TopK ignored -> "top-k";
-            case TransformConfig.Custom custom -> "custom " + custom.name();
-          });
+  /**
+   * Stands for a node whose options no installed kind takes, so the other nodes are still checked;
+   * the build then fails, so it never runs.
+   */
+  private record MissingKind(String options) implements Node {
+    @Override
+    public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {
+      throw new IllegalStateException("a graph with no kind for " + options + " was served");
     }
-    return String.join(", ", kinds);
+
+    @Override
+    public String describe() {
+      return "no kind for " + options;
+    }
+  }
+
+  /** What a kind compiles one node with. */
+  private final class NodeBuild implements NodeCompiler {
+    private final GraphBuild build;
+    private final Place place;
+
+    NodeBuild(GraphBuild build, Place place) {
+      this.build = build;
+      this.place = place;
+    }
+
+    @Override
+    public Place place() {
+      return place;
+    }
+
+    @Override
+    public GraphNode child(NodeConfig config, Place child) {
+      return build.node(config, child);
+    }
+
+    @Override
+    public int activeParameter(String path, boolean initial) {
+      return build.parameters.active(path, initial);
+    }
+
+    @Override
+    public int weightParameter(String path, double initial) {
+      return build.parameters.weight(path, initial);
+    }
+
+    @Override
+    public int thresholdParameter(String path, double initial) {
+      return build.parameters.threshold(path, initial);
+    }
+
+    @Override
+    public void weightGroup(String path, int[] slots) {
+      build.parameters.weightGroup(path, slots);
+    }
+
+    @Override
+    public ModelLookup models() {
+      return models;
+    }
+
+    @Override
+    public void requireModel(String name, String version) {
+      build.modelRefs.add(new CompiledGraph.ModelRef(name, version));
+    }
+
+    @Override
+    public Set<String> graphs() {
+      return Collections.unmodifiableSet(handles.keySet());
+    }
+
+    @Override
+    public Optional<GraphRef> graph(String name, String path) {
+      GraphHandle target = handles.get(name);
+      if (target == null) {
+        return Optional.empty();
+      }
+      calls.add(new Call(build.graph, name, path));
+      build.callees.add(target);
+      return Optional.of(target);
+    }
+
+    @Override
+    public GraphOptions options() {
+      return options;
+    }
+
+    @Override
+    public ThreadFactory threads() {
+      return threads;
+    }
+
+    @Override
+    public <T extends AutoCloseable> T shared(Object key, Class<T> type, Supplier<T> create) {
+      return type.cast(shared.computeIfAbsent(new SharedKey(type, key), k -> create.get()));
+    }
+
+    @Override
+    public void violation(String path, String problem) {
+      violations.add(path, problem);
+    }
+
+    @Override
+    public void invalid(String path, Object value, String expected) {
+      violations.invalid(path, value, expected);
+    }
+
+    @Override
+    public void violations(String path, ConfigException nested) {
+      violations.addAll(path, nested);
+    }
   }
 }

@@ -27,7 +27,11 @@ import java.util.Set;
  * changed after the graph was built) is a {@link io.mlsys.core.ModelNotReadyException}, because the
  * graph itself exists.
  *
- * <p>Node kinds: {@code model} (resolved by name on every call; a name that is another graph of
+ * <p>Node kinds are {@link io.mlsys.graph.spi.NodeKind}s found through {@link
+ * java.util.ServiceLoader}: each compiles its options into a node, which says what it reads, what
+ * it answers and how it is described, and calls its children through {@link
+ * io.mlsys.graph.spi.GraphNode}, so a kind from another module composes with the built-in ones. The
+ * built-in kinds: {@code model} (resolved by name on every call; a name that is another graph of
  * this generation calls that graph), {@code remote} (one shared client per distinct URL and
  * options, closed with this generation), {@code transform}, {@code sequence} (a step reads the
  * outputs of the last step that ran, or its {@code inputs}; a skipped step's outputs do not exist;
@@ -72,17 +76,18 @@ public interface Graphs extends AutoCloseable {
    * checks everything that needs the models, the other graphs and the transforms.
    *
    * @throws io.mlsys.config.ConfigException listing every violation, each with its path from {@code
-   *     graphs.<name>}: unknown models and versions, graph cycles, graph names shared with models,
-   *     model outputs and bound tensors that the producing node does not answer, inputs a model
-   *     reads that the node before does not answer (or answers with another datatype or shape),
-   *     combiner outputs missing from a branch or not numeric, a {@code max} column beyond the
-   *     output, weighted-mean weights all 0, cascade stages answering different outputs, bad
-   *     transforms, rule indices beyond a known shape and times that are not {@code 'HH:MM[:SS]'}.
-   *     A model whose metadata is not available (not ready) skips the signature checks of its node;
-   *     the graph is then not ready until the model is.
+   *     graphs.<name>}: options of no installed node kind, unknown models and versions, graph
+   *     cycles, graph names shared with models, model outputs and bound tensors that the producing
+   *     node does not answer, inputs a model reads that the node before does not answer (or answers
+   *     with another datatype or shape), combiner outputs missing from a branch or not numeric, a
+   *     {@code max} column beyond the output, weighted-mean weights all 0, cascade stages answering
+   *     different outputs, bad transforms, rule indices beyond a known shape and times that are not
+   *     {@code 'HH:MM[:SS]'}. A model whose metadata is not available (not ready) skips the
+   *     signature checks of its node; the graph is then not ready until the model is.
+   * @throws IllegalStateException when two installed node kinds share a name or an options record
    */
   static Graphs create(Map<String, GraphConfig> graphs, ModelLookup models, GraphOptions options) {
-    return GraphCompiler.compile(graphs, models, options);
+    return GraphCompiler.compile(graphs, NodeKinds.installed(), models, options);
   }
 
   /** No graphs. */

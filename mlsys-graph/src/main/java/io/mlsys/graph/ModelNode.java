@@ -4,8 +4,18 @@ import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.MlsysException;
+import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.RequestedOutput;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.graph.spi.Demand;
+import io.mlsys.graph.spi.Flow;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
+import io.mlsys.graph.spi.SignatureContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,6 +40,68 @@ record ModelNode(
       throw NodeErrors.at(place.path(), e);
     } catch (RuntimeException e) {
       throw NodeErrors.unexpected(place.path(), model, e);
+    }
+  }
+
+  @Override
+  public Flow outputs(Flow in, SignatureContext signatures) {
+    ModelMetadata metadata = metadata(signatures);
+    if (metadata == null) {
+      return Flow.UNKNOWN;
+    }
+    Signatures.checkInputs(
+        metadata.inputs(), in, place.config("model"), "model '" + model + "'", signatures);
+    if (outputs.isEmpty()) {
+      return Flow.closed(metadata.outputs());
+    }
+    List<TensorSpec> selected = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      String name = outputs.get(i).name();
+      TensorSpec spec = metadata.output(name).orElse(null);
+      if (spec == null) {
+        signatures.invalid(
+            place.config("model.outputs[" + i + "]"),
+            name,
+            "an output of model '"
+                + model
+                + "': "
+                + metadata.outputs().stream().map(TensorSpec::name).toList());
+      } else {
+        selected.add(spec);
+      }
+    }
+    return Flow.closed(selected);
+  }
+
+  @Override
+  public Demand reads(Demand after, SignatureContext signatures) {
+    ModelMetadata metadata = metadata(signatures);
+    if (metadata == null) {
+      return Demand.unknown();
+    }
+    Demand demand = new Demand();
+    metadata.inputs().forEach(spec -> demand.add(spec.name(), spec));
+    return demand;
+  }
+
+  @Override
+  public String describe() {
+    return model + (version == null ? "" : "@" + version);
+  }
+
+  /** The model's metadata, or null when it is not available. */
+  private ModelMetadata metadata(SignatureContext signatures) {
+    try {
+      return models.metadata(model, version);
+    } catch (ModelNotFoundException e) {
+      if (version != null && models.contains(model)) {
+        signatures.invalid(
+            place.config("model.version"), version, "a version model '" + model + "' has");
+      }
+      return null;
+    } catch (MlsysException e) {
+      // Not ready: the node's signature checks wait until it is.
+      return null;
     }
   }
 }

@@ -5,8 +5,14 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.Predictor;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
 
-/** A model on another OIP server, called through the generation's shared client for its URL. */
+/**
+ * A model on another OIP server, called through the generation's shared client for its URL. Its
+ * signature is not known here: what it reads and answers stays open.
+ */
 record RemoteNode(Place place, String url, String model, String version, Predictor remote)
     implements Node {
 
@@ -19,5 +25,10 @@ record RemoteNode(Place place, String url, String model, String version, Predict
     } catch (RuntimeException e) {
       throw NodeErrors.unexpected(place.path(), model, e);
     }
+  }
+
+  @Override
+  public String describe() {
+    return "remote " + url + " " + model + (version == null ? "" : "@" + version);
   }
 }

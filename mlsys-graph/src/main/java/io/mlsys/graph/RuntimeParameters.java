@@ -17,7 +17,7 @@ import java.util.Objects;
 
 /**
  * The runtime parameters of one graph: their definitions (path, kind, slot) and the current {@link
- * ParameterState}, replaced as a whole on every change.
+ * ParameterSnapshot}, replaced as a whole on every change.
  */
 final class RuntimeParameters {
 
@@ -43,13 +43,13 @@ final class RuntimeParameters {
   private final List<Definition> definitions;
   private final Map<String, Definition> byPath;
   private final List<WeightGroup> weightGroups;
-  private volatile ParameterState current;
+  private volatile ParameterSnapshot current;
 
   private RuntimeParameters(
       String graph,
       List<Definition> definitions,
       List<WeightGroup> weightGroups,
-      ParameterState initial) {
+      ParameterSnapshot initial) {
     this.graph = graph;
     this.definitions = List.copyOf(definitions);
     this.weightGroups = List.copyOf(weightGroups);
@@ -61,13 +61,13 @@ final class RuntimeParameters {
     this.current = initial;
   }
 
-  ParameterState current() {
+  ParameterSnapshot current() {
     return current;
   }
 
   /** Path to value, in node order. */
   Map<String, Object> values() {
-    ParameterState state = current;
+    ParameterSnapshot state = current;
     Map<String, Object> values = new LinkedHashMap<>();
     for (Definition definition : definitions) {
       values.put(definition.path(), value(state, definition));
@@ -78,7 +78,7 @@ final class RuntimeParameters {
   /** Applies every change or none; see {@link Graphs#setParameters}. */
   synchronized List<ParameterChange> set(
       Map<String, Object> changes, String who, Clock clock, System.Logger auditLog) {
-    ParameterState before = current;
+    ParameterSnapshot before = current;
     boolean[] active = before.copyOfActive();
     double[] numbers = before.copyOfNumbers();
     Duration[] timeouts = before.copyOfTimeouts();
@@ -116,7 +116,7 @@ final class RuntimeParameters {
             "every branch weight would be 0 (expected: at least one weight > 0 for weighted-mean)");
       }
     }
-    ParameterState after = new ParameterState(active, numbers, timeouts);
+    ParameterSnapshot after = new ParameterSnapshot(active, numbers, timeouts);
     Instant at = clock.instant();
     List<ParameterChange> applied = new ArrayList<>();
     for (Definition definition : changed) {
@@ -148,7 +148,7 @@ final class RuntimeParameters {
     return List.copyOf(applied);
   }
 
-  private static Object value(ParameterState state, Definition definition) {
+  private static Object value(ParameterSnapshot state, Definition definition) {
     int slot = definition.slot();
     return switch (definition.kind()) {
       case ACTIVE -> state.active(slot);
@@ -262,7 +262,7 @@ final class RuntimeParameters {
           graph,
           definitions,
           weightGroups,
-          new ParameterState(activeValues, numberValues, timeouts.toArray(new Duration[0])));
+          new ParameterSnapshot(activeValues, numberValues, timeouts.toArray(new Duration[0])));
     }
   }
 }

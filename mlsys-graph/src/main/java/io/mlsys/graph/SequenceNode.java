@@ -5,8 +5,17 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Tensor;
+import io.mlsys.core.TensorSpec;
+import io.mlsys.graph.spi.Demand;
+import io.mlsys.graph.spi.Flow;
+import io.mlsys.graph.spi.GraphNode;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.ParameterState;
+import io.mlsys.graph.spi.Place;
+import io.mlsys.graph.spi.SignatureContext;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +38,7 @@ record SequenceNode(Place place, Step[] steps, boolean history) implements Node 
    */
   record Step(
       String name,
-      Node node,
+      GraphNode node,
       int activeSlot,
       Rules.Rule when,
       String whenPath,
@@ -64,7 +73,7 @@ record SequenceNode(Place place, Step[] steps, boolean history) implements Node 
       } else {
         stepRequest = request.withInputs(last.outputs());
       }
-      InferResponse answer = Node.run(step.node(), stepRequest, context, state);
+      InferResponse answer = step.node().call(stepRequest, context, state);
       if (answers != null) {
         answers[i] = answer;
       }
@@ -74,6 +83,82 @@ record SequenceNode(Place place, Step[] steps, boolean history) implements Node 
         ? last
         : new InferResponse(
             place.graph(), Graphs.VERSION, request.id(), request.inputs(), Map.of());
+  }
+
+  @Override
+  public Flow outputs(Flow in, SignatureContext signatures) {
+    Flow[] outs = new Flow[steps.length];
+    Flow previous = in;
+    Flow hinted =
+        steps.length == 0
+            ? in
+            : Signatures.hinted(in, steps[0].node().reads(new Demand(), signatures));
+    for (int i = 0; i < steps.length; i++) {
+      Step step = steps[i];
+      String configPath = step.node().place().configPath();
+      if (step.when() != null) {
+        Signatures.checkReferences(step.when(), hinted, outs, configPath + ".when", signatures);
+      }
+      Flow stepIn = previous;
+      if (step.bindings() != null) {
+        Map<String, TensorSpec> specs = new LinkedHashMap<>();
+        boolean open = false;
+        for (Binding binding : step.bindings()) {
+          Flow source = binding.step() < 0 ? in : outs[binding.step()];
+          TensorSpec spec = source.spec(binding.tensor());
+          if (spec != null) {
+            specs.put(binding.input(), Flow.renamed(spec, binding.input()));
+          } else {
+            open = true;
+            if (!source.open()) {
+              signatures.invalid(
+                  configPath + ".inputs." + binding.input(),
+                  binding.source() + "." + binding.tensor(),
+                  "a tensor step '" + binding.source() + "' answers: " + source.specs().keySet());
+            }
+          }
+        }
+        stepIn = new Flow(specs, open);
+      }
+      outs[i] = step.node().outputs(stepIn, signatures);
+      previous = outs[i];
+    }
+    return previous;
+  }
+
+  /** What the sequence reads from its request, walking back from its last step. */
+  @Override
+  public Demand reads(Demand after, SignatureContext signatures) {
+    Demand request = new Demand();
+    Demand next = new Demand();
+    for (int i = steps.length - 1; i >= 0; i--) {
+      Step step = steps[i];
+      Demand own = step.node().reads(next, signatures);
+      if (step.when() != null) {
+        Signatures.addRuleReads(step.when(), request);
+      }
+      if (step.bindings() != null) {
+        for (Binding binding : step.bindings()) {
+          if (binding.step() < 0) {
+            request.add(binding.tensor(), own.spec(binding.input()));
+          }
+        }
+        next = new Demand();
+      } else {
+        next = own;
+      }
+    }
+    request.addAll(next);
+    return request;
+  }
+
+  @Override
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    for (Step step : steps) {
+      parts.add(step.name() + ": " + step.node().describe());
+    }
+    return "sequence(" + String.join(", ", parts) + ")";
   }
 
   private String stepPath(Step step) {
@@ -99,7 +184,7 @@ record SequenceNode(Place place, Step[] steps, boolean history) implements Node 
                 + binding.source()
                 + "' was skipped (expected: a step that ran)");
       }
-      Tensor tensor = find(from, binding.tensor());
+      Tensor tensor = Tensors.find(from, binding.tensor());
       if (tensor == null) {
         throw new InvalidInputException(
             stepPath(step) + ".inputs." + binding.input(),
@@ -114,14 +199,5 @@ record SequenceNode(Place place, Step[] steps, boolean history) implements Node 
       inputs.add(tensor.name().equals(binding.input()) ? tensor : tensor.withName(binding.input()));
     }
     return inputs;
-  }
-
-  static Tensor find(List<Tensor> tensors, String name) {
-    for (Tensor tensor : tensors) {
-      if (tensor.name().equals(name)) {
-        return tensor;
-      }
-    }
-    return null;
   }
 }

@@ -6,28 +6,38 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /** Collects every violation found while graphs are built, so that all are reported at once. */
 final class Violations {
   private final Set<ConfigViolation> found = new LinkedHashSet<>();
   private final boolean recording;
+  private final BiConsumer<String, String> forward;
 
-  private Violations(boolean recording) {
+  private Violations(boolean recording, BiConsumer<String, String> forward) {
     this.recording = recording;
+    this.forward = forward;
   }
 
   /** A collector that keeps what it is given. */
   static Violations collecting() {
-    return new Violations(true);
+    return new Violations(true, null);
   }
 
   /** A collector that drops everything: the same analysis, run for metadata after the build. */
   static Violations ignoring() {
-    return new Violations(false);
+    return new Violations(false, null);
+  }
+
+  /** Passes each violation on as {@code path, problem}, keeping none. */
+  static Violations forwarding(BiConsumer<String, String> to) {
+    return new Violations(false, to);
   }
 
   void add(String path, String problem) {
-    if (recording) {
+    if (forward != null) {
+      forward.accept(path, problem);
+    } else if (recording) {
       found.add(new ConfigViolation(path, problem));
     }
   }
@@ -40,10 +50,7 @@ final class Violations {
   /** Adds a nested exception's violations, their paths under {@code parent}. */
   void addAll(String parent, ConfigException nested) {
     for (ConfigViolation violation : nested.violations()) {
-      String path = violation.path();
-      add(
-          path.isEmpty() || path.startsWith("[") ? parent + path : parent + "." + path,
-          violation.problem());
+      add(ConfigViolation.join(parent, violation.path()), violation.problem());
     }
   }
 

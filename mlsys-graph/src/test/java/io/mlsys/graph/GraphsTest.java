@@ -201,6 +201,48 @@ class GraphsTest {
     assertThat(metadata.properties()).doesNotContainKey("inputs.untyped");
   }
 
+  @Test
+  void aRenameCarriesWhatTheModelReadsBackToTheRequestsName() {
+    models.stub(
+        "m",
+        List.of(spec("x", DataType.FP32, -1, 2), spec("k", DataType.INT64, -1)),
+        List.of(spec("y", DataType.FP32, -1)),
+        (call, context) -> TestModels.answer("m", call));
+    NodeConfig.Transform prepare =
+        new NodeConfig.Transform(
+            List.of(
+                new TransformConfig.Select(List.of("raw", "k")),
+                new TransformConfig.Rename(Map.of("raw", "x"))),
+            null);
+
+    ModelMetadata metadata = models.graphs("g", sequence(prepare, model("m"))).metadata("g");
+
+    assertThat(metadata.inputs())
+        .containsExactly(spec("raw", DataType.FP32, -1, 2), spec("k", DataType.INT64, -1));
+    assertThat(metadata.properties())
+        .containsEntry("inputs.complete", "true")
+        .containsEntry("nodes", "sequence(s0: transform(select, rename), s1: m)");
+  }
+
+  @Test
+  void aCustomStepThatDoesNotSayWhatItReadsLeavesTheInputsIncomplete() {
+    models.stub(
+        "m",
+        List.of(spec("x", DataType.FP32, -1, 2)),
+        List.of(spec("y", DataType.FP32, -1)),
+        (call, context) -> TestModels.answer("m", call));
+    NodeConfig.Transform custom =
+        new NodeConfig.Transform(
+            List.of(new TransformConfig.Custom("pass-through", Map.of())), null);
+
+    ModelMetadata metadata = models.graphs("g", sequence(custom, model("m"))).metadata("g");
+
+    assertThat(metadata.inputs()).containsExactly(spec("x", DataType.FP32, -1, 2));
+    assertThat(metadata.properties())
+        .containsEntry("inputs.complete", "false")
+        .containsEntry("nodes", "sequence(s0: transform(custom pass-through), s1: m)");
+  }
+
   private static NodeConfig.Transform scale() {
     return new NodeConfig.Transform(
         List.of(new TransformConfig.Scale("x", List.of(1.0), List.of(2.0), "scaled")), null);

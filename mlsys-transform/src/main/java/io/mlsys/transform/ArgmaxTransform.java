@@ -4,6 +4,7 @@ import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -70,6 +71,11 @@ final class ArgmaxTransform implements Transform {
       result = new Tensor(output, DataType.BYTES, shape, new TensorData.ByteStrings(named));
     }
     return Tensors.put(tensors, Tensor::name, result);
+  }
+
+  @Override
+  public TensorAccess access() {
+    return TensorAccess.replacing(tensor, output);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.mlsys.core.ReducedFloats;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -207,6 +208,11 @@ final class CastTransform implements Transform {
       case INT32 -> Integer.MAX_VALUE;
       default -> Long.MAX_VALUE;
     };
+  }
+
+  @Override
+  public TensorAccess access() {
+    return TensorAccess.replacing(tensor, output);
   }
 
   @Override

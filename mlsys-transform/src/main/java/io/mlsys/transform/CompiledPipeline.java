@@ -3,7 +3,9 @@ package io.mlsys.transform;
 import io.mlsys.config.ConfigViolation;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -11,10 +13,12 @@ import java.util.function.BiConsumer;
 final class CompiledPipeline implements TransformPipeline {
   private final List<Transform> steps;
   private final List<String> paths;
+  private final List<String> kinds;
 
-  CompiledPipeline(List<Transform> steps, List<String> paths) {
+  CompiledPipeline(List<Transform> steps, List<String> paths, List<String> kinds) {
     this.steps = List.copyOf(steps);
     this.paths = List.copyOf(paths);
+    this.kinds = List.copyOf(kinds);
   }
 
   @Override
@@ -42,6 +46,20 @@ final class CompiledPipeline implements TransformPipeline {
                           violations.accept(ConfigViolation.join(prefix, path), problem)));
     }
     return current;
+  }
+
+  @Override
+  public List<TensorAccess> access() {
+    List<TensorAccess> access = new ArrayList<>(steps.size());
+    for (Transform step : steps) {
+      access.add(step.access());
+    }
+    return List.copyOf(access);
+  }
+
+  @Override
+  public List<String> kinds() {
+    return kinds;
   }
 
   @Override

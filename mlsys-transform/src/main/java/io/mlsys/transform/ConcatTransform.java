@@ -3,6 +3,7 @@ package io.mlsys.transform;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorRows;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +86,11 @@ final class ConcatTransform implements Transform {
     long[] expected = reference.clone();
     expected[at] = shape[at];
     return Arrays.equals(shape, expected);
+  }
+
+  @Override
+  public TensorAccess access() {
+    return TensorAccess.of(names, List.of(output));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.mlsys.transform;
 import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -158,6 +159,13 @@ final class ImageTransform implements Transform {
       return 0;
     }
     return options.channels() == Channels.BGR ? 2 - channel : channel;
+  }
+
+  @Override
+  public TensorAccess access() {
+    // One encoded image per row: the one read whose datatype the step fixes.
+    return TensorAccess.replacing(tensor, output)
+        .expecting(new TensorSpec(tensor, DataType.BYTES, List.of(-1L)));
   }
 
   @Override

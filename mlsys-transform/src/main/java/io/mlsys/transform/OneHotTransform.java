@@ -3,6 +3,7 @@ package io.mlsys.transform;
 import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,11 @@ final class OneHotTransform implements Transform {
       texts[i] = unsigned ? Long.toUnsignedString(values[i]) : Long.toString(values[i]);
     }
     return texts;
+  }
+
+  @Override
+  public TensorAccess access() {
+    return TensorAccess.replacing(tensor, output);
   }
 
   @Override

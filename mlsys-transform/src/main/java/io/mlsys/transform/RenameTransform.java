@@ -2,9 +2,11 @@ package io.mlsys.transform;
 
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +21,13 @@ final class RenameTransform implements Transform {
   private final StepPath step;
   private final Map<String, String> names;
 
+  /** New name to old name, in the order config gave them. */
+  private final Map<String, String> moves = new LinkedHashMap<>();
+
   RenameTransform(StepPath step, Map<String, String> names) {
     this.step = step;
     this.names = new TreeMap<>(names);
+    names.forEach((old, renamed) -> moves.put(renamed, old));
   }
 
   @Override
@@ -40,6 +46,12 @@ final class RenameTransform implements Transform {
       }
     }
     return List.copyOf(result);
+  }
+
+  @Override
+  public TensorAccess access() {
+    // Every name changes at once: each new name moves from its old one.
+    return TensorAccess.moving(moves, true);
   }
 
   @Override

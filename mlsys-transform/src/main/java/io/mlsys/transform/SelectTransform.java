@@ -2,9 +2,12 @@ package io.mlsys.transform;
 
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /** {@code select: [a, b]}: only these tensors, in this order. */
@@ -24,6 +27,15 @@ final class SelectTransform implements Transform {
       result.add(Tensors.require(tensors, name, step));
     }
     return List.copyOf(result);
+  }
+
+  @Override
+  public TensorAccess access() {
+    Map<String, String> moves = new LinkedHashMap<>();
+    for (String name : names) {
+      moves.put(name, name);
+    }
+    return TensorAccess.moving(moves, false);
   }
 
   @Override

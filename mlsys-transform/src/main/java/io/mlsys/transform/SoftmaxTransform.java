@@ -3,6 +3,7 @@ package io.mlsys.transform;
 import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -69,6 +70,11 @@ final class SoftmaxTransform implements Transform {
     Tensor result =
         new Tensor(output, type, shape, Numbers.floatData(type, values), input.parameters());
     return Tensors.put(tensors, Tensor::name, result);
+  }
+
+  @Override
+  public TensorAccess access() {
+    return TensorAccess.replacing(tensor, output);
   }
 
   @Override

@@ -48,16 +48,21 @@ final class StepCompiler {
   private TransformPipeline compile(List<TransformConfig> steps) {
     List<Transform> transforms = new ArrayList<>(steps.size());
     List<String> paths = new ArrayList<>(steps.size());
+    List<String> kinds = new ArrayList<>(steps.size());
     for (int i = 0; i < steps.size(); i++) {
       TransformConfig config = steps.get(i);
       String path = "[" + i + "]." + kind(config);
       transforms.add(step(config, new StepPath(path)));
       paths.add(path);
+      kinds.add(
+          config instanceof TransformConfig.Custom custom
+              ? kind(config) + " " + custom.name()
+              : kind(config));
     }
     if (!violations.isEmpty()) {
       throw new ConfigException(null, violations);
     }
-    return new CompiledPipeline(transforms, paths);
+    return new CompiledPipeline(transforms, paths, kinds);
   }
 
   /** The step's key in YAML. */

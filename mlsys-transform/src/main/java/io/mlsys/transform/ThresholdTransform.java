@@ -4,6 +4,7 @@ import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,11 @@ final class ThresholdTransform implements Transform {
       result = new Tensor(output, DataType.BOOL, new long[] {shape[0]}, new TensorData.Bools(out));
     }
     return Tensors.put(tensors, Tensor::name, result);
+  }
+
+  @Override
+  public TensorAccess access() {
+    return TensorAccess.replacing(tensor, output);
   }
 
   @Override

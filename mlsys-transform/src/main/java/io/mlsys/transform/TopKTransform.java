@@ -4,6 +4,7 @@ import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,6 +96,17 @@ final class TopKTransform implements Transform {
       topValues[at + position] = v;
       topIndices[at + position] = c;
     }
+  }
+
+  @Override
+  public TensorAccess access() {
+    List<String> writes = new ArrayList<>(3);
+    writes.add(output + "_values");
+    writes.add(output + "_indices");
+    if (labels != null) {
+      writes.add(output + "_labels");
+    }
+    return TensorAccess.of(List.of(tensor), writes);
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.mlsys.transform;
 import io.mlsys.config.TransformConfig;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
+import io.mlsys.transform.spi.Transform;
 import io.mlsys.transform.spi.TransformProvider;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -53,4 +55,16 @@ public interface TransformPipeline {
    * [1].scale.tensor}, and the analysis goes on: the result is best effort.
    */
   List<TensorSpec> outputSpecs(List<TensorSpec> inputs, BiConsumer<String, String> violations);
+
+  /**
+   * What each step reads and writes, in order ({@link Transform#access()}): a caller that knows
+   * what is read after the pipeline walks them backwards to know what must be there before it.
+   */
+  List<TensorAccess> access();
+
+  /**
+   * Each step's kind as config names it, a custom step followed by its name: {@code [scale, custom
+   * add-constant]}.
+   */
+  List<String> kinds();
 }

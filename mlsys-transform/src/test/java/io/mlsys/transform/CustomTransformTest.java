@@ -8,6 +8,7 @@ import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.spi.TensorAccess;
 import io.mlsys.transform.spi.Transform;
 import io.mlsys.transform.spi.TransformProvider;
 import java.util.ArrayList;
@@ -83,6 +84,14 @@ class CustomTransformTest {
     assertThatThrownBy(() -> TransformPipeline.compile(steps))
         .isInstanceOf(ConfigException.class)
         .hasMessage("[0].custom.options: value: lots (expected: a number)");
+  }
+
+  @Test
+  void aCustomStepThatSaysNothingMayReadAnythingAndIsNamedInItsKind() {
+    TransformPipeline pipeline = TransformPipeline.compile(List.of(addConstant(0.5)));
+
+    assertThat(pipeline.access()).containsExactly(TensorAccess.unknown());
+    assertThat(pipeline.kinds()).containsExactly("custom add-constant");
   }
 
   @Test

@@ -33,4 +33,14 @@ public interface Transform {
    * effort.
    */
   List<TensorSpec> outputSpecs(List<TensorSpec> inputs, BiConsumer<String, String> violations);
+
+  /**
+   * The tensors the step reads and writes by name, so that a graph whose request goes through the
+   * step knows which tensors the request must have (and, where the step fixes them, their datatype
+   * and shape). By default {@link TensorAccess#unknown()}: the step may read anything, and the
+   * graph's input signature is then incomplete.
+   */
+  default TensorAccess access() {
+    return TensorAccess.unknown();
+  }
 }

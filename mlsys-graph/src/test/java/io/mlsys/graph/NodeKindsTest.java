@@ -1,0 +1,82 @@
+package io.mlsys.graph;
+
+import static io.mlsys.graph.TestModels.model;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.GraphConfig;
+import io.mlsys.config.NodeConfig;
+import io.mlsys.graph.spi.Node;
+import io.mlsys.graph.spi.NodeCompiler;
+import io.mlsys.graph.spi.NodeKind;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeKindsTest {
+  private final TestModels models = new TestModels();
+
+  /** A kind claiming the options of {@code model} under another name. */
+  private static final class OtherModelKind implements NodeKind<NodeConfig.Model> {
+    @Override
+    public String name() {
+      return "other-model";
+    }
+
+    @Override
+    public Class<NodeConfig.Model> optionsType() {
+      return NodeConfig.Model.class;
+    }
+
+    @Override
+    public Node compile(NodeConfig.Model options, NodeCompiler compiler) {
+      throw new UnsupportedOperationException("never compiled in these tests");
+    }
+  }
+
+  @Test
+  void everyBuiltInKindIsInstalledInTheOrderConfigDocumentsThem() {
+    assertThat(NodeKinds.installed().names())
+        .containsExactly(
+            "model", "remote", "transform", "sequence", "ensemble", "switch", "cascade");
+  }
+
+  @Test
+  void twoKindsOfOneNameStopTheBuildNamingBoth() {
+    assertThatThrownBy(() -> NodeKinds.of(List.of(new ModelKind(), new ModelKind())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "two node kinds are named 'model': io.mlsys.graph.ModelKind and"
+                + " io.mlsys.graph.ModelKind");
+  }
+
+  @Test
+  void twoKindsOfOneOptionsRecordStopTheBuildNamingBoth() {
+    assertThatThrownBy(() -> NodeKinds.of(List.of(new ModelKind(), new OtherModelKind())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "two node kinds take io.mlsys.config.NodeConfig$Model: io.mlsys.graph.ModelKind and"
+                + " io.mlsys.graph.NodeKindsTest$OtherModelKind");
+  }
+
+  @Test
+  void optionsOfNoInstalledKindAreAViolationListingTheInstalledKinds() {
+    models.plus("plus1", "y", 1);
+    NodeConfig root =
+        new NodeConfig.Sequence(
+            List.of(new NodeConfig.Step("a", model("plus1"), null, Map.of(), true)), null);
+
+    assertThatThrownBy(
+            () ->
+                GraphCompiler.compile(
+                    Map.of("g", new GraphConfig(root)),
+                    NodeKinds.of(List.of(new ModelKind())),
+                    models,
+                    models.options()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "graphs.g: options io.mlsys.config.NodeConfig$Sequence of no installed node kind"
+                + " (expected: one of model)");
+  }
+}

@@ -3,11 +3,13 @@ package io.mlsys.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What travels with one call besides the request: the deadline, the transport headers, a trace id,
@@ -46,39 +48,46 @@ public record CallContext(
    * #withTimeout}, {@link #with}) does not copy the headers again.
    */
   private static Map<String, String> lowerCaseKeys(Map<String, String> headers) {
-    if (headers.isEmpty()) {
-      return Map.of();
+    if (headers instanceof LowerCaseHeaders || headers.isEmpty()) {
+      return headers.isEmpty() ? Map.of() : headers;
     }
-    for (String key : headers.keySet()) {
-      if (!key.toLowerCase(Locale.ROOT).equals(key)) {
-        HashMap<String, String> lower = HashMap.newHashMap(headers.size());
-        headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
-        return Map.copyOf(lower);
-      }
+    HashMap<String, String> lower = HashMap.newHashMap(headers.size());
+    headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+    return new LowerCaseHeaders(Map.copyOf(lower));
+  }
+
+  /** Headers already checked: a derived context keeps them without looking at each key again. */
+  private static final class LowerCaseHeaders extends AbstractMap<String, String> {
+    private final Map<String, String> headers;
+
+    LowerCaseHeaders(Map<String, String> headers) {
+      this.headers = headers;
     }
-    return Map.copyOf(headers);
+
+    @Override
+    public String get(Object key) {
+      return headers.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return headers.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return headers.size();
+    }
+
+    @Override
+    public Set<Entry<String, String>> entrySet() {
+      return headers.entrySet();
+    }
   }
 
   /** An immutable copy (the same map when it already is one) whose values fit their keys. */
   private static Map<CallAttribute<?>, Object> checked(Map<CallAttribute<?>, Object> attributes) {
-    if (attributes.isEmpty()) {
-      return Map.of();
-    }
-    Map<CallAttribute<?>, Object> copy = Map.copyOf(attributes);
-    copy.forEach(
-        (key, value) -> {
-          if (!key.type().isInstance(value)) {
-            throw new IllegalArgumentException(
-                "attribute "
-                    + key
-                    + ": a "
-                    + value.getClass().getName()
-                    + " (expected: a "
-                    + key.type().getName()
-                    + ")");
-          }
-        });
-    return copy;
+    return CallAttributes.of(attributes);
   }
 
   /** A context with no deadline, no headers and no attributes, for in-process callers and tests. */
@@ -131,10 +140,8 @@ public record CallContext(
     if (value.equals(attributes.get(key))) {
       return this;
     }
-    HashMap<CallAttribute<?>, Object> more = HashMap.newHashMap(attributes.size() + 1);
-    more.putAll(attributes);
-    more.put(key, value);
-    return new CallContext(clock, deadline, headers, traceId, more);
+    return new CallContext(
+        clock, deadline, headers, traceId, ((CallAttributes) attributes).with(key, value));
   }
 
   /** The same context with a deadline no later than {@code timeout} from now. */

@@ -43,6 +43,38 @@ public final class Parameters {
     return Collections.unmodifiableMap(copy);
   }
 
+  /**
+   * The parameters of an inner answer with one key that an outer node or decorator adds, by the one
+   * rule for nested graphs: a key the inner answer lacks is added; a text key it has too is joined
+   * outermost first with {@code /} (an outer switch's route {@code premium} over an inner one's
+   * {@code svc} is {@code premium/svc}, the path the call took); a boolean is true when either is
+   * (a {@code degraded} step anywhere degrades the answer); any other value replaces the inner one.
+   */
+  public static Map<String, Object> withAdded(Map<String, Object> inner, String key, Object value) {
+    Map<String, Object> merged = new LinkedHashMap<>(inner.size() + 2);
+    merged.putAll(inner);
+    merged.merge(
+        key,
+        value,
+        (innerValue, outerValue) ->
+            switch (outerValue) {
+              case String outer when innerValue instanceof String in -> outer + "/" + in;
+              case Boolean outer when innerValue instanceof Boolean in -> outer || in;
+              default -> outerValue;
+            });
+    return merged;
+  }
+
+  /**
+   * Adds the parameters of one of several children to {@code into}, each key qualified by the
+   * child's name ({@code versicolor.route}), so that a node that combines several answers (an
+   * ensemble) still shows what happened inside each.
+   */
+  public static void addQualified(
+      Map<String, Object> into, String child, Map<String, Object> inner) {
+    inner.forEach((key, value) -> into.put(child + "." + key, value));
+  }
+
   /** A boolean parameter: true, false, or the strings "true"/"false". */
   public static boolean flag(Map<String, Object> parameters, String name, boolean defaultValue) {
     Object value = parameters.get(name);

@@ -30,4 +30,26 @@ class ParametersTest {
 
     assertThat(Parameters.copyOf(ordered, "parameters").keySet()).containsExactly("b", "a");
   }
+
+  @Test
+  void anOuterKeyJoinsTheInnerOneOutermostFirst() {
+    Map<String, Object> inner = Map.of("route", "svc", "degraded", false, "model_version", 2L);
+
+    assertThat(Parameters.withAdded(inner, "route", "premium"))
+        .containsEntry("route", "premium/svc");
+    assertThat(Parameters.withAdded(inner, "degraded", true)).containsEntry("degraded", true);
+    assertThat(Parameters.withAdded(Map.of("degraded", true), "degraded", false))
+        .containsEntry("degraded", true);
+    assertThat(Parameters.withAdded(inner, "model_version", 3L)).containsEntry("model_version", 3L);
+    assertThat(Parameters.withAdded(Map.of(), "stage", "fast"))
+        .containsExactly(Map.entry("stage", "fast"));
+  }
+
+  @Test
+  void childrenOfAFanOutAreQualifiedByName() {
+    Map<String, Object> into = new java.util.LinkedHashMap<>();
+    Parameters.addQualified(into, "versicolor", Map.of("route", "svc"));
+
+    assertThat(into).containsExactly(Map.entry("versicolor.route", "svc"));
+  }
 }

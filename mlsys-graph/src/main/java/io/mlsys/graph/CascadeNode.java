@@ -6,6 +6,7 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelExecutionException;
+import io.mlsys.core.Parameters;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorRows;
@@ -173,8 +174,8 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
       Arrays.fill(labels, stages[s].label());
       List<Tensor> outputs = new ArrayList<>(answers[s].outputs());
       outputs.add(Tensor.ofByteStrings(stageOutput, new long[] {labels.length}, labels));
-      Map<String, Object> parameters = new LinkedHashMap<>(answers[s].parameters());
-      parameters.put(STAGE, stages[s].name());
+      Map<String, Object> parameters =
+          Parameters.withAdded(answers[s].parameters(), STAGE, stages[s].name());
       return new InferResponse(
           answers[s].modelName(), answers[s].modelVersion(), request.id(), outputs, parameters);
     }
@@ -202,7 +203,14 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
       labels[row] = stages[stageOf[row]].label();
     }
     outputs.add(Tensor.ofByteStrings(stageOutput, new long[] {labels.length}, labels));
-    return new InferResponse(place.graph(), Graphs.VERSION, request.id(), outputs, Map.of());
+    // Rows came from several stages: each stage's own parameters, qualified by its name.
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    for (int s = 0; s < stages.length; s++) {
+      if (answers[s] != null) {
+        Parameters.addQualified(parameters, stages[s].name(), answers[s].parameters());
+      }
+    }
+    return new InferResponse(place.graph(), Graphs.VERSION, request.id(), outputs, parameters);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelNotReadyException;
+import io.mlsys.core.Parameters;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.graph.spi.Demand;
@@ -539,6 +540,11 @@ record EnsembleNode(Place place, Branch[] branches, Combiner combiner, ThreadFac
     parameters.put(ANSWERED_BY, answered.toString());
     if (firstBranch != null) {
       parameters.put(BRANCH, firstBranch);
+    }
+    for (int i = 0; i < branches.length; i++) {
+      if (answers[i] != null) {
+        Parameters.addQualified(parameters, branches[i].name(), answers[i].parameters());
+      }
     }
     return new InferResponse(place.graph(), Graphs.VERSION, request.id(), outputs, parameters);
   }

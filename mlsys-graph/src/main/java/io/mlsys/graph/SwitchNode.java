@@ -3,6 +3,7 @@ package io.mlsys.graph;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
+import io.mlsys.core.Parameters;
 import io.mlsys.graph.spi.Demand;
 import io.mlsys.graph.spi.Flow;
 import io.mlsys.graph.spi.GraphNode;
@@ -12,7 +13,6 @@ import io.mlsys.graph.spi.Place;
 import io.mlsys.graph.spi.SignatureContext;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,8 +52,7 @@ record SwitchNode(Place place, Route[] rules, Route fallback, ZoneId zone) imple
   private static InferResponse answer(
       Route route, InferRequest request, CallContext context, ParameterState state) {
     InferResponse answer = route.node().call(request, context, state);
-    Map<String, Object> parameters = new LinkedHashMap<>(answer.parameters());
-    parameters.put(ROUTE, route.name());
+    Map<String, Object> parameters = Parameters.withAdded(answer.parameters(), ROUTE, route.name());
     return new InferResponse(
         answer.modelName(), answer.modelVersion(), answer.id(), answer.outputs(), parameters);
   }

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -149,109 +150,37 @@ public record ModelConfig(
   }
 
   public ModelConfig withUri(String newUri) {
-    return new ModelConfig(
-        newUri,
-        version,
-        labels,
-        platform,
-        versionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.uri = newUri);
   }
 
   public ModelConfig withVersion(String newVersion) {
-    return new ModelConfig(
-        uri,
-        newVersion,
-        labels,
-        platform,
-        versionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.version = newVersion);
   }
 
   public ModelConfig withLabels(String newLabels) {
-    return new ModelConfig(
-        uri,
-        version,
-        newLabels,
-        platform,
-        versionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.labels = newLabels);
   }
 
   public ModelConfig withPlatform(String newPlatform) {
-    return new ModelConfig(
-        uri,
-        version,
-        labels,
-        newPlatform,
-        versionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.platform = newPlatform);
   }
 
   public ModelConfig withVersionPolicy(VersionPolicy newVersionPolicy) {
-    return new ModelConfig(
-        uri,
-        version,
-        labels,
-        platform,
-        newVersionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.versionPolicy = newVersionPolicy);
   }
 
   /** The same model with its own thread count; null inherits {@code onnx.intra-op-threads}. */
   public ModelConfig withIntraOpThreads(Integer newIntraOpThreads) {
-    return new ModelConfig(
-        uri,
-        version,
-        labels,
-        platform,
-        versionPolicy,
-        newIntraOpThreads,
-        defaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.intraOpThreads = newIntraOpThreads);
   }
 
   public ModelConfig withDefaultOutputs(List<String> newDefaultOutputs) {
-    return new ModelConfig(
-        uri,
-        version,
-        labels,
-        platform,
-        versionPolicy,
-        intraOpThreads,
-        newDefaultOutputs,
-        batching,
-        decorators);
+    return copy(draft -> draft.defaultOutputs = newDefaultOutputs);
   }
 
   /** The same model with dynamic batching; null for none. */
   public ModelConfig withBatching(BatchingConfig newBatching) {
-    return new ModelConfig(
-        uri,
-        version,
-        labels,
-        platform,
-        versionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        newBatching,
-        decorators);
+    return copy(draft -> draft.batching = newBatching);
   }
 
   /**
@@ -259,16 +188,7 @@ public record ModelConfig(
    * defaults, empty for none.
    */
   public ModelConfig withDecorators(List<DecoratorOptions> newDecorators) {
-    return new ModelConfig(
-        uri,
-        version,
-        labels,
-        platform,
-        versionPolicy,
-        intraOpThreads,
-        defaultOutputs,
-        batching,
-        newDecorators);
+    return copy(draft -> draft.decorators = newDecorators);
   }
 
   /**
@@ -389,6 +309,51 @@ public record ModelConfig(
       return true;
     } catch (InvalidPathException e) {
       return false;
+    }
+  }
+
+  /** A copy with one change: each {@code with...} method changes its fields of a draft. */
+  private ModelConfig copy(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** The fields of a config being copied; built once, through the checking constructor. */
+  private static final class Draft {
+    private String uri;
+    private String version;
+    private String labels;
+    private String platform;
+    private VersionPolicy versionPolicy;
+    private Integer intraOpThreads;
+    private List<String> defaultOutputs;
+    private BatchingConfig batching;
+    private List<DecoratorOptions> decorators;
+
+    Draft(ModelConfig config) {
+      uri = config.uri;
+      version = config.version;
+      labels = config.labels;
+      platform = config.platform;
+      versionPolicy = config.versionPolicy;
+      intraOpThreads = config.intraOpThreads;
+      defaultOutputs = config.defaultOutputs;
+      batching = config.batching;
+      decorators = config.decorators;
+    }
+
+    ModelConfig build() {
+      return new ModelConfig(
+          uri,
+          version,
+          labels,
+          platform,
+          versionPolicy,
+          intraOpThreads,
+          defaultOutputs,
+          batching,
+          decorators);
     }
   }
 }

@@ -7,6 +7,7 @@ import io.mlsys.config.Violations;
 import io.mlsys.resilience.LimitsConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * HTTP server settings ({@code server:} in mlsys.yaml).
@@ -136,94 +137,24 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(
-        newHost,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.host = newHost);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(
-        host,
-        newPort,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.port = newPort);
   }
 
   public ServerConfig withMaxRequestBytes(long newMaxRequestBytes) {
-    return new ServerConfig(
-        host,
-        port,
-        newMaxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.maxRequestBytes = newMaxRequestBytes);
   }
 
   public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        newShutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.shutdownGrace = newShutdownGrace);
   }
 
   /** The same settings with this default request timeout; null for none. */
   public ServerConfig withDefaultTimeout(Duration newDefaultTimeout) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        newDefaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.defaultTimeout = newDefaultTimeout);
   }
 
   /** The same settings with the access log on (with its other settings kept) or off. */
@@ -240,165 +171,99 @@ public record ServerConfig(
   }
 
   public ServerConfig withAccessLog(AccessLogConfig newAccessLog) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        newAccessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.accessLog = newAccessLog);
   }
 
   /** The same settings with this gRPC port: 0 picks a free one, null turns gRPC off. */
   public ServerConfig withGrpcPort(Integer newGrpcPort) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        newGrpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.grpcPort = newGrpcPort);
   }
 
   public ServerConfig withWatchConfig(boolean newWatchConfig) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        newWatchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.watchConfig = newWatchConfig);
   }
 
   public ServerConfig withConnections(ConnectionsConfig newConnections) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        newConnections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.connections = newConnections);
   }
 
   public ServerConfig withLimits(LimitsConfig newLimits) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        newLimits,
-        grpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.limits = newLimits);
   }
 
   public ServerConfig withGrpc(GrpcConfig newGrpc) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        newGrpc,
-        auth,
-        cors,
-        tls);
+    return copy(draft -> draft.grpc = newGrpc);
   }
 
   public ServerConfig withAuth(AuthConfig newAuth) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        newAuth,
-        cors,
-        tls);
+    return copy(draft -> draft.auth = newAuth);
   }
 
   public ServerConfig withCors(CorsConfig newCors) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        newCors,
-        tls);
+    return copy(draft -> draft.cors = newCors);
   }
 
   public ServerConfig withTls(TlsConfig newTls) {
-    return new ServerConfig(
-        host,
-        port,
-        maxRequestBytes,
-        shutdownGrace,
-        defaultTimeout,
-        accessLog,
-        grpcPort,
-        watchConfig,
-        connections,
-        limits,
-        grpc,
-        auth,
-        cors,
-        newTls);
+    return copy(draft -> draft.tls = newTls);
+  }
+
+  /** A copy with one change: each {@code with...} method changes its fields of a draft. */
+  private ServerConfig copy(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** The fields of a config being copied; built once, through the checking constructor. */
+  private static final class Draft {
+    private String host;
+    private int port;
+    private long maxRequestBytes;
+    private Duration shutdownGrace;
+    private Duration defaultTimeout;
+    private AccessLogConfig accessLog;
+    private Integer grpcPort;
+    private boolean watchConfig;
+    private ConnectionsConfig connections;
+    private LimitsConfig limits;
+    private GrpcConfig grpc;
+    private AuthConfig auth;
+    private CorsConfig cors;
+    private TlsConfig tls;
+
+    Draft(ServerConfig config) {
+      host = config.host;
+      port = config.port;
+      maxRequestBytes = config.maxRequestBytes;
+      shutdownGrace = config.shutdownGrace;
+      defaultTimeout = config.defaultTimeout;
+      accessLog = config.accessLog;
+      grpcPort = config.grpcPort;
+      watchConfig = config.watchConfig;
+      connections = config.connections;
+      limits = config.limits;
+      grpc = config.grpc;
+      auth = config.auth;
+      cors = config.cors;
+      tls = config.tls;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          host,
+          port,
+          maxRequestBytes,
+          shutdownGrace,
+          defaultTimeout,
+          accessLog,
+          grpcPort,
+          watchConfig,
+          connections,
+          limits,
+          grpc,
+          auth,
+          cors,
+          tls);
+    }
   }
 }

@@ -1,8 +1,9 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.NodeKind;
+import io.mlsys.graph.spi.NodeOptions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +66,17 @@ final class NodeKinds {
     return new NodeKinds(kinds);
   }
 
-  /** The kind whose options {@code config} is, or null when none is installed. */
+  /** The kind whose options {@code options} are, or null when none is installed. */
   @SuppressWarnings("unchecked")
-  <O extends NodeConfig> NodeKind<O> of(O config) {
-    return (NodeKind<O>) byOptions.get(config.getClass());
+  <O extends NodeOptions> NodeKind<O> of(O options) {
+    return (NodeKind<O>) byOptions.get(options.getClass());
+  }
+
+  /** Each kind's name and options record, in the order the kinds were found. */
+  Map<String, Class<? extends NodeOptions>> options() {
+    Map<String, Class<? extends NodeOptions>> options = new LinkedHashMap<>();
+    byName.forEach((name, kind) -> options.put(name, kind.optionsType()));
+    return Collections.unmodifiableMap(options);
   }
 
   /** The installed kinds' names, in the order they were found. */

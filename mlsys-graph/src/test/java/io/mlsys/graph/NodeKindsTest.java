@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
@@ -18,19 +16,19 @@ class NodeKindsTest {
   private final TestModels models = new TestModels();
 
   /** A kind claiming the options of {@code model} under another name. */
-  private static final class OtherModelKind implements NodeKind<NodeConfig.Model> {
+  private static final class OtherModelKind implements NodeKind<ModelOptions> {
     @Override
     public String name() {
       return "other-model";
     }
 
     @Override
-    public Class<NodeConfig.Model> optionsType() {
-      return NodeConfig.Model.class;
+    public Class<ModelOptions> optionsType() {
+      return ModelOptions.class;
     }
 
     @Override
-    public Node compile(NodeConfig.Model options, NodeCompiler compiler) {
+    public Node compile(ModelOptions options, NodeCompiler compiler) {
       throw new UnsupportedOperationException("never compiled in these tests");
     }
   }
@@ -56,16 +54,14 @@ class NodeKindsTest {
     assertThatThrownBy(() -> NodeKinds.of(List.of(new ModelKind(), new OtherModelKind())))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
-            "two node kinds take io.mlsys.config.NodeConfig$Model: io.mlsys.graph.ModelKind and"
+            "two node kinds take io.mlsys.graph.ModelOptions: io.mlsys.graph.ModelKind and"
                 + " io.mlsys.graph.NodeKindsTest$OtherModelKind");
   }
 
   @Test
   void optionsOfNoInstalledKindAreAViolationListingTheInstalledKinds() {
     models.plus("plus1", "y", 1);
-    NodeConfig root =
-        new NodeConfig.Sequence(
-            List.of(new NodeConfig.Step("a", model("plus1"), null, Map.of(), true)), null);
+    NodeConfig root = TestModels.sequence(TestModels.step("a", model("plus1")));
 
     assertThatThrownBy(
             () ->
@@ -76,7 +72,7 @@ class NodeKindsTest {
                     models.options()))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "graphs.g: options io.mlsys.config.NodeConfig$Sequence of no installed node kind"
+            "graphs.g: options io.mlsys.graph.SequenceOptions of no installed node kind"
                 + " (expected: one of model)");
   }
 }

@@ -1,9 +1,5 @@
 package io.mlsys.bench;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.NodeConfig.BranchPolicy;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -14,9 +10,15 @@ import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
+import io.mlsys.graph.CombinerConfig;
+import io.mlsys.graph.EnsembleOptions;
+import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
 import io.mlsys.graph.ModelLookup;
+import io.mlsys.graph.ModelOptions;
+import io.mlsys.graph.NodeConfig;
+import io.mlsys.graph.SequenceOptions;
 import io.mlsys.onnx.OnnxModel;
 import io.mlsys.onnx.OnnxModelOptions;
 import io.mlsys.testing.Fixtures;
@@ -97,34 +99,29 @@ public class GraphOverheadBenchmark {
       predictors.put(model.metadata().name(), model);
     }
     Map<String, GraphConfig> configs = new LinkedHashMap<>();
+    Map<String, SequenceOptions.Step> steps = new LinkedHashMap<>();
+    steps.put("a", SequenceOptions.Step.of(model("p1")));
+    steps.put("b", SequenceOptions.Step.of(model("p2")));
+    steps.put("c", SequenceOptions.Step.of(model("p3")));
+    configs.put("sequence", GraphConfig.of(new SequenceOptions(steps)));
+    Map<String, EnsembleOptions.Branch> branches = new LinkedHashMap<>();
+    branches.put("a", EnsembleOptions.Branch.of(model("p1")));
+    branches.put("b", EnsembleOptions.Branch.of(model("p2")));
+    branches.put("c", EnsembleOptions.Branch.of(model("p3")));
     configs.put(
-        "sequence",
-        new GraphConfig(
-            new NodeConfig.Sequence(
-                List.of(step("a", "p1"), step("b", "p2"), step("c", "p3")), null)));
-    configs.put(
-        "ensemble",
-        new GraphConfig(
-            new NodeConfig.Ensemble(
-                List.of(branch("a", "p1"), branch("b", "p2"), branch("c", "p3")),
-                new CombinerConfig.All(),
-                null)));
-    List<NodeConfig.Branch> irisBranches = new ArrayList<>();
+        "ensemble", GraphConfig.of(new EnsembleOptions(branches, new CombinerConfig.All())));
+    Map<String, EnsembleOptions.Branch> irisBranches = new LinkedHashMap<>();
     for (String species : SPECIES) {
-      irisBranches.add(
-          new NodeConfig.Branch(
-              species,
-              new NodeConfig.Model("iris_" + species, null, List.of(PROBABILITY), null),
-              BranchPolicy.REQUIRED,
-              true,
-              1,
-              Map.of()));
+      irisBranches.put(
+          species,
+          EnsembleOptions.Branch.of(
+              NodeConfig.of(new ModelOptions("iris_" + species, null, List.of(PROBABILITY)))));
     }
     configs.put(
         "iris",
-        new GraphConfig(
-            new NodeConfig.Ensemble(
-                irisBranches, new CombinerConfig.Max(PROBABILITY, 0, "proba", "label"), null)));
+        GraphConfig.of(
+            new EnsembleOptions(
+                irisBranches, new CombinerConfig.Max(PROBABILITY, 0, "proba", "label"))));
     graphs = Graphs.create(configs, new Lookup(), GraphOptions.defaults());
     sequence = graphs.predictor("sequence");
     ensemble = graphs.predictor("ensemble");
@@ -148,13 +145,8 @@ public class GraphOverheadBenchmark {
     loaded.forEach(OnnxModel::close);
   }
 
-  private static NodeConfig.Step step(String name, String model) {
-    return new NodeConfig.Step(name, NodeConfig.Model.of(model), null, Map.of(), true);
-  }
-
-  private static NodeConfig.Branch branch(String name, String model) {
-    return new NodeConfig.Branch(
-        name, NodeConfig.Model.of(model), BranchPolicy.REQUIRED, true, 1, Map.of());
+  private static NodeConfig model(String name) {
+    return NodeConfig.of(ModelOptions.of(name));
   }
 
   /** Three pass-through nodes in a sequence graph. */

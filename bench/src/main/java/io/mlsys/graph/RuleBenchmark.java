@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.Condition;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.Tensor;
@@ -44,7 +43,7 @@ public class RuleBenchmark {
 
   @Setup
   public void setUp() {
-    Violations violations = Violations.collecting();
+    BuildViolations violations = BuildViolations.collecting();
     header = Rules.compile(Condition.parse("headers['x-tier'] == 'gold'"), null, "b", violations);
     input = Rules.compile(Condition.parse("inputs.x[0][2] > 2.5"), null, "b", violations);
     typical =

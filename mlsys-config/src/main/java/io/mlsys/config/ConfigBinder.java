@@ -18,6 +18,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,16 +46,22 @@ import java.util.concurrent.ConcurrentHashMap;
  *       key needs.
  *   <li>Durations are text such as {@code 250ms} or {@code PT2S}; paths resolve against the file's
  *       folder; enums are their constant names in kebab-case.
- *   <li>A {@link ConfigFamily}'s type is one of its kinds, chosen by key; {@link ConfigKind} and
- *       {@link ConfigInline} flatten into the enclosing mapping; {@link ConfigShorthand} builds a
- *       type from a scalar written in place of its mapping.
+ *   <li>A {@link ConfigFamily}'s type is one of its kinds, chosen by key ({@link ConfigKindName}
+ *       passes that key to options records that several kinds share); {@link ConfigKind} and {@link
+ *       ConfigInline} flatten into the enclosing mapping (an inline {@code Map} takes the keys
+ *       nothing else takes); {@link ConfigShorthand} builds a type from a scalar written in place
+ *       of its mapping; a record of one component may be written as that component's value.
+ *   <li>{@code Object} (also as the values of a {@code List} or {@code Map}) holds plain values:
+ *       String, Long, Double, Boolean, and List and Map of them; null, an integer beyond 64 bits
+ *       and a number that is not finite are refused.
  *   <li>Each subtree is bound on its own, so a violation in one key does not hide those of its
  *       siblings; a record whose components all bound is then built, and the {@link
- *       ConfigException} its constructor throws is reported under its key path.
+ *       ConfigException} its constructor throws is reported under its key path. When a key of a
+ *       record failed, the record's constructor still runs with that key's default (or null) in its
+ *       place, and reports what it finds about the other keys.
  * </ul>
  *
- * <p>Values of other types are left to Jackson databind ({@code Object} and {@code Map<String,
- * Object>} hold raw YAML values).
+ * <p>Values of other types are left to Jackson databind.
  */
 public final class ConfigBinder {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -123,6 +130,14 @@ public final class ConfigBinder {
   private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =
       new PropertyNamingStrategies.KebabCaseStrategy();
 
+  /**
+   * The kind name of a record of a sealed family: its simple name in kebab-case ({@code
+   * VersionPolicy.Latest} is {@code latest}, {@code TransformConfig.MinMax} is {@code min-max}).
+   */
+  public static String kindOf(Class<?> record) {
+    return KEBAB.translate(record.getSimpleName());
+  }
+
   /** An enum constant's name in config: {@code LATEST_N} is {@code latest-n}. */
   public static String nameOf(Enum<?> constant) {
     return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -134,11 +149,14 @@ public final class ConfigBinder {
     if (document.failed(node)) {
       return FAILED;
     }
+    JavaType javaType = TYPES.constructType(type);
+    Class<?> raw = javaType.getRawClass();
+    if (raw == Object.class) {
+      return plain(node, path);
+    }
     if (node.isNull()) {
       return null;
     }
-    JavaType javaType = TYPES.constructType(type);
-    Class<?> raw = javaType.getRawClass();
     if (raw == String.class) {
       if (node.isTextual()) {
         return node.textValue();
@@ -188,10 +206,7 @@ public final class ConfigBinder {
       return list(node, javaType.containedTypeOrUnknown(0), component, path);
     }
     if (raw == Map.class && javaType.containedTypeOrUnknown(0).getRawClass() == String.class) {
-      JavaType valueType = javaType.containedTypeOrUnknown(1);
-      if (valueType.getRawClass() != Object.class) {
-        return map(node, valueType, path);
-      }
+      return map(node, javaType.containedTypeOrUnknown(1), path);
     }
     ConfigFamily<?> family = familyOf(raw);
     if (family != null) {
@@ -231,12 +246,9 @@ public final class ConfigBinder {
         return bad(node, path, "{}");
       }
       if (!node.isObject()) {
-        return bad(node, path, "a mapping with keys: " + String.join(", ", allowedKeys(raw)));
+        return bad(node, path, expectedMapping(raw));
       }
-      Set<String> consumed = new HashSet<>();
-      Object record = record((ObjectNode) node, raw, path, consumed);
-      unknownKeys((ObjectNode) node, consumed, raw, path);
-      return record;
+      return wholeRecord((ObjectNode) node, raw, path, null);
     }
     try {
       return MAPPER.treeToValue(node, javaType);
@@ -294,6 +306,43 @@ public final class ConfigBinder {
       return false;
     }
     return bad(node, path, "true or false");
+  }
+
+  /** The expected form of a plain value. */
+  private static final String EXPECTED_PLAIN =
+      "a value: text, a number, true, false, a list or a mapping";
+
+  /**
+   * A plain Java value: String (a value from {@code ${VAR}} stays text), Long, Double, Boolean, and
+   * unmodifiable List and Map of them.
+   */
+  private Object plain(JsonNode node, String path) {
+    if (document.failed(node)) {
+      return FAILED;
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isIntegralNumber()) {
+      return node.canConvertToLong() ? node.longValue() : bad(node, path, "an integer of 64 bits");
+    }
+    if (node.isNumber()) {
+      return Double.isFinite(node.doubleValue())
+          ? node.doubleValue()
+          : bad(node, path, "a finite number");
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isArray()) {
+      Object list = list(node, TYPES.constructType(Object.class), null, path);
+      return list == FAILED ? FAILED : Collections.unmodifiableList((List<?>) list);
+    }
+    if (node.isObject()) {
+      Object map = map(node, TYPES.constructType(Object.class), path);
+      return map == FAILED ? FAILED : Collections.unmodifiableMap((Map<?, ?>) map);
+    }
+    return bad(node, path, EXPECTED_PLAIN);
   }
 
   /** The text of a value written as {@code ${VAR}}, which may stand for any scalar; else null. */
@@ -362,7 +411,7 @@ public final class ConfigBinder {
     Map<String, Class<? extends Object>> kinds = new LinkedHashMap<>();
     for (Class<?> kind : type.getPermittedSubclasses()) {
       if (kind.isRecord()) {
-        kinds.put(KEBAB.translate(kind.getSimpleName()), kind);
+        kinds.put(kindOf(kind), kind);
       }
     }
     String description = "a " + KEBAB.translate(type.getSimpleName()).replace('-', ' ');
@@ -449,7 +498,11 @@ public final class ConfigBinder {
 
   private Object options(JsonNode node, Class<?> type, String path, String kind) {
     JsonNode value = node == null || node.isNull() ? JsonNodeFactory.instance.objectNode() : node;
-    return value(value, type, null, ConfigViolation.join(path, kind));
+    String kindPath = ConfigViolation.join(path, kind);
+    if (value.isObject() && shapeOf(type).kindName >= 0 && !document.failed(value)) {
+      return wholeRecord((ObjectNode) value, type, kindPath, kind);
+    }
+    return value(value, type, null, kindPath);
   }
 
   private static String expectedKind(ConfigFamily<?> family) {
@@ -469,23 +522,43 @@ public final class ConfigBinder {
 
   // ---- records
 
-  private Object record(ObjectNode node, Class<?> type, String path, Set<String> consumed) {
+  /** A record that is a whole mapping: its keys, then the keys it does not know. */
+  private Object wholeRecord(ObjectNode node, Class<?> type, String path, String kind) {
+    Set<String> consumed = new HashSet<>();
+    Object record = record(node, type, path, consumed, kind);
+    unknownKeys(node, consumed, type, path);
+    return record;
+  }
+
+  /**
+   * Binds the components of {@code type} from {@code node}, adding the keys it takes to {@code
+   * consumed}; {@code kind} is the key a family kind was written under, or null.
+   */
+  private Object record(
+      ObjectNode node, Class<?> type, String path, Set<String> consumed, String kind) {
     Shape shape = shapeOf(type);
     Object[] args = new Object[shape.components.length];
     List<Integer> failed = new ArrayList<>();
+    List<Integer> rest = new ArrayList<>();
     boolean plainKeysOnly = true;
     for (int i = 0; i < args.length; i++) {
       RecordComponent component = shape.components[i];
       Object value;
       boolean plainKey = false;
-      if (component.isAnnotationPresent(ConfigKind.class)) {
+      if (component.isAnnotationPresent(ConfigKindName.class)) {
+        value = kind;
+      } else if (component.isAnnotationPresent(ConfigKind.class)) {
         ConfigFamily<?> family = familyOf(component.getType());
         if (family == null) {
           throw new IllegalStateException("no ConfigFamily for " + component.getType());
         }
         value = inlineKind(node, family, path, consumed);
+      } else if (component.isAnnotationPresent(ConfigInline.class)
+          && component.getType() == Map.class) {
+        rest.add(i);
+        continue;
       } else if (component.isAnnotationPresent(ConfigInline.class)) {
-        value = record(node, component.getType(), path, consumed);
+        value = record(node, component.getType(), path, consumed, null);
       } else {
         plainKey = true;
         String key = keyOf(component);
@@ -506,29 +579,47 @@ public final class ConfigBinder {
       }
       args[i] = value;
     }
+    for (int i : rest) {
+      // The keys no other component took, once those have taken theirs.
+      ObjectNode others = JsonNodeFactory.instance.objectNode();
+      node.properties()
+          .forEach(
+              entry -> {
+                if (!consumed.contains(entry.getKey())) {
+                  others.set(entry.getKey(), entry.getValue());
+                }
+              });
+      others.fieldNames().forEachRemaining(consumed::add);
+      JavaType valueType =
+          TYPES.constructType(shape.components[i].getGenericType()).containedTypeOrUnknown(1);
+      // The values keep their identity: the document knows them by it.
+      Object value = map(others, valueType, path);
+      if (value == FAILED) {
+        failed.add(i);
+        plainKeysOnly = false;
+      }
+      args[i] = value;
+    }
     if (failed.isEmpty()) {
       return construct(path, () -> shape.constructor.newInstance(args));
     }
-    if (shape.defaults != null && plainKeysOnly) {
+    if (plainKeysOnly) {
       checkWithDefaults(shape, args, failed, path);
     }
     return FAILED;
   }
 
   /**
-   * Runs the record's own checks with the defaults in place of the keys that failed, so that the
-   * other keys' violations are reported too; violations of the replaced keys are dropped (the key's
-   * own violation is already recorded).
+   * Runs the record's own checks with the defaults (without {@link ConfigDefaults}: null, or zero
+   * for a primitive) in place of the keys that failed, so that the other keys' violations are
+   * reported too; violations of the replaced keys are dropped (the key's own violation is already
+   * recorded).
    */
   private void checkWithDefaults(Shape shape, Object[] args, List<Integer> failed, String path) {
     List<String> replaced = new ArrayList<>();
     for (int index : failed) {
       RecordComponent component = shape.components[index];
-      try {
-        args[index] = component.getAccessor().invoke(shape.defaults);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
+      args[index] = replacement(shape, component);
       replaced.add(keyOf(component));
     }
     try {
@@ -549,6 +640,27 @@ public final class ConfigBinder {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Only a check; the failed keys are already reported.
     }
+  }
+
+  private static Object replacement(Shape shape, RecordComponent component) {
+    if (shape.defaults != null) {
+      try {
+        return component.getAccessor().invoke(shape.defaults);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    Class<?> type = component.getType();
+    if (type == boolean.class) {
+      return false;
+    }
+    if (type == double.class) {
+      return 0.0;
+    }
+    if (type == long.class) {
+      return 0L;
+    }
+    return type == int.class ? 0 : null;
   }
 
   private Object absent(Shape shape, int index, String path) {
@@ -590,12 +702,31 @@ public final class ConfigBinder {
           keys.addAll(family.kinds().keySet());
         }
       } else if (component.isAnnotationPresent(ConfigInline.class)) {
-        keys.addAll(allowedKeys(component.getType()));
-      } else {
+        if (component.getType() != Map.class) {
+          keys.addAll(allowedKeys(component.getType()));
+        }
+      } else if (!component.isAnnotationPresent(ConfigKindName.class)) {
         keys.add(keyOf(component));
       }
     }
     return List.copyOf(keys);
+  }
+
+  /** What a record's mapping is said to be: its keys, unless any key is allowed. */
+  private String expectedMapping(Class<?> type) {
+    return takesAnyKey(type)
+        ? "a mapping"
+        : "a mapping with keys: " + String.join(", ", allowedKeys(type));
+  }
+
+  private static boolean takesAnyKey(Class<?> type) {
+    for (RecordComponent component : shapeOf(type).components) {
+      if (component.isAnnotationPresent(ConfigInline.class)
+          && (component.getType() == Map.class || takesAnyKey(component.getType()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private interface Construction {
@@ -705,27 +836,59 @@ public final class ConfigBinder {
         pending.add(family);
       }
     } else if (raw.isRecord() && !isLeafRecord(raw)) {
-      for (RecordComponent component : shapeOf(raw).components) {
-        if (component.isAnnotationPresent(ConfigKind.class)) {
-          ConfigFamily<?> family = familyOf(component.getType());
-          if (family != null) {
-            pending.add(family);
+      recordPaths(raw, prefix, out, pending);
+    }
+  }
+
+  /**
+   * A record's keys under {@code prefix}. A record that holds a family's kind key is an item of the
+   * family: its other keys are listed under the family's placeholder ({@code <node>.timeout}). A
+   * record of one component that is also written as a scalar (a shorthand) has no key of its own.
+   */
+  private void recordPaths(
+      Class<?> type, String prefix, List<String> out, List<ConfigFamily<?>> pending) {
+    Shape shape = shapeOf(type);
+    if (shape.components.length == 1 && shape.shorthand != null) {
+      typePaths(TYPES.constructType(shape.components[0].getGenericType()), prefix, out, pending);
+      return;
+    }
+    String own = prefix;
+    for (RecordComponent component : shape.components) {
+      if (component.isAnnotationPresent(ConfigKind.class)) {
+        ConfigFamily<?> family = familyOf(component.getType());
+        if (family != null) {
+          pending.add(family);
+          if (family.placeholder() != null) {
+            own = family.placeholder();
           }
-        } else if (component.isAnnotationPresent(ConfigInline.class)) {
-          typePaths(TYPES.constructType(component.getType()), prefix, out, pending);
-        } else {
-          String path = ConfigViolation.join(prefix, keyOf(component));
-          out.add(path);
-          typePaths(TYPES.constructType(component.getGenericType()), path, out, pending);
         }
+      }
+    }
+    for (RecordComponent component : shape.components) {
+      if (component.isAnnotationPresent(ConfigKind.class)
+          || component.isAnnotationPresent(ConfigKindName.class)) {
+        continue;
+      }
+      if (component.isAnnotationPresent(ConfigInline.class)) {
+        typePaths(TYPES.constructType(component.getGenericType()), own, out, pending);
+      } else {
+        String path = ConfigViolation.join(own, keyOf(component));
+        out.add(path);
+        typePaths(TYPES.constructType(component.getGenericType()), path, out, pending);
       }
     }
   }
 
-  /** A kind's keys; a kind of one key is documented by its value form ({@code latest: 2}). */
+  /**
+   * A kind's keys; a kind of one key is documented by its value form ({@code latest: 2}, {@code
+   * transform: [...]}), whose own structure is listed at the kind's path.
+   */
   private void kindPaths(
       Class<?> options, String prefix, List<String> out, List<ConfigFamily<?>> pending) {
-    if (!options.isRecord() || shapeOf(options).components.length != 1) {
+    if (options.isRecord() && shapeOf(options).components.length == 1) {
+      RecordComponent only = shapeOf(options).components[0];
+      typePaths(TYPES.constructType(only.getGenericType()), prefix, out, pending);
+    } else {
       typePaths(TYPES.constructType(options), prefix, out, pending);
     }
   }
@@ -745,12 +908,16 @@ public final class ConfigBinder {
 
   // ---- reflection, once per type
 
-  /** What the binder needs of a type: components, constructor, defaults, shorthand. */
+  /**
+   * What the binder needs of a type: components, constructor, defaults, shorthand, and the index of
+   * its {@link ConfigKindName} component (-1: none).
+   */
   private record Shape(
       RecordComponent[] components,
       Constructor<?> constructor,
       Object defaults,
-      Method shorthand) {}
+      Method shorthand,
+      int kindName) {}
 
   private static Shape shapeOf(Class<?> type) {
     return SHAPES.computeIfAbsent(type, ConfigBinder::inspect);
@@ -777,17 +944,21 @@ public final class ConfigBinder {
       }
     }
     if (!type.isRecord()) {
-      return new Shape(new RecordComponent[0], null, null, shorthand);
+      return new Shape(new RecordComponent[0], null, null, shorthand, -1);
     }
     RecordComponent[] components = type.getRecordComponents();
     Class<?>[] types = new Class<?>[components.length];
+    int kindName = -1;
     for (int i = 0; i < components.length; i++) {
       types[i] = components[i].getType();
+      if (components[i].isAnnotationPresent(ConfigKindName.class)) {
+        kindName = i;
+      }
     }
     try {
       Constructor<?> constructor = type.getDeclaredConstructor(types);
       constructor.setAccessible(true);
-      return new Shape(components, constructor, defaults, shorthand);
+      return new Shape(components, constructor, defaults, shorthand, kindName);
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException("no canonical constructor in " + type, e);
     }

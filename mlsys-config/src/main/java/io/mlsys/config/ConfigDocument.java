@@ -50,8 +50,6 @@ public final class ConfigDocument {
   private final String source;
   private final Path baseDir;
   private final JsonNode root;
-  private final JsonNode written;
-  private final Map<String, String> environment;
   private final Map<JsonNode, String> substituted = new IdentityHashMap<>();
   private final Set<JsonNode> failed = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Violations violations = new Violations();
@@ -59,8 +57,6 @@ public final class ConfigDocument {
   private ConfigDocument(String source, Path baseDir, JsonNode root, Map<String, String> env) {
     this.source = source;
     this.baseDir = baseDir.toAbsolutePath().normalize();
-    this.environment = Map.copyOf(env);
-    this.written = root.deepCopy();
     this.root = substituteAll(root, "", Map.copyOf(env));
   }
 
@@ -115,16 +111,6 @@ public final class ConfigDocument {
   /** The tree after substitution; a missing node when the file is empty. */
   public JsonNode root() {
     return root;
-  }
-
-  /** The variables {@code ${NAME}} read. */
-  Map<String, String> environment() {
-    return environment;
-  }
-
-  /** The tree as written, before substitution. */
-  JsonNode written() {
-    return written;
   }
 
   /** The text as written, {@code ${PORT}}, of a value that came from the environment; or null. */

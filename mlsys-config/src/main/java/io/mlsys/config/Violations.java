@@ -12,6 +12,9 @@ import java.util.Set;
  * the default that replaced it).
  */
 public final class Violations {
+  /** What a name is expected to be, in messages. */
+  public static final String EXPECTED_NAME = "a non-blank name";
+
   private final List<ConfigViolation> found = new ArrayList<>();
   private final Set<String> paths = new HashSet<>();
 
@@ -34,6 +37,45 @@ public final class Violations {
   public void check(boolean holds, String path, Object value, String expected) {
     if (!holds) {
       invalid(path, value, expected);
+    }
+  }
+
+  /**
+   * Whether a required value is there; records {@code path: missing (expected: <expected>)} when it
+   * is null (in config: a key left out).
+   */
+  public boolean present(String path, Object value, String expected) {
+    if (value == null) {
+      add(path, "missing (expected: " + expected + ")");
+      return false;
+    }
+    return true;
+  }
+
+  /** Checks a required name: not null, not blank. */
+  public void name(String path, String name) {
+    check(name != null && !name.isBlank(), path, name, EXPECTED_NAME);
+  }
+
+  /** Checks an optional name: null, or not blank. */
+  public void optionalName(String path, String name) {
+    if (name != null) {
+      name(path, name);
+    }
+  }
+
+  /**
+   * Checks the names of a list ({@code path[i]}): each not blank and, if {@code distinct}, once.
+   */
+  public void names(String path, List<String> names, boolean distinct) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name == null || name.isBlank()) {
+        invalid(path + "[" + i + "]", name, EXPECTED_NAME);
+      } else if (distinct && !seen.add(name)) {
+        invalid(path + "[" + i + "]", name, "each name once");
+      }
     }
   }
 

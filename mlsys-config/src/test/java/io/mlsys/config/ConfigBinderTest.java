@@ -221,11 +221,157 @@ class ConfigBinderTest {
             "steps",
             "steps[i]",
             "steps[i].when",
-            "steps[i].timeout",
             "named.<name>",
-            "named.<name>.timeout",
-            "default.timeout",
+            "default",
+            "<shape>.timeout",
             "<shape>.circle",
-            "<shape>.square");
+            "<shape>.square")
+        .doesNotContain("steps[i].timeout", "named.<name>.timeout", "default.timeout");
+  }
+
+  // ---- kinds that share a record, inline mappings, plain values
+
+  /** A family whose plug-in kinds share one record that knows the name it was written under. */
+  interface Tool {}
+
+  record Hammer(int weight) implements Tool {}
+
+  record Plugged(@ConfigKindName String name, @ConfigInline Map<String, Object> options)
+      implements Tool {}
+
+  static final ConfigFamily<Tool> TOOLS =
+      new ConfigFamily<>() {
+        @Override
+        public Class<Tool> type() {
+          return Tool.class;
+        }
+
+        @Override
+        public Map<String, Class<? extends Tool>> kinds() {
+          Map<String, Class<? extends Tool>> kinds = new LinkedHashMap<>();
+          kinds.put("hammer", Hammer.class);
+          kinds.put("saw", Plugged.class);
+          kinds.put("drill", Plugged.class);
+          return kinds;
+        }
+
+        @Override
+        public String description() {
+          return "a tool";
+        }
+
+        @Override
+        public String placeholder() {
+          return "<tool>";
+        }
+      };
+
+  /** Checks its keys together, so that a key that failed to bind hides nothing else. */
+  record Pair(String name, Integer size) {
+    Pair {
+      Violations violations = new Violations();
+      violations.check(name == null || !name.isBlank(), "name", name, "a non-blank name");
+      violations.check(size == null || size >= 0, "size", size, ">= 0");
+      violations.throwIfAny(null);
+    }
+  }
+
+  /** Written as a list of names or as a count of them. */
+  record Names(List<String> values) {
+    @ConfigShorthand
+    public static Names count(String text) {
+      try {
+        return new Names(List.of("n".repeat(Integer.parseInt(text)).split("")));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a count, or a list of names");
+      }
+    }
+  }
+
+  record Box(
+      List<Tool> tools,
+      Map<String, Object> extras,
+      Pair pair,
+      Names names,
+      @ConfigInline Map<String, Integer> counts) {}
+
+  private static Box box(String yaml) {
+    ConfigDocument document = ConfigDocument.parse(yaml, "box.yaml", Path.of("/base"), Map.of());
+    return ConfigBinder.bind(document, Box.class, Map.of(Tool.class, TOOLS));
+  }
+
+  private static List<String> boxViolations(String yaml) {
+    try {
+      box(yaml);
+    } catch (ConfigException e) {
+      return e.violations().stream().map(ConfigViolation::toString).toList();
+    }
+    throw new AssertionError("expected violations");
+  }
+
+  @Test
+  void kindsSharingARecordKnowTheirNameAndAnInlineMapTakesTheOtherKeys() {
+    Box box =
+        box(
+            """
+            tools: [ { hammer: { weight: 2 } }, { saw: { teeth: 40, sharp: true } }, drill ]
+            extras: { a: [1, 2.5, x, { b: false }] }
+            names: 2
+            apples: 3
+            pears: 4
+            """);
+
+    assertThat(box.tools())
+        .containsExactly(
+            new Hammer(2),
+            new Plugged("saw", Map.of("teeth", 40L, "sharp", true)),
+            new Plugged("drill", Map.of()));
+    assertThat(box.extras()).isEqualTo(Map.of("a", List.of(1L, 2.5, "x", Map.of("b", false))));
+    assertThat(box.names().values()).containsExactly("n", "n");
+    assertThat(box.counts()).containsExactly(Map.entry("apples", 3), Map.entry("pears", 4));
+    assertThat(box("names: [a, b]").names().values()).containsExactly("a", "b");
+  }
+
+  @Test
+  void plainValuesAndInlineMapsAreChecked() {
+    assertThat(
+            boxViolations(
+                """
+                tools: [ { saw: { teeth: null } }, { saw: 5 } ]
+                extras: { big: 99999999999999999999 }
+                names: many
+                apples: x
+                """))
+        .containsExactlyInAnyOrder(
+            "tools[0].saw.teeth: null (expected: a value: text, a number, true, false, a list or a"
+                + " mapping)",
+            "tools[1].saw: 5 (expected: a mapping)",
+            "extras.big: 99999999999999999999 (expected: an integer of 64 bits)",
+            "names: 'many' (expected: a count, or a list of names)",
+            "apples: 'x' (expected: an integer (32-bit))");
+  }
+
+  @Test
+  void aRecordStillChecksItsOtherKeysWhenOneFailed() {
+    assertThat(boxViolations("pair: { name: ' ', size: x }"))
+        .containsExactly(
+            "pair.size: 'x' (expected: an integer (32-bit))",
+            "pair.name: ' ' (expected: a non-blank name)");
+  }
+
+  @Test
+  void keyPathsListSharedKindsOnceAndNoKeysOfValueForms() {
+    assertThat(ConfigBinder.keyPaths(Box.class, Map.of(Tool.class, TOOLS)))
+        .containsExactly(
+            "tools",
+            "tools[i]",
+            "extras",
+            "pair",
+            "pair.name",
+            "pair.size",
+            "names",
+            "<tool>.hammer",
+            "<tool>.saw",
+            "<tool>.drill");
   }
 }

@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
@@ -13,7 +12,7 @@ import java.util.List;
  * {@code cascade}: multiple-stage prediction, each stage but the last accepting the rows whose
  * score reaches its {@code threshold} runtime parameter.
  */
-public final class CascadeKind implements NodeKind<NodeConfig.Cascade> {
+public final class CascadeKind implements NodeKind<CascadeOptions> {
 
   @Override
   public String name() {
@@ -21,26 +20,26 @@ public final class CascadeKind implements NodeKind<NodeConfig.Cascade> {
   }
 
   @Override
-  public Class<NodeConfig.Cascade> optionsType() {
-    return NodeConfig.Cascade.class;
+  public Class<CascadeOptions> optionsType() {
+    return CascadeOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Cascade cascade, NodeCompiler compiler) {
+  public Node compile(CascadeOptions cascade, NodeCompiler compiler) {
     // The record checked the names, the stage count, and that every stage but the last (and
     // only it) accepts rows.
     Place place = compiler.place();
-    List<NodeConfig.Stage> stages = cascade.stages();
+    List<CascadeOptions.Stage> stages = cascade.stages();
     List<CascadeNode.Stage> compiled = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
-      NodeConfig.Stage stage = stages.get(i);
+      CascadeOptions.Stage stage = stages.get(i);
       // Stages are listed: the config key has the index, errors and parameters the name.
       Place at =
           place.child(
               "cascade.stages[" + stage.name() + "]",
               "cascade.stages[" + i + "]",
               "cascade.stages." + stage.name());
-      NodeConfig.Accept accept = i == stages.size() - 1 ? null : stage.accept();
+      CascadeOptions.Accept accept = i == stages.size() - 1 ? null : stage.accept();
       int threshold =
           accept == null
               ? -1

@@ -53,7 +53,7 @@ final class DefaultGraphs implements Graphs {
   public ModelMetadata metadata(String name) {
     CompiledGraph graph = graph(name);
     // Computed on demand: a model that becomes ready completes the signature.
-    Signatures signatures = new Signatures(models, Violations.ignoring());
+    Signatures signatures = new Signatures(models, BuildViolations.ignoring());
     Demand reads = signatures.reads(graph);
     Flow outputs = signatures.outputs(graph);
     List<TensorSpec> inputs = new ArrayList<>();

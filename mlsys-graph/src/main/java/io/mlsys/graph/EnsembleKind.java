@@ -1,7 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.GraphNode;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
@@ -18,7 +16,7 @@ import java.util.TreeMap;
  * {@code ensemble}: branches in parallel (microservice horizontal), each with {@code active} and
  * {@code weight} runtime parameters, combined by a {@link Combiner}.
  */
-public final class EnsembleKind implements NodeKind<NodeConfig.Ensemble> {
+public final class EnsembleKind implements NodeKind<EnsembleOptions> {
 
   @Override
   public String name() {
@@ -26,19 +24,20 @@ public final class EnsembleKind implements NodeKind<NodeConfig.Ensemble> {
   }
 
   @Override
-  public Class<NodeConfig.Ensemble> optionsType() {
-    return NodeConfig.Ensemble.class;
+  public Class<EnsembleOptions> optionsType() {
+    return EnsembleOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Ensemble ensemble, NodeCompiler compiler) {
+  public Node compile(EnsembleOptions ensemble, NodeCompiler compiler) {
     // The record checked names, and that inputs read only the request.
     Place place = compiler.place();
     List<EnsembleNode.Branch> branches = new ArrayList<>();
     int[] weights = new int[ensemble.branches().size()];
     double weightSum = 0;
-    for (NodeConfig.Branch branch : ensemble.branches()) {
-      String name = branch.name();
+    for (Map.Entry<String, EnsembleOptions.Branch> entry : ensemble.branches().entrySet()) {
+      String name = entry.getKey();
+      EnsembleOptions.Branch branch = entry.getValue();
       String key = "ensemble.branches." + name;
       Place at = place.child("ensemble.branches[" + name + "]", key, key);
       int active = compiler.activeParameter(at.parameter("active"), branch.active());
@@ -49,8 +48,7 @@ public final class EnsembleKind implements NodeKind<NodeConfig.Ensemble> {
       Map<String, String> inputs = null;
       if (!branch.inputs().isEmpty()) {
         inputs = new LinkedHashMap<>();
-        for (Map.Entry<String, NodeConfig.TensorRef> input :
-            new TreeMap<>(branch.inputs()).entrySet()) {
+        for (Map.Entry<String, TensorRef> input : new TreeMap<>(branch.inputs()).entrySet()) {
           inputs.put(input.getKey(), input.getValue().tensor());
         }
       }
@@ -60,7 +58,7 @@ public final class EnsembleKind implements NodeKind<NodeConfig.Ensemble> {
               node,
               active,
               weight,
-              branch.policy() == NodeConfig.BranchPolicy.REQUIRED,
+              branch.policy() == EnsembleOptions.BranchPolicy.REQUIRED,
               inputs,
               name.getBytes(StandardCharsets.UTF_8)));
     }

@@ -1,8 +1,6 @@
 package io.mlsys.graph;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -11,6 +9,7 @@ import io.mlsys.graph.spi.GraphRef;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
+import io.mlsys.graph.spi.NodeOptions;
 import io.mlsys.graph.spi.ParameterState;
 import io.mlsys.graph.spi.Place;
 import java.util.ArrayDeque;
@@ -43,7 +42,7 @@ final class GraphCompiler {
   private final NodeKinds kinds;
   private final ModelLookup models;
   private final GraphOptions options;
-  private final Violations violations = Violations.collecting();
+  private final BuildViolations violations = BuildViolations.collecting();
   private final Map<String, GraphHandle> handles = new LinkedHashMap<>();
   private final List<Call> calls = new ArrayList<>();
   private final Map<SharedKey, AutoCloseable> shared = new LinkedHashMap<>();
@@ -159,19 +158,20 @@ final class GraphCompiler {
     /** A node of any kind at {@code place}, with its {@code timeout} parameter. */
     GraphNode node(NodeConfig config, Place place) {
       int timeoutSlot = parameters.timeout(place.parameter("timeout"), config.timeout());
-      NodeKind<NodeConfig> kind = kinds.of(config);
+      NodeOptions options = config.options();
+      NodeKind<NodeOptions> kind = kinds.of(options);
       Node node;
       if (kind == null) {
         violations.add(
             place.configPath(),
             "options "
-                + config.getClass().getName()
+                + options.getClass().getName()
                 + " of no installed node kind (expected: one of "
                 + String.join(", ", kinds.names())
                 + ")");
-        node = new MissingKind(config.getClass().getName());
+        node = new MissingKind(options.getClass().getName());
       } else {
-        node = kind.compile(config, new NodeBuild(this, place));
+        node = kind.compile(options, new NodeBuild(this, place));
       }
       return new CompiledNode(place, node, timeoutSlot);
     }

@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.GraphConfig;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
 import java.time.Instant;

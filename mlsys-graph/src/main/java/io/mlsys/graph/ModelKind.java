@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.graph.spi.GraphRef;
 import io.mlsys.graph.spi.Node;
@@ -14,7 +13,7 @@ import java.util.Optional;
  * {@code model}: a model of this server, resolved by name on every call ({@link ModelNode}), or,
  * when the name is another graph of the generation, a call of that graph ({@link GraphCallNode}).
  */
-public final class ModelKind implements NodeKind<NodeConfig.Model> {
+public final class ModelKind implements NodeKind<ModelOptions> {
 
   @Override
   public String name() {
@@ -22,12 +21,12 @@ public final class ModelKind implements NodeKind<NodeConfig.Model> {
   }
 
   @Override
-  public Class<NodeConfig.Model> optionsType() {
-    return NodeConfig.Model.class;
+  public Class<ModelOptions> optionsType() {
+    return ModelOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Model model, NodeCompiler compiler) {
+  public Node compile(ModelOptions model, NodeCompiler compiler) {
     Place place = compiler.place();
     List<RequestedOutput> outputs = model.outputs().stream().map(RequestedOutput::named).toList();
     Optional<GraphRef> graph = compiler.graph(model.name(), place.config("model"));

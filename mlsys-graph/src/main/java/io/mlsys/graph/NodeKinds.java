@@ -1,22 +1,51 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.NodeConfig;
+import io.mlsys.config.ConfigBinder;
+import io.mlsys.config.ConfigInline;
+import io.mlsys.config.ConfigKind;
 import io.mlsys.graph.spi.NodeKind;
+import io.mlsys.graph.spi.NodeOptions;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /** The node kinds graphs are built with, by name and by options record. */
 final class NodeKinds {
   private final Map<String, NodeKind<?>> byName;
   private final Map<Class<?>, NodeKind<?>> byOptions;
 
+  /**
+   * The keys a node's mapping holds besides its kind key: its own {@code timeout} and those of the
+   * places it may sit in. A kind of one of these names could not be told from them.
+   */
+  static final Set<String> PLACE_KEYS =
+      placeKeys(
+          NodeConfig.class,
+          SequenceOptions.Step.class,
+          EnsembleOptions.Branch.class,
+          SwitchOptions.Rule.class,
+          CascadeOptions.Stage.class);
+
   private NodeKinds(List<NodeKind<?>> kinds) {
     Map<String, NodeKind<?>> names = new LinkedHashMap<>();
     Map<Class<?>, NodeKind<?>> options = new LinkedHashMap<>();
     for (NodeKind<?> kind : kinds) {
+      if (PLACE_KEYS.contains(kind.name())) {
+        throw new IllegalStateException(
+            "the node kind "
+                + kind.getClass().getName()
+                + " is named '"
+                + kind.name()
+                + "', a key of the places nodes sit in (expected: a name other than "
+                + String.join(", ", PLACE_KEYS)
+                + ")");
+      }
       NodeKind<?> sameName = names.putIfAbsent(kind.name(), kind);
       if (sameName != null) {
         throw new IllegalStateException(
@@ -65,10 +94,30 @@ final class NodeKinds {
     return new NodeKinds(kinds);
   }
 
-  /** The kind whose options {@code config} is, or null when none is installed. */
+  /** The kind whose options {@code options} are, or null when none is installed. */
   @SuppressWarnings("unchecked")
-  <O extends NodeConfig> NodeKind<O> of(O config) {
-    return (NodeKind<O>) byOptions.get(config.getClass());
+  <O extends NodeOptions> NodeKind<O> of(O options) {
+    return (NodeKind<O>) byOptions.get(options.getClass());
+  }
+
+  /** Each kind's name and options record, in the order the kinds were found. */
+  Map<String, Class<? extends NodeOptions>> options() {
+    Map<String, Class<? extends NodeOptions>> options = new LinkedHashMap<>();
+    byName.forEach((name, kind) -> options.put(name, kind.optionsType()));
+    return Collections.unmodifiableMap(options);
+  }
+
+  private static Set<String> placeKeys(Class<?>... records) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (Class<?> record : records) {
+      for (RecordComponent component : record.getRecordComponents()) {
+        if (!component.isAnnotationPresent(ConfigInline.class)
+            && !component.isAnnotationPresent(ConfigKind.class)) {
+          keys.add(ConfigBinder.keyOf(component));
+        }
+      }
+    }
+    return Collections.unmodifiableSet(keys);
   }
 
   /** The installed kinds' names, in the order they were found. */

@@ -3,7 +3,6 @@ package io.mlsys.graph;
 import io.mlsys.client.OipClient;
 import io.mlsys.client.OipClientOptions;
 import io.mlsys.client.RemoteModel;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
@@ -14,7 +13,7 @@ import java.time.Duration;
  * {@code remote}: a model on another OIP server, called through one client per distinct URL and
  * options, shared by the generation and closed with it.
  */
-public final class RemoteKind implements NodeKind<NodeConfig.Remote> {
+public final class RemoteKind implements NodeKind<RemoteOptions> {
 
   /** What makes two remote nodes share a client. */
   private record ClientKey(URI url, Duration connectTimeout, int maxAttempts, Duration backoff) {}
@@ -25,12 +24,12 @@ public final class RemoteKind implements NodeKind<NodeConfig.Remote> {
   }
 
   @Override
-  public Class<NodeConfig.Remote> optionsType() {
-    return NodeConfig.Remote.class;
+  public Class<RemoteOptions> optionsType() {
+    return RemoteOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Remote remote, NodeCompiler compiler) {
+  public Node compile(RemoteOptions remote, NodeCompiler compiler) {
     // The record checked the URL and options.
     URI url = URI.create(remote.url());
     OipClientOptions defaults = compiler.options().remote();

@@ -5,8 +5,6 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelVariableResolver;
-import io.mlsys.config.Condition;
-import io.mlsys.config.TensorRead;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -94,7 +92,7 @@ final class Rules {
       Condition condition,
       Map<String, Integer> earlierSteps,
       String configPath,
-      Violations violations) {
+      BuildViolations violations) {
     List<String> steps = List.of();
     if (earlierSteps != null) {
       String[] names = new String[earlierSteps.size()];
@@ -114,7 +112,8 @@ final class Rules {
         }
         indices[k] = Math.clamp(index, Integer.MIN_VALUE, Integer.MAX_VALUE);
       }
-      // NodeConfig.Sequence and Switch guarantee that outputs name an earlier step of a sequence.
+      // SequenceOptions and SwitchOptions guarantee that outputs name an earlier step of a
+      // sequence.
       int step = read.step() == null ? -1 : steps.indexOf(read.step());
       if (read.step() != null && step < 0) {
         throw new IllegalArgumentException(

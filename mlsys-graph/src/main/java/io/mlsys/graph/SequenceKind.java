@@ -1,7 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.Condition;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.GraphNode;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
@@ -17,7 +15,7 @@ import java.util.TreeMap;
  * {@code sequence}: steps in order (microservice vertical), each with an {@code active} runtime
  * parameter, an optional {@code when} rule and optional {@code inputs} bindings.
  */
-public final class SequenceKind implements NodeKind<NodeConfig.Sequence> {
+public final class SequenceKind implements NodeKind<SequenceOptions> {
 
   @Override
   public String name() {
@@ -25,20 +23,21 @@ public final class SequenceKind implements NodeKind<NodeConfig.Sequence> {
   }
 
   @Override
-  public Class<NodeConfig.Sequence> optionsType() {
-    return NodeConfig.Sequence.class;
+  public Class<SequenceOptions> optionsType() {
+    return SequenceOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Sequence sequence, NodeCompiler compiler) {
+  public Node compile(SequenceOptions sequence, NodeCompiler compiler) {
     // The record checked names, and that inputs and conditions read only earlier steps.
     Place place = compiler.place();
-    Violations violations = Violations.forwarding(compiler::violation);
+    BuildViolations violations = BuildViolations.forwarding(compiler::violation);
     Map<String, Integer> earlier = new LinkedHashMap<>();
     List<SequenceNode.Step> steps = new ArrayList<>();
     boolean history = false;
-    for (NodeConfig.Step step : sequence.steps()) {
-      String name = step.name();
+    for (Map.Entry<String, SequenceOptions.Step> entry : sequence.steps().entrySet()) {
+      String name = entry.getKey();
+      SequenceOptions.Step step = entry.getValue();
       Place at = place.child("sequence[" + name + "]", "sequence." + name, "sequence." + name);
       int active = compiler.activeParameter(at.parameter("active"), step.active());
       GraphNode node = compiler.child(step.node(), at);
@@ -51,11 +50,9 @@ public final class SequenceKind implements NodeKind<NodeConfig.Sequence> {
       if (!step.inputs().isEmpty()) {
         history = true;
         List<SequenceNode.Binding> list = new ArrayList<>();
-        for (Map.Entry<String, NodeConfig.TensorRef> input :
-            new TreeMap<>(step.inputs()).entrySet()) {
-          NodeConfig.TensorRef ref = input.getValue();
-          int source =
-              ref.node().equals(NodeConfig.TensorRef.REQUEST) ? -1 : earlier.get(ref.node());
+        for (Map.Entry<String, TensorRef> input : new TreeMap<>(step.inputs()).entrySet()) {
+          TensorRef ref = input.getValue();
+          int source = ref.node().equals(TensorRef.REQUEST) ? -1 : earlier.get(ref.node());
           list.add(new SequenceNode.Binding(input.getKey(), source, ref.node(), ref.tensor()));
         }
         bindings = list.toArray(new SequenceNode.Binding[0]);

@@ -22,11 +22,11 @@ import java.util.Set;
  */
 final class Signatures implements SignatureContext {
   private final ModelLookup models;
-  private final Violations violations;
+  private final BuildViolations violations;
   private final Map<CompiledGraph, Flow> graphOutputs = new HashMap<>();
   private final Set<CompiledGraph> visiting = new HashSet<>();
 
-  Signatures(ModelLookup models, Violations violations) {
+  Signatures(ModelLookup models, BuildViolations violations) {
     this.models = models;
     this.violations = violations;
   }

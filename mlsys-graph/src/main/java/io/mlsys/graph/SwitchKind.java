@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
@@ -13,7 +12,7 @@ import java.util.List;
  * {@code switch}: condition-based routing, rules in order (each with an {@code active} runtime
  * parameter) and a default route.
  */
-public final class SwitchKind implements NodeKind<NodeConfig.Switch> {
+public final class SwitchKind implements NodeKind<SwitchOptions> {
 
   @Override
   public String name() {
@@ -21,18 +20,18 @@ public final class SwitchKind implements NodeKind<NodeConfig.Switch> {
   }
 
   @Override
-  public Class<NodeConfig.Switch> optionsType() {
-    return NodeConfig.Switch.class;
+  public Class<SwitchOptions> optionsType() {
+    return SwitchOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Switch config, NodeCompiler compiler) {
+  public Node compile(SwitchOptions config, NodeCompiler compiler) {
     // The record checked the rule names, the zone, and that rules read no step outputs.
     Place place = compiler.place();
-    Violations violations = Violations.forwarding(compiler::violation);
+    BuildViolations violations = BuildViolations.forwarding(compiler::violation);
     List<SwitchNode.Route> rules = new ArrayList<>();
     for (int i = 0; i < config.rules().size(); i++) {
-      NodeConfig.Rule rule = config.rules().get(i);
+      SwitchOptions.Rule rule = config.rules().get(i);
       Place at = place.child("switch.rules[" + i + "]");
       int active = compiler.activeParameter(at.parameter("active"), true);
       SwitchNode.Route route =

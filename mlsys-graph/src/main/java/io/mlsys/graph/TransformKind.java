@@ -1,14 +1,13 @@
 package io.mlsys.graph;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
 import io.mlsys.transform.TransformPipeline;
 
 /** {@code transform}: declarative pre/post-processing steps (mlsys-transform). */
-public final class TransformKind implements NodeKind<NodeConfig.Transform> {
+public final class TransformKind implements NodeKind<TransformOptions> {
 
   @Override
   public String name() {
@@ -16,12 +15,12 @@ public final class TransformKind implements NodeKind<NodeConfig.Transform> {
   }
 
   @Override
-  public Class<NodeConfig.Transform> optionsType() {
-    return NodeConfig.Transform.class;
+  public Class<TransformOptions> optionsType() {
+    return TransformOptions.class;
   }
 
   @Override
-  public Node compile(NodeConfig.Transform transform, NodeCompiler compiler) {
+  public Node compile(TransformOptions transform, NodeCompiler compiler) {
     TransformPipeline pipeline = null;
     try {
       pipeline = TransformPipeline.compile(transform.steps());

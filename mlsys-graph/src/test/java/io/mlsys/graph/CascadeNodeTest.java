@@ -5,7 +5,6 @@ import static io.mlsys.graph.TestModels.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -63,12 +62,11 @@ class CascadeNodeTest {
             });
   }
 
-  private static NodeConfig.Cascade cascade() {
-    return new NodeConfig.Cascade(
+  private static CascadeOptions cascade() {
+    return new CascadeOptions(
         List.of(
-            new NodeConfig.Stage("light", model("light"), new NodeConfig.Accept("p", 0.9)),
-            new NodeConfig.Stage("heavy", model("heavy"), null)),
-        null,
+            new CascadeOptions.Stage(model("light"), "light", new CascadeOptions.Accept("p", 0.9)),
+            new CascadeOptions.Stage(model("heavy"), "heavy", null)),
         null);
   }
 
@@ -127,13 +125,13 @@ class CascadeNodeTest {
         "odd",
         (call, context) ->
             TestModels.answer("odd", call, Tensor.ofStrings("label", new long[] {1}, "two")));
-    NodeConfig root =
-        new NodeConfig.Cascade(
+    CascadeOptions root =
+        new CascadeOptions(
             List.of(
-                new NodeConfig.Stage("light", model("light"), new NodeConfig.Accept("p", 0.9)),
-                new NodeConfig.Stage("odd", model("odd"), null)),
-            "answered_by",
-            null);
+                new CascadeOptions.Stage(
+                    model("light"), "light", new CascadeOptions.Accept("p", 0.9)),
+                new CascadeOptions.Stage(model("odd"), "odd", null)),
+            "answered_by");
 
     assertThatThrownBy(() -> infer(models.graphs("g", root), 5, 1))
         .isInstanceOf(ModelExecutionException.class)

@@ -4,7 +4,6 @@ import static io.mlsys.graph.TestModels.floats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.InferRequest;
@@ -33,17 +32,10 @@ class DeadlineTest {
         });
   }
 
-  private static NodeConfig.Sequence sequence(Duration firstTimeout) {
-    return new NodeConfig.Sequence(
-        List.of(
-            new NodeConfig.Step(
-                "a",
-                new NodeConfig.Model("a", null, List.of(), firstTimeout),
-                null,
-                Map.of(),
-                true),
-            new NodeConfig.Step("b", TestModels.model("b"), null, Map.of(), true)),
-        null);
+  private static NodeConfig sequence(Duration firstTimeout) {
+    return TestModels.sequence(
+        TestModels.step("a", new NodeConfig(ModelOptions.of("a"), firstTimeout)),
+        TestModels.step("b", TestModels.model("b")));
   }
 
   private CallContext within(Duration budget) {

@@ -1,13 +1,11 @@
 package io.mlsys.graph;
 
+import static io.mlsys.graph.TestModels.ensemble;
 import static io.mlsys.graph.TestModels.floats;
 import static io.mlsys.graph.TestModels.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.NodeConfig.BranchPolicy;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.InferRequest;
@@ -15,6 +13,8 @@ import io.mlsys.core.InferResponse;
 import io.mlsys.core.ModelExecutionException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.Tensor;
+import io.mlsys.graph.EnsembleOptions.BranchPolicy;
+import io.mlsys.graph.TestModels.NamedBranch;
 import io.mlsys.testing.StubModel;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,33 +28,28 @@ class EnsembleNodeTest {
   private final TestModels models = new TestModels();
   private final InferRequest request = InferRequest.of(floats("x", new long[] {1, 2}, 1, 2));
 
-  private static NodeConfig.Branch branch(String name) {
-    return new NodeConfig.Branch(name, model(name), BranchPolicy.REQUIRED, true, 1, Map.of());
+  private static NamedBranch branch(String name) {
+    return TestModels.branch(name, model(name), BranchPolicy.REQUIRED, true, 1, Map.of());
   }
 
-  private static NodeConfig.Branch optional(String name, Duration timeout) {
-    return new NodeConfig.Branch(
+  private static NamedBranch optional(String name, Duration timeout) {
+    return TestModels.branch(
         name,
-        new NodeConfig.Model(name, null, List.of(), timeout),
+        new NodeConfig(ModelOptions.of(name), timeout),
         BranchPolicy.OPTIONAL,
         true,
         1,
         Map.of());
   }
 
-  private static NodeConfig.Branch required(String name, Duration timeout) {
-    return new NodeConfig.Branch(
+  private static NamedBranch required(String name, Duration timeout) {
+    return TestModels.branch(
         name,
-        new NodeConfig.Model(name, null, List.of(), timeout),
+        new NodeConfig(ModelOptions.of(name), timeout),
         BranchPolicy.REQUIRED,
         true,
         1,
         Map.of());
-  }
-
-  private static NodeConfig.Ensemble ensemble(
-      CombinerConfig combine, NodeConfig.Branch... branches) {
-    return new NodeConfig.Ensemble(List.of(branches), combine, null);
   }
 
   private InferResponse infer(NodeConfig root) {
@@ -156,9 +151,9 @@ class EnsembleNodeTest {
     NodeConfig root =
         ensemble(
             new CombinerConfig.WeightedMean("p"),
-            new NodeConfig.Branch("a", model("a"), BranchPolicy.REQUIRED, true, 1, Map.of()),
-            new NodeConfig.Branch("b", model("b"), BranchPolicy.REQUIRED, true, 3, Map.of()),
-            new NodeConfig.Branch("c", model("c"), BranchPolicy.OPTIONAL, true, 4, Map.of()));
+            TestModels.branch("a", model("a"), BranchPolicy.REQUIRED, true, 1, Map.of()),
+            TestModels.branch("b", model("b"), BranchPolicy.REQUIRED, true, 3, Map.of()),
+            TestModels.branch("c", model("c"), BranchPolicy.OPTIONAL, true, 4, Map.of()));
 
     InferResponse answer = infer(root);
 
@@ -248,7 +243,7 @@ class EnsembleNodeTest {
             ensemble(
                 new CombinerConfig.All(),
                 branch("a"),
-                new NodeConfig.Branch("b", model("b"), BranchPolicy.REQUIRED, false, 1, Map.of())));
+                TestModels.branch("b", model("b"), BranchPolicy.REQUIRED, false, 1, Map.of())));
 
     assertThat(inactive.calls()).isZero();
     assertThat(answer.parameters()).containsEntry("answered_by", "a");

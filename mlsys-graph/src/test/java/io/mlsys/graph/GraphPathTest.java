@@ -1,15 +1,12 @@
 package io.mlsys.graph;
 
 import static io.mlsys.graph.TestModels.floats;
-import static io.mlsys.graph.TestModels.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.Condition;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
 import io.mlsys.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class GraphPathTest {
   private final TestModels models = new TestModels();
+  private final InferRequest request =
+      new InferRequest("r", List.of(floats("x", new long[] {1, 1}, 1)), List.of(), Map.of());
+
+  private InferResponse infer(String yaml, CallContext context) {
+    return Graphs.create(TestModels.parse(yaml), models, models.options())
+        .predictor("g")
+        .infer(request, context);
+  }
 
   @Test
   void aModelSeesThePathOfTheNodeThatCallsItAndTheCallersAttributesStay() {
@@ -36,59 +41,57 @@ class GraphPathTest {
             return TestModels.answer(name, call, call.inputs().toArray(Tensor[]::new));
           });
     }
-    NodeConfig root =
-        new NodeConfig.Sequence(
-            List.of(
-                new NodeConfig.Step("first", model("a"), null, Map.of(), true),
-                new NodeConfig.Step("second", model("b"), null, Map.of(), true)),
-            null);
-    CallContext caller = CallContext.of(models.clock).with(CallAttribute.CALLER, "alice");
 
-    models
-        .graphs("g", root)
-        .predictor("g")
-        .infer(
-            new InferRequest("r", List.of(floats("x", new long[] {1, 1}, 1)), List.of(), Map.of()),
-            caller);
+    infer(
+        """
+        graphs:
+          g:
+            sequence:
+              first: { model: a }
+              second: { model: b }
+        """,
+        CallContext.of(models.clock).with(CallAttribute.CALLER, "alice"));
 
     assertThat(paths).containsExactly("graphs.g.sequence[first]", "graphs.g.sequence[second]");
     assertThat(callers).containsExactly("alice", "alice");
-  }
-
-  private static NodeConfig.Switch routeTo(String ruleName, NodeConfig node) {
-    return new NodeConfig.Switch(
-        List.of(new NodeConfig.Rule(ruleName, Condition.parse("true"), node)),
-        model("never"),
-        null,
-        null);
   }
 
   @Test
   void nestedRoutesJoinOutermostFirstAndEnsembleBranchesAreQualified() {
     models.plus("a", "y", 1);
     models.plus("never", "y", 0);
-    InferRequest request =
-        new InferRequest("r", List.of(floats("x", new long[] {1, 1}, 1)), List.of(), Map.of());
 
-    var nested =
-        models
-            .graphs("g", routeTo("premium", routeTo("svc", model("a"))))
-            .predictor("g")
-            .infer(request, CallContext.of(models.clock));
+    InferResponse nested =
+        infer(
+            """
+            graphs:
+              g:
+                switch:
+                  rules:
+                    - name: premium
+                      when: "true"
+                      switch:
+                        rules: [ { name: svc, when: "true", model: a } ]
+                        default: { model: never }
+                  default: { model: never }
+            """,
+            CallContext.of(models.clock));
+    InferResponse fanOut =
+        infer(
+            """
+            graphs:
+              g:
+                ensemble:
+                  branches:
+                    left:
+                      switch:
+                        rules: [ { name: svc, when: "true", model: a } ]
+                        default: { model: never }
+                  combine: first
+            """,
+            CallContext.of(models.clock));
+
     assertThat(nested.parameters()).containsEntry("route", "premium/svc");
-
-    var fanOut =
-        models
-            .graphs(
-                "e",
-                new NodeConfig.Ensemble(
-                    List.of(
-                        new NodeConfig.Branch(
-                            "left", routeTo("svc", model("a")), null, true, 1, null)),
-                    new CombinerConfig.First(),
-                    null))
-            .predictor("e")
-            .infer(request, CallContext.of(models.clock));
     assertThat(fanOut.parameters())
         .containsEntry("branch", "left")
         .containsEntry("left.route", "svc");

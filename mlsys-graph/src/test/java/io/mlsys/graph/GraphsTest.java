@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
@@ -23,6 +20,7 @@ import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.RequestedOutput;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.transform.TransformConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,12 +40,12 @@ class GraphsTest {
     return graphs.predictor(name).infer(call, CallContext.of(models.clock));
   }
 
-  private static NodeConfig.Sequence sequence(NodeConfig... nodes) {
-    List<NodeConfig.Step> steps = new java.util.ArrayList<>();
+  private static NodeConfig sequence(NodeConfig... nodes) {
+    Map<String, SequenceOptions.Step> steps = new LinkedHashMap<>();
     for (int i = 0; i < nodes.length; i++) {
-      steps.add(new NodeConfig.Step("s" + i, nodes[i], null, Map.of(), true));
+      steps.put("s" + i, SequenceOptions.Step.of(nodes[i]));
     }
-    return new NodeConfig.Sequence(steps, null);
+    return NodeConfig.of(new SequenceOptions(steps));
   }
 
   @Test
@@ -133,9 +131,8 @@ class GraphsTest {
     Graphs graphs =
         models.graphs(
             "g",
-            new NodeConfig.Transform(
-                List.of(new TransformConfig.Scale("x", List.of(1.0), List.of(2.0), "scaled")),
-                null));
+            TransformOptions.of(
+                new TransformConfig.Scale("x", List.of(1.0), List.of(2.0), "scaled")));
 
     InferResponse answer = infer(graphs, "g", request);
 
@@ -188,12 +185,11 @@ class GraphsTest {
         List.of(spec("x", DataType.FP32, -1, 3, 2, 2)),
         List.of(spec("y", DataType.FP32, -1)),
         (call, context) -> TestModels.answer("vision", call));
-    NodeConfig.Transform decode =
-        new NodeConfig.Transform(
-            List.of(
+    NodeConfig decode =
+        NodeConfig.of(
+            TransformOptions.of(
                 new TransformConfig.Image(
-                    "image", "x", 2, 2, null, null, null, 255, null, null, null, 0)),
-            null);
+                    "image", "x", 2, 2, null, null, null, null, null, null, null, null)));
 
     ModelMetadata metadata = models.graphs("g", sequence(decode, model("vision"))).metadata("g");
 
@@ -208,12 +204,11 @@ class GraphsTest {
         List.of(spec("x", DataType.FP32, -1, 2), spec("k", DataType.INT64, -1)),
         List.of(spec("y", DataType.FP32, -1)),
         (call, context) -> TestModels.answer("m", call));
-    NodeConfig.Transform prepare =
-        new NodeConfig.Transform(
-            List.of(
+    NodeConfig prepare =
+        NodeConfig.of(
+            TransformOptions.of(
                 new TransformConfig.Select(List.of("raw", "k")),
-                new TransformConfig.Rename(Map.of("raw", "x"))),
-            null);
+                new TransformConfig.Rename(Map.of("raw", "x"))));
 
     ModelMetadata metadata = models.graphs("g", sequence(prepare, model("m"))).metadata("g");
 
@@ -231,9 +226,8 @@ class GraphsTest {
         List.of(spec("x", DataType.FP32, -1, 2)),
         List.of(spec("y", DataType.FP32, -1)),
         (call, context) -> TestModels.answer("m", call));
-    NodeConfig.Transform custom =
-        new NodeConfig.Transform(
-            List.of(new TransformConfig.Custom("pass-through", Map.of())), null);
+    NodeConfig custom =
+        NodeConfig.of(TransformOptions.of(new TransformConfig.Custom("pass-through", Map.of())));
 
     ModelMetadata metadata = models.graphs("g", sequence(custom, model("m"))).metadata("g");
 
@@ -243,9 +237,9 @@ class GraphsTest {
         .containsEntry("nodes", "sequence(s0: transform(custom pass-through), s1: m)");
   }
 
-  private static NodeConfig.Transform scale() {
-    return new NodeConfig.Transform(
-        List.of(new TransformConfig.Scale("x", List.of(1.0), List.of(2.0), "scaled")), null);
+  private static NodeConfig scale() {
+    return NodeConfig.of(
+        TransformOptions.of(new TransformConfig.Scale("x", List.of(1.0), List.of(2.0), "scaled")));
   }
 
   @Test
@@ -290,7 +284,10 @@ class GraphsTest {
       String url = "http://127.0.0.1:" + server.getAddress().getPort();
       Graphs graphs =
           models.graphs(
-              "g", sequence(NodeConfig.Remote.of(url, "far"), NodeConfig.Remote.of(url, "far")));
+              "g",
+              sequence(
+                  NodeConfig.of(RemoteOptions.of(url, "far")),
+                  NodeConfig.of(RemoteOptions.of(url, "far"))));
 
       InferResponse answer = infer(graphs, "g", request);
       graphs.close();

@@ -3,13 +3,6 @@ package io.mlsys.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.Condition;
-import io.mlsys.config.ConfigDocument;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.GraphReader;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.NodeConfig.BranchPolicy;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
@@ -21,8 +14,8 @@ import io.mlsys.onnx.OnnxModel;
 import io.mlsys.onnx.OnnxModelOptions;
 import io.mlsys.testing.Fixtures;
 import io.mlsys.testing.StubModel;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -70,21 +63,18 @@ class IrisGraphTest {
     return graphs.predictor("iris").infer(request, CallContext.of(MODELS.clock));
   }
 
-  private static NodeConfig.Model probability(String model) {
-    return new NodeConfig.Model(model, null, List.of(PROBABILITY), null);
+  private static NodeConfig probability(String model) {
+    return TestModels.model(model, PROBABILITY);
   }
 
   private static Graphs horizontal() {
-    List<NodeConfig.Branch> branches = new ArrayList<>();
+    Map<String, EnsembleOptions.Branch> branches = new LinkedHashMap<>();
     for (String species : List.of("setosa", "versicolor", "virginica")) {
-      branches.add(
-          new NodeConfig.Branch(
-              species, probability("iris_" + species), BranchPolicy.REQUIRED, true, 1, Map.of()));
+      branches.put(species, EnsembleOptions.Branch.of(probability("iris_" + species)));
     }
     return MODELS.graphs(
         "iris",
-        new NodeConfig.Ensemble(
-            branches, new CombinerConfig.Max(PROBABILITY, 0, "proba", "label"), null));
+        new EnsembleOptions(branches, new CombinerConfig.Max(PROBABILITY, 0, "proba", "label")));
   }
 
   @Test
@@ -100,9 +90,8 @@ class IrisGraphTest {
   @Test
   void theHorizontalExampleLoadsFromYaml() {
     Map<String, GraphConfig> graphs =
-        GraphReader.read(
-            ConfigDocument.parse(
-                """
+        TestModels.parse(
+            """
             graphs:
               iris:
                 ensemble:
@@ -112,11 +101,7 @@ class IrisGraphTest {
                     virginica: { model: { name: iris_virginica, outputs: [output_probability] } }
                   combine:
                     max: { output: output_probability, score-output: proba, label-output: label }
-            """,
-                "mlsys.yaml",
-                Path.of("."),
-                Map.of()),
-            "graphs");
+            """);
 
     InferResponse answer = infer(MODELS.graphs(graphs), 1, 2, 3, 4);
 
@@ -162,14 +147,13 @@ class IrisGraphTest {
     Graphs graphs =
         MODELS.graphs(
             "iris",
-            new NodeConfig.Cascade(
+            new CascadeOptions(
                 List.of(
-                    new NodeConfig.Stage(
+                    new CascadeOptions.Stage(
+                        TestModels.model("iris_svc"),
                         "light",
-                        NodeConfig.Model.of("iris_svc"),
-                        new NodeConfig.Accept(PROBABILITY, 0.9)),
-                    new NodeConfig.Stage("heavy", NodeConfig.Model.of("iris_heavy"), null)),
-                null,
+                        new CascadeOptions.Accept(PROBABILITY, 0.9)),
+                    new CascadeOptions.Stage(TestModels.model("iris_heavy"), "heavy", null)),
                 null));
 
     InferResponse answer =
@@ -191,11 +175,10 @@ class IrisGraphTest {
     Graphs graphs =
         MODELS.graphs(
             "iris",
-            new NodeConfig.Switch(
+            new SwitchOptions(
                 List.of(
-                    new NodeConfig.Rule("long_petal", longPetal, probability("iris_virginica"))),
+                    new SwitchOptions.Rule(probability("iris_virginica"), "long_petal", longPetal)),
                 probability("iris_setosa"),
-                null,
                 null));
 
     InferResponse longOne = infer(graphs, 1, 2, 3, 4);

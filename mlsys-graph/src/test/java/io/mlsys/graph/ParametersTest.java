@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.Condition;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.NodeConfig.BranchPolicy;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelNotFoundException;
+import io.mlsys.graph.EnsembleOptions.BranchPolicy;
 import io.mlsys.graph.Graphs.ParameterChange;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,37 +37,35 @@ class ParametersTest {
 
   private static NodeConfig root() {
     NodeConfig classify =
-        new NodeConfig.Ensemble(
-            List.of(
-                new NodeConfig.Branch("a", model("a"), BranchPolicy.REQUIRED, true, 1, Map.of()),
-                new NodeConfig.Branch(
-                    "b",
-                    new NodeConfig.Model("b", null, List.of(), Duration.ofMillis(100)),
-                    BranchPolicy.OPTIONAL,
-                    true,
-                    2,
-                    Map.of())),
+        TestModels.ensemble(
             new CombinerConfig.WeightedMean("p"),
-            null);
+            TestModels.branch("a", model("a"), BranchPolicy.REQUIRED, true, 1, Map.of()),
+            TestModels.branch(
+                "b",
+                new NodeConfig(ModelOptions.of("b"), Duration.ofMillis(100)),
+                BranchPolicy.OPTIONAL,
+                true,
+                2,
+                Map.of()));
     NodeConfig check =
-        new NodeConfig.Cascade(
-            List.of(
-                new NodeConfig.Stage("light", model("light"), new NodeConfig.Accept("p", 0.9)),
-                new NodeConfig.Stage("heavy", model("heavy"), null)),
-            null,
-            null);
+        NodeConfig.of(
+            new CascadeOptions(
+                List.of(
+                    new CascadeOptions.Stage(
+                        model("light"), "light", new CascadeOptions.Accept("p", 0.9)),
+                    new CascadeOptions.Stage(model("heavy"), "heavy", null)),
+                null));
     NodeConfig route =
-        new NodeConfig.Switch(
-            List.of(new NodeConfig.Rule("gold", Condition.parse("true"), model("gold"))),
-            model("standard"),
-            null,
-            null);
-    return new NodeConfig.Sequence(
-        List.of(
-            new NodeConfig.Step("classify", classify, null, Map.of(), true),
-            new NodeConfig.Step("check", check, null, Map.of(), true),
-            new NodeConfig.Step("route", route, null, Map.of(), false)),
-        Duration.ofSeconds(2));
+        NodeConfig.of(
+            new SwitchOptions(
+                List.of(new SwitchOptions.Rule(model("gold"), "gold", Condition.parse("true"))),
+                model("standard"),
+                null));
+    return TestModels.sequence(
+            TestModels.step("classify", classify),
+            TestModels.step("check", check),
+            TestModels.step("route", route, null, Map.of(), false))
+        .withTimeout(Duration.ofSeconds(2));
   }
 
   @Test

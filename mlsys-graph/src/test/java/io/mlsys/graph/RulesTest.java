@@ -3,7 +3,6 @@ package io.mlsys.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.Condition;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -31,7 +30,7 @@ class RulesTest {
           Map.of("fast", true, "n", 3L, "mode", "false"));
 
   private Rules.Rule compile(String rule) {
-    Violations violations = Violations.collecting();
+    BuildViolations violations = BuildViolations.collecting();
     Rules.Rule compiled = Rules.compile(Condition.parse(rule), null, "graphs.g.when", violations);
     assertThat(violations.list()).isEmpty();
     return compiled;
@@ -133,7 +132,7 @@ class RulesTest {
 
   @Test
   void aConditionReadsTheOutputsOfStepsThatRan() {
-    Violations violations = Violations.collecting();
+    BuildViolations violations = BuildViolations.collecting();
     Rules.Rule rule =
         Rules.compile(
             Condition.parse("has(outputs.a) && outputs.a.y[0] == 2.0"),

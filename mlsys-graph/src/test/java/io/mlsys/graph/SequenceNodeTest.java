@@ -2,11 +2,11 @@ package io.mlsys.graph;
 
 import static io.mlsys.graph.TestModels.floats;
 import static io.mlsys.graph.TestModels.model;
+import static io.mlsys.graph.TestModels.sequence;
+import static io.mlsys.graph.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.Condition;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -23,14 +23,6 @@ class SequenceNodeTest {
   private final InferRequest request =
       new InferRequest(
           "req-1", List.of(floats("x", new long[] {1, 2}, 1, 2)), List.of(), Map.of("k", "v"));
-
-  private static NodeConfig.Step step(String name, NodeConfig node) {
-    return new NodeConfig.Step(name, node, null, Map.of(), true);
-  }
-
-  private static NodeConfig.Sequence sequence(NodeConfig.Step... steps) {
-    return new NodeConfig.Sequence(List.of(steps), null);
-  }
 
   private InferResponse infer(NodeConfig root) {
     return models.graphs("g", root).predictor("g").infer(request, CallContext.of(models.clock));
@@ -81,7 +73,7 @@ class SequenceNodeTest {
         infer(
             sequence(
                 step("a", model("a")),
-                new NodeConfig.Step("b", model("b"), never, Map.of(), true),
+                step("b", model("b"), never, Map.of(), true),
                 step("c", model("c"))));
 
     assertThat(skipped.calls()).isZero();
@@ -94,10 +86,7 @@ class SequenceNodeTest {
     StubModel inactive = models.plus("b", "z", 10);
 
     InferResponse answer =
-        infer(
-            sequence(
-                step("a", model("a")),
-                new NodeConfig.Step("b", model("b"), null, Map.of(), false)));
+        infer(sequence(step("a", model("a")), step("b", model("b"), null, Map.of(), false)));
 
     assertThat(inactive.calls()).isZero();
     assertThat(answer.outputs().getFirst().name()).isEqualTo("y");
@@ -107,8 +96,7 @@ class SequenceNodeTest {
   void whenNoStepRunsTheRequestInputsAreTheAnswer() {
     models.plus("a", "y", 1);
 
-    InferResponse answer =
-        infer(sequence(new NodeConfig.Step("a", model("a"), null, Map.of(), false)));
+    InferResponse answer = infer(sequence(step("a", model("a"), null, Map.of(), false)));
 
     assertThat(answer.outputs()).containsExactlyElementsOf(request.inputs());
   }
@@ -128,13 +116,13 @@ class SequenceNodeTest {
         infer(
             sequence(
                 step("a", model("a")),
-                new NodeConfig.Step(
+                step(
                     "b",
                     model("b"),
                     null,
                     Map.of(
-                        "original", new NodeConfig.TensorRef("request", "x"),
-                        "plus", new NodeConfig.TensorRef("a", "y")),
+                        "original", new TensorRef("request", "x"),
+                        "plus", new TensorRef("a", "y")),
                     true)));
 
     assertThat(seen).containsExactly(List.of("original", "plus"));
@@ -149,9 +137,8 @@ class SequenceNodeTest {
     Condition never = Condition.parse("false");
     NodeConfig root =
         sequence(
-            new NodeConfig.Step("a", model("a"), never, Map.of(), true),
-            new NodeConfig.Step(
-                "b", model("b"), null, Map.of("in", new NodeConfig.TensorRef("a", "y")), true));
+            step("a", model("a"), never, Map.of(), true),
+            step("b", model("b"), null, Map.of("in", new TensorRef("a", "y")), true));
 
     assertThatThrownBy(() -> infer(root))
         .isInstanceOf(InvalidInputException.class)
@@ -174,7 +161,7 @@ class SequenceNodeTest {
         infer(
             sequence(
                 step("classify", model("classify")),
-                new NodeConfig.Step("explain", model("explain"), virginica, Map.of(), true)));
+                step("explain", model("explain"), virginica, Map.of(), true)));
 
     assertThat(explain.calls()).isEqualTo(1);
     assertThat(answer.outputs().getFirst().strings()).containsExactly("virginica");

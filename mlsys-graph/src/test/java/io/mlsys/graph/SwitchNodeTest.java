@@ -5,8 +5,6 @@ import static io.mlsys.graph.TestModels.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.Condition;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -31,9 +29,10 @@ class SwitchNodeTest {
     }
   }
 
-  private static NodeConfig.Switch route(String zone, Condition when) {
-    return new NodeConfig.Switch(
-        List.of(new NodeConfig.Rule("gold", when, model("gold"))), model("standard"), zone, null);
+  private static NodeConfig route(String zone, Condition when) {
+    return NodeConfig.of(
+        new SwitchOptions(
+            List.of(new SwitchOptions.Rule(model("gold"), "gold", when)), model("standard"), zone));
   }
 
   private InferResponse infer(NodeConfig root, InferRequest request, Map<String, String> headers) {

@@ -1,7 +1,7 @@
 package io.mlsys.graph;
 
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
+import io.mlsys.config.ConfigBinder;
+import io.mlsys.config.ConfigDocument;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -12,8 +12,10 @@ import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.graph.spi.NodeOptions;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -149,16 +151,99 @@ final class TestModels implements ModelLookup {
     return Graphs.create(Map.of(name, new GraphConfig(root)), this, options());
   }
 
+  /** Builds one graph named {@code name}, its root without a timeout. */
+  Graphs graphs(String name, NodeOptions root) {
+    return graphs(name, NodeConfig.of(root));
+  }
+
   Graphs graphs(Map<String, GraphConfig> graphs) {
     return Graphs.create(graphs, this, options());
   }
 
-  static NodeConfig.Model model(String name) {
-    return new NodeConfig.Model(name, null, List.of(), null);
+  /** The keys of a YAML document holding {@code graphs:}, bound as mlsys.yaml binds them. */
+  record GraphsFile(Map<String, GraphConfig> graphs) {}
+
+  /**
+   * The graphs of YAML text holding {@code graphs:}, bound through the installed config families.
+   *
+   * @throws io.mlsys.config.ConfigException listing every violation
+   */
+  static Map<String, GraphConfig> parse(String yaml) {
+    ConfigDocument document = ConfigDocument.parse(yaml, "mlsys.yaml", Path.of("."), Map.of());
+    Map<String, GraphConfig> graphs = ConfigBinder.bind(document, GraphsFile.class).graphs();
+    return graphs == null ? Map.of() : graphs;
   }
 
-  static NodeConfig.Model model(String name, String... outputs) {
-    return new NodeConfig.Model(name, null, List.of(outputs), null);
+  /** A node calling a model, no timeout of its own. */
+  static NodeConfig model(String name) {
+    return NodeConfig.of(ModelOptions.of(name));
+  }
+
+  /** A node calling a model for these outputs, no timeout of its own. */
+  static NodeConfig model(String name, String... outputs) {
+    return NodeConfig.of(new ModelOptions(name, null, List.of(outputs)));
+  }
+
+  /** A node of these options, no timeout of its own. */
+  static NodeConfig node(NodeOptions options) {
+    return NodeConfig.of(options);
+  }
+
+  /** A sequence step with its name, for {@link #sequence}. */
+  record NamedStep(String name, SequenceOptions.Step step) {}
+
+  static NamedStep step(String name, NodeConfig node) {
+    return new NamedStep(name, SequenceOptions.Step.of(node));
+  }
+
+  static NamedStep step(
+      String name, NodeConfig node, Condition when, Map<String, TensorRef> inputs, boolean active) {
+    return new NamedStep(name, new SequenceOptions.Step(node, when, inputs, active));
+  }
+
+  /** A sequence of these steps, in order. */
+  static NodeConfig sequence(NamedStep... steps) {
+    Map<String, SequenceOptions.Step> map = new LinkedHashMap<>();
+    for (NamedStep step : steps) {
+      map.put(step.name(), step.step());
+    }
+    return NodeConfig.of(new SequenceOptions(map));
+  }
+
+  /** An ensemble branch with its name, for {@link #ensemble}. */
+  record NamedBranch(String name, EnsembleOptions.Branch branch) {}
+
+  static NamedBranch branch(String name, NodeConfig node) {
+    return new NamedBranch(name, EnsembleOptions.Branch.of(node));
+  }
+
+  static NamedBranch branch(
+      String name,
+      NodeConfig node,
+      EnsembleOptions.BranchPolicy policy,
+      boolean active,
+      double weight,
+      Map<String, TensorRef> inputs) {
+    return new NamedBranch(name, new EnsembleOptions.Branch(node, policy, active, weight, inputs));
+  }
+
+  /** An ensemble of these branches, in order. */
+  static NodeConfig ensemble(CombinerConfig combine, NamedBranch... branches) {
+    Map<String, EnsembleOptions.Branch> map = new LinkedHashMap<>();
+    for (NamedBranch branch : branches) {
+      map.put(branch.name(), branch.branch());
+    }
+    return NodeConfig.of(new EnsembleOptions(map, combine));
+  }
+
+  /** An ordered map of names to values ({@code name1, value1, name2, value2, ...}). */
+  @SuppressWarnings("unchecked")
+  static <V> Map<String, V> ordered(Object... namesAndValues) {
+    Map<String, V> map = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      map.put((String) namesAndValues[i], (V) namesAndValues[i + 1]);
+    }
+    return map;
   }
 
   static Tensor floats(String name, long[] shape, float... values) {

@@ -1,19 +1,20 @@
 package io.mlsys.graph;
 
+import static io.mlsys.graph.TestModels.branch;
+import static io.mlsys.graph.TestModels.ensemble;
 import static io.mlsys.graph.TestModels.model;
+import static io.mlsys.graph.TestModels.node;
+import static io.mlsys.graph.TestModels.sequence;
 import static io.mlsys.graph.TestModels.spec;
+import static io.mlsys.graph.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.Condition;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.NodeConfig.BranchPolicy;
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
+import io.mlsys.graph.EnsembleOptions.BranchPolicy;
+import io.mlsys.transform.TransformConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,31 +60,9 @@ class ValidationTest {
     return violations(Map.of("g", new GraphConfig(root)));
   }
 
-  private static NodeConfig.Step step(String name, NodeConfig node) {
-    return new NodeConfig.Step(name, node, null, Map.of(), true);
-  }
-
-  private static NodeConfig.Step bound(String name, NodeConfig node, String input, String ref) {
-    int dot = ref.indexOf('.');
-    return new NodeConfig.Step(
-        name,
-        node,
-        null,
-        Map.of(input, new NodeConfig.TensorRef(ref.substring(0, dot), ref.substring(dot + 1))),
-        true);
-  }
-
-  private static NodeConfig.Sequence sequence(NodeConfig.Step... steps) {
-    return new NodeConfig.Sequence(List.of(steps), null);
-  }
-
-  private static NodeConfig.Branch branch(String name, NodeConfig node) {
-    return new NodeConfig.Branch(name, node, BranchPolicy.REQUIRED, true, 1, Map.of());
-  }
-
-  private static NodeConfig.Ensemble ensemble(
-      CombinerConfig combine, NodeConfig.Branch... branches) {
-    return new NodeConfig.Ensemble(List.of(branches), combine, null);
+  private static TestModels.NamedStep bound(
+      String name, NodeConfig node, String input, String ref) {
+    return step(name, node, null, Map.of(input, TensorRef.parse(ref)), true);
   }
 
   @Test
@@ -182,8 +161,7 @@ class ValidationTest {
             violations(
                 ensemble(
                     new CombinerConfig.WeightedMean("proba"),
-                    new NodeConfig.Branch(
-                        "i", model("iris"), BranchPolicy.REQUIRED, true, 0, Map.of()))))
+                    branch("i", model("iris"), BranchPolicy.REQUIRED, true, 0, Map.of()))))
         .containsExactly(
             "graphs.g.ensemble.branches: every weight is 0 (expected: at least one weight > 0 for"
                 + " weighted-mean)");
@@ -196,11 +174,11 @@ class ValidationTest {
 
     assertThat(
             violations(
-                new NodeConfig.Switch(
-                    List.of(new NodeConfig.Rule("big", rule, model("iris"))),
-                    model("iris"),
-                    null,
-                    null)))
+                node(
+                    new SwitchOptions(
+                        List.of(new SwitchOptions.Rule(model("iris"), "big", rule)),
+                        model("iris"),
+                        null))))
         .containsExactly(
             "graphs.g.switch.rules[0].when: 'inputs.float_input[0]' (expected: 2 indices to"
                 + " compare one element: float_input has shape [-1, 4], and in CEL fewer indices"
@@ -213,11 +191,11 @@ class ValidationTest {
 
     assertThat(
             violations(
-                new NodeConfig.Switch(
-                    List.of(new NodeConfig.Rule("big", rule, model("iris"))),
-                    model("iris"),
-                    null,
-                    null)))
+                node(
+                    new SwitchOptions(
+                        List.of(new SwitchOptions.Rule(model("iris"), "big", rule)),
+                        model("iris"),
+                        null))))
         .containsExactly(
             "graphs.g.switch.rules[0].when: 'inputs.float_input[0][7]' (expected: index 1 < 4:"
                 + " float_input has shape [-1, 4])");
@@ -226,11 +204,10 @@ class ValidationTest {
   @Test
   void aBadTransform() {
     NodeConfig transform =
-        new NodeConfig.Transform(
-            List.of(
+        node(
+            TransformOptions.of(
                 new TransformConfig.Scale(
-                    "float_input", List.of(1.0, 2.0), List.of(1.0, 2.0, 3.0), null)),
-            null);
+                    "float_input", List.of(1.0, 2.0), List.of(1.0, 2.0, 3.0), null)));
 
     assertThat(violations(transform))
         .singleElement()
@@ -242,15 +219,15 @@ class ValidationTest {
   void aCascadeWhoseStagesDoNotFit() {
     assertThat(
             violations(
-                new NodeConfig.Cascade(
-                    List.of(
-                        new NodeConfig.Stage(
-                            "first", model("iris"), new NodeConfig.Accept("proba", 0.9)),
-                        new NodeConfig.Stage(
-                            "second", model("text"), new NodeConfig.Accept("nope", 0.9)),
-                        new NodeConfig.Stage("third", model("iris"), null)),
-                    "label",
-                    null)))
+                node(
+                    new CascadeOptions(
+                        List.of(
+                            new CascadeOptions.Stage(
+                                model("iris"), "first", new CascadeOptions.Accept("proba", 0.9)),
+                            new CascadeOptions.Stage(
+                                model("text"), "second", new CascadeOptions.Accept("nope", 0.9)),
+                            new CascadeOptions.Stage(model("iris"), "third", null)),
+                        "label"))))
         .containsExactly(
             "graphs.g.cascade.stage-output: 'label' (expected: a name no stage answers; stage"
                 + " 'first' answers it)",
@@ -262,7 +239,7 @@ class ValidationTest {
 
   @Test
   void aModelVersionThatDoesNotExist() {
-    assertThat(violations(new NodeConfig.Model("iris", "7", List.of(), null)))
+    assertThat(violations(node(new ModelOptions("iris", "7", List.of()))))
         .containsExactly("graphs.g.model.version: '7' (expected: a version model 'iris' has)");
   }
 
@@ -282,12 +259,9 @@ class ValidationTest {
     graphs.put("two", new GraphConfig(model("nope")));
     graphs.put(
         "three",
-        new GraphConfig(
-            new NodeConfig.Transform(
-                List.of(
-                    new TransformConfig.Scale(
-                        "x", List.of(1.0, 2.0), List.of(1.0, 2.0, 3.0), null)),
-                null)));
+        GraphConfig.of(
+            TransformOptions.of(
+                new TransformConfig.Scale("x", List.of(1.0, 2.0), List.of(1.0, 2.0, 3.0), null))));
 
     assertThat(violations(graphs))
         .extracting(v -> v.substring(0, v.indexOf(':')))

@@ -1,6 +1,6 @@
 package io.mlsys.server;
 
-import io.mlsys.config.GraphConfig;
+import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
 import io.mlsys.graph.ModelLookup;

@@ -2,7 +2,7 @@ package io.mlsys.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mlsys.config.GraphConfig;
+import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
 import io.mlsys.repository.ModelRepository;

@@ -9,16 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** The steps of a pipeline, each with its path in the list ({@code [1].scale}). */
+/**
+ * The steps of a pipeline, each with its path in the list ({@code [1].scale}), and whether its
+ * options are the step's own keys (a custom transform written under its name, {@code [1].clip}):
+ * then what the step reports at {@code options.max} is at {@code [1].clip.max}.
+ */
 final class CompiledPipeline implements TransformPipeline {
+  private static final String OPTIONS = "options";
+
   private final List<Transform> steps;
   private final List<String> paths;
   private final List<String> kinds;
+  private final List<Boolean> inlineOptions;
 
-  CompiledPipeline(List<Transform> steps, List<String> paths, List<String> kinds) {
+  CompiledPipeline(
+      List<Transform> steps, List<String> paths, List<String> kinds, List<Boolean> inlineOptions) {
     this.steps = List.copyOf(steps);
     this.paths = List.copyOf(paths);
     this.kinds = List.copyOf(kinds);
+    this.inlineOptions = List.copyOf(inlineOptions);
   }
 
   @Override
@@ -36,6 +45,7 @@ final class CompiledPipeline implements TransformPipeline {
     List<TensorSpec> current = List.copyOf(inputs);
     for (int i = 0; i < steps.size(); i++) {
       String prefix = paths.get(i);
+      boolean inline = inlineOptions.get(i);
       current =
           List.copyOf(
               steps
@@ -43,9 +53,19 @@ final class CompiledPipeline implements TransformPipeline {
                   .outputSpecs(
                       current,
                       (path, problem) ->
-                          violations.accept(ConfigViolation.join(prefix, path), problem)));
+                          violations.accept(
+                              ConfigViolation.join(prefix, inline ? withoutOptions(path) : path),
+                              problem)));
     }
     return current;
+  }
+
+  /** {@code options.max} is {@code max}, {@code options} the step itself. */
+  private static String withoutOptions(String path) {
+    if (path.equals(OPTIONS)) {
+      return "";
+    }
+    return path.startsWith(OPTIONS + ".") ? path.substring(OPTIONS.length() + 1) : path;
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.mlsys.transform;
 
+import io.mlsys.config.ConfigBinder;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
 import io.mlsys.config.LabelsFile;
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.transform.spi.Transform;
 import io.mlsys.transform.spi.TransformProvider;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 final class StepCompiler {
   private final Supplier<List<TransformProvider>> providerSource;
   private final List<ConfigViolation> violations = new ArrayList<>();
-  private final Map<String, List<String>> labelsByPath = new HashMap<>();
+  private final Map<Path, List<String>> labelsByPath = new HashMap<>();
   private List<TransformProvider> providers;
 
   private StepCompiler(Supplier<List<TransformProvider>> providerSource) {
@@ -55,33 +55,25 @@ final class StepCompiler {
       transforms.add(step(config, new StepPath(path)));
       paths.add(path);
       kinds.add(
-          config instanceof TransformConfig.Custom custom
-              ? kind(config) + " " + custom.name()
-              : kind(config));
+          switch (config) {
+            case TransformConfig.Custom custom -> kind(config) + " " + custom.name();
+            case TransformConfig.Plugin plugin -> "custom " + plugin.name();
+            default -> kind(config);
+          });
     }
     if (!violations.isEmpty()) {
       throw new ConfigException(null, violations);
     }
-    return new CompiledPipeline(transforms, paths, kinds);
+    List<Boolean> inlineOptions =
+        steps.stream().map(step -> step instanceof TransformConfig.Plugin).toList();
+    return new CompiledPipeline(transforms, paths, kinds, inlineOptions);
   }
 
-  /** The step's key in YAML. */
+  /** The step's key in YAML: its record's kind, or a plug-in's name. */
   static String kind(TransformConfig config) {
-    return switch (config) {
-      case TransformConfig.Rename ignored -> "rename";
-      case TransformConfig.Select ignored -> "select";
-      case TransformConfig.Concat ignored -> "concat";
-      case TransformConfig.Cast ignored -> "cast";
-      case TransformConfig.Scale ignored -> "scale";
-      case TransformConfig.MinMax ignored -> "min-max";
-      case TransformConfig.OneHot ignored -> "one-hot";
-      case TransformConfig.Image ignored -> "image";
-      case TransformConfig.Softmax ignored -> "softmax";
-      case TransformConfig.Argmax ignored -> "argmax";
-      case TransformConfig.Threshold ignored -> "threshold";
-      case TransformConfig.TopK ignored -> "top-k";
-      case TransformConfig.Custom ignored -> "custom";
-    };
+    return config instanceof TransformConfig.Plugin plugin
+        ? plugin.name()
+        : ConfigBinder.kindOf(config.getClass());
   }
 
   /**
@@ -114,7 +106,8 @@ final class StepCompiler {
                   c.low(),
                   c.high());
           case TransformConfig.OneHot c ->
-              new OneHotTransform(step, c.tensor(), output(c.output(), c.tensor()), c.classes());
+              new OneHotTransform(
+                  step, c.tensor(), output(c.output(), c.tensor()), c.classes().values());
           case TransformConfig.Image c -> image(c, step);
           case TransformConfig.Softmax c ->
               new SoftmaxTransform(step, c.tensor(), c.axis(), output(c.output(), c.tensor()));
@@ -130,7 +123,8 @@ final class StepCompiler {
           case TransformConfig.TopK c ->
               new TopKTransform(
                   step, c.tensor(), c.k(), c.output(), labels(at + ".labels", c.labels()));
-          case TransformConfig.Custom c -> custom(c, at);
+          case TransformConfig.Custom c -> custom(c.name(), c.options(), at, false);
+          case TransformConfig.Plugin c -> custom(c.name(), c.options(), at, true);
         };
     return violations.size() == before ? transform : null;
   }
@@ -166,7 +160,13 @@ final class StepCompiler {
         step, config.tensor(), output(config.output(), config.tensor()), options);
   }
 
-  private Transform custom(TransformConfig.Custom config, String at) {
+  /**
+   * A custom step by its provider's name, at {@code at}; its name and options are keys of its own
+   * ({@code [i].custom.name}), or {@code inline} the step's kind and keys ({@code [i].clip}).
+   */
+  private Transform custom(String name, Map<String, Object> options, String at, boolean inline) {
+    String namePath = inline ? at : at + ".name";
+    String optionsPath = inline ? at : at + ".options";
     List<TransformProvider> installed;
     try {
       installed = providers();
@@ -178,14 +178,14 @@ final class StepCompiler {
     Set<String> names = new TreeSet<>();
     for (TransformProvider provider : installed) {
       names.add(provider.name());
-      if (provider.name().equals(config.name())) {
+      if (provider.name().equals(name)) {
         named.add(provider);
       }
     }
     if (named.isEmpty()) {
       invalid(
-          at + ".name",
-          config.name(),
+          namePath,
+          name,
           "one of the installed transforms: "
               + (names.isEmpty() ? "none is installed" : String.join(", ", names)));
       return null;
@@ -196,19 +196,19 @@ final class StepCompiler {
         classes.add(provider.getClass().getName());
       }
       invalid(
-          at + ".name",
-          config.name(),
+          namePath,
+          name,
           "one installed transform of that name, not " + named.size() + ": " + classes);
       return null;
     }
     try {
-      Transform transform = named.getFirst().create(config.options());
+      Transform transform = named.getFirst().create(options);
       if (transform == null) {
-        add(at, "'" + config.name() + "' made no transform (its provider returned null)");
+        add(at, "'" + name + "' made no transform (its provider returned null)");
       }
       return transform;
     } catch (IllegalArgumentException e) {
-      add(at + ".options", String.valueOf(e.getMessage()));
+      add(optionsPath, String.valueOf(e.getMessage()));
       return null;
     }
   }
@@ -221,7 +221,7 @@ final class StepCompiler {
   }
 
   /** The labels of a file, or null when there is none; read each file once per compilation. */
-  private List<String> labels(String path, String file) {
+  private List<String> labels(String path, Path file) {
     if (file == null) {
       return null;
     }
@@ -230,11 +230,11 @@ final class StepCompiler {
       return cached;
     }
     try {
-      List<String> labels = LabelsFile.readIndexed(Path.of(file));
+      List<String> labels = LabelsFile.readIndexed(file);
       labelsByPath.put(file, labels);
       return labels;
     } catch (LabelsFile.InvalidLabelsException e) {
-      invalid(path, file, "a readable labels file: " + e.getMessage());
+      invalid(path, file.toString(), "a readable labels file: " + e.getMessage());
     }
     return null;
   }

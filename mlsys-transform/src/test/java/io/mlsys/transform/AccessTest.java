@@ -4,7 +4,6 @@ import static io.mlsys.transform.Steps.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.transform.spi.TensorAccess;
@@ -62,8 +61,8 @@ class AccessTest {
     TensorAccess access =
         access(
             new TransformConfig.Image(
-                "image", "x", 8, 8, "stretch", "RGB", "auto", 255, List.of(), List.of(), "NCHW",
-                0));
+                "image", "x", 8, 8, "stretch", "RGB", "auto", 255.0, List.of(), List.of(), "NCHW",
+                0.0));
 
     assertThat(access.reads()).containsExactly("image");
     assertThat(access.expects())
@@ -100,7 +99,7 @@ class AccessTest {
     assertThat(
             pipeline(
                     new TransformConfig.Select(List.of("a")),
-                    new TransformConfig.MinMax("a", List.of(0.0), List.of(1.0), 0, 1, null))
+                    new TransformConfig.MinMax("a", List.of(0.0), List.of(1.0), null, null))
                 .kinds())
         .containsExactly("select", "min-max");
   }

@@ -5,7 +5,6 @@ import static io.mlsys.transform.Steps.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Tensor;
@@ -22,8 +21,8 @@ class ArgmaxTopKTest {
 
   @TempDir Path dir;
 
-  private String labels(String json) throws IOException {
-    return Files.writeString(dir.resolve("labels.json"), json).toString();
+  private Path labels(String json) throws IOException {
+    return Files.writeString(dir.resolve("labels.json"), json);
   }
 
   @Test
@@ -37,7 +36,7 @@ class ArgmaxTopKTest {
 
   @Test
   void argmaxWithLabelsGivesTheLabel() throws IOException {
-    String file = labels("{\"0\": \"setosa\", \"1\": \"versicolor\", \"2\": \"virginica\"}");
+    Path file = labels("{\"0\": \"setosa\", \"1\": \"versicolor\", \"2\": \"virginica\"}");
 
     Tensor out =
         run("species", List.of(PROBABILITIES), new TransformConfig.Argmax("p", "species", file));
@@ -48,7 +47,7 @@ class ArgmaxTopKTest {
 
   @Test
   void argmaxOfAColumnWithoutALabelIsInvalidInput() throws IOException {
-    String file = labels("[\"a\", \"b\"]");
+    Path file = labels("[\"a\", \"b\"]");
     TransformPipeline pipeline = Steps.pipeline(new TransformConfig.Argmax("p", null, file));
 
     assertThatThrownBy(() -> pipeline.apply(List.of(PROBABILITIES)))
@@ -99,7 +98,7 @@ class ArgmaxTopKTest {
 
   @Test
   void topKGivesValuesIndicesAndLabelsHighestFirst() throws IOException {
-    String file = labels("[\"a\", \"b\", \"c\"]");
+    Path file = labels("[\"a\", \"b\", \"c\"]");
 
     List<Tensor> out =
         Steps.pipeline(new TransformConfig.TopK("p", 2, "top", file)).apply(List.of(PROBABILITIES));

@@ -5,7 +5,6 @@ import static io.mlsys.transform.Steps.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Tensor;

@@ -2,7 +2,6 @@ package io.mlsys.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.Tensor;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
@@ -20,7 +19,7 @@ class CatImageTest {
 
   private static final TransformConfig.Image IMAGENET =
       new TransformConfig.Image(
-          "image", "x", 224, 224, "stretch", "RGB", "auto", 255, MEAN, STD, "NCHW", 0);
+          "image", "x", 224, 224, "stretch", "RGB", "auto", 255.0, MEAN, STD, "NCHW", 0.0);
 
   private static Tensor prepare(byte[] element) {
     return Steps.run("x", List.of(Images.tensor(element)), IMAGENET);

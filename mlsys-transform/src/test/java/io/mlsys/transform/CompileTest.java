@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
-import io.mlsys.config.TransformConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class CompileTest {
     ConfigException e =
         failure(
             new TransformConfig.Select(List.of("x")),
-            new TransformConfig.Argmax("x", null, "/no/such/labels.json"),
+            new TransformConfig.Argmax("x", null, Path.of("/no/such/labels.json")),
             new TransformConfig.Custom("foo", Map.of()));
 
     assertThat(e.violations())
@@ -61,8 +61,8 @@ class CompileTest {
   void eachStepNamingAMissingLabelsFileIsReported() {
     ConfigException e =
         failure(
-            new TransformConfig.Argmax("x", null, "/no/such.txt"),
-            new TransformConfig.TopK("x", 2, "t", "/no/such.txt"));
+            new TransformConfig.Argmax("x", null, Path.of("/no/such.txt")),
+            new TransformConfig.TopK("x", 2, "t", Path.of("/no/such.txt")));
 
     assertThat(e.violations())
         .extracting(ConfigViolation::path)

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Tensor;
@@ -230,7 +229,8 @@ class ImageTransformTest {
   @Test
   void anOutputNameKeepsTheEncodedImages() {
     TransformConfig.Image named =
-        new TransformConfig.Image("image", "x", 1, 1, null, null, null, 255, null, null, null, 0);
+        new TransformConfig.Image(
+            "image", "x", 1, 1, null, null, null, 255.0, null, null, null, 0.0);
     Tensor input = tensor(png(solid(1, 1, RED)));
 
     List<Tensor> out = Steps.pipeline(named).apply(List.of(input));

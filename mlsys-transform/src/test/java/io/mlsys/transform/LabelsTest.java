@@ -3,7 +3,6 @@ package io.mlsys.transform;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.TransformConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,7 @@ class LabelsTest {
 
   @Test
   void aMissingFileFailsCompilationNamingTheStep() {
-    String missing = dir.resolve("nope.json").toString();
+    Path missing = dir.resolve("nope.json");
 
     assertThatThrownBy(() -> Steps.pipeline(new TransformConfig.Argmax("p", null, missing)))
         .isInstanceOf(ConfigException.class)
@@ -28,7 +27,7 @@ class LabelsTest {
 
   @Test
   void invalidJsonFailsCompilation() throws IOException {
-    String file = Files.writeString(dir.resolve("bad.json"), "{\"0\": ").toString();
+    Path file = Files.writeString(dir.resolve("bad.json"), "{\"0\": ");
 
     assertThatThrownBy(() -> Steps.pipeline(new TransformConfig.TopK("p", 1, "t", file)))
         .isInstanceOf(ConfigException.class)
@@ -38,8 +37,7 @@ class LabelsTest {
 
   @Test
   void labelsMustBeKeyedByIndex() throws IOException {
-    String file =
-        Files.writeString(dir.resolve("l.json"), "{\"0\": \"a\", \"2\": \"c\"}").toString();
+    Path file = Files.writeString(dir.resolve("l.json"), "{\"0\": \"a\", \"2\": \"c\"}");
 
     assertThatThrownBy(() -> Steps.pipeline(new TransformConfig.Argmax("p", null, file)))
         .isInstanceOf(ConfigException.class)
@@ -51,7 +49,7 @@ class LabelsTest {
 
   @Test
   void anEmptyFileHasNoLabels() throws IOException {
-    String file = Files.writeString(dir.resolve("empty.txt"), "").toString();
+    Path file = Files.writeString(dir.resolve("empty.txt"), "");
 
     assertThatThrownBy(() -> Steps.pipeline(new TransformConfig.Argmax("p", null, file)))
         .isInstanceOf(ConfigException.class)

@@ -2,7 +2,6 @@ package io.mlsys.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.TensorSpec;
 import java.io.IOException;
@@ -31,7 +30,7 @@ class OutputSpecsTest {
 
   private static TransformConfig.Image image(String layout) {
     return new TransformConfig.Image(
-        "image", "x", 224, 112, "stretch", "RGB", "auto", 255, List.of(), List.of(), layout, 0);
+        "image", "x", 224, 112, "stretch", "RGB", "auto", 255.0, List.of(), List.of(), layout, 0.0);
   }
 
   @Test
@@ -47,7 +46,7 @@ class OutputSpecsTest {
 
   @Test
   void shapesFlowThroughEveryStep() throws IOException {
-    String labels = Files.writeString(dir.resolve("l.json"), "[\"a\", \"b\", \"c\"]").toString();
+    Path labels = Files.writeString(dir.resolve("l.json"), "[\"a\", \"b\", \"c\"]");
 
     List<TensorSpec> out =
         specs(
@@ -110,7 +109,18 @@ class OutputSpecsTest {
         new TransformConfig.Softmax("image", -1, null),
         new TransformConfig.TopK("logits", 5, "top", null),
         new TransformConfig.Image(
-            "features", null, 8, 8, "stretch", "RGB", "auto", 255, List.of(), List.of(), "NCHW", 0),
+            "features",
+            null,
+            8,
+            8,
+            "stretch",
+            "RGB",
+            "auto",
+            255.0,
+            List.of(),
+            List.of(),
+            "NCHW",
+            0.0),
         new TransformConfig.Select(List.of("logits", "gone")));
 
     assertThat(violations)
@@ -127,7 +137,7 @@ class OutputSpecsTest {
 
   @Test
   void tooFewLabelsForTheColumnsAreReported() throws IOException {
-    String labels = Files.writeString(dir.resolve("l.txt"), "a\nb\n").toString();
+    Path labels = Files.writeString(dir.resolve("l.txt"), "a\nb\n");
 
     specs(List.of(LOGITS), new TransformConfig.Argmax("logits", null, labels));
 
@@ -144,7 +154,7 @@ class OutputSpecsTest {
         List.of(dynamic),
         new TransformConfig.Scale("x", List.of(1.0, 2.0), List.of(1.0, 1.0), null),
         new TransformConfig.TopK("x", 10, "t", null),
-        new TransformConfig.Threshold("x", 0, 7, "c"));
+        new TransformConfig.Threshold("x", 0.0, 7, "c"));
 
     assertThat(violations).isEmpty();
   }

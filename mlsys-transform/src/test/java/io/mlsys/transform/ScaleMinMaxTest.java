@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Tensor;
@@ -93,7 +92,7 @@ class ScaleMinMaxTest {
         run(
             "x",
             List.of(x),
-            new TransformConfig.MinMax("x", List.of(0.0, 10.0), List.of(10.0, 20.0), 0, 1, null));
+            new TransformConfig.MinMax("x", List.of(0.0, 10.0), List.of(10.0, 20.0), null, null));
 
     assertThat(out.floats()).containsExactly(0f, 0.5f, 2f, 2f);
   }
@@ -106,7 +105,7 @@ class ScaleMinMaxTest {
         run(
             "y",
             List.of(x),
-            new TransformConfig.MinMax("x", List.of(0.0), List.of(10.0), -1, 1, "y"));
+            new TransformConfig.MinMax("x", List.of(0.0), List.of(10.0), List.of(-1.0, 1.0), "y"));
 
     assertThat(out.floats()).containsExactly(-1f, 0f, 1f);
   }
@@ -119,7 +118,7 @@ class ScaleMinMaxTest {
         run(
             "x",
             List.of(x),
-            new TransformConfig.MinMax("x", List.of(0.0), List.of(3.0), 0, 1, null));
+            new TransformConfig.MinMax("x", List.of(0.0), List.of(3.0), null, null));
 
     assertThat(out.doubles()[0]).isCloseTo(1.0 / 3.0, within(1e-15));
   }

@@ -1,6 +1,5 @@
 package io.mlsys.transform;
 
-import io.mlsys.config.TransformConfig;
 import io.mlsys.core.Tensor;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package io.mlsys.graph.spi;
 
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.NodeConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.ModelLookup;
+import io.mlsys.graph.NodeConfig;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
@@ -23,7 +23,7 @@ public interface NodeCompiler {
    * Compiles a child node at {@code place} (made with {@link Place#child}), with its own {@code
    * timeout} parameter, whatever its kind.
    */
-  GraphNode child(NodeConfig config, Place place);
+  GraphNode child(NodeConfig node, Place place);
 
   /**
    * Declares an {@code active} runtime parameter at {@code path} (relative to the graph, such as

@@ -2,13 +2,14 @@ package io.mlsys.server.config;
 
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigInline;
-import io.mlsys.config.GraphConfig;
 import io.mlsys.config.Violations;
+import io.mlsys.graph.GraphConfig;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelDefaultsConfig;
 import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.repository.ModelsConfig;
 import io.mlsys.repository.OnnxConfig;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,8 +41,23 @@ public record MlsysConfig(
     modelSources = Objects.requireNonNullElseGet(modelSources, ModelsConfig::defaults);
     graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
+    checkGraphNames(graphs.keySet(), modelSources.models().keySet(), violations);
     for (Map.Entry<String, GraphConfig> entry : graphs.entrySet()) {
-      String name = entry.getKey();
+      if (entry.getKey() != null && entry.getValue() == null) {
+        violations.invalid("graphs." + entry.getKey(), null, "a graph");
+      }
+    }
+    violations.throwIfAny(null);
+    graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
+  }
+
+  /**
+   * Checks the names of graphs: each follows the model name rules and is not also a key of {@code
+   * models} (graphs and models share one namespace).
+   */
+  static void checkGraphNames(
+      Collection<String> graphs, Collection<String> models, Violations violations) {
+    for (String name : graphs) {
       if (name == null) {
         violations.invalid("graphs", null, EXPECTED_GRAPH_NAME);
         continue;
@@ -49,14 +65,10 @@ public record MlsysConfig(
       String path = "graphs." + name;
       if (!ModelConfig.isValidName(name)) {
         violations.invalid(path, name, EXPECTED_GRAPH_NAME);
-      } else if (modelSources.models().containsKey(name)) {
+      } else if (models.contains(name)) {
         violations.invalid(path, name, "a name not also used under models");
-      } else if (entry.getValue() == null) {
-        violations.invalid(path, null, "a graph");
       }
     }
-    violations.throwIfAny(null);
-    graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
   }
 
   /** Every default: no models, no graphs, port 8080. */

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mlsys.config.ConfigBinder;
 import io.mlsys.config.ConfigDocument;
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigInline;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.GraphReader;
 import io.mlsys.config.Violations;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelConfigLoader;
@@ -19,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code mlsys.yaml} strictly through {@link ConfigBinder}: keys are lower-case with dashes,
- * an unknown key fails with its full path, a value of the wrong type is never coerced, and every
- * violation in the file is reported at once in one {@link ConfigException}.
+ * Reads {@code mlsys.yaml} strictly through {@link ConfigBinder} into {@link MlsysConfig}: keys are
+ * lower-case with dashes, an unknown key fails with its full path, a value of the wrong type is
+ * never coerced, and every violation in the file is reported at once in one {@link
+ * ConfigException}. Graph nodes and transform steps are bound through the config families their
+ * modules install, so a node kind or a transform added on the class path is known here too.
  *
  * <p>String values may use {@code ${NAME}} or {@code ${NAME:-default}} to read the environment
  * (write <code>$${</code> for a literal <code>${</code>); a variable that is unset and has no
@@ -31,11 +30,6 @@ import java.util.Map;
 public final class MlsysConfigLoader {
   /** The conventional name of the file. */
   public static final String FILE_NAME = "mlsys.yaml";
-
-  private static final String GRAPHS = "graphs";
-
-  /** The keys of mlsys.yaml as bound; graphs are still read by {@link GraphReader}. */
-  record MlsysFile(ServerConfig server, @ConfigInline ModelsConfig modelSources, JsonNode graphs) {}
 
   private MlsysConfigLoader() {}
 
@@ -72,22 +66,19 @@ public final class MlsysConfigLoader {
 
   /**
    * Every key path mlsys.yaml accepts, e.g. {@code server.port} and {@code models.<name>.uri}; the
-   * documentation lists each one. Graph nodes nest, so their keys are listed once with
-   * placeholders: {@code <node>} is any node ({@code graphs.<name>}, a step, a branch, a rule, a
-   * stage, a switch's default), {@code <transform>} an item of a transform list, e.g. {@code
-   * <node>.ensemble.branches.<branch>.weight} and {@code <transform>.image.width}.
+   * documentation lists each one. Graph nodes nest, so their keys are listed once under the
+   * placeholder {@code <node>} (any node: {@code graphs.<name>}, a step, a branch, a rule, a stage,
+   * a switch's default), and transform steps under {@code <transform>}: {@code
+   * <node>.ensemble.branches.<name>.weight}, {@code <transform>.image.width}.
    */
   public static List<String> keyPaths() {
     List<String> paths = new ArrayList<>();
     String repositoryOnly = "models.<name>." + ModelConfigLoader.REPOSITORY_ONLY.getFirst();
-    for (String path : ConfigBinder.keyPaths(MlsysFile.class, ConfigBinder.installedFamilies())) {
-      if (!path.startsWith(GRAPHS)
-          && !path.equals(repositoryOnly)
-          && !path.startsWith(repositoryOnly + ".")) {
+    for (String path : ConfigBinder.keyPaths(MlsysConfig.class, ConfigBinder.installedFamilies())) {
+      if (!path.equals(repositoryOnly) && !path.startsWith(repositoryOnly + ".")) {
         paths.add(path);
       }
     }
-    paths.addAll(GraphReader.keyPaths());
     return List.copyOf(paths);
   }
 
@@ -109,47 +100,36 @@ public final class MlsysConfigLoader {
                 }
               });
     }
-    MlsysFile file;
+    MlsysConfig config;
     try {
-      file = ConfigBinder.bind(document, MlsysFile.class);
+      config = ConfigBinder.bind(document, MlsysConfig.class);
     } catch (ConfigException e) {
       throw ModelConfigLoader.withoutKeys(
-          withNameAndGraphViolations(document, e), "models.", ModelConfigLoader.REPOSITORY_ONLY);
+          withNameViolations(document, e), "models.", ModelConfigLoader.REPOSITORY_ONLY);
     }
-    ModelsConfig sources = file.modelSources();
+    ModelsConfig sources = config.modelSources();
     Path repository = sources.modelRepository().path();
     if (repository != null && !Files.isDirectory(repository)) {
       violations.invalid(
           "model-repository.path", repository.toString(), ModelConfigLoader.EXPECTED_FOLDER);
     }
-    Map<String, GraphConfig> graphs = GraphReader.read(document, GRAPHS);
+    violations.throwIfAny(document.source());
     Map<String, ModelConfig> resolved = new LinkedHashMap<>();
     sources
         .models()
         .forEach((name, model) -> resolved.put(name, model.resolvedAgainst(document.baseDir())));
-    MlsysConfig config = null;
-    try {
-      config = new MlsysConfig(file.server(), sources.withModels(resolved), graphs);
-    } catch (ConfigException e) {
-      violations.addAll("", e);
-    }
-    violations.throwIfAny(document.source());
-    return config;
+    return config.withModelSources(sources.withModels(resolved));
   }
 
   /**
-   * The binder's violations, the graphs' and those of the names of models and graphs, which {@link
-   * ModelsConfig} and {@link MlsysConfig} check: they are built here with models that only say
-   * whether they have a uri.
+   * The binder's violations and those of the names of models and graphs, which {@link ModelsConfig}
+   * and {@link MlsysConfig} check but could not when a part of the file failed: the names are read
+   * from the file, the models built as models that only say whether they have a uri.
    */
-  private static ConfigException withNameAndGraphViolations(
+  private static ConfigException withNameViolations(
       ConfigDocument document, ConfigException bound) {
     Violations all = new Violations();
     bound.violations().forEach(all::add);
-    Violations before = document.violations();
-    int known = before.list().size();
-    Map<String, GraphConfig> graphs = GraphReader.read(document, GRAPHS);
-    before.list().stream().skip(known).forEach(all::add);
     Map<String, ModelConfig> models = new LinkedHashMap<>();
     JsonNode written = document.root().path("models");
     if (written.isObject()) {
@@ -162,11 +142,13 @@ public final class MlsysConfigLoader {
                       ModelConfig.of(model.getValue().has("uri") ? "stand-in.onnx" : null)));
     }
     try {
-      ModelsConfig sources = new ModelsConfig(null, null, null, models);
-      new MlsysConfig(null, sources, graphs);
+      new ModelsConfig(null, null, null, models);
     } catch (ConfigException e) {
       all.addAll("", e);
     }
+    List<String> graphs = new ArrayList<>();
+    document.root().path("graphs").fieldNames().forEachRemaining(graphs::add);
+    MlsysConfig.checkGraphNames(graphs, models.keySet(), all);
     return new ConfigException(document.source(), all.list());
   }
 }

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
-import io.mlsys.config.GraphConfig;
-import io.mlsys.config.NodeConfig;
+import io.mlsys.graph.GraphConfig;
+import io.mlsys.graph.ModelOptions;
+import io.mlsys.graph.RemoteOptions;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.OnnxConfig;
 import io.mlsys.repository.VersionPolicy;
@@ -211,9 +212,9 @@ class ConfigRecordsTest {
   void graphsAreSettableInJavaAndKeepTheirOrder() {
     MlsysConfig built =
         MlsysConfig.defaults()
-            .withGraph("b", new GraphConfig(NodeConfig.Model.of("m")))
-            .withGraph("a", new GraphConfig(NodeConfig.Remote.of("http://h:8080", "m")))
-            .withGraph("b", new GraphConfig(NodeConfig.Model.of("n")));
+            .withGraph("b", GraphConfig.of(ModelOptions.of("m")))
+            .withGraph("a", GraphConfig.of(RemoteOptions.of("http://h:8080", "m")))
+            .withGraph("b", GraphConfig.of(ModelOptions.of("n")));
 
     MlsysConfig loaded =
         MlsysConfigLoader.parse(
@@ -234,12 +235,10 @@ class ConfigRecordsTest {
   void aGraphMayNotShareItsNameWithAModel() {
     MlsysConfig withModel = MlsysConfig.defaults().withModel("iris", ModelConfig.of("i.onnx"));
 
-    assertThatThrownBy(
-            () -> withModel.withGraph("iris", new GraphConfig(NodeConfig.Model.of("iris"))))
+    assertThatThrownBy(() -> withModel.withGraph("iris", GraphConfig.of(ModelOptions.of("iris"))))
         .hasMessage("graphs.iris: 'iris' (expected: a name not also used under models)");
     assertThatThrownBy(
-            () ->
-                MlsysConfig.defaults().withGraph("a/b", new GraphConfig(NodeConfig.Model.of("m"))))
+            () -> MlsysConfig.defaults().withGraph("a/b", GraphConfig.of(ModelOptions.of("m"))))
         .hasMessageStartingWith("graphs.a/b: 'a/b' (expected: a graph name of");
   }
 

@@ -2,7 +2,7 @@ package io.mlsys.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlsys.config.Condition;
+import io.mlsys.graph.Condition;
 import io.mlsys.repository.ModelConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;

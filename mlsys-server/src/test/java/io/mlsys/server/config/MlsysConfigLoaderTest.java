@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlsys.config.ConfigDocument;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
+import io.mlsys.graph.ModelOptions;
+import io.mlsys.graph.NodeConfig;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelConfigLoader;
 import io.mlsys.repository.VersionPolicy;
@@ -585,5 +587,56 @@ class MlsysConfigLoaderTest {
         .isEqualTo(BatchingConfig.defaults().withMaxBatchSize(8).withMaxQueueDelayMicros(100));
     assertThat(modelConfigViolations("batching: { max-batch-size: x }"))
         .containsExactly("batching.max-batch-size: 'x' (expected: an integer (32-bit))");
+  }
+
+  // ---- graphs (their nodes: GraphConfigTest in mlsys-graph)
+
+  @Test
+  void graphsAreBoundInTheOrderWritten() {
+    MlsysConfig config =
+        parse(
+            """
+            models: { iris: { uri: i.onnx } }
+            graphs:
+              zeta: { model: iris }
+              alpha: { sequence: { a: { model: zeta }, b: { transform: [ { softmax: { tensor: p } } ] } } }
+            """);
+
+    assertThat(config.graphs().keySet()).containsExactly("zeta", "alpha");
+    assertThat(config.graphs().get("zeta").root())
+        .isEqualTo(NodeConfig.of(ModelOptions.of("iris")));
+  }
+
+  @Test
+  void aGraphNamedLikeAModelIsAViolation() {
+    assertThat(violations("models: { iris: { uri: i.onnx } }\ngraphs: { iris: { model: iris } }"))
+        .containsExactly("graphs.iris: 'iris' (expected: a name not also used under models)");
+  }
+
+  @Test
+  void aGraphNameFollowsTheModelNameRules() {
+    assertThat(violations("graphs: { \".hidden\": { model: m } }"))
+        .containsExactly(
+            "graphs..hidden: '.hidden' (expected: a graph name of 1 to 128 letters, digits, '_',"
+                + " '.' or '-', not starting with '.')");
+  }
+
+  @Test
+  void graphNamesAreCheckedWhenAGraphIsInvalidToo() {
+    assertThat(
+            violations(
+                """
+                models: { iris: { uri: i.onnx } }
+                graphs:
+                  iris: { model: iris }
+                  a: { model: m, colour: red }
+                  b: { remote: { model: m } }
+                """))
+        .containsExactly(
+            "graphs.a.colour: unknown key (expected one of: model, remote, transform, sequence,"
+                + " ensemble, switch, cascade, timeout)",
+            "graphs.b.remote.url: missing (expected: an http or https URL of the server, such as"
+                + " http://10.0.0.5:8080)",
+            "graphs.iris: 'iris' (expected: a name not also used under models)");
   }
 }

@@ -1,4 +1,4 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
@@ -9,12 +9,17 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigShorthand;
+import io.mlsys.config.Violations;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A rule (a switch rule's or a sequence step's {@code when}) as written ({@code source}) and as
- * compiled and type-checked by CEL ({@code ast}), with the tensor elements it reads.
+ * compiled and type-checked by CEL ({@code ast}), with the tensor elements it reads. Config writes
+ * it as its text ({@code when: "inputs.x[0][2] > 2.5"}; a YAML {@code true} or {@code false} is
+ * that literal).
  *
  * <p>Rules are <a href="https://cel.dev">CEL</a> expressions of type {@code bool} over the
  * variables named by the constants below; the syntax is in docs/configuration.md. They are compiled
@@ -97,6 +102,7 @@ public record Condition(String source, CelAbstractSyntaxTree ast, List<TensorRea
    *     '<EOF>' ... at column 4)}; when the rule is written in the rule syntax mlsys used before
    *     CEL, the message says so and gives the rule in CEL
    */
+  @ConfigShorthand(only = true)
   public static Condition parse(String source) {
     Objects.requireNonNull(source, "source");
     if (source.isBlank()) {

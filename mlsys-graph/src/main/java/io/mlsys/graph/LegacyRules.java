@@ -1,5 +1,6 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
+import io.mlsys.config.ConfigException;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;

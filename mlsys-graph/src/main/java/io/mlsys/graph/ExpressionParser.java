@@ -1,6 +1,8 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
-import io.mlsys.config.Expression.Operator;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Violations;
+import io.mlsys.graph.Expression.Operator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -9,29 +9,29 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /** Collects every violation found while graphs are built, so that all are reported at once. */
-final class Violations {
+final class BuildViolations {
   private final Set<ConfigViolation> found = new LinkedHashSet<>();
   private final boolean recording;
   private final BiConsumer<String, String> forward;
 
-  private Violations(boolean recording, BiConsumer<String, String> forward) {
+  private BuildViolations(boolean recording, BiConsumer<String, String> forward) {
     this.recording = recording;
     this.forward = forward;
   }
 
   /** A collector that keeps what it is given. */
-  static Violations collecting() {
-    return new Violations(true, null);
+  static BuildViolations collecting() {
+    return new BuildViolations(true, null);
   }
 
   /** A collector that drops everything: the same analysis, run for metadata after the build. */
-  static Violations ignoring() {
-    return new Violations(false, null);
+  static BuildViolations ignoring() {
+    return new BuildViolations(false, null);
   }
 
   /** Passes each violation on as {@code path, problem}, keeping none. */
-  static Violations forwarding(BiConsumer<String, String> to) {
-    return new Violations(false, to);
+  static BuildViolations forwarding(BiConsumer<String, String> to) {
+    return new BuildViolations(false, to);
   }
 
   void add(String path, String problem) {

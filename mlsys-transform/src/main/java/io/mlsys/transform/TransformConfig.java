@@ -1,6 +1,13 @@
-package io.mlsys.config;
+package io.mlsys.transform;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigInline;
+import io.mlsys.config.ConfigKindName;
+import io.mlsys.config.ConfigShorthand;
+import io.mlsys.config.ConfigText;
+import io.mlsys.config.Violations;
 import io.mlsys.core.DataType;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -10,30 +17,34 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * One declarative transform step ({@code transform: [ {KIND: {...}}, ... ]}). A step reads tensors
- * by name and writes {@code output} (null: replace the tensor it read, keeping its name); tensors
- * it does not touch pass through. The first dimension is the batch and is never mixed across rows.
+ * One declarative transform step ({@code transform: [ {KIND: {...}}, ... ]}); config binds it
+ * through {@link TransformFamily}, each record under its kind: its simple name in kebab-case
+ * ({@code MinMax} is {@code min-max}), an installed custom transform under its own name ({@link
+ * Plugin}). A step reads tensors by name and writes {@code output} (null: replace the tensor it
+ * read, keeping its name); tensors it does not touch pass through. The first dimension is the batch
+ * and is never mixed across rows.
  *
- * <p>Each record checks its fields when built and throws a {@link ConfigException} listing every
- * violation, with paths relative to the step's kind key ({@code std[1]}, which the loader reports
- * as {@code graphs.g.transform[0].scale.std[1]}). Whether the tensors exist and have fitting shapes
- * is checked when the pipeline is compiled against a signature.
+ * <p>Each record checks its fields when built (null stands for a key left out) and throws a {@link
+ * ConfigException} listing every violation, with paths relative to the step's kind key ({@code
+ * std[1]}, which the loader reports as {@code graphs.g.transform[0].scale.std[1]}). Whether the
+ * tensors exist and have fitting shapes is checked when the pipeline is compiled against a
+ * signature.
  */
 public sealed interface TransformConfig {
 
   /** {@code rename: {old: new, ...}}. */
-  record Rename(Map<String, String> names) implements TransformConfig {
+  record Rename(@ConfigInline Map<String, String> names) implements TransformConfig {
     /**
      * @throws ConfigException when there is no name, a name is blank, or two names become one
      */
     public Rename {
-      names = Checks.orderedCopy(Objects.requireNonNull(names, "names"));
+      names = Checks.orderedCopy(names);
       Violations violations = new Violations();
       violations.check(!names.isEmpty(), "", names, "a mapping of at least one old: new name");
       Set<String> targets = new HashSet<>();
       for (Map.Entry<String, String> entry : names.entrySet()) {
         if (entry.getKey().isBlank() || entry.getValue().isBlank()) {
-          violations.invalid(entry.getKey(), entry.getValue(), Checks.EXPECTED_NAME);
+          violations.invalid(entry.getKey(), entry.getValue(), Violations.EXPECTED_NAME);
         } else if (!targets.add(entry.getValue())) {
           violations.invalid(entry.getKey(), entry.getValue(), "a new name no other tensor gets");
         }
@@ -44,14 +55,18 @@ public sealed interface TransformConfig {
 
   /** {@code select: [a, b]}: keep only these tensors, in this order. */
   record Select(List<String> tensors) implements TransformConfig {
+    static final String EXPECTED_TENSORS = "a non-empty list of tensor names";
+
     /**
      * @throws ConfigException when there is no name, or a name is blank or repeated
      */
     public Select {
-      tensors = List.copyOf(tensors);
       Violations violations = new Violations();
-      violations.check(!tensors.isEmpty(), "", tensors, "a non-empty list of tensor names");
-      Checks.names(violations, "", tensors, true);
+      if (violations.present("", tensors, EXPECTED_TENSORS)) {
+        tensors = List.copyOf(tensors);
+        violations.check(!tensors.isEmpty(), "", tensors, EXPECTED_TENSORS);
+        violations.names("", tensors, true);
+      }
       violations.throwIfAny(null);
     }
   }
@@ -60,22 +75,27 @@ public sealed interface TransformConfig {
    * {@code concat: {tensors: [a, b], axis: 1, output: x}}: same datatype, same shape but on {@code
    * axis} (default 1; 0 is the batch and not allowed).
    */
-  record Concat(List<String> tensors, int axis, String output) implements TransformConfig {
+  record Concat(List<String> tensors, Integer axis, String output) implements TransformConfig {
     public static final int DEFAULT_AXIS = 1;
+
+    static final String EXPECTED_TENSORS = "a list of at least 2 tensor names";
 
     /**
      * @throws ConfigException listing every invalid field
      */
     public Concat {
-      tensors = List.copyOf(tensors);
-      Objects.requireNonNull(output, "output");
+      axis = Objects.requireNonNullElse(axis, DEFAULT_AXIS);
       Violations violations = new Violations();
-      violations.check(
-          tensors.size() >= 2, "tensors", tensors, "a list of at least 2 tensor names");
-      Checks.names(violations, "tensors", tensors, false);
+      if (violations.present("tensors", tensors, EXPECTED_TENSORS)) {
+        tensors = List.copyOf(tensors);
+        violations.check(tensors.size() >= 2, "tensors", tensors, EXPECTED_TENSORS);
+        violations.names("tensors", tensors, false);
+      }
       violations.check(
           axis >= 1, "axis", axis, "an integer >= 1 (axis 0 is the batch and is not joined)");
-      Checks.name(violations, "output", output);
+      if (violations.present("output", output, "the name of the joined tensor")) {
+        violations.name("output", output);
+      }
       violations.throwIfAny(null);
     }
   }
@@ -93,12 +113,12 @@ public sealed interface TransformConfig {
      * @throws ConfigException listing every invalid field
      */
     public Cast {
-      Objects.requireNonNull(tensor, "tensor");
-      Objects.requireNonNull(to, "to");
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      Checks.choice(violations, "to", to, TARGETS);
-      Checks.optionalName(violations, "output", output);
+      Checks.tensor(violations, tensor);
+      if (violations.present("to", to, Checks.choices(TARGETS))) {
+        Checks.choice(violations, "to", to, TARGETS);
+      }
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
     }
   }
@@ -113,17 +133,18 @@ public sealed interface TransformConfig {
      * @throws ConfigException listing every invalid field
      */
     public Scale {
-      Objects.requireNonNull(tensor, "tensor");
-      mean = List.copyOf(mean);
-      std = List.copyOf(std);
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      Checks.numbers(violations, "mean", mean);
-      Checks.numbers(violations, "std", std);
-      for (int i = 0; i < std.size(); i++) {
-        violations.check(std.get(i) != 0, "std[" + i + "]", std.get(i), "a number other than 0");
+      Checks.tensor(violations, tensor);
+      if (violations.present("mean", mean, Checks.EXPECTED_NUMBERS)) {
+        mean = List.copyOf(mean);
+        Checks.numbers(violations, "mean", mean);
       }
-      Checks.optionalName(violations, "output", output);
+      if (violations.present("std", std, Checks.EXPECTED_NUMBERS)) {
+        std = List.copyOf(std);
+        Checks.numbers(violations, "std", std);
+        Checks.nonZero(violations, "std", std);
+      }
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
     }
   }
@@ -131,41 +152,66 @@ public sealed interface TransformConfig {
   /**
    * {@code min-max: {tensor: x, min: [...], max: [...], range: [0, 1]}}: maps [min, max] of each
    * column to range (default [0, 1]); values outside are not clipped.
+   *
+   * @param range {@code [low, high]}; null: {@link #DEFAULT_RANGE}
    */
   record MinMax(
-      String tensor, List<Double> min, List<Double> max, double low, double high, String output)
+      String tensor, List<Double> min, List<Double> max, List<Double> range, String output)
       implements TransformConfig {
-    public static final double DEFAULT_LOW = 0;
-    public static final double DEFAULT_HIGH = 1;
+    public static final List<Double> DEFAULT_RANGE = List.of(0.0, 1.0);
+
+    static final String EXPECTED_RANGE = "[low, high] with low < high, such as [0, 1]";
 
     /**
      * @throws ConfigException listing every invalid field
      */
     public MinMax {
-      Objects.requireNonNull(tensor, "tensor");
-      min = List.copyOf(min);
-      max = List.copyOf(max);
+      range = range == null ? DEFAULT_RANGE : List.copyOf(range);
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      Checks.numbers(violations, "min", min);
-      Checks.numbers(violations, "max", max);
-      if (violations.isEmpty()) {
+      Checks.tensor(violations, tensor);
+      boolean bounds = true;
+      if (violations.present("min", min, Checks.EXPECTED_NUMBERS)) {
+        min = List.copyOf(min);
+        Checks.numbers(violations, "min", min);
+      } else {
+        bounds = false;
+      }
+      if (violations.present("max", max, Checks.EXPECTED_NUMBERS)) {
+        max = List.copyOf(max);
+        Checks.numbers(violations, "max", max);
+      } else {
+        bounds = false;
+      }
+      if (bounds && violations.isEmpty()) {
         violations.check(
             max.size() == min.size(), "max", max, "as many values as min (" + min.size() + ")");
       }
-      if (violations.isEmpty()) {
+      if (bounds && violations.isEmpty()) {
         for (int i = 0; i < max.size(); i++) {
           violations.check(
               max.get(i) > min.get(i), "max[" + i + "]", max.get(i), "> min[" + i + "]");
         }
       }
       violations.check(
-          Double.isFinite(low) && Double.isFinite(high) && low < high,
+          range.size() == 2
+              && Double.isFinite(range.get(0))
+              && Double.isFinite(range.get(1))
+              && range.get(0) < range.get(1),
           "range",
-          List.of(low, high),
-          "[low, high] with low < high, such as [0, 1]");
-      Checks.optionalName(violations, "output", output);
+          range,
+          EXPECTED_RANGE);
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
+    }
+
+    /** The low end of {@code range}. */
+    public double low() {
+      return range.get(0);
+    }
+
+    /** The high end of {@code range}. */
+    public double high() {
+      return range.get(1);
     }
   }
 
@@ -173,32 +219,63 @@ public sealed interface TransformConfig {
    * {@code one-hot: {tensor: x, classes: [a, b, c]}} or {@code classes: 3} (values 0..2): an
    * integer or BYTES tensor [N] or [N, 1] becomes FP32 [N, C]; an unknown value is an invalid input
    * naming it.
-   *
-   * @param classes the class values as strings (integers written as text), in column order
    */
-  record OneHot(String tensor, List<String> classes, String output) implements TransformConfig {
+  record OneHot(String tensor, Classes classes, String output) implements TransformConfig {
     /** The most classes a one-hot step may have. */
     public static final int MAX_CLASSES = 65536;
+
+    static final String EXPECTED_CLASSES =
+        "a count from 1 to " + MAX_CLASSES + ", or a list of class values (text or integers)";
+
+    /**
+     * The class values as strings (integers written as text), in column order: written as a list,
+     * or as a count N for the values 0 to N-1.
+     */
+    public record Classes(@ConfigText List<String> values) {
+      public Classes {
+        values = List.copyOf(values);
+      }
+
+      /** {@code classes: N}: the values {@code "0"} to {@code "N-1"}. */
+      @ConfigShorthand
+      public static Classes count(String text) {
+        try {
+          int count = Integer.parseInt(text.strip());
+          if (count >= 1 && count <= MAX_CLASSES) {
+            return new Classes(numbered(count));
+          }
+        } catch (NumberFormatException e) {
+          // refused below
+        }
+        throw new IllegalArgumentException(EXPECTED_CLASSES);
+      }
+    }
 
     /**
      * @throws ConfigException listing every invalid field
      */
     public OneHot {
-      Objects.requireNonNull(tensor, "tensor");
-      classes = List.copyOf(classes);
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      if (classes.isEmpty() || classes.size() > MAX_CLASSES) {
-        violations.add(
-            "classes", classes.size() + " classes (expected: 1 to " + MAX_CLASSES + " classes)");
+      Checks.tensor(violations, tensor);
+      if (violations.present("classes", classes, EXPECTED_CLASSES)) {
+        List<String> values = classes.values();
+        if (values.isEmpty() || values.size() > MAX_CLASSES) {
+          violations.add(
+              "classes", values.size() + " classes (expected: 1 to " + MAX_CLASSES + " classes)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+          violations.check(
+              seen.add(values.get(i)), "classes[" + i + "]", values.get(i), "each class once");
+        }
       }
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < classes.size(); i++) {
-        violations.check(
-            seen.add(classes.get(i)), "classes[" + i + "]", classes.get(i), "each class once");
-      }
-      Checks.optionalName(violations, "output", output);
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
+    }
+
+    /** One-hot of these class values, in column order. */
+    public OneHot(String tensor, List<String> classes, String output) {
+      this(tensor, classes == null ? null : new Classes(classes), output);
     }
 
     /** The classes {@code "0"} to {@code "count - 1"}, as written {@code classes: count}. */
@@ -225,16 +302,16 @@ public sealed interface TransformConfig {
   record Image(
       String tensor,
       String output,
-      int width,
-      int height,
+      Integer width,
+      Integer height,
       String resize,
       String channels,
       String encoding,
-      double scale,
+      Double scale,
       List<Double> mean,
       List<Double> std,
       String layout,
-      double padValue)
+      Double padValue)
       implements TransformConfig {
     public static final int MAX_SIZE = 8192;
     public static final double DEFAULT_SCALE = 255;
@@ -249,18 +326,23 @@ public sealed interface TransformConfig {
      * @throws ConfigException listing every invalid field
      */
     public Image {
-      Objects.requireNonNull(tensor, "tensor");
       resize = Objects.requireNonNullElse(resize, RESIZES.getFirst());
       channels = Objects.requireNonNullElse(channels, CHANNELS.getFirst());
       encoding = Objects.requireNonNullElse(encoding, ENCODINGS.getFirst());
       layout = Objects.requireNonNullElse(layout, LAYOUTS.getFirst());
+      scale = Objects.requireNonNullElse(scale, DEFAULT_SCALE);
+      padValue = Objects.requireNonNullElse(padValue, 0.0);
       mean = mean == null ? List.of() : List.copyOf(mean);
       std = std == null ? List.of() : List.copyOf(std);
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      Checks.optionalName(violations, "output", output);
-      violations.check(width >= 1 && width <= MAX_SIZE, "width", width, EXPECTED_SIZE);
-      violations.check(height >= 1 && height <= MAX_SIZE, "height", height, EXPECTED_SIZE);
+      Checks.tensor(violations, tensor);
+      violations.optionalName("output", output);
+      if (violations.present("width", width, EXPECTED_SIZE)) {
+        violations.check(width >= 1 && width <= MAX_SIZE, "width", width, EXPECTED_SIZE);
+      }
+      if (violations.present("height", height, EXPECTED_SIZE)) {
+        violations.check(height >= 1 && height <= MAX_SIZE, "height", height, EXPECTED_SIZE);
+      }
       Checks.choice(violations, "resize", resize, RESIZES);
       Checks.choice(violations, "channels", channels, CHANNELS);
       Checks.choice(violations, "encoding", encoding, ENCODINGS);
@@ -284,9 +366,7 @@ public sealed interface TransformConfig {
             "std",
             std,
             expectedLength + " (one per channel)");
-        for (int i = 0; i < std.size(); i++) {
-          violations.check(std.get(i) != 0, "std[" + i + "]", std.get(i), "a number other than 0");
-        }
+        Checks.nonZero(violations, "std", std);
       }
       violations.check(Double.isFinite(padValue), "pad-value", padValue, "a finite number");
       violations.throwIfAny(null);
@@ -297,28 +377,27 @@ public sealed interface TransformConfig {
      * the tensor.
      */
     public static Image of(String tensor, int width, int height) {
-      return new Image(
-          tensor, null, width, height, null, null, null, DEFAULT_SCALE, null, null, null, 0);
+      return new Image(tensor, null, width, height, null, null, null, null, null, null, null, null);
     }
   }
 
   /** {@code softmax: {tensor: x, axis: -1}}. */
-  record Softmax(String tensor, int axis, String output) implements TransformConfig {
+  record Softmax(String tensor, Integer axis, String output) implements TransformConfig {
     public static final int DEFAULT_AXIS = -1;
 
     /**
      * @throws ConfigException listing every invalid field
      */
     public Softmax {
-      Objects.requireNonNull(tensor, "tensor");
+      axis = Objects.requireNonNullElse(axis, DEFAULT_AXIS);
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
+      Checks.tensor(violations, tensor);
       violations.check(
           axis != 0,
           "axis",
           axis,
           "an axis other than 0 (the batch); negative counts from the last, default -1");
-      Checks.optionalName(violations, "output", output);
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
     }
   }
@@ -327,17 +406,17 @@ public sealed interface TransformConfig {
    * {@code argmax: {tensor: x, output: label, labels: ./labels.json}}: the index of the highest
    * value of each row (INT64 [N]), or its label (BYTES [N]) from a labels file (a JSON object of
    * index to label or a JSON array, or a text file with one label a line).
+   *
+   * @param labels null: none; in mlsys.yaml relative to its folder
    */
-  record Argmax(String tensor, String output, String labels) implements TransformConfig {
+  record Argmax(String tensor, String output, Path labels) implements TransformConfig {
     /**
      * @throws ConfigException listing every blank name
      */
     public Argmax {
-      Objects.requireNonNull(tensor, "tensor");
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      Checks.optionalName(violations, "output", output);
-      Checks.optionalName(violations, "labels", labels);
+      Checks.tensor(violations, tensor);
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
     }
   }
@@ -349,18 +428,19 @@ public sealed interface TransformConfig {
    *
    * @param column null: every element
    */
-  record Threshold(String tensor, double value, Integer column, String output)
+  record Threshold(String tensor, Double value, Integer column, String output)
       implements TransformConfig {
     /**
      * @throws ConfigException listing every invalid field
      */
     public Threshold {
-      Objects.requireNonNull(tensor, "tensor");
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      violations.check(Double.isFinite(value), "value", value, "a finite number");
+      Checks.tensor(violations, tensor);
+      if (violations.present("value", value, "a number, such as 0.5")) {
+        violations.check(Double.isFinite(value), "value", value, "a finite number");
+      }
       violations.check(column == null || column >= 0, "column", column, "an integer >= 0");
-      Checks.optionalName(violations, "output", output);
+      violations.optionalName("output", output);
       violations.throwIfAny(null);
     }
   }
@@ -369,70 +449,67 @@ public sealed interface TransformConfig {
    * {@code top-k: {tensor: x, k: 5, output: top, labels: ...}}: FP32 [N, k] {@code OUTPUT_values},
    * INT64 [N, k] {@code OUTPUT_indices} and, with labels, BYTES [N, k] {@code OUTPUT_labels};
    * highest first.
+   *
+   * @param labels null: none; in mlsys.yaml relative to its folder
    */
-  record TopK(String tensor, int k, String output, String labels) implements TransformConfig {
+  record TopK(String tensor, Integer k, String output, Path labels) implements TransformConfig {
     /**
      * @throws ConfigException listing every invalid field
      */
     public TopK {
-      Objects.requireNonNull(tensor, "tensor");
-      Objects.requireNonNull(output, "output");
       Violations violations = new Violations();
-      Checks.name(violations, "tensor", tensor);
-      violations.check(k >= 1, "k", k, "an integer >= 1");
-      Checks.name(violations, "output", output);
-      Checks.optionalName(violations, "labels", labels);
+      Checks.tensor(violations, tensor);
+      if (violations.present("k", k, "an integer >= 1")) {
+        violations.check(k >= 1, "k", k, "an integer >= 1");
+      }
+      if (violations.present("output", output, "the name prefix of the results")) {
+        violations.name("output", output);
+      }
       violations.throwIfAny(null);
     }
   }
 
   /**
    * {@code custom: {name: my-transform, options: {...}}}: a transform plugged in through the Java
-   * SPI ({@code io.mlsys.transform.spi.TransformProvider}), found by name.
+   * SPI ({@link io.mlsys.transform.spi.TransformProvider}), found by name.
    *
    * @param options the mapping as plain Java values (String, Long, Double, Boolean, List, Map)
    */
   record Custom(String name, Map<String, Object> options) implements TransformConfig {
-    static final String EXPECTED_OPTION =
-        "a String, Long, Double, Boolean, or a List or Map of them";
-
     /**
      * @throws ConfigException when the name is blank or an option is not a plain value
      */
     public Custom {
+      options = Checks.orderedCopy(options);
+      Violations violations = new Violations();
+      if (violations.present("name", name, "the name of an installed custom transform")) {
+        violations.name("name", name);
+      }
+      Checks.plain(violations, "options", options);
+      violations.throwIfAny(null);
+    }
+  }
+
+  /**
+   * {@code clip: {max: 6}}: an installed custom transform written under its own name, its options
+   * the step's keys; the same as {@code custom: {name: clip, options: {max: 6}}}. A provider whose
+   * name is a built-in kind is reached only through {@code custom}.
+   *
+   * @param name the provider's name
+   * @param options the mapping as plain Java values (String, Long, Double, Boolean, List, Map)
+   */
+  record Plugin(@ConfigKindName String name, @ConfigInline Map<String, Object> options)
+      implements TransformConfig {
+    /**
+     * @throws ConfigException when the name is blank or an option is not a plain value
+     */
+    public Plugin {
       Objects.requireNonNull(name, "name");
       options = Checks.orderedCopy(options);
       Violations violations = new Violations();
-      Checks.name(violations, "name", name);
-      for (Map.Entry<String, Object> option : options.entrySet()) {
-        if (!isPlain(option.getValue())) {
-          violations.add(
-              "options." + option.getKey(),
-              option.getValue().getClass().getSimpleName()
-                  + " (expected: "
-                  + EXPECTED_OPTION
-                  + ")");
-        }
-      }
+      violations.name("", name);
+      Checks.plain(violations, "", options);
       violations.throwIfAny(null);
-    }
-
-    private static boolean isPlain(Object value) {
-      return switch (value) {
-        case String text -> true;
-        case Long number -> true;
-        case Double number -> true;
-        case Boolean flag -> true;
-        case List<?> list -> list.stream().allMatch(item -> item != null && isPlain(item));
-        case Map<?, ?> map ->
-            map.entrySet().stream()
-                .allMatch(
-                    entry ->
-                        entry.getKey() instanceof String
-                            && entry.getValue() != null
-                            && isPlain(entry.getValue()));
-        default -> false;
-      };
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;

@@ -1,20 +1,22 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mlsys.config.Expression.And;
-import io.mlsys.config.Expression.Compare;
-import io.mlsys.config.Expression.HeaderRef;
-import io.mlsys.config.Expression.In;
-import io.mlsys.config.Expression.InputRef;
-import io.mlsys.config.Expression.Literal;
-import io.mlsys.config.Expression.Not;
-import io.mlsys.config.Expression.Operator;
-import io.mlsys.config.Expression.Or;
-import io.mlsys.config.Expression.OutputRef;
-import io.mlsys.config.Expression.ParameterRef;
-import io.mlsys.config.Expression.TimeOfDay;
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
+import io.mlsys.graph.Expression.And;
+import io.mlsys.graph.Expression.Compare;
+import io.mlsys.graph.Expression.HeaderRef;
+import io.mlsys.graph.Expression.In;
+import io.mlsys.graph.Expression.InputRef;
+import io.mlsys.graph.Expression.Literal;
+import io.mlsys.graph.Expression.Not;
+import io.mlsys.graph.Expression.Operator;
+import io.mlsys.graph.Expression.Or;
+import io.mlsys.graph.Expression.OutputRef;
+import io.mlsys.graph.Expression.ParameterRef;
+import io.mlsys.graph.Expression.TimeOfDay;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,13 +1,18 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Violations;
 import java.util.Objects;
 
 /**
- * How an ensemble combines its branches' answers ({@code combine:}); {@code all} and {@code first}
- * may be written as a plain string. Each record checks its fields when built ({@link
+ * How an ensemble combines its branches' answers ({@code combine:}): a sealed family, each record
+ * under its simple name in kebab-case ({@code weighted-mean: {output: p}}); {@code all} and {@code
+ * first} may be written as a plain string. Each record checks its fields when built ({@link
  * ConfigException}, paths relative to the combiner's key).
  */
 public sealed interface CombinerConfig {
+  /** What {@code output} is expected to be, in messages. */
+  String EXPECTED_OUTPUT = "the name of an output of the branches";
 
   /** Every branch's outputs, each renamed {@code BRANCH.TENSOR}. */
   record All() implements CombinerConfig {}
@@ -21,7 +26,6 @@ public sealed interface CombinerConfig {
      * @throws ConfigException when the output is blank
      */
     public Mean {
-      Objects.requireNonNull(output, "output");
       checkOutput(output);
     }
   }
@@ -32,7 +36,6 @@ public sealed interface CombinerConfig {
      * @throws ConfigException when the output is blank
      */
     public WeightedMean {
-      Objects.requireNonNull(output, "output");
       checkOutput(output);
     }
   }
@@ -43,7 +46,6 @@ public sealed interface CombinerConfig {
      * @throws ConfigException when the output is blank
      */
     public Vote {
-      Objects.requireNonNull(output, "output");
       checkOutput(output);
     }
   }
@@ -56,7 +58,7 @@ public sealed interface CombinerConfig {
    * @param scoreOutput default {@value #DEFAULT_SCORE_OUTPUT}
    * @param labelOutput default {@value #DEFAULT_LABEL_OUTPUT}
    */
-  record Max(String output, int column, String scoreOutput, String labelOutput)
+  record Max(String output, Integer column, String scoreOutput, String labelOutput)
       implements CombinerConfig {
     public static final String DEFAULT_SCORE_OUTPUT = "score";
     public static final String DEFAULT_LABEL_OUTPUT = "label";
@@ -65,14 +67,16 @@ public sealed interface CombinerConfig {
      * @throws ConfigException listing every invalid field
      */
     public Max {
-      Objects.requireNonNull(output, "output");
+      column = Objects.requireNonNullElse(column, 0);
       scoreOutput = Objects.requireNonNullElse(scoreOutput, DEFAULT_SCORE_OUTPUT);
       labelOutput = Objects.requireNonNullElse(labelOutput, DEFAULT_LABEL_OUTPUT);
       Violations violations = new Violations();
-      Checks.name(violations, "output", output);
+      if (violations.present("output", output, EXPECTED_OUTPUT)) {
+        violations.name("output", output);
+      }
       violations.check(column >= 0, "column", column, "an integer >= 0");
-      Checks.name(violations, "score-output", scoreOutput);
-      Checks.name(violations, "label-output", labelOutput);
+      violations.name("score-output", scoreOutput);
+      violations.name("label-output", labelOutput);
       violations.check(
           !labelOutput.equals(scoreOutput),
           "label-output",
@@ -83,13 +87,15 @@ public sealed interface CombinerConfig {
 
     /** Column 0 of {@code output}, answered as {@code score} and {@code label}. */
     public static Max of(String output) {
-      return new Max(output, 0, null, null);
+      return new Max(output, null, null, null);
     }
   }
 
   private static void checkOutput(String output) {
     Violations violations = new Violations();
-    Checks.name(violations, "output", output);
+    if (violations.present("output", output, EXPECTED_OUTPUT)) {
+      violations.name("output", output);
+    }
     violations.throwIfAny(null);
   }
 }

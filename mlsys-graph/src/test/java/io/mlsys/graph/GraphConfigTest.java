@@ -1,4 +1,4 @@
-package io.mlsys.server.config;
+package io.mlsys.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,27 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.mlsys.config.CombinerConfig;
-import io.mlsys.config.Condition;
+import io.mlsys.config.ConfigBinder;
+import io.mlsys.config.ConfigDocument;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigViolation;
-import io.mlsys.config.GraphReader;
-import io.mlsys.config.NodeConfig;
-import io.mlsys.config.NodeConfig.Accept;
-import io.mlsys.config.NodeConfig.Branch;
-import io.mlsys.config.NodeConfig.BranchPolicy;
-import io.mlsys.config.NodeConfig.Cascade;
-import io.mlsys.config.NodeConfig.Ensemble;
-import io.mlsys.config.NodeConfig.Model;
-import io.mlsys.config.NodeConfig.Remote;
-import io.mlsys.config.NodeConfig.Sequence;
-import io.mlsys.config.NodeConfig.Stage;
-import io.mlsys.config.NodeConfig.Step;
-import io.mlsys.config.NodeConfig.Switch;
-import io.mlsys.config.NodeConfig.TensorRef;
-import io.mlsys.config.NodeConfig.Transform;
-import io.mlsys.config.TensorRead;
-import io.mlsys.config.TransformConfig;
+import io.mlsys.graph.CascadeOptions.Accept;
+import io.mlsys.graph.CascadeOptions.Stage;
+import io.mlsys.graph.EnsembleOptions.Branch;
+import io.mlsys.graph.EnsembleOptions.BranchPolicy;
+import io.mlsys.graph.SequenceOptions.Step;
+import io.mlsys.graph.TestModels.GraphsFile;
+import io.mlsys.transform.TransformConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,28 +25,51 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code graphs:} of mlsys.yaml, read by {@link MlsysConfigLoader} through {@link GraphReader}. */
-class GraphReaderTest {
+/**
+ * {@code graphs:} of mlsys.yaml bound by {@link ConfigBinder} to {@link GraphConfig}s, each node
+ * through the installed kinds ({@link NodeFamily}) and each transform step through the installed
+ * transforms: every violation of the file at once, each with its full key path.
+ */
+class GraphConfigTest {
   private static final Map<String, String> NO_ENV = Map.of();
+
+  /** The installed node kinds, as messages list them. */
+  private static final String KINDS =
+      "model, remote, transform, sequence, ensemble, switch, cascade";
+
+  /** The installed transform kinds: the built-in ones, then the test provider pass-through. */
+  private static final String TRANSFORMS =
+      "rename, select, concat, cast, scale, min-max, one-hot, image, softmax, argmax, threshold,"
+          + " top-k, custom, pass-through";
+
+  private static final String EXPECTED_NODE = "a graph node: one of " + KINDS + " as its key";
 
   @TempDir Path dir;
 
-  private MlsysConfig parse(String yaml) {
-    return MlsysConfigLoader.parse(yaml, dir, NO_ENV);
+  private Map<String, GraphConfig> parse(String yaml) {
+    return parse(yaml, NO_ENV);
+  }
+
+  private Map<String, GraphConfig> parse(String yaml, Map<String, String> env) {
+    ConfigDocument document = ConfigDocument.parse(yaml, "mlsys.yaml", dir, env);
+    Map<String, GraphConfig> graphs = ConfigBinder.bind(document, GraphsFile.class).graphs();
+    return graphs == null ? Map.of() : graphs;
   }
 
   /** The root node of graph {@code g} written under {@code graphs: g:}. */
   private NodeConfig root(String node) {
-    return parse("graphs:\n  g:\n" + node.indent(4)).graphs().get("g").root();
+    return parse("graphs:\n  g:\n" + node.indent(4)).get("g").root();
+  }
+
+  /** The options of the root node of graph {@code g}. */
+  @SuppressWarnings("unchecked")
+  private <O> O options(String node) {
+    return (O) root(node).options();
   }
 
   private List<String> violations(String yaml) {
-    return violations(yaml, NO_ENV);
-  }
-
-  private List<String> violations(String yaml, Map<String, String> env) {
     try {
-      MlsysConfigLoader.parse(yaml, dir, env);
+      parse(yaml);
     } catch (ConfigException e) {
       return e.violations().stream().map(ConfigViolation::toString).toList();
     }
@@ -69,21 +82,22 @@ class GraphReaderTest {
   }
 
   private TransformConfig transform(String step) {
-    return ((Transform) root("transform:\n  - " + step)).steps().getFirst();
+    return this.<TransformOptions>options("transform:\n  - " + step).steps().getFirst();
   }
 
   private List<String> transformViolations(String step) {
     return graphViolations("transform:\n  - " + step);
   }
 
-  private static final String KINDS =
-      "model, remote, transform, sequence, ensemble, switch, cascade";
+  private static NodeConfig model(String name) {
+    return NodeConfig.of(ModelOptions.of(name));
+  }
 
   // ---- graphs
 
   @Test
   void graphsKeepTheOrderWritten() {
-    MlsysConfig config =
+    Map<String, GraphConfig> graphs =
         parse(
             """
             graphs:
@@ -92,34 +106,19 @@ class GraphReaderTest {
               mid: { model: zeta }
             """);
 
-    assertThat(config.graphs().keySet()).containsExactly("zeta", "alpha", "mid");
-    assertThat(config.graphs().get("mid").root()).isEqualTo(Model.of("zeta"));
+    assertThat(graphs.keySet()).containsExactly("zeta", "alpha", "mid");
+    assertThat(graphs.get("mid").root()).isEqualTo(model("zeta"));
   }
 
   @Test
   void noGraphsIsEmpty() {
-    assertThat(parse("graphs:\n").graphs()).isEmpty();
-    assertThat(parse("").graphs()).isEmpty();
-  }
-
-  @Test
-  void aGraphNamedLikeAModelIsAViolation() {
-    assertThat(violations("models: { iris: { uri: i.onnx } }\ngraphs: { iris: { model: iris } }"))
-        .containsExactly("graphs.iris: 'iris' (expected: a name not also used under models)");
-  }
-
-  @Test
-  void aGraphNameFollowsTheModelNameRules() {
-    assertThat(violations("graphs: { \".hidden\": { model: m } }"))
-        .containsExactly(
-            "graphs..hidden: '.hidden' (expected: a graph name of 1 to 128 letters, digits, '_',"
-                + " '.' or '-', not starting with '.')");
+    assertThat(parse("graphs:\n")).isEmpty();
+    assertThat(parse("")).isEmpty();
   }
 
   @Test
   void graphsMustBeAMapping() {
-    assertThat(violations("graphs: [a]"))
-        .containsExactly("graphs: a list (expected: a mapping of graph name to its root node)");
+    assertThat(violations("graphs: [a]")).containsExactly("graphs: a list (expected: a mapping)");
   }
 
   // ---- node shape
@@ -127,17 +126,31 @@ class GraphReaderTest {
   @Test
   void aNodeNeedsExactlyOneKind() {
     assertThat(graphViolations("timeout: 1s"))
-        .containsExactly("graphs.g: no node kind (expected: exactly one of: " + KINDS + ")");
+        .containsExactly("graphs.g: no kind key (expected: " + EXPECTED_NODE + ")");
     assertThat(graphViolations("model: a\nremote: { url: \"http://h\", model: m }"))
         .containsExactly(
-            "graphs.g: the kinds model, remote (expected: exactly one of: " + KINDS + ")");
+            "graphs.g: several kinds: model, remote (expected: exactly one of: " + KINDS + ")");
+  }
+
+  @Test
+  void anUnknownKindNamesItsPathAndTheInstalledKinds() {
+    assertThat(graphViolations("modle: iris"))
+        .containsExactly(
+            "graphs.g: no kind key (expected: " + EXPECTED_NODE + ")",
+            "graphs.g.modle: unknown key (expected one of: " + KINDS + ", timeout)");
+    assertThat(graphViolations("sequence:\n  a: { splitter: { to: m } }"))
+        .containsExactly(
+            "graphs.g.sequence.a: no kind key (expected: " + EXPECTED_NODE + ")",
+            "graphs.g.sequence.a.splitter: unknown key (expected one of: "
+                + KINDS
+                + ", timeout, when, inputs, active)");
   }
 
   @Test
   void aNodeMustBeAMapping() {
     assertThat(violations("graphs: { g: iris }"))
         .containsExactly(
-            "graphs.g: 'iris' (expected: a node: a mapping with exactly one of: " + KINDS + ")");
+            "graphs.g: 'iris' (expected: a mapping with keys: " + KINDS + ", timeout)");
   }
 
   @Test
@@ -150,9 +163,9 @@ class GraphReaderTest {
   void anyNodeMayHaveATimeout() {
     assertThat(root("model: a\ntimeout: 250ms").timeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(
-            ((Sequence) root("sequence:\n  s: { model: a, timeout: 2s }"))
+            this.<SequenceOptions>options("sequence:\n  s: { model: a, timeout: 2s }")
                 .steps()
-                .getFirst()
+                .get("s")
                 .node()
                 .timeout())
         .isEqualTo(Duration.ofSeconds(2));
@@ -165,20 +178,20 @@ class GraphReaderTest {
             "graphs.g.timeout: 0s (expected: a duration such as 250ms, 2s, 5m, 1h or PT2S, > 0)");
     assertThat(graphViolations("model: a\ntimeout: 5"))
         .containsExactly(
-            "graphs.g.timeout: 5 (expected: a duration such as 250ms, 2s, 5m, 1h or PT2S, > 0)");
+            "graphs.g.timeout: 5 (expected: a duration such as 250ms, 2s, 5m, 1h or PT2S)");
   }
 
   // ---- model
 
   @Test
   void readsAModelByName() {
-    assertThat(root("model: iris-svc")).isEqualTo(Model.of("iris-svc"));
+    assertThat(root("model: iris-svc")).isEqualTo(model("iris-svc"));
   }
 
   @Test
   void readsAModelMapping() {
-    assertThat(root("model: { name: iris, version: 2, outputs: [output_label] }"))
-        .isEqualTo(new Model("iris", "2", List.of("output_label"), null));
+    assertThat(root("model: { name: iris, version: 2, outputs: [output_label] }").options())
+        .isEqualTo(new ModelOptions("iris", "2", List.of("output_label")));
   }
 
   @Test
@@ -189,11 +202,11 @@ class GraphReaderTest {
                 + " '_', '.' or '-', not starting with '.')");
     assertThat(graphViolations("model: { version: \"x\", outputs: [a, a], size: 1 }"))
         .containsExactly(
-            "graphs.g.model.size: unknown key (expected one of: name, version, outputs)",
             "graphs.g.model.name: missing (expected: a model or graph name of 1 to 128 letters,"
                 + " digits, '_', '.' or '-', not starting with '.')",
             "graphs.g.model.version: 'x' (expected: a positive integer such as 1 or \"2\")",
-            "graphs.g.model.outputs[1]: 'a' (expected: each name once)");
+            "graphs.g.model.outputs[1]: 'a' (expected: each name once)",
+            "graphs.g.model.size: unknown key (expected one of: name, version, outputs)");
   }
 
   // ---- remote
@@ -201,32 +214,31 @@ class GraphReaderTest {
   @Test
   void readsARemoteWithEveryKey() {
     assertThat(
-            root(
-                """
-                remote:
-                  url: https://models.example.com:8443/base
-                  model: iris
-                  version: "3"
-                  connect-timeout: 2s
-                  max-attempts: 5
-                  retry-backoff: 50ms
-                """))
+            root("""
+                    remote:
+                      url: https://models.example.com:8443/base
+                      model: iris
+                      version: "3"
+                      connect-timeout: 2s
+                      max-attempts: 5
+                      retry-backoff: 50ms
+                    """)
+                .options())
         .isEqualTo(
-            new Remote(
+            new RemoteOptions(
                 "https://models.example.com:8443/base",
                 "iris",
                 "3",
                 Duration.ofSeconds(2),
                 5,
-                Duration.ofMillis(50),
-                null));
+                Duration.ofMillis(50)));
   }
 
   @Test
   void aRemoteGetsTheDocumentedDefaults() {
-    Remote remote = (Remote) root("remote: { url: \"http://10.0.0.5:8080\", model: iris }");
+    RemoteOptions remote = options("remote: { url: \"http://10.0.0.5:8080\", model: iris }");
 
-    assertThat(remote).isEqualTo(Remote.of("http://10.0.0.5:8080", "iris"));
+    assertThat(remote).isEqualTo(RemoteOptions.of("http://10.0.0.5:8080", "iris"));
     assertThat(remote.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
     assertThat(remote.maxAttempts()).isEqualTo(2);
     assertThat(remote.retryBackoff()).isEqualTo(Duration.ofMillis(10));
@@ -235,13 +247,13 @@ class GraphReaderTest {
 
   @Test
   void aRemoteUrlMayComeFromTheEnvironment() {
-    MlsysConfig config =
-        MlsysConfigLoader.parse(
+    Map<String, GraphConfig> graphs =
+        parse(
             "graphs: { g: { remote: { url: \"${IRIS_URL}\", model: iris } } }",
-            dir,
             Map.of("IRIS_URL", "http://iris:8080"));
 
-    assertThat(((Remote) config.graphs().get("g").root()).url()).isEqualTo("http://iris:8080");
+    assertThat(((RemoteOptions) graphs.get("g").root().options()).url())
+        .isEqualTo("http://iris:8080");
   }
 
   @Test
@@ -298,11 +310,16 @@ class GraphReaderTest {
 
   @Test
   void readsMinMaxWithItsDefaultRange() {
-    assertThat(transform("min-max: { tensor: x, min: [0, 1], max: [10, 2] }"))
+    TransformConfig.MinMax minMax =
+        (TransformConfig.MinMax) transform("min-max: { tensor: x, min: [0, 1], max: [10, 2] }");
+    assertThat(minMax)
         .isEqualTo(
-            new TransformConfig.MinMax("x", List.of(0.0, 1.0), List.of(10.0, 2.0), 0, 1, null));
+            new TransformConfig.MinMax("x", List.of(0.0, 1.0), List.of(10.0, 2.0), null, null));
+    assertThat(minMax.low()).isZero();
+    assertThat(minMax.high()).isEqualTo(1);
     assertThat(transform("min-max: { tensor: x, min: [0], max: [1], range: [-1, 1], output: y }"))
-        .isEqualTo(new TransformConfig.MinMax("x", List.of(0.0), List.of(1.0), -1, 1, "y"));
+        .isEqualTo(
+            new TransformConfig.MinMax("x", List.of(0.0), List.of(1.0), List.of(-1.0, 1.0), "y"));
   }
 
   @Test
@@ -331,11 +348,11 @@ class GraphReaderTest {
                 "pad",
                 "BGR",
                 "base64",
-                1,
+                1.0,
                 List.of(0.5),
                 List.of(0.5),
                 "NHWC",
-                -1));
+                -1.0));
   }
 
   @Test
@@ -363,7 +380,7 @@ class GraphReaderTest {
     assertThat(transform("threshold: { tensor: p, value: 0.5, column: 1, output: hit }"))
         .isEqualTo(new TransformConfig.Threshold("p", 0.5, 1, "hit"));
     assertThat(transform("threshold: { tensor: p, value: 1 }"))
-        .isEqualTo(new TransformConfig.Threshold("p", 1, null, null));
+        .isEqualTo(new TransformConfig.Threshold("p", 1.0, null, null));
     assertThat(transform("top-k: { tensor: p, k: 5, output: top }"))
         .isEqualTo(new TransformConfig.TopK("p", 5, "top", null));
   }
@@ -373,12 +390,12 @@ class GraphReaderTest {
     assertThat(transform("argmax: { tensor: p, labels: labels/classes.json }"))
         .isEqualTo(
             new TransformConfig.Argmax(
-                "p", null, dir.resolve("labels/classes.json").toAbsolutePath().toString()));
+                "p", null, dir.resolve("labels/classes.json").toAbsolutePath()));
     assertThat(
             ((TransformConfig.TopK)
                     transform("top-k: { tensor: p, k: 1, output: t, labels: /l.txt }"))
                 .labels())
-        .isEqualTo("/l.txt");
+        .isEqualTo(Path.of("/l.txt"));
   }
 
   @Test
@@ -402,36 +419,30 @@ class GraphReaderTest {
   }
 
   @Test
+  void anInstalledCustomTransformIsAKindUnderItsName() {
+    assertThat(transform("pass-through: { keep: all }"))
+        .isEqualTo(new TransformConfig.Plugin("pass-through", Map.of("keep", "all")));
+    assertThat(transform("pass-through: {}"))
+        .isEqualTo(new TransformConfig.Plugin("pass-through", Map.of()));
+  }
+
+  @Test
   void aTransformListHoldsOneKindPerItem() {
     assertThat(graphViolations("transform: []"))
-        .containsExactly(
-            "graphs.g.transform: [] (expected: a non-empty list of transform steps, such as"
-                + " [softmax: {tensor: x}])");
-    List<String> kinds =
-        List.of(
-            "rename",
-            "select",
-            "concat",
-            "cast",
-            "scale",
-            "min-max",
-            "one-hot",
-            "image",
-            "softmax",
-            "argmax",
-            "threshold",
-            "top-k",
-            "custom");
-    String expected = "a mapping with one transform kind: " + String.join(", ", kinds);
+        .containsExactly("graphs.g.transform: [] (expected: a non-empty list of transform steps)");
+    String expected = "a transform step: one of " + TRANSFORMS + " as its key";
     assertThat(
             graphViolations(
                 "transform:\n  - {}\n  - { softmax: { tensor: a }, argmax: { tensor: a } }\n"
                     + "  - blur: { radius: 2 }"))
         .containsExactly(
             "graphs.g.transform[0]: {} (expected: " + expected + ")",
-            "graphs.g.transform[1]: the keys softmax, argmax (expected: " + expected + ")",
-            "graphs.g.transform[2].blur: unknown key (expected one of: "
-                + String.join(", ", kinds)
+            "graphs.g.transform[1]: the keys softmax, argmax (expected: exactly one of: "
+                + TRANSFORMS
+                + ")",
+            "graphs.g.transform[2].blur: unknown kind (expected a transform step, one of the"
+                + " installed kinds: "
+                + TRANSFORMS
                 + ")");
   }
 
@@ -478,10 +489,10 @@ class GraphReaderTest {
             "graphs.g.transform[0].scale.mean: missing (expected: a non-empty list of numbers)");
     assertThat(transformViolations("concat: { tensors: [a] }"))
         .containsExactly(
-            "graphs.g.transform[0].concat.output: missing (expected: the name of the joined"
-                + " tensor)",
             "graphs.g.transform[0].concat.tensors: [a] (expected: a list of at least 2 tensor"
-                + " names)");
+                + " names)",
+            "graphs.g.transform[0].concat.output: missing (expected: the name of the joined"
+                + " tensor)");
     assertThat(transformViolations("top-k: { tensor: a }"))
         .containsExactly(
             "graphs.g.transform[0].top-k.k: missing (expected: an integer >= 1)",
@@ -496,7 +507,7 @@ class GraphReaderTest {
             "graphs.g.transform[0].min-max.min: missing (expected: a non-empty list of numbers)");
     assertThat(transformViolations("min-max: { tensor: a, min: x }"))
         .containsExactly(
-            "graphs.g.transform[0].min-max.min: 'x' (expected: a non-empty list of numbers)",
+            "graphs.g.transform[0].min-max.min: 'x' (expected: a list)",
             "graphs.g.transform[0].min-max.max: missing (expected: a non-empty list of numbers)");
     assertThat(transformViolations("custom: { options: {} }"))
         .containsExactly(
@@ -527,6 +538,10 @@ class GraphReaderTest {
     assertThat(transformViolations("min-max: { tensor: a, min: [0, 5], max: [1] }"))
         .containsExactly(
             "graphs.g.transform[0].min-max.max: [1.0] (expected: as many values as min (2))");
+    assertThat(transformViolations("min-max: { tensor: a, min: [0], max: [1], range: [0] }"))
+        .containsExactly(
+            "graphs.g.transform[0].min-max.range: [0.0] (expected: [low, high] with low < high,"
+                + " such as [0, 1])");
     assertThat(transformViolations("one-hot: { tensor: a, classes: 0 }"))
         .containsExactly(
             "graphs.g.transform[0].one-hot.classes: 0 (expected: a count from 1 to 65536, or a"
@@ -578,44 +593,41 @@ class GraphReaderTest {
 
   @Test
   void readsASequenceInOrderWithItsPlaceKeys() {
-    Sequence sequence =
-        (Sequence)
-            root(
-                """
-                sequence:
-                  prep: { transform: [ { softmax: { tensor: x } } ] }
-                  classify:
-                    model: iris
-                    when: "inputs.float_input[0][2] > 2.5"
-                    inputs: { float_input: prep.x, raw: request.a.b }
-                  explain:
-                    model: explainer
-                    when: "outputs.classify.label[0] == 'virginica'"
-                    active: false
-                """);
+    SequenceOptions sequence =
+        options(
+            """
+            sequence:
+              prep: { transform: [ { softmax: { tensor: x } } ] }
+              classify:
+                model: iris
+                when: "inputs.float_input[0][2] > 2.5"
+                inputs: { float_input: prep.x, raw: request.a.b }
+              explain:
+                model: explainer
+                when: "outputs.classify.label[0] == 'virginica'"
+                active: false
+            """);
 
-    assertThat(sequence.steps())
-        .extracting(Step::name)
-        .containsExactly("prep", "classify", "explain");
-    Step classify = sequence.steps().get(1);
-    assertThat(classify.node()).isEqualTo(Model.of("iris"));
+    assertThat(sequence.steps().keySet()).containsExactly("prep", "classify", "explain");
+    Step classify = sequence.steps().get("classify");
+    assertThat(classify.node()).isEqualTo(model("iris"));
     assertThat(classify.when().source()).isEqualTo("inputs.float_input[0][2] > 2.5");
     assertThat(classify.inputs())
         .containsExactly(
             Map.entry("float_input", new TensorRef("prep", "x")),
             Map.entry("raw", new TensorRef("request", "a.b")));
     assertThat(classify.active()).isTrue();
-    assertThat(sequence.steps().get(2).active()).isFalse();
-    assertThat(sequence.steps().get(2).when().reads())
+    assertThat(sequence.steps().get("explain").active()).isFalse();
+    assertThat(sequence.steps().get("explain").when().reads())
         .containsExactly(new TensorRead("classify", "label", List.of(0L), true));
-    assertThat(sequence.steps().getFirst().when()).isNull();
+    assertThat(sequence.steps().get("prep").when()).isNull();
   }
 
   @Test
   void aYamlBooleanIsALiteralRule() {
-    Sequence sequence = (Sequence) root("sequence:\n  s: { model: a, when: false }");
+    SequenceOptions sequence = options("sequence:\n  s: { model: a, when: false }");
 
-    assertThat(sequence.steps().getFirst().when().source()).isEqualTo("false");
+    assertThat(sequence.steps().get("s").when().source()).isEqualTo("false");
   }
 
   @Test
@@ -649,8 +661,8 @@ class GraphReaderTest {
         .containsExactly(
             "graphs.g.sequence.s.inputs.x: 'y' (expected: NODE.TENSOR, NODE being request or a"
                 + " step name)",
-            "graphs.g.sequence.s.inputs.z: 3 (expected: NODE.TENSOR, such as request.x or"
-                + " prep.y)");
+            "graphs.g.sequence.s.inputs.z: '3' (expected: NODE.TENSOR, NODE being request or a"
+                + " step name)");
   }
 
   @Test
@@ -683,6 +695,8 @@ class GraphReaderTest {
         .containsExactly(
             "graphs.g.sequence: {} (expected: a mapping of at least one step name to step, in"
                 + " order)");
+    assertThat(graphViolations("sequence: [a]"))
+        .containsExactly("graphs.g.sequence: a list (expected: a mapping)");
   }
 
   @Test
@@ -732,7 +746,7 @@ class GraphReaderTest {
   void wrongTypesOfPlaceKeysAreReported() {
     assertThat(graphViolations("sequence:\n  s: { model: m, active: 1, when: [a] }"))
         .containsExactly(
-            "graphs.g.sequence.s.when: a list (expected: a rule such as inputs.x[0] > 2.5)",
+            "graphs.g.sequence.s.when: a list (expected: a string)",
             "graphs.g.sequence.s.active: 1 (expected: true or false)");
   }
 
@@ -740,29 +754,28 @@ class GraphReaderTest {
 
   @Test
   void readsAnEnsembleInOrderWithItsPlaceKeys() {
-    Ensemble ensemble =
-        (Ensemble)
-            root(
-                """
-                ensemble:
-                  branches:
-                    setosa: { model: iris_svc_0, weight: 2, inputs: { float_input: request.x } }
-                    versicolor: { model: iris_svc_1, policy: optional, active: false }
-                    virginica: { model: iris_svc_2, policy: required, weight: 0 }
-                  combine: { max: { output: output_probability, column: 0, score-output: proba } }
-                """);
+    EnsembleOptions ensemble =
+        options(
+            """
+            ensemble:
+              branches:
+                setosa: { model: iris_svc_0, weight: 2, inputs: { float_input: request.x } }
+                versicolor: { model: iris_svc_1, policy: optional, active: false }
+                virginica: { model: iris_svc_2, policy: required, weight: 0 }
+              combine: { max: { output: output_probability, column: 0, score-output: proba } }
+            """);
 
-    assertThat(ensemble.branches())
+    assertThat(ensemble.branches().keySet()).containsExactly("setosa", "versicolor", "virginica");
+    assertThat(ensemble.branches().values())
         .containsExactly(
             new Branch(
-                "setosa",
-                Model.of("iris_svc_0"),
+                model("iris_svc_0"),
                 BranchPolicy.REQUIRED,
                 true,
-                2,
+                2.0,
                 Map.of("float_input", new TensorRef("request", "x"))),
-            new Branch("versicolor", Model.of("iris_svc_1"), BranchPolicy.OPTIONAL, false, 1, null),
-            new Branch("virginica", Model.of("iris_svc_2"), BranchPolicy.REQUIRED, true, 0, null));
+            new Branch(model("iris_svc_1"), BranchPolicy.OPTIONAL, false, 1.0, null),
+            new Branch(model("iris_svc_2"), BranchPolicy.REQUIRED, true, 0.0, null));
     assertThat(ensemble.combine())
         .isEqualTo(new CombinerConfig.Max("output_probability", 0, "proba", "label"));
   }
@@ -783,7 +796,8 @@ class GraphReaderTest {
   }
 
   private CombinerConfig combiner(String yaml) {
-    return ((Ensemble) root("ensemble: { branches: { a: { model: m } }, combine: " + yaml + " }"))
+    return this.<EnsembleOptions>options(
+            "ensemble: { branches: { a: { model: m } }, combine: " + yaml + " }")
         .combine();
   }
 
@@ -793,17 +807,23 @@ class GraphReaderTest {
 
   @Test
   void combinersAreChecked() {
-    String expected =
-        "all, first, or a mapping with one of: all: {}, first: {}, mean: {output}, weighted-mean:"
-            + " {output}, vote: {output}, max: {output, column, score-output, label-output}";
+    String combiners = "all, first, mean, weighted-mean, vote, max";
     assertThat(combinerViolations("avg"))
-        .containsExactly("graphs.g.ensemble.combine: 'avg' (expected: " + expected + ")");
+        .containsExactly(
+            "graphs.g.ensemble.combine: 'avg' (expected: a combiner config: one of "
+                + combiners
+                + " as its key)");
     assertThat(combinerViolations("{ mean: { output: a }, vote: { output: a } }"))
-        .containsExactly("graphs.g.ensemble.combine: a mapping (expected: " + expected + ")");
+        .containsExactly(
+            "graphs.g.ensemble.combine: the keys mean, vote (expected: exactly one of: "
+                + combiners
+                + ")");
     assertThat(combinerViolations("{ median: { output: a } }"))
         .containsExactly(
-            "graphs.g.ensemble.combine.median: unknown combiner (expected one of: all, first,"
-                + " mean, weighted-mean, vote, max)");
+            "graphs.g.ensemble.combine.median: unknown kind (expected a combiner config, one of"
+                + " the installed kinds: "
+                + combiners
+                + ")");
     assertThat(combinerViolations("{ all: true }"))
         .containsExactly("graphs.g.ensemble.combine.all: true (expected: {})");
     assertThat(combinerViolations("{ mean: {} }"))
@@ -851,7 +871,7 @@ class GraphReaderTest {
                 """))
         .containsExactly(
             "graphs.iris.ensemble.branches.setosa.weight: -0.5 (expected: a finite number >= 0)",
-            "graphs.iris.ensemble.branches.virginica.weight: 'heavy' (expected: a number >= 0)");
+            "graphs.iris.ensemble.branches.virginica.weight: 'heavy' (expected: a number)");
   }
 
   @Test
@@ -861,17 +881,21 @@ class GraphReaderTest {
                 """
                 ensemble:
                   branches:
-                    a: { model: m, policy: maybe, when: "true", inputs: { x: prep.x } }
-                    "b.c": { model: m }
+                    a: { model: m, policy: maybe, when: "true" }
+                    b: { model: m, inputs: { x: prep.x } }
                   combine: all
                 """))
         .containsExactly(
+            "graphs.g.ensemble.branches.a.policy: 'maybe' (expected: one of: required, optional)",
             "graphs.g.ensemble.branches.a.when: unknown key (expected one of: "
                 + KINDS
                 + ", timeout, policy, active, weight, inputs)",
-            "graphs.g.ensemble.branches.a.policy: 'maybe' (expected: required or optional)",
-            "graphs.g.ensemble.branches.a.inputs.x: 'prep.x' (expected: request.TENSOR: branches"
-                + " read the request only)",
+            "graphs.g.ensemble.branches.b.inputs.x: 'prep.x' (expected: request.TENSOR: branches"
+                + " read the request only)");
+    assertThat(
+            graphViolations(
+                "ensemble: { branches: { a: { model: m }, \"b.c\": { model: m } }, combine: all }"))
+        .containsExactly(
             "graphs.g.ensemble.branches.b.c: 'b.c' (expected: a branch name of 1 to 128 letters,"
                 + " digits, '_' or '-')");
   }
@@ -880,37 +904,38 @@ class GraphReaderTest {
 
   @Test
   void readsASwitch() {
-    Switch node =
-        (Switch)
-            root(
-                """
-                switch:
-                  zone: Europe/Berlin
-                  rules:
-                    - { name: gold, when: "headers['x-tier'] in ['gold', 'platinum']", model: big }
-                    - { when: "time >= duration('9h') && time < duration('17h')", model: day, timeout: 1s }
-                  default: { model: small }
-                """);
+    SwitchOptions node =
+        options(
+            """
+            switch:
+              zone: Europe/Berlin
+              rules:
+                - { name: gold, when: "headers['x-tier'] in ['gold', 'platinum']", model: big }
+                - { when: "time >= duration('9h') && time < duration('17h')", model: day, timeout: 1s }
+              default: { model: small }
+            """);
 
     assertThat(node.zone()).isEqualTo("Europe/Berlin");
-    assertThat(node.rules()).extracting(NodeConfig.Rule::name).containsExactly("gold", "rules[1]");
+    assertThat(node.rules())
+        .extracting(SwitchOptions.Rule::name)
+        .containsExactly("gold", "rules[1]");
     assertThat(node.rules().get(1).node())
-        .isEqualTo(new Model("day", null, null, Duration.ofSeconds(1)));
+        .isEqualTo(new NodeConfig(ModelOptions.of("day"), Duration.ofSeconds(1)));
     assertThat(node.rules().getFirst().when().uses(Condition.HEADERS)).isTrue();
-    assertThat(node.defaultRoute()).isEqualTo(Model.of("small"));
+    assertThat(node.defaultRoute()).isEqualTo(model("small"));
   }
 
   @Test
   void aSwitchMayHaveNoRulesAndDefaultsToUtc() {
-    Switch node = (Switch) root("switch: { rules: [], default: { model: m } }");
+    SwitchOptions node = options("switch: { rules: [], default: { model: m } }");
 
     assertThat(node.rules()).isEmpty();
     assertThat(node.zone()).isEqualTo("UTC");
-    assertThat(((Switch) root("switch: { default: { model: m } }")).rules()).isEmpty();
+    assertThat(this.<SwitchOptions>options("switch: { default: { model: m } }").rules()).isEmpty();
   }
 
   @Test
-  void switchRulesAndDefaultAreChecked() {
+  void switchRulesAreChecked() {
     assertThat(
             graphViolations(
                 """
@@ -919,7 +944,7 @@ class GraphReaderTest {
                     - { when: "inputs.x[0] >", model: m }
                     - { model: m, weight: 1 }
                     - { when: "outputs.a.b[0] == 1", model: m, name: b }
-                    - { when: "true", model: m, name: b }
+                    - { when: "true", model: m, name: default }
                   zone: Mars/Olympus
                 """))
         .containsExactly(
@@ -927,18 +952,33 @@ class GraphReaderTest {
                 + " bool: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true',"
                 + " 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER} at"
                 + " column 14)",
+            "graphs.g.switch.rules[1].when: missing (expected: a rule such as inputs.x[0] > 2.5)",
             "graphs.g.switch.rules[1].weight: unknown key (expected one of: "
                 + KINDS
                 + ", timeout, name, when)",
-            "graphs.g.switch.rules[1].when: missing (expected: a rule such as inputs.x[0] > 2.5)",
-            "graphs.g.switch.default: missing (expected: a node: a mapping with exactly one of: "
-                + KINDS
-                + ")",
             "graphs.g.switch.rules[2].when: 'outputs.a.b[0] == 1' (expected: a rule on headers,"
                 + " parameters, inputs or time; outputs.STEP is read only by sequence steps)",
-            "graphs.g.switch.rules[3].name: 'b' (expected: each rule name once, not 'default')",
+            "graphs.g.switch.rules[3].name: 'default' (expected: each rule name once, not"
+                + " 'default')",
+            "graphs.g.switch.default: missing (expected: a graph node, answering when no rule"
+                + " holds)",
             "graphs.g.switch.zone: 'Mars/Olympus' (expected: a time zone such as UTC,"
                 + " Europe/Berlin or +02:00)");
+  }
+
+  @Test
+  void switchRuleNamesAreUnique() {
+    assertThat(
+            graphViolations(
+                """
+                switch:
+                  rules:
+                    - { when: "true", model: m, name: b }
+                    - { when: "true", model: m, name: b }
+                  default: { model: m }
+                """))
+        .containsExactly(
+            "graphs.g.switch.rules[1].name: 'b' (expected: each rule name once, not 'default')");
   }
 
   @Test
@@ -952,27 +992,25 @@ class GraphReaderTest {
 
   @Test
   void readsACascade() {
-    Cascade cascade =
-        (Cascade)
-            root(
-                """
-                cascade:
-                  stage-output: answered_by
-                  stages:
-                    - { name: light, model: small, accept: { output: p, threshold: 0.9 } }
-                    - { name: heavy, model: big }
-                """);
+    CascadeOptions cascade =
+        options(
+            """
+            cascade:
+              stage-output: answered_by
+              stages:
+                - { name: light, model: small, accept: { output: p, threshold: 0.9 } }
+                - { name: heavy, model: big }
+            """);
 
     assertThat(cascade.stages())
         .containsExactly(
-            new Stage("light", Model.of("small"), new Accept("p", 0.9)),
-            new Stage("heavy", Model.of("big"), null));
+            new Stage(model("small"), "light", new Accept("p", 0.9)),
+            new Stage(model("big"), "heavy", null));
     assertThat(cascade.stageOutput()).isEqualTo("answered_by");
     assertThat(
-            ((Cascade)
-                    root(
-                        "cascade: { stages: [ { name: a, model: m, accept: { output: p,"
-                            + " threshold: 1 } }, { name: b, model: m } ] }"))
+            this.<CascadeOptions>options(
+                    "cascade: { stages: [ { name: a, model: m, accept: { output: p,"
+                        + " threshold: 1 } }, { name: b, model: m } ] }")
                 .stageOutput())
         .isEqualTo("stage");
   }
@@ -1009,24 +1047,32 @@ class GraphReaderTest {
                     - { name: b, model: m }
                 """))
         .containsExactly(
-            "graphs.g.cascade.stages[0].name: missing (expected: a stage name of 1 to 128 letters,"
-                + " digits, '_' or '-')",
             "graphs.g.cascade.stages[0].accept.threshold: missing (expected: a number, such as"
                 + " 0.9)",
-            "graphs.g.cascade.stages[1].accept.extra: unknown key (expected one of: output,"
-                + " threshold)",
+            "graphs.g.cascade.stages[0].name: missing (expected: a stage name of 1 to 128 letters,"
+                + " digits, '_' or '-')",
             "graphs.g.cascade.stages[1].accept.threshold: 'x' (expected: a number)",
-            "graphs.g.cascade.stages[2].name: 'b' (expected: each stage name once)");
+            "graphs.g.cascade.stages[1].accept.extra: unknown key (expected one of: output,"
+                + " threshold)");
+    assertThat(
+            graphViolations(
+                """
+                cascade:
+                  stages:
+                    - { name: b, model: m, accept: { output: p, threshold: 0.5 } }
+                    - { name: b, model: m }
+                """))
+        .containsExactly("graphs.g.cascade.stages[1].name: 'b' (expected: each stage name once)");
     assertThat(graphViolations("cascade: { stages: {} }"))
-        .containsExactly("graphs.g.cascade.stages: {} (expected: a list of at least 2 stages)");
+        .containsExactly("graphs.g.cascade.stages: {} (expected: a list)");
   }
 
   // ---- nesting and all at once
 
   @Test
   void nodesNest() {
-    NodeConfig root =
-        root(
+    SwitchOptions node =
+        options(
             """
             switch:
               rules:
@@ -1041,11 +1087,11 @@ class GraphReaderTest {
                     - { name: b, model: m }
             """);
 
-    Switch node = (Switch) root;
-    Sequence sequence = (Sequence) node.rules().getFirst().node();
-    assertThat(sequence.steps().getFirst().node()).isInstanceOf(Ensemble.class);
-    assertThat(((Cascade) node.defaultRoute()).stages().getFirst().node())
-        .isEqualTo(Remote.of("http://h", "m"));
+    SequenceOptions sequence = (SequenceOptions) node.rules().getFirst().node().options();
+    assertThat(sequence.steps().get("classify").node().options())
+        .isInstanceOf(EnsembleOptions.class);
+    assertThat(((CascadeOptions) node.defaultRoute().options()).stages().getFirst().node())
+        .isEqualTo(NodeConfig.of(RemoteOptions.of("http://h", "m")));
   }
 
   @Test
@@ -1053,9 +1099,7 @@ class GraphReaderTest {
     assertThat(
             violations(
                 """
-                models: { iris: { uri: i.onnx } }
                 graphs:
-                  iris: { model: iris }
                   a: { model: m, colour: red }
                   b: { remote: { model: m } }
                   c:
@@ -1067,8 +1111,7 @@ class GraphReaderTest {
             "graphs.b.remote.url: missing (expected: an http or https URL of the server, such as"
                 + " http://10.0.0.5:8080)",
             "graphs.c.sequence.s.transform[0].scale.std[0]: 0.0 (expected: a number other than"
-                + " 0)",
-            "graphs.iris: 'iris' (expected: a name not also used under models)");
+                + " 0)");
   }
 
   // ---- robustness
@@ -1096,6 +1139,7 @@ class GraphReaderTest {
                 - threshold: { tensor: a, value: 0.5, column: 0, output: b }
                 - top-k: { tensor: a, k: 1, output: b, labels: l.json }
                 - custom: { name: c, options: { a: [1, { b: x }] } }
+                - pass-through: { a: [1, { b: x }] }
             ens:
               when: "outputs.prep.a[0] > 1"
               inputs: { a: prep.a }
@@ -1124,7 +1168,7 @@ class GraphReaderTest {
   void anyValueReplacedByAnyTypeGivesAConfigOrAConfigException() throws Exception {
     YAMLMapper mapper = new YAMLMapper();
     JsonNode original = mapper.readTree(EVERY_KIND);
-    assertThat(parse(EVERY_KIND).graphs()).containsKey("g");
+    assertThat(parse(EVERY_KIND)).containsKey("g");
     List<JsonNode> junk =
         List.of(
             mapper.readTree("null"),

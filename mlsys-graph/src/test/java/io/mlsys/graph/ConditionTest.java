@@ -1,8 +1,10 @@
-package io.mlsys.config;
+package io.mlsys.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.ConfigViolation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,26 +2,31 @@ package io.mlsys.core;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The attributes of a {@link CallContext}: a handful of entries, immutable, copied on write. A
- * graph sets {@link CallAttribute#GRAPH_PATH} on every node it enters, so {@link #with} costs one
- * small array copy and {@link #get} a scan of a few identity comparisons, with no hashing.
+ * The attributes of a {@link CallContext}: a handful of entries, immutable, as a linked list whose
+ * head is the latest one set. A graph sets {@link CallAttribute#GRAPH_PATH} on each model call, so
+ * {@link #with} allocates one link (a key set again shadows its older value) and {@link #get} walks
+ * a few identity comparisons, with no hashing and no copying.
  */
 final class CallAttributes extends AbstractMap<CallAttribute<?>, Object> {
-  static final CallAttributes EMPTY = new CallAttributes(new CallAttribute<?>[0], new Object[0]);
+  static final CallAttributes EMPTY = new CallAttributes(null, null, null, 0);
 
-  private final CallAttribute<?>[] keys;
-  private final Object[] values;
+  private final CallAttribute<?> key;
+  private final Object value;
+  private final CallAttributes next;
+  private final int size;
 
-  private CallAttributes(CallAttribute<?>[] keys, Object[] values) {
-    this.keys = keys;
-    this.values = values;
+  private CallAttributes(CallAttribute<?> key, Object value, CallAttributes next, int size) {
+    this.key = key;
+    this.value = value;
+    this.next = next;
+    this.size = size;
   }
 
   /** Checked copy of any map: each value must be of its key's type; null keys or values throw. */
@@ -37,84 +42,59 @@ final class CallAttributes extends AbstractMap<CallAttribute<?>, Object> {
   }
 
   /** These attributes with {@code key} set to {@code value}. */
-  CallAttributes with(CallAttribute<?> key, Object value) {
-    if (!key.type().isInstance(value)) {
+  CallAttributes with(CallAttribute<?> newKey, Object newValue) {
+    if (!newKey.type().isInstance(newValue)) {
       throw new IllegalArgumentException(
           "attribute "
-              + key
+              + newKey
               + ": a "
-              + (value == null ? "null" : value.getClass().getName())
+              + (newValue == null ? "null" : newValue.getClass().getName())
               + " (expected: a "
-              + key.type().getName()
+              + newKey.type().getName()
               + ")");
     }
-    int index = indexOf(key);
-    if (index >= 0) {
-      Object[] newValues = values.clone();
-      newValues[index] = value;
-      return new CallAttributes(keys, newValues);
-    }
-    CallAttribute<?>[] newKeys = Arrays.copyOf(keys, keys.length + 1);
-    Object[] newValues = Arrays.copyOf(values, values.length + 1);
-    newKeys[keys.length] = key;
-    newValues[values.length] = value;
-    return new CallAttributes(newKeys, newValues);
+    return new CallAttributes(newKey, newValue, this, containsKey(newKey) ? size : size + 1);
   }
 
-  private int indexOf(Object key) {
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] == key) {
-        return i;
+  @Override
+  public Object get(Object wanted) {
+    for (CallAttributes link = this; link.key != null; link = link.next) {
+      if (link.key == wanted) {
+        return link.value;
       }
     }
-    return -1;
+    return null;
   }
 
   @Override
-  public Object get(Object key) {
-    int index = indexOf(key);
-    return index < 0 ? null : values[index];
-  }
-
-  @Override
-  public boolean containsKey(Object key) {
-    return indexOf(key) >= 0;
+  public boolean containsKey(Object wanted) {
+    return get(wanted) != null;
   }
 
   @Override
   public int size() {
-    return keys.length;
+    return size;
   }
 
   @Override
   public Set<Entry<CallAttribute<?>, Object>> entrySet() {
+    // The latest value of each key, oldest key first; built only when someone lists them.
+    List<Entry<CallAttribute<?>, Object>> entries = new ArrayList<>(size);
+    for (CallAttributes link = this; link.key != null; link = link.next) {
+      CallAttribute<?> linkKey = link.key;
+      if (entries.stream().noneMatch(entry -> entry.getKey() == linkKey)) {
+        entries.add(new SimpleImmutableEntry<>(linkKey, link.value));
+      }
+    }
     return new AbstractSet<>() {
       @Override
       public Iterator<Entry<CallAttribute<?>, Object>> iterator() {
-        return new Iterator<>() {
-          private int next;
-
-          @Override
-          public boolean hasNext() {
-            return next < keys.length;
-          }
-
-          @Override
-          public Entry<CallAttribute<?>, Object> next() {
-            if (next >= keys.length) {
-              throw new NoSuchElementException();
-            }
-            Entry<CallAttribute<?>, Object> entry =
-                new SimpleImmutableEntry<>(keys[next], values[next]);
-            next++;
-            return entry;
-          }
-        };
+        return entries.reversed().iterator();
       }
 
       @Override
       public int size() {
-        return keys.length;
+        return entries.size();
       }
     };
   }

@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.InferRequest;
@@ -45,10 +44,8 @@ final class CompiledNode implements GraphNode {
     if (context.deadline() != null && context.isExpired()) {
       throw new DeadlineExceededException(place.path());
     }
-    // Decorators, log sinks and experiments below this node read where the call is.
-    CallContext here = context.with(CallAttribute.GRAPH_PATH, place.path());
     Duration timeout = state.timeout(timeoutSlot);
-    return timeout == null ? here : here.withTimeout(timeout);
+    return timeout == null ? context : context.withTimeout(timeout);
   }
 
   @Override

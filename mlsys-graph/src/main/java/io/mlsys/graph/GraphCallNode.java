@@ -1,5 +1,6 @@
 package io.mlsys.graph;
 
+import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -25,7 +26,8 @@ record GraphCallNode(Place place, GraphRef target, List<RequestedOutput> outputs
   @Override
   public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {
     try {
-      return target.infer(request.withOutputs(outputs), context);
+      return target.infer(
+          request.withOutputs(outputs), context.with(CallAttribute.GRAPH_PATH, place.path()));
     } catch (MlsysException e) {
       throw NodeErrors.at(place.path(), e);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.mlsys.graph;
 
+import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -35,7 +36,8 @@ record ModelNode(
             : new InferRequest(request.id(), request.inputs(), outputs, request.parameters());
     try {
       Predictor predictor = models.predictor(model, version);
-      return predictor.infer(call, context);
+      // The model's decorators (and what they log) read where in the graph the call is.
+      return predictor.infer(call, context.with(CallAttribute.GRAPH_PATH, place.path()));
     } catch (MlsysException e) {
       throw NodeErrors.at(place.path(), e);
     } catch (RuntimeException e) {

@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$here/../lib.sh"
-need_fixtures
+fixtures_or_stand_ins
 
 echo "== 1. Serve two models and the sequence over them (mlsys.yaml)"
 start_server --config "$here/mlsys.yaml" --grpc-port 0

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stand-ins, trained in Java, for models of the shared fixtures ({@code ../shared/fixtures}) that
@@ -31,11 +32,38 @@ public final class StandInFixtures {
 
   private StandInFixtures() {}
 
+  /** The outlier detector, as the catalog's one-class SVM: {@value}. */
+  public static final String IRIS_OCS = "iris_ocs.onnx";
+
   /**
    * The file of the one-against-rest SVC for {@code species}: {@code iris_svc_0_<species>.onnx}.
    */
   public static String oneAgainstRest(String species) {
     return "iris_svc_0_" + species + ".onnx";
+  }
+
+  /** The feature columns of the bundled iris data set, one array per row. */
+  static List<float[]> irisRows() throws IOException {
+    try (var in = IrisDemo.class.getResourceAsStream(IrisDemo.DATA_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("the resource " + IrisDemo.DATA_RESOURCE + " is missing");
+      }
+      List<float[]> rows = new ArrayList<>();
+      List<String> lines =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      for (String line : lines.subList(1, lines.size())) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] cells = line.split(",");
+        float[] row = new float[IrisDemo.FEATURE_NAMES.size()];
+        for (int j = 0; j < row.length; j++) {
+          row[j] = Float.parseFloat(cells[j].strip());
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
   }
 
   private static Path write(Path file, byte[] bytes) throws IOException {
@@ -61,6 +89,17 @@ public final class StandInFixtures {
           write(
               iris.resolve(IRIS_LABELS),
               ModelRepositoryWriter.labelsJson(classifier.classNames())));
+      written.add(
+          write(
+              iris.resolve(IRIS_OCS),
+              OutlierDetector.fit(
+                      irisRows(),
+                      Map.of(
+                          "mlsys.stand_in",
+                          "outlier detector fitted to "
+                              + IrisDemo.DATA_RESOURCE
+                              + ": radius minus the squared standardized distance to the mean"))
+                  .toByteArray()));
       for (String species : classifier.classNames()) {
         DemoModel binary = IrisDemo.trainOneAgainstRest(config, species);
         written.add(write(iris.resolve(oneAgainstRest(species)), binary.onnxBytes()));

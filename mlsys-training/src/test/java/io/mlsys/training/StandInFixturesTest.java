@@ -51,6 +51,30 @@ class StandInFixturesTest {
     assertThat(virginica[1][0]).isGreaterThan(0.5f);
   }
 
+  @Test
+  void theOutlierDetectorHasTheOneClassSvmSignatureAndKeepsEveryTrainingRowIn() throws Exception {
+    StandInFixtures.write(dir, IrisDemoConfig.defaults());
+    Path model = dir.resolve("sklearn-iris").resolve(StandInFixtures.IRIS_OCS);
+    float[][] rows = StandInFixtures.irisRows().toArray(float[][]::new);
+    float[][] far = {{50f, 30.1f, 111.4f, 110.2f}};
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(model.toString());
+        OnnxTensor input = OnnxTensor.createTensor(env, rows);
+        OnnxTensor outlier = OnnxTensor.createTensor(env, far);
+        OrtSession.Result inliers = session.run(Map.of("float_input", input));
+        OrtSession.Result outliers = session.run(Map.of("float_input", outlier))) {
+      assertThat(session.getOutputNames()).containsExactly("label", "scores");
+      long[][] labels = (long[][]) inliers.get("label").orElseThrow().getValue();
+      assertThat(labels).hasNumberOfRows(rows.length);
+      for (long[] label : labels) {
+        assertThat(label).containsExactly(1);
+      }
+      long[][] outlierLabels = (long[][]) outliers.get("label").orElseThrow().getValue();
+      assertThat(outlierLabels[0]).containsExactly(-1);
+      assertThat(((float[][]) outliers.get("scores").orElseThrow().getValue())[0][0]).isNegative();
+    }
+  }
+
   private float[][] probabilities(OrtEnvironment env, String species, float[][] rows)
       throws Exception {
     Path model = dir.resolve("sklearn-iris").resolve(StandInFixtures.oneAgainstRest(species));

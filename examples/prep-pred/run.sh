@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$here/../lib.sh"
-need_fixtures
+fixtures_or_stand_ins
 . "$root/scripts/java-home.sh"
 work="$(mktemp -d)"
 

@@ -1,15 +1,8 @@
 package io.mlsys.training;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.List;
 import java.util.Map;
 
@@ -28,9 +21,6 @@ final class OutlierDetector {
 
   /** {@code ReduceSum} takes its axes as an input from opset 13. */
   private static final long OPSET = 13;
-
-  private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
-  private static final int INT64 = TensorProto.DataType.INT64.getNumber();
 
   private OutlierDetector() {}
 
@@ -70,86 +60,25 @@ final class OutlierDetector {
     GraphProto.Builder graph =
         GraphProto.newBuilder()
             .setName("mlsys_outlier_detector")
-            .addInput(info(INPUT, FLOAT, batch, dim(width)))
-            .addOutput(info(LABEL, INT64, batch, dim(1)))
-            .addOutput(info(SCORES, FLOAT, batch, dim(1)))
-            .addInitializer(floats("mean", new long[] {1, width}, mean))
-            .addInitializer(floats("inverse_std", new long[] {1, width}, inverseStd))
-            .addInitializer(floats("radius", new long[] {1, 1}, radius))
-            .addInitializer(floats("zero", new long[] {1, 1}, 0f))
-            .addInitializer(longs("axes", new long[] {1}, 1))
-            .addInitializer(longs("inlier", new long[] {1, 1}, 1))
-            .addInitializer(longs("outlier", new long[] {1, 1}, -1))
-            .addNode(node("Sub", "centered", INPUT, "mean"))
-            .addNode(node("Mul", "standardized", "centered", "inverse_std"))
-            .addNode(node("Mul", "squared", "standardized", "standardized"))
+            .addInput(OnnxGraphs.info(INPUT, OnnxGraphs.FLOAT, batch, OnnxGraphs.dim(width)))
+            .addOutput(OnnxGraphs.info(LABEL, OnnxGraphs.INT64, batch, OnnxGraphs.dim(1)))
+            .addOutput(OnnxGraphs.info(SCORES, OnnxGraphs.FLOAT, batch, OnnxGraphs.dim(1)))
+            .addInitializer(OnnxGraphs.floats("mean", new long[] {1, width}, mean))
+            .addInitializer(OnnxGraphs.floats("inverse_std", new long[] {1, width}, inverseStd))
+            .addInitializer(OnnxGraphs.floats("radius", new long[] {1, 1}, radius))
+            .addInitializer(OnnxGraphs.floats("zero", new long[] {1, 1}, 0f))
+            .addInitializer(OnnxGraphs.longs("axes", new long[] {1}, 1))
+            .addInitializer(OnnxGraphs.longs("inlier", new long[] {1, 1}, 1))
+            .addInitializer(OnnxGraphs.longs("outlier", new long[] {1, 1}, -1))
+            .addNode(OnnxGraphs.node("Sub", "centered", INPUT, "mean"))
+            .addNode(OnnxGraphs.node("Mul", "standardized", "centered", "inverse_std"))
+            .addNode(OnnxGraphs.node("Mul", "squared", "standardized", "standardized"))
             .addNode(
-                node("ReduceSum", "distance", "squared", "axes").toBuilder()
-                    .addAttribute(
-                        AttributeProto.newBuilder()
-                            .setName("keepdims")
-                            .setType(AttributeProto.AttributeType.INT)
-                            .setI(1)))
-            .addNode(node("Sub", SCORES, "radius", "distance"))
-            .addNode(node("Less", "is_outlier", SCORES, "zero"))
-            .addNode(node("Where", LABEL, "is_outlier", "outlier", "inlier"));
-    ModelProto.Builder model =
-        ModelProto.newBuilder()
-            .setIrVersion(8)
-            .setProducerName("mlsys-training")
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-            .setGraph(graph);
-    provenance.forEach(
-        (key, value) ->
-            model.addMetadataProps(
-                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
-    return model.build();
-  }
-
-  private static TensorShapeProto.Dimension dim(long size) {
-    return TensorShapeProto.Dimension.newBuilder().setDimValue(size).build();
-  }
-
-  private static ValueInfoProto info(String name, int type, TensorShapeProto.Dimension... dims) {
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(
-                    TypeProto.Tensor.newBuilder()
-                        .setElemType(type)
-                        .setShape(TensorShapeProto.newBuilder().addAllDim(List.of(dims)))))
-        .build();
-  }
-
-  private static TensorProto floats(String name, long[] dims, float... values) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT);
-    for (long dim : dims) {
-      tensor.addDims(dim);
-    }
-    for (float value : values) {
-      tensor.addFloatData(value);
-    }
-    return tensor.build();
-  }
-
-  private static TensorProto longs(String name, long[] dims, long... values) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(INT64);
-    for (long dim : dims) {
-      tensor.addDims(dim);
-    }
-    for (long value : values) {
-      tensor.addInt64Data(value);
-    }
-    return tensor.build();
-  }
-
-  private static NodeProto node(String op, String output, String... inputs) {
-    return NodeProto.newBuilder()
-        .setName(output)
-        .setOpType(op)
-        .addAllInput(List.of(inputs))
-        .addOutput(output)
-        .build();
+                OnnxGraphs.node("ReduceSum", "distance", "squared", "axes").toBuilder()
+                    .addAttribute(OnnxGraphs.intAttribute("keepdims", 1)))
+            .addNode(OnnxGraphs.node("Sub", SCORES, "radius", "distance"))
+            .addNode(OnnxGraphs.node("Less", "is_outlier", SCORES, "zero"))
+            .addNode(OnnxGraphs.node("Where", LABEL, "is_outlier", "outlier", "inlier"));
+    return OnnxGraphs.model(graph, OPSET, provenance);
   }
 }

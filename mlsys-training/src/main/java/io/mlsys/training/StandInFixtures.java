@@ -35,6 +35,12 @@ public final class StandInFixtures {
   /** The outlier detector, as the catalog's one-class SVM: {@value}. */
   public static final String IRIS_OCS = "iris_ocs.onnx";
 
+  /** The folder of the text direction classifier stand-in: {@value}. */
+  public static final String PADDLEOCR_FOLDER = "paddleocr";
+
+  /** PaddleOCR's text direction classifier, as the prep-pred example reads it: {@value}. */
+  public static final String TEXT_DIRECTION = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
   /**
    * The file of the one-against-rest SVC for {@code species}: {@code iris_svc_0_<species>.onnx}.
    */
@@ -99,6 +105,16 @@ public final class StandInFixtures {
                           "outlier detector fitted to "
                               + IrisDemo.DATA_RESOURCE
                               + ": radius minus the squared standardized distance to the mean"))
+                  .toByteArray()));
+      Path paddleocr = fixturesDir.resolve(PADDLEOCR_FOLDER);
+      Files.createDirectories(paddleocr);
+      written.add(
+          write(
+              paddleocr.resolve(TEXT_DIRECTION),
+              TextDirectionStandIn.build(
+                      Map.of(
+                          "mlsys.stand_in",
+                          "text direction by where the ink is: the lower half darker is upright"))
                   .toByteArray()));
       for (String species : classifier.classNames()) {
         DemoModel binary = IrisDemo.trainOneAgainstRest(config, species);

@@ -1,6 +1,7 @@
 package io.mlsys.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -72,6 +73,35 @@ class StandInFixturesTest {
       long[][] outlierLabels = (long[][]) outliers.get("label").orElseThrow().getValue();
       assertThat(outlierLabels[0]).containsExactly(-1);
       assertThat(((float[][]) outliers.get("scores").orElseThrow().getValue())[0][0]).isNegative();
+    }
+  }
+
+  @Test
+  void theTextDirectionStandInCallsALineUprightWhenItsLowerHalfIsDarker() throws Exception {
+    StandInFixtures.write(dir, IrisDemoConfig.defaults());
+    Path model =
+        dir.resolve(StandInFixtures.PADDLEOCR_FOLDER).resolve(StandInFixtures.TEXT_DIRECTION);
+    // White is 1, ink -1: a band of ink across rows 28 to 40, as letters on a baseline.
+    float[][][][] upright = new float[1][3][48][192];
+    float[][][][] turned = new float[1][3][48][192];
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < 48; y++) {
+        java.util.Arrays.fill(upright[0][c][y], y >= 28 && y < 40 ? -1f : 1f);
+        java.util.Arrays.fill(turned[0][c][47 - y], y >= 28 && y < 40 ? -1f : 1f);
+      }
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(model.toString());
+        OnnxTensor up = OnnxTensor.createTensor(env, upright);
+        OnnxTensor down = OnnxTensor.createTensor(env, turned);
+        OrtSession.Result first = session.run(Map.of("x", up));
+        OrtSession.Result second = session.run(Map.of("x", down))) {
+      assertThat(session.getOutputNames()).containsExactly("softmax_0.tmp_0");
+      float[] upProbabilities = ((float[][]) first.get(0).getValue())[0];
+      float[] downProbabilities = ((float[][]) second.get(0).getValue())[0];
+      assertThat(upProbabilities[0]).isGreaterThan(0.9f);
+      assertThat(downProbabilities[1]).isGreaterThan(0.9f);
+      assertThat(upProbabilities[0] + upProbabilities[1]).isCloseTo(1f, within(1e-5f));
     }
   }
 

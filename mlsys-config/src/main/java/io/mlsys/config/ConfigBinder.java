@@ -18,6 +18,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,17 +70,46 @@ public final class ConfigBinder {
   private static final Object FAILED = new Object();
 
   /** How an unknown key's problem starts; the allowed keys follow, then ")". */
-  public static final String UNKNOWN_KEY = "unknown key (expected one of: ";
+  private static final String UNKNOWN_KEY = "unknown key (expected one of: ";
 
   private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
   private final Map<Class<?>, ConfigFamily<?>> families;
+  private final HiddenKeys hidden;
   private final ConfigDocument document;
   private final Violations violations;
 
-  private ConfigBinder(ConfigDocument document, Map<Class<?>, ConfigFamily<?>> families) {
+  /**
+   * Keys of records that a file does not have although their record does, for a record two files
+   * share (a model of mlsys.yaml has {@code uri}, one of a repository's config.yaml has {@code
+   * version-policy}): a hidden key binds as absent, is unknown when written, and is neither listed
+   * among the allowed keys nor documented.
+   *
+   * @param byType the hidden keys of each record type
+   */
+  public record HiddenKeys(Map<Class<?>, Set<String>> byType) {
+    public static final HiddenKeys NONE = new HiddenKeys(Map.of());
+
+    public HiddenKeys {
+      byType = Map.copyOf(byType);
+    }
+
+    /** These keys of {@code type} hidden. */
+    public static HiddenKeys of(Class<?> type, Collection<String> keys) {
+      return new HiddenKeys(Map.of(type, Set.copyOf(keys)));
+    }
+
+    boolean hides(Class<?> type, String key) {
+      Set<String> keys = byType.get(type);
+      return keys != null && keys.contains(key);
+    }
+  }
+
+  private ConfigBinder(
+      ConfigDocument document, Map<Class<?>, ConfigFamily<?>> families, HiddenKeys hidden) {
     this.document = document;
     this.families = families;
+    this.hidden = hidden;
     this.violations = document == null ? new Violations() : document.violations();
   }
 
@@ -92,10 +122,23 @@ public final class ConfigBinder {
     return bind(document, type, installedFamilies());
   }
 
+  /** Binds a whole document to {@code type}, installed families, with some keys hidden. */
+  public static <T> T bind(ConfigDocument document, Class<T> type, HiddenKeys hiddenKeys) {
+    return bind(document, type, installedFamilies(), hiddenKeys);
+  }
+
   /** Binds a whole document to {@code type} with these families. */
   public static <T> T bind(
       ConfigDocument document, Class<T> type, Map<Class<?>, ConfigFamily<?>> families) {
-    ConfigBinder binder = new ConfigBinder(document, families);
+    return bind(document, type, families, HiddenKeys.NONE);
+  }
+
+  private static <T> T bind(
+      ConfigDocument document,
+      Class<T> type,
+      Map<Class<?>, ConfigFamily<?>> families,
+      HiddenKeys hiddenKeys) {
+    ConfigBinder binder = new ConfigBinder(document, families, hiddenKeys);
     JsonNode root = document.root();
     JsonNode tree =
         root.isMissingNode() || root.isNull() ? JsonNodeFactory.instance.objectNode() : root;
@@ -562,8 +605,10 @@ public final class ConfigBinder {
       } else {
         plainKey = true;
         String key = keyOf(component);
-        consumed.add(key);
-        JsonNode child = node.get(key);
+        JsonNode child = hidden.hides(type, key) ? null : node.get(key);
+        if (child != null || !hidden.hides(type, key)) {
+          consumed.add(key);
+        }
         String childPath = ConfigViolation.join(path, key);
         if (child == null) {
           value = absent(shape, i, childPath);
@@ -705,7 +750,8 @@ public final class ConfigBinder {
         if (component.getType() != Map.class) {
           keys.addAll(allowedKeys(component.getType()));
         }
-      } else if (!component.isAnnotationPresent(ConfigKindName.class)) {
+      } else if (!component.isAnnotationPresent(ConfigKindName.class)
+          && !hidden.hides(type, keyOf(component))) {
         keys.add(keyOf(component));
       }
     }
@@ -789,7 +835,13 @@ public final class ConfigBinder {
    * it nests.
    */
   public static List<String> keyPaths(Class<?> root, Map<Class<?>, ConfigFamily<?>> families) {
-    ConfigBinder paths = new ConfigBinder(null, families);
+    return keyPaths(root, families, HiddenKeys.NONE);
+  }
+
+  /** The key paths of {@code root} without the hidden keys. */
+  public static List<String> keyPaths(
+      Class<?> root, Map<Class<?>, ConfigFamily<?>> families, HiddenKeys hiddenKeys) {
+    ConfigBinder paths = new ConfigBinder(null, families, hiddenKeys);
     List<String> out = new ArrayList<>();
     Set<ConfigFamily<?>> documented = new LinkedHashSet<>();
     List<ConfigFamily<?>> pending = new ArrayList<>();
@@ -866,7 +918,8 @@ public final class ConfigBinder {
     }
     for (RecordComponent component : shape.components) {
       if (component.isAnnotationPresent(ConfigKind.class)
-          || component.isAnnotationPresent(ConfigKindName.class)) {
+          || component.isAnnotationPresent(ConfigKindName.class)
+          || hidden.hides(type, keyOf(component))) {
         continue;
       }
       if (component.isAnnotationPresent(ConfigInline.class)) {

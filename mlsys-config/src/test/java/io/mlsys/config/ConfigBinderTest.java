@@ -213,6 +213,21 @@ class ConfigBinderTest {
   }
 
   @Test
+  void aHiddenKeyIsAbsentUnknownWhenWrittenAndUndocumented() {
+    ConfigBinder.HiddenKeys hidden = ConfigBinder.HiddenKeys.of(Settings.class, List.of("host"));
+    ConfigDocument empty = ConfigDocument.parse("", "test.yaml", Path.of("/base"), Map.of());
+    ConfigDocument written =
+        ConfigDocument.parse("host: h\n", "test.yaml", Path.of("/base"), Map.of());
+
+    assertThat(ConfigBinder.bind(empty, Settings.class, hidden).host()).isEqualTo("localhost");
+    assertThatThrownBy(() -> ConfigBinder.bind(written, Settings.class, hidden))
+        .hasMessageContaining("host: unknown key (expected one of: port, version,");
+    assertThat(ConfigBinder.keyPaths(Settings.class, Map.of(Shape.class, SHAPES), hidden))
+        .contains("port")
+        .doesNotContain("host");
+  }
+
+  @Test
   void keyPathsComeFromTheRecords() {
     assertThat(ConfigBinder.keyPaths(Settings.class, Map.of(Shape.class, SHAPES)))
         .contains(

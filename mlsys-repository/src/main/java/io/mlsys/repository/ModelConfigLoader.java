@@ -1,11 +1,10 @@
 package io.mlsys.repository;
 
 import io.mlsys.config.ConfigBinder;
+import io.mlsys.config.ConfigBinder.HiddenKeys;
 import io.mlsys.config.ConfigDocument;
 import io.mlsys.config.ConfigException;
-import io.mlsys.config.ConfigViolation;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +22,9 @@ public final class ModelConfigLoader {
 
   /** Keys of {@link ModelConfig} that only a repository model's config.yaml has. */
   public static final List<String> REPOSITORY_ONLY = List.of("version-policy");
+
+  /** What a config.yaml does not have of {@link ModelConfig}. */
+  private static final HiddenKeys HIDDEN = HiddenKeys.of(ModelConfig.class, MAIN_FILE_ONLY);
 
   /** What {@code model-repository.path} must name. */
   public static final String EXPECTED_FOLDER = ModelRepositoryConfig.EXPECTED_PATH;
@@ -48,9 +50,7 @@ public final class ModelConfigLoader {
    * Every key path a repository model's config.yaml accepts, e.g. {@code version-policy.latest}.
    */
   public static List<String> keyPaths() {
-    return ConfigBinder.keyPaths(ModelConfig.class, ConfigBinder.installedFamilies()).stream()
-        .filter(path -> !MAIN_FILE_ONLY.contains(path))
-        .toList();
+    return ConfigBinder.keyPaths(ModelConfig.class, ConfigBinder.installedFamilies(), HIDDEN);
   }
 
   private static ModelConfig modelConfig(ConfigDocument document) {
@@ -62,41 +62,7 @@ public final class ModelConfigLoader {
                 key, "only in mlsys.yaml (a repository model's versions are its numbered folders)");
       }
     }
-    ModelConfig config;
-    try {
-      config = ConfigBinder.bind(document, ModelConfig.class);
-    } catch (ConfigException e) {
-      throw withoutKeys(e, "", MAIN_FILE_ONLY);
-    }
-    return config.resolvedAgainst(document.baseDir());
-  }
-
-  /**
-   * {@link ModelConfig} holds the keys of both files; an unknown key's message lists only those of
-   * the file it is in ({@code under} is where models sit in it: {@code models.} or the root).
-   */
-  public static ConfigException withoutKeys(
-      ConfigException e, String under, List<String> otherFileKeys) {
-    String prefix = ConfigBinder.UNKNOWN_KEY;
-    List<ConfigViolation> violations = new ArrayList<>();
-    for (ConfigViolation violation : e.violations()) {
-      String path = violation.path();
-      boolean modelKey =
-          path.startsWith(under)
-              && path.substring(under.length()).split("\\.").length == (under.isEmpty() ? 1 : 2);
-      if (modelKey && violation.problem().startsWith(prefix)) {
-        List<String> keys =
-            new ArrayList<>(
-                List.of(
-                    violation
-                        .problem()
-                        .substring(prefix.length(), violation.problem().length() - 1)
-                        .split(", ")));
-        keys.removeAll(otherFileKeys);
-        violation = new ConfigViolation(path, prefix + String.join(", ", keys) + ")");
-      }
-      violations.add(violation);
-    }
-    return new ConfigException(e.source(), violations);
+    return ConfigBinder.bind(document, ModelConfig.class, HIDDEN)
+        .resolvedAgainst(document.baseDir());
   }
 }

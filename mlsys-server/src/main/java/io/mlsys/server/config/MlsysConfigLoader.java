@@ -2,6 +2,7 @@ package io.mlsys.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlsys.config.ConfigBinder;
+import io.mlsys.config.ConfigBinder.HiddenKeys;
 import io.mlsys.config.ConfigDocument;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.Violations;
@@ -30,6 +31,10 @@ import java.util.Map;
 public final class MlsysConfigLoader {
   /** The conventional name of the file. */
   public static final String FILE_NAME = "mlsys.yaml";
+
+  /** What a model of mlsys.yaml does not have of {@link ModelConfig}. */
+  private static final HiddenKeys HIDDEN =
+      HiddenKeys.of(ModelConfig.class, ModelConfigLoader.REPOSITORY_ONLY);
 
   private MlsysConfigLoader() {}
 
@@ -72,14 +77,7 @@ public final class MlsysConfigLoader {
    * <node>.ensemble.branches.<name>.weight}, {@code <transform>.image.width}.
    */
   public static List<String> keyPaths() {
-    List<String> paths = new ArrayList<>();
-    String repositoryOnly = "models.<name>." + ModelConfigLoader.REPOSITORY_ONLY.getFirst();
-    for (String path : ConfigBinder.keyPaths(MlsysConfig.class, ConfigBinder.installedFamilies())) {
-      if (!path.equals(repositoryOnly) && !path.startsWith(repositoryOnly + ".")) {
-        paths.add(path);
-      }
-    }
-    return List.copyOf(paths);
+    return ConfigBinder.keyPaths(MlsysConfig.class, ConfigBinder.installedFamilies(), HIDDEN);
   }
 
   private static MlsysConfig mlsys(ConfigDocument document) {
@@ -102,10 +100,9 @@ public final class MlsysConfigLoader {
     }
     MlsysConfig config;
     try {
-      config = ConfigBinder.bind(document, MlsysConfig.class);
+      config = ConfigBinder.bind(document, MlsysConfig.class, HIDDEN);
     } catch (ConfigException e) {
-      throw ModelConfigLoader.withoutKeys(
-          withNameViolations(document, e), "models.", ModelConfigLoader.REPOSITORY_ONLY);
+      throw withNameViolations(document, e);
     }
     ModelsConfig sources = config.modelSources();
     Path repository = sources.modelRepository().path();

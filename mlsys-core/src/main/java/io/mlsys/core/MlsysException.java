@@ -18,7 +18,10 @@ public abstract sealed class MlsysException extends RuntimeException
         UpstreamFailureException,
         ModelExecutionException,
         UnauthenticatedException,
-        PermissionDeniedException {
+        PermissionDeniedException,
+        ResourceNotFoundException,
+        ResourceExistsException,
+        FailedPreconditionException {
 
   protected MlsysException(String message) {
     super(message);

@@ -3,6 +3,7 @@ package io.mlsys.graph;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelExecutionException;
@@ -12,6 +13,8 @@ import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.QuotaExceededException;
+import io.mlsys.core.ResourceExistsException;
+import io.mlsys.core.ResourceNotFoundException;
 import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
@@ -54,6 +57,10 @@ final class NodeErrors {
           case UnsupportedMediaTypeException e -> e;
           case UnauthenticatedException e -> e;
           case PermissionDeniedException e -> e;
+          // Registry errors come from management calls, not from inside a node.
+          case ResourceNotFoundException e -> e;
+          case ResourceExistsException e -> e;
+          case FailedPreconditionException e -> e;
         };
     if (prefixed != error && prefixed.getCause() == null) {
       prefixed.initCause(error);

@@ -8,6 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelExecutionException;
@@ -17,6 +18,8 @@ import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.QuotaExceededException;
+import io.mlsys.core.ResourceExistsException;
+import io.mlsys.core.ResourceNotFoundException;
 import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
@@ -66,6 +69,10 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
       case ModelExecutionException e -> of(Status.Code.INTERNAL, "model_execution_failed");
       case UnauthenticatedException e -> of(Status.Code.UNAUTHENTICATED, "unauthenticated");
       case PermissionDeniedException e -> of(Status.Code.PERMISSION_DENIED, "permission_denied");
+      case ResourceNotFoundException e -> of(Status.Code.NOT_FOUND, "resource_not_found");
+      case ResourceExistsException e -> of(Status.Code.ALREADY_EXISTS, "resource_exists");
+      case FailedPreconditionException e ->
+          of(Status.Code.FAILED_PRECONDITION, "failed_precondition");
     };
   }
 

@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelExecutionException;
@@ -12,6 +13,8 @@ import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.QuotaExceededException;
+import io.mlsys.core.ResourceExistsException;
+import io.mlsys.core.ResourceNotFoundException;
 import io.mlsys.core.UnauthenticatedException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import io.mlsys.core.UpstreamFailureException;
@@ -56,6 +59,9 @@ record HttpError(int status, String kind, Duration retryAfter) {
       case ModelExecutionException e -> new HttpError(500, "model_execution_failed", null);
       case UnauthenticatedException e -> new HttpError(401, "unauthenticated", null);
       case PermissionDeniedException e -> new HttpError(403, "permission_denied", null);
+      case ResourceNotFoundException e -> new HttpError(404, "resource_not_found", null);
+      case ResourceExistsException e -> new HttpError(409, "resource_exists", null);
+      case FailedPreconditionException e -> new HttpError(409, "failed_precondition", null);
     };
   }
 

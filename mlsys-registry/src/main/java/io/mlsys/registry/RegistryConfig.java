@@ -1,0 +1,114 @@
+package io.mlsys.registry;
+
+import io.mlsys.config.ConfigException;
+import io.mlsys.config.Violations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The registry's rules ({@code registry:} in mlsys.yaml).
+ *
+ * @param sourceRoots folders that {@code model-versions/create} may read a source from (a path
+ *     outside them is refused, so a client cannot make the server read any file it can); empty
+ *     means only run artifacts already in the artifact store
+ * @param approval which aliases need an approval before they move
+ * @param promotion per alias, thresholds a version's metrics must meet against the current holder
+ * @param gcPeriod how often artifacts no version refers to are deleted; null or zero for never
+ * @param followPeriod how often a server checks the aliases it follows (PostgreSQL also pushes
+ *     changes at once)
+ */
+public record RegistryConfig(
+    List<Path> sourceRoots,
+    ApprovalConfig approval,
+    Map<String, PromotionRule> promotion,
+    Duration gcPeriod,
+    Duration followPeriod) {
+
+  public static final Duration DEFAULT_FOLLOW_PERIOD = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_GC_PERIOD = Duration.ofHours(1);
+
+  /**
+   * @throws ConfigException listing every invalid field
+   */
+  public RegistryConfig {
+    sourceRoots = sourceRoots == null ? List.of() : List.copyOf(sourceRoots);
+    approval = Objects.requireNonNullElse(approval, ApprovalConfig.NONE);
+    promotion = promotion == null ? Map.of() : Map.copyOf(promotion);
+    gcPeriod = Objects.requireNonNullElse(gcPeriod, DEFAULT_GC_PERIOD);
+    followPeriod = Objects.requireNonNullElse(followPeriod, DEFAULT_FOLLOW_PERIOD);
+    Violations violations = new Violations();
+    violations.check(
+        !gcPeriod.isNegative(), "gc-period", gcPeriod, "a duration >= 0 (0 turns it off)");
+    violations.check(
+        followPeriod.compareTo(Duration.ofMillis(10)) >= 0,
+        "follow-period",
+        followPeriod,
+        "a duration >= 10ms");
+    violations.throwIfAny(null);
+  }
+
+  public static RegistryConfig defaults() {
+    return new RegistryConfig(null, null, null, null, null);
+  }
+
+  public RegistryConfig withSourceRoots(List<Path> roots) {
+    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod);
+  }
+
+  public RegistryConfig withApproval(ApprovalConfig newApproval) {
+    return new RegistryConfig(sourceRoots, newApproval, promotion, gcPeriod, followPeriod);
+  }
+
+  public RegistryConfig withPromotion(Map<String, PromotionRule> rules) {
+    return new RegistryConfig(sourceRoots, approval, rules, gcPeriod, followPeriod);
+  }
+
+  /** The rule for moving {@code alias}. */
+  public RegistryStore.AliasRule aliasRule(String alias) {
+    boolean required = approval.aliases().contains(alias);
+    return new RegistryStore.AliasRule(required, required && approval.approverMustDiffer());
+  }
+
+  /**
+   * @param aliases aliases that move only to an approved version
+   * @param approverMustDiffer the approver may not be who registered the version
+   */
+  public record ApprovalConfig(List<String> aliases, boolean approverMustDiffer) {
+    public static final ApprovalConfig NONE = new ApprovalConfig(List.of(), false);
+
+    public ApprovalConfig {
+      aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+  }
+
+  /**
+   * Metric thresholds for moving an alias: the candidate must meet each against the version the
+   * alias points to now (or, when it points nowhere, the absolute minimum only).
+   *
+   * @param metrics metric name to its threshold
+   */
+  public record PromotionRule(Map<String, MetricThreshold> metrics) {
+    public PromotionRule {
+      metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+  }
+
+  /**
+   * @param maxDrop how much lower (or, with {@code lowerIsBetter}, higher) than the holder's the
+   *     candidate's value may be; null for no comparison
+   * @param min the candidate's value must be at least this (at most, with {@code lowerIsBetter});
+   *     null for none
+   * @param lowerIsBetter for losses and error rates
+   */
+  public record MetricThreshold(Double maxDrop, Double min, boolean lowerIsBetter) {
+    public MetricThreshold {
+      Violations violations = new Violations();
+      violations.check(maxDrop == null || maxDrop >= 0, "max-drop", maxDrop, "a number >= 0");
+      violations.check(maxDrop != null || min != null, "max-drop", null, "max-drop, min, or both");
+      violations.throwIfAny(null);
+    }
+  }
+}

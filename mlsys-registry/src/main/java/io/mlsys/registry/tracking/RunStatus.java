@@ -1,0 +1,10 @@
+package io.mlsys.registry.tracking;
+
+/** MLflow's run statuses. */
+public enum RunStatus {
+  RUNNING,
+  SCHEDULED,
+  FINISHED,
+  FAILED,
+  KILLED
+}

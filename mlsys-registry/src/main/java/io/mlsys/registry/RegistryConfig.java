@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param gcPeriod how often artifacts no version refers to are deleted; null or zero for never
  * @param followPeriod how often a server checks the aliases it follows (PostgreSQL also pushes
  *     changes at once)
- * @param maxArtifactBytes largest run artifact a client may upload through the mlflow-artifacts
- *     API (streamed to disk, so it may exceed {@code server.max-request-bytes}); 0 means {@value
+ * @param maxArtifactBytes largest run artifact a client may upload through the mlflow-artifacts API
+ *     (streamed to disk, so it may exceed {@code server.max-request-bytes}); 0 means {@value
  *     #DEFAULT_MAX_ARTIFACT_BYTES}
  */
 public record RegistryConfig(
@@ -75,8 +75,7 @@ public record RegistryConfig(
   }
 
   public RegistryConfig withSourceRoots(List<Path> roots) {
-    return new RegistryConfig(
-        roots, approval, promotion, gcPeriod, followPeriod, maxArtifactBytes);
+    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withApproval(ApprovalConfig newApproval) {

@@ -228,10 +228,10 @@ final class Exchange {
   }
 
   /**
-   * The raw request body as a stream, of any content type, for an endpoint that writes it
-   * elsewhere (an artifact upload) instead of holding it in memory. Reading past {@code maxBytes}
-   * throws {@link PayloadTooLargeException}; a client that goes away mid-body closes the
-   * connection. Read it to the end.
+   * The raw request body as a stream, of any content type, for an endpoint that writes it elsewhere
+   * (an artifact upload) instead of holding it in memory. Reading past {@code maxBytes} throws
+   * {@link PayloadTooLargeException}; a client that goes away mid-body closes the connection. Read
+   * it to the end.
    *
    * @param maxBytes the limit of this endpoint (may exceed {@code server.max-request-bytes})
    * @throws PayloadTooLargeException when the Content-Length is over the limit

@@ -76,7 +76,7 @@ final class HelidonMlsysServer implements MlsysServer {
       Map<String, GraphConfig> graphs,
       GraphOptions graphOptions,
       GraphReload graphReload,
-      RegistryHandle registry,
+      RegistryHandle modelRegistry,
       List<AutoCloseable> closeables) {
     this.repository = repository;
     this.shutdownGrace = config.shutdownGrace();
@@ -95,7 +95,7 @@ final class HelidonMlsysServer implements MlsysServer {
         Authenticator.create(config.auth(), config.host(), new SecureRandom());
     ServerTls tls = ServerTls.create(config.tls());
     this.closeables =
-        withLast(registry == null ? closeables : withLast(closeables, registry), tls);
+        withLast(modelRegistry == null ? closeables : withLast(closeables, modelRegistry), tls);
     AccessLog accessLog = new AccessLog(config.accessLog());
     TransportHealth transportHealth = new TransportHealth();
     ConnectionsConfig connections = config.connections();
@@ -120,15 +120,15 @@ final class HelidonMlsysServer implements MlsysServer {
     ManagementEndpoints management =
         new ManagementEndpoints(served, oipJson, metrics, version, transportHealth);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
-    if (registry != null) {
-      RegistryEndpoints.addAll(routes, registry, clock);
+    if (modelRegistry != null) {
+      RegistryEndpoints.addAll(routes, modelRegistry, clock);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).
     long maxPayloadBytes =
-        registry == null
+        modelRegistry == null
             ? config.maxRequestBytes()
-            : Math.max(config.maxRequestBytes(), registry.config().maxArtifactBytes());
+            : Math.max(config.maxRequestBytes(), modelRegistry.config().maxArtifactBytes());
     DirectHandlers directHandlers = jsonDirectHandlers(config.maxRequestBytes());
     // Named as Helidon's own HTTP/1 config so it replaces it: with a second HTTP/1 config, Helidon
     // closes a request it cannot parse without answering 400.

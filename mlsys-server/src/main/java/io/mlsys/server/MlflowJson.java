@@ -14,6 +14,8 @@ import io.mlsys.registry.RegisteredModel;
 import io.mlsys.registry.tracking.Experiment;
 import io.mlsys.registry.tracking.Metric;
 import io.mlsys.registry.tracking.Run;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -85,6 +87,8 @@ final class MlflowJson {
       throw new InvalidInputException(
           "request body",
           "malformed JSON: " + ErrorMessages.excerpt(e.getOriginalMessage()) + " (expected: JSON)");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -200,7 +204,8 @@ final class MlflowJson {
       return;
     }
     ArrayNode list = json.putArray(field);
-    new TreeMap<>(tags).forEach((key, value) -> list.addObject().put("key", key).put("value", value));
+    new TreeMap<>(tags)
+        .forEach((key, value) -> list.addObject().put("key", key).put("value", value));
   }
 
   private static void strings(ObjectNode json, String field, Collection<String> values) {

@@ -106,8 +106,7 @@ final class MlflowRegistryEndpoints {
                     actor,
                     request.keyValues("tags")),
                 actor);
-    return MlflowJson.reply(
-        withModel(MlflowJson.object(), "registered_model", created, List.of()));
+    return MlflowJson.reply(withModel(MlflowJson.object(), "registered_model", created, List.of()));
   }
 
   private Reply getModel(Exchange exchange) {
@@ -150,8 +149,7 @@ final class MlflowRegistryEndpoints {
   private Reply renameModel(Exchange exchange) {
     MlflowRequest request = MlflowRequest.of(exchange);
     String newName = request.required("new_name");
-    RegisteredModel model =
-        store().renameModel(request.required("name"), newName, actor(exchange));
+    RegisteredModel model = store().renameModel(request.required("name"), newName, actor(exchange));
     return MlflowJson.reply(
         withModel(MlflowJson.object(), "registered_model", model, latest(model.name())));
   }
@@ -224,9 +222,9 @@ final class MlflowRegistryEndpoints {
   // model-versions
 
   /**
-   * Registers a version: the source must be an allowed local path or a run artifact; with a
-   * {@code run_id} (of this server's tracking), the run's parameters, latest metrics and commit
-   * become the version's lineage.
+   * Registers a version: the source must be an allowed local path or a run artifact; with a {@code
+   * run_id} (of this server's tracking), the run's parameters, latest metrics and commit become the
+   * version's lineage.
    */
   private Reply createVersion(Exchange exchange) {
     MlflowRequest request = MlflowRequest.of(exchange);
@@ -266,14 +264,7 @@ final class MlflowRegistryEndpoints {
       metrics.put(metric.key(), metric.value());
     }
     return new Lineage(
-        runId,
-        null,
-        null,
-        null,
-        run.params(),
-        metrics,
-        run.tags().get(GIT_COMMIT_TAG),
-        Map.of());
+        runId, null, null, null, run.params(), metrics, run.tags().get(GIT_COMMIT_TAG), Map.of());
   }
 
   private Reply getVersion(Exchange exchange) {

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parameters of one MLflow API call, as MLflow reads them: from the query string of a GET,
- * from the JSON object body of a POST, PATCH or DELETE. Values are read as MLflow's protobuf JSON
- * parser reads them (64-bit integers also as strings, as protobuf clients send them; doubles also
- * as {@code "NaN"} and {@code "Infinity"}); a value of the wrong type, or a required one that is
+ * The parameters of one MLflow API call, as MLflow reads them: from the query string of a GET, from
+ * the JSON object body of a POST, PATCH or DELETE. Values are read as MLflow's protobuf JSON parser
+ * reads them (64-bit integers also as strings, as protobuf clients send them; doubles also as
+ * {@code "NaN"} and {@code "Infinity"}); a value of the wrong type, or a required one that is
  * missing or empty, is an {@link InvalidInputException} naming the parameter.
  */
 final class MlflowRequest {
@@ -85,7 +85,8 @@ final class MlflowRequest {
     }
     if (version < 1) {
       throw new InvalidInputException(
-          name, "'" + ErrorMessages.excerpt(text) + "' is not a version (expected: an integer >= 1)");
+          name,
+          "'" + ErrorMessages.excerpt(text) + "' is not a version (expected: an integer >= 1)");
     }
     return version;
   }
@@ -281,12 +282,12 @@ final class MlflowRequest {
   }
 
   static InvalidInputException missing(String name) {
-    return new InvalidInputException(
-        name, "missing value for required parameter '" + name + "'");
+    return new InvalidInputException(name, "missing value for required parameter '" + name + "'");
   }
 
   private static InvalidInputException invalid(String name, JsonNode node, String expected) {
-    String shown = node.isTextual() ? "'" + ErrorMessages.excerpt(node.asText()) + "'" : excerpt(node);
+    String shown =
+        node.isTextual() ? "'" + ErrorMessages.excerpt(node.asText()) + "'" : excerpt(node);
     return new InvalidInputException(name, shown + " (expected: " + expected + ")");
   }
 

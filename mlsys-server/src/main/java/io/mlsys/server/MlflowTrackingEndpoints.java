@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The tracking calls of MLflow's REST API that lineage needs ({@code /api/2.0/mlflow/experiments/...},
- * {@code .../runs/...}, {@code .../metrics/get-history}): experiments, runs, parameters, metrics
- * and tags, as MLflow 2.x's {@code service.proto} has them.
+ * The tracking calls of MLflow's REST API that lineage needs ({@code
+ * /api/2.0/mlflow/experiments/...}, {@code .../runs/...}, {@code .../metrics/get-history}):
+ * experiments, runs, parameters, metrics and tags, as MLflow 2.x's {@code service.proto} has them.
  */
 final class MlflowTrackingEndpoints {
   /** MLflow's limits of {@code max_results}, and its defaults. */

@@ -119,7 +119,7 @@ public interface MlsysServer extends AutoCloseable {
     private Map<String, GraphConfig> graphs = Map.of();
     private GraphOptions graphOptions;
     private GraphReload graphReload;
-    private RegistryHandle registry;
+    private RegistryHandle modelRegistry;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Builder() {}
@@ -218,13 +218,13 @@ public interface MlsysServer extends AutoCloseable {
      * stop. Without one, those routes do not exist.
      */
     public Builder registry(ModelRegistry registry) {
-      this.registry = RegistryHandle.of(Objects.requireNonNull(registry, "registry"));
+      this.modelRegistry = RegistryHandle.of(Objects.requireNonNull(registry, "registry"));
       return this;
     }
 
     /** A registry opened on first use ({@link MlsysServer#fromConfig}). */
     Builder registry(RegistryHandle handle) {
-      this.registry = Objects.requireNonNull(handle, "handle");
+      this.modelRegistry = Objects.requireNonNull(handle, "handle");
       return this;
     }
 
@@ -261,7 +261,7 @@ public interface MlsysServer extends AutoCloseable {
           graphs,
           graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
           graphReload,
-          registry,
+          modelRegistry,
           List.copyOf(closeables));
     }
   }

@@ -40,8 +40,7 @@ final class RegistryEndpoints {
   static final int MAX_PAGE = 1000;
 
   private static final Set<String> REGISTER_KEYS =
-      Set.of(
-          "source", "description", "version_name", "lineage", "card", "profile", "tags");
+      Set.of("source", "description", "version_name", "lineage", "card", "profile", "tags");
 
   private final RegistryHandle registry;
 
@@ -94,7 +93,10 @@ final class RegistryEndpoints {
     for (String key : (Iterable<String>) body::fieldNames) {
       if (!REGISTER_KEYS.contains(key)) {
         throw new InvalidInputException(
-            key, "unknown key (expected one of: " + String.join(", ", REGISTER_KEYS.stream().sorted().toList()) + ")");
+            key,
+            "unknown key (expected one of: "
+                + String.join(", ", REGISTER_KEYS.stream().sorted().toList())
+                + ")");
       }
     }
     JsonNode source = body.get("source");
@@ -103,7 +105,9 @@ final class RegistryEndpoints {
     }
     JsonNode name = body.get("version_name");
     VersionName versionName =
-        name == null || name.isNull() ? null : VersionName.parse(textOf(name, "version_name"), "version_name");
+        name == null || name.isNull()
+            ? null
+            : VersionName.parse(textOf(name, "version_name"), "version_name");
     JsonNode description = body.get("description");
     NewVersion version =
         new NewVersion(
@@ -274,7 +278,8 @@ final class RegistryEndpoints {
       }
       if (number < 1) {
         throw new InvalidInputException(
-            "version", "'" + ErrorMessages.excerpt(text) + "' (expected: a number >= 1 or a version name)");
+            "version",
+            "'" + ErrorMessages.excerpt(text) + "' (expected: a number >= 1 or a version name)");
       }
       return store().version(model, number);
     }
@@ -282,8 +287,7 @@ final class RegistryEndpoints {
     List<ModelVersion> named = versionsNamed(model, name);
     if (named.isEmpty()) {
       store().model(model);
-      throw new ResourceNotFoundException(
-          "model '" + model + "' has no version named " + name);
+      throw new ResourceNotFoundException("model '" + model + "' has no version named " + name);
     }
     return named.getFirst();
   }
@@ -296,7 +300,8 @@ final class RegistryEndpoints {
       Page<ModelVersion> page =
           store()
               .searchVersions(
-                  new SearchQuery(modelFilter(model), List.of("version_number DESC"), MAX_PAGE, token));
+                  new SearchQuery(
+                      modelFilter(model), List.of("version_number DESC"), MAX_PAGE, token));
       for (ModelVersion version : page.items()) {
         if (name.equals(version.versionName())) {
           named.add(version);
@@ -326,7 +331,11 @@ final class RegistryEndpoints {
     if (value < 1 || value > MAX_PAGE) {
       throw new InvalidInputException(
           "max_results",
-          "'" + ErrorMessages.excerpt(text) + "' (expected: an integer from 1 to " + MAX_PAGE + ")");
+          "'"
+              + ErrorMessages.excerpt(text)
+              + "' (expected: an integer from 1 to "
+              + MAX_PAGE
+              + ")");
     }
     return value;
   }

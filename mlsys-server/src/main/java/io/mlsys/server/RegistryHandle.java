@@ -8,10 +8,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The registry the server's registry endpoints use, opened on first use so that a server that
- * never touches it pays nothing at start (opening runs the store's migrations); closed when the
- * server stops. An open that fails (a shared PostgreSQL that is down) is tried again by the next
- * call.
+ * The registry the server's registry endpoints use, opened on first use so that a server that never
+ * touches it pays nothing at start (opening runs the store's migrations); closed when the server
+ * stops. An open that fails (a shared PostgreSQL that is down) is tried again by the next call.
  */
 final class RegistryHandle implements AutoCloseable {
   private final RegistryConfig config;

@@ -68,7 +68,8 @@ final class RegistryJson {
         }
       }
       throw new InvalidInputException(
-          path.toString(), ErrorMessages.excerpt(e.getOriginalMessage().lines().findFirst().orElse("")));
+          path.toString(),
+          ErrorMessages.excerpt(e.getOriginalMessage().lines().findFirst().orElse("")));
     } catch (java.io.IOException e) {
       throw new InvalidInputException(field, ErrorMessages.excerpt(e.getMessage()));
     }
@@ -87,7 +88,10 @@ final class RegistryJson {
     ObjectNode json = MlflowJson.object();
     json.put("model", version.model());
     json.put("version", version.version());
-    text(json, "version_name", version.versionName() == null ? null : version.versionName().toString());
+    text(
+        json,
+        "version_name",
+        version.versionName() == null ? null : version.versionName().toString());
     json.put("status", version.status().name());
     text(json, "status_message", version.statusMessage());
     json.put("stage", version.stage());
@@ -117,7 +121,10 @@ final class RegistryJson {
   static ObjectNode versionSummary(ModelVersion version) {
     ObjectNode json = MlflowJson.object();
     json.put("version", version.version());
-    text(json, "version_name", version.versionName() == null ? null : version.versionName().toString());
+    text(
+        json,
+        "version_name",
+        version.versionName() == null ? null : version.versionName().toString());
     json.put("status", version.status().name());
     json.put("stage", version.stage());
     json.put("archived", version.archived());
@@ -195,7 +202,8 @@ final class RegistryJson {
       return Map.of();
     }
     if (!node.isObject()) {
-      throw new InvalidInputException(field, node.getNodeType() + " (expected: an object of strings)");
+      throw new InvalidInputException(
+          field, node.getNodeType() + " (expected: an object of strings)");
     }
     Map<String, String> values = new TreeMap<>();
     for (Map.Entry<String, JsonNode> entry : node.properties()) {

@@ -19,12 +19,7 @@ import java.util.List;
  *     large to hold in memory), or null
  */
 record Reply(
-    int status,
-    byte[] body,
-    Header contentType,
-    List<Header> headers,
-    HttpError error,
-    Path file) {
+    int status, byte[] body, Header contentType, List<Header> headers, HttpError error, Path file) {
   static final Header JSON =
       HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
   private static final byte[] NO_BODY = new byte[0];

@@ -182,8 +182,8 @@ final class RequestPipeline {
   }
 
   /**
-   * Streams a file with its Content-Length (HEAD: the length only). A file that cannot be read
-   * once the status is sent breaks the connection, so the client sees a short answer.
+   * Streams a file with its Content-Length (HEAD: the length only). A file that cannot be read once
+   * the status is sent breaks the connection, so the client sees a short answer.
    */
   private static void sendFile(ServerResponse response, Exchange exchange, Path file) {
     try (InputStream in = Files.newInputStream(file)) {

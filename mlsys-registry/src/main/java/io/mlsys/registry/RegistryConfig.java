@@ -20,14 +20,11 @@ import java.util.Objects;
  * @param gcPeriod how often artifacts no version refers to are deleted; null or zero for never
  * @param followPeriod how often a server checks the aliases it follows (PostgreSQL also pushes
  *     changes at once)
-<<<<<<< HEAD
  * @param warmupRequests requests built from its signature that a version answers after it loads and
  *     before it serves; null means {@value #DEFAULT_WARMUP_REQUESTS}
-=======
  * @param maxArtifactBytes largest run artifact a client may upload through the mlflow-artifacts API
  *     (streamed to disk, so it may exceed {@code server.max-request-bytes}); 0 means {@value
  *     #DEFAULT_MAX_ARTIFACT_BYTES}
->>>>>>> mlflow
  */
 public record RegistryConfig(
     List<Path> sourceRoots,
@@ -35,19 +32,13 @@ public record RegistryConfig(
     Map<String, PromotionRule> promotion,
     Duration gcPeriod,
     Duration followPeriod,
-<<<<<<< HEAD
-    Integer warmupRequests) {
-
-  public static final Duration DEFAULT_FOLLOW_PERIOD = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_GC_PERIOD = Duration.ofHours(1);
-  public static final int DEFAULT_WARMUP_REQUESTS = 2;
-=======
+    Integer warmupRequests,
     long maxArtifactBytes) {
 
   public static final Duration DEFAULT_FOLLOW_PERIOD = Duration.ofSeconds(5);
   public static final Duration DEFAULT_GC_PERIOD = Duration.ofHours(1);
+  public static final int DEFAULT_WARMUP_REQUESTS = 2;
   public static final long DEFAULT_MAX_ARTIFACT_BYTES = 1L << 30;
->>>>>>> mlflow
 
   /**
    * @throws ConfigException listing every invalid field
@@ -58,20 +49,16 @@ public record RegistryConfig(
     promotion = promotion == null ? Map.of() : Map.copyOf(promotion);
     gcPeriod = Objects.requireNonNullElse(gcPeriod, DEFAULT_GC_PERIOD);
     followPeriod = Objects.requireNonNullElse(followPeriod, DEFAULT_FOLLOW_PERIOD);
-<<<<<<< HEAD
     warmupRequests = Objects.requireNonNullElse(warmupRequests, DEFAULT_WARMUP_REQUESTS);
+    maxArtifactBytes = maxArtifactBytes == 0 ? DEFAULT_MAX_ARTIFACT_BYTES : maxArtifactBytes;
     Violations violations = new Violations();
     violations.check(
         warmupRequests >= 0 && warmupRequests <= 1000,
         "warmup-requests",
         warmupRequests,
         "an integer from 0 to 1000");
-=======
-    maxArtifactBytes = maxArtifactBytes == 0 ? DEFAULT_MAX_ARTIFACT_BYTES : maxArtifactBytes;
-    Violations violations = new Violations();
     violations.check(
         maxArtifactBytes >= 1, "max-artifact-bytes", maxArtifactBytes, "an integer >= 1");
->>>>>>> mlflow
     violations.check(
         !gcPeriod.isNegative(), "gc-period", gcPeriod, "a duration >= 0 (0 turns it off)");
     violations.check(
@@ -89,46 +76,42 @@ public record RegistryConfig(
       Map<String, PromotionRule> promotion,
       Duration gcPeriod,
       Duration followPeriod) {
-    this(sourceRoots, approval, promotion, gcPeriod, followPeriod, DEFAULT_MAX_ARTIFACT_BYTES);
+    this(
+        sourceRoots, approval, promotion, gcPeriod, followPeriod, null, DEFAULT_MAX_ARTIFACT_BYTES);
   }
 
   @ConfigDefaults
   public static RegistryConfig defaults() {
-    return new RegistryConfig(null, null, null, null, null, null);
+    return new RegistryConfig(null, null, null, null, null, null, 0);
   }
 
   public RegistryConfig withSourceRoots(List<Path> roots) {
-<<<<<<< HEAD
-    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod, warmupRequests);
-=======
-    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod, maxArtifactBytes);
->>>>>>> mlflow
+    return copy(roots, approval, promotion, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withApproval(ApprovalConfig newApproval) {
-    return new RegistryConfig(
-<<<<<<< HEAD
-        sourceRoots, newApproval, promotion, gcPeriod, followPeriod, warmupRequests);
+    return copy(sourceRoots, newApproval, promotion, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withPromotion(Map<String, PromotionRule> rules) {
-    return new RegistryConfig(sourceRoots, approval, rules, gcPeriod, followPeriod, warmupRequests);
+    return copy(sourceRoots, approval, rules, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withFollowPeriod(Duration period) {
-    return new RegistryConfig(sourceRoots, approval, promotion, gcPeriod, period, warmupRequests);
-=======
-        sourceRoots, newApproval, promotion, gcPeriod, followPeriod, maxArtifactBytes);
-  }
-
-  public RegistryConfig withPromotion(Map<String, PromotionRule> rules) {
-    return new RegistryConfig(
-        sourceRoots, approval, rules, gcPeriod, followPeriod, maxArtifactBytes);
+    return copy(sourceRoots, approval, promotion, period, maxArtifactBytes);
   }
 
   public RegistryConfig withMaxArtifactBytes(long bytes) {
-    return new RegistryConfig(sourceRoots, approval, promotion, gcPeriod, followPeriod, bytes);
->>>>>>> mlflow
+    return copy(sourceRoots, approval, promotion, followPeriod, bytes);
+  }
+
+  private RegistryConfig copy(
+      List<Path> roots,
+      ApprovalConfig newApproval,
+      Map<String, PromotionRule> rules,
+      Duration period,
+      long bytes) {
+    return new RegistryConfig(roots, newApproval, rules, gcPeriod, period, warmupRequests, bytes);
   }
 
   /** The rule for moving {@code alias}. */

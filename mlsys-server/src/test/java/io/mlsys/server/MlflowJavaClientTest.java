@@ -167,8 +167,7 @@ class MlflowJavaClientTest {
     mlflow.sendPost("registered-models/create", "{\"name\":\"iris\"}");
 
     MlflowHttpException unknown =
-        catchThrowableOfType(
-            MlflowHttpException.class, () -> mlflow.getRegisteredModel("nope"));
+        catchThrowableOfType(MlflowHttpException.class, () -> mlflow.getRegisteredModel("nope"));
     assertThat(unknown.getStatusCode()).isEqualTo(404);
     assertThat(unknown.getBodyMessage()).contains("RESOURCE_DOES_NOT_EXIST");
 

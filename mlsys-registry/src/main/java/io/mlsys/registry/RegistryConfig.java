@@ -45,7 +45,6 @@ public record RegistryConfig(
     promotion = promotion == null ? Map.of() : Map.copyOf(promotion);
     gcPeriod = Objects.requireNonNullElse(gcPeriod, DEFAULT_GC_PERIOD);
     followPeriod = Objects.requireNonNullElse(followPeriod, DEFAULT_FOLLOW_PERIOD);
-    maxArtifactBytes = maxArtifactBytes == 0 ? DEFAULT_MAX_ARTIFACT_BYTES : maxArtifactBytes;
     Violations violations = new Violations();
     violations.check(
         maxArtifactBytes >= 1, "max-artifact-bytes", maxArtifactBytes, "an integer >= 1");

@@ -125,13 +125,11 @@ class MlflowRestApiTest {
         http.get(API + "/model-versions/search", "filter", "name = 'iris'", "max_results", "10");
     assertThat(search.status()).as(search.toString()).isEqualTo(200);
     assertThat(search.json().path("model_versions")).hasSize(1);
-    Answer models =
-        http.get(API + "/registered-models/search", "filter", "name LIKE 'ir%'");
+    Answer models = http.get(API + "/registered-models/search", "filter", "name LIKE 'ir%'");
     assertThat(models.json().path("registered_models").get(0).path("name").asText())
         .isEqualTo("iris");
 
-    Answer experiment =
-        http.post(API + "/experiments/create", "{\"name\":\"iris-training\"}");
+    Answer experiment = http.post(API + "/experiments/create", "{\"name\":\"iris-training\"}");
     assertThat(experiment.status()).as(experiment.toString()).isEqualTo(200);
     String experimentId = experiment.json().path("experiment_id").asText();
     Answer run =
@@ -277,7 +275,9 @@ class MlflowRestApiTest {
     assertThat(renamed.json().path("registered_model").path("tags").get(0).path("value").asText())
         .isEqualTo("ana");
     assertThat(
-            http.delete(API + "/registered-models/delete-tag", "{\"name\":\"flower\",\"key\":\"owner\"}")
+            http.delete(
+                    API + "/registered-models/delete-tag",
+                    "{\"name\":\"flower\",\"key\":\"owner\"}")
                 .status())
         .isEqualTo(200);
     assertThat(http.delete(API + "/registered-models/delete", "{\"name\":\"flower\"}").status())
@@ -389,7 +389,8 @@ class MlflowRestApiTest {
     assertThat(run.path("info").path("artifact_uri").asText()).startsWith("mlflow-artifacts:/");
 
     http.post(
-        API + "/runs/log-parameter", "{\"run_uuid\":\"" + runId + "\",\"key\":\"c\",\"value\":\"1.0\"}");
+        API + "/runs/log-parameter",
+        "{\"run_uuid\":\"" + runId + "\",\"key\":\"c\",\"value\":\"1.0\"}");
     http.post(
         API + "/runs/log-batch",
         "{\"run_id\":\""
@@ -428,7 +429,8 @@ class MlflowRestApiTest {
     assertThat(badMetric.status()).isEqualTo(400);
     assertThat(badMetric.message()).startsWith("value: 'many'");
     Answer noTimestamp =
-        http.post(API + "/runs/log-metric", "{\"run_id\":\"" + runId + "\",\"key\":\"x\",\"value\":1}");
+        http.post(
+            API + "/runs/log-metric", "{\"run_id\":\"" + runId + "\",\"key\":\"x\",\"value\":1}");
     assertThat(noTimestamp.message()).startsWith("timestamp: ");
     Answer unknownRun = http.get(API + "/runs/get", "run_id", "0123456789abcdef0123456789abcdef");
     assertThat(unknownRun.status()).isEqualTo(404);
@@ -439,7 +441,9 @@ class MlflowRestApiTest {
     assertThat(
             http.post(
                     API + "/runs/search",
-                    "{\"experiment_ids\":[\"" + experimentId + "\"],\"run_view_type\":\"DELETED_ONLY\"}")
+                    "{\"experiment_ids\":[\""
+                        + experimentId
+                        + "\"],\"run_view_type\":\"DELETED_ONLY\"}")
                 .json()
                 .path("runs"))
         .hasSize(1);
@@ -488,8 +492,14 @@ class MlflowRestApiTest {
   void artifactsAreUploadedListedDownloadedAndRegistered() {
     String runPath = "1/abc/artifacts/model";
     byte[] model = TestRegistries.irisBytes();
-    Answer tooBig = http.put(ARTIFACTS + "/" + runPath + "/big.bin", new byte[(1 << 20) + 1],
-        "Content-Type", "application/octet-stream", "X-Requested-With", "mlflow");
+    Answer tooBig =
+        http.put(
+            ARTIFACTS + "/" + runPath + "/big.bin",
+            new byte[(1 << 20) + 1],
+            "Content-Type",
+            "application/octet-stream",
+            "X-Requested-With",
+            "mlflow");
     assertThat(tooBig.status()).isEqualTo(413);
     assertThat(tooBig.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
 
@@ -520,7 +530,8 @@ class MlflowRestApiTest {
     Answer download = http.get(ARTIFACTS + "/" + runPath + "/model.onnx");
     assertThat(download.status()).isEqualTo(200);
     assertThat(download.bytes()).isEqualTo(model);
-    assertThat(download.header("Content-Disposition")).isEqualTo("attachment; filename=\"model.onnx\"");
+    assertThat(download.header("Content-Disposition"))
+        .isEqualTo("attachment; filename=\"model.onnx\"");
     assertThat(http.get(ARTIFACTS + "/1/abc/artifacts/none.bin").errorCode())
         .isEqualTo("RESOURCE_DOES_NOT_EXIST");
 
@@ -542,7 +553,8 @@ class MlflowRestApiTest {
         .contains("\"path\":\"model.onnx\"");
     assertThat(http.get(ARTIFACTS + "/" + registered + "/model.onnx").bytes()).isEqualTo(model);
     Answer overwrite =
-        http.put(ARTIFACTS + "/" + registered + "/model.onnx", new byte[1], "X-Requested-With", "x");
+        http.put(
+            ARTIFACTS + "/" + registered + "/model.onnx", new byte[1], "X-Requested-With", "x");
     assertThat(overwrite.status()).isEqualTo(400);
     assertThat(overwrite.message()).startsWith("path: ");
   }
@@ -556,7 +568,8 @@ class MlflowRestApiTest {
       assertThat(listed.message()).as(path).startsWith("path: ");
     }
     Answer encoded =
-        http.put(ARTIFACTS + "/a/%2E%2E/%2E%2E/escape.txt", new byte[] {1}, "X-Requested-With", "x");
+        http.put(
+            ARTIFACTS + "/a/%2E%2E/%2E%2E/escape.txt", new byte[] {1}, "X-Requested-With", "x");
     assertThat(encoded.status()).isIn(400, 404);
     assertThat(filesUnder(dataDir)).noneMatch(file -> file.endsWith("escape.txt"));
   }
@@ -564,7 +577,8 @@ class MlflowRestApiTest {
   @Test
   void anUploadWithoutACrossSiteProofIsRefused() {
     Answer answer =
-        http.put(ARTIFACTS + "/1/abc/artifacts/x.txt", new byte[] {1}, "Content-Type", "text/plain");
+        http.put(
+            ARTIFACTS + "/1/abc/artifacts/x.txt", new byte[] {1}, "Content-Type", "text/plain");
 
     assertThat(answer.status()).isEqualTo(403);
     assertThat(answer.errorCode()).isEqualTo("PERMISSION_DENIED");

@@ -122,7 +122,13 @@ class RegistryApiTest {
 
     JsonNode byName = http.get(V2 + "/models/iris/versions/1.0.0-1.1").json();
     assertThat(byName.path("version").asLong()).isEqualTo(1);
-    assertThat(http.get(V2 + "/models/iris/versions/1/card").json().path("inputs").get(0).path("unit").asText())
+    assertThat(
+            http.get(V2 + "/models/iris/versions/1/card")
+                .json()
+                .path("inputs")
+                .get(0)
+                .path("unit")
+                .asText())
         .isEqualTo("cm");
     JsonNode profile = http.get(V2 + "/models/iris/versions/1/profile").json();
     assertThat(profile.path("features").get(0).path("numeric").path("bin_counts").toString())
@@ -130,7 +136,8 @@ class RegistryApiTest {
     JsonNode lineage = http.get(V2 + "/models/iris/versions/1/lineage").json();
     assertThat(lineage.path("dataset_uri").asText()).isEqualTo("file:iris.csv");
     assertThat(lineage.path("metrics").path("accuracy").asDouble()).isEqualTo(0.96);
-    assertThat(lineage.path("artifact_digest").asText()).isEqualTo(version.path("artifact_digest").asText());
+    assertThat(lineage.path("artifact_digest").asText())
+        .isEqualTo(version.path("artifact_digest").asText());
     JsonNode list = http.get(V2 + "/models/iris/versions", "version_name", "1.0.0-1.1").json();
     assertThat(list.path("versions")).hasSize(1);
   }
@@ -164,8 +171,7 @@ class RegistryApiTest {
     assertThat(refused.errorCode()).isEqualTo("INVALID_STATE");
 
     // The approver must differ from who registered it (anonymous here).
-    Answer self =
-        http.post(V2 + "/models/iris/versions/1/approve", "{\"alias\":\"champion\"}");
+    Answer self = http.post(V2 + "/models/iris/versions/1/approve", "{\"alias\":\"champion\"}");
     assertThat(self.status()).isEqualTo(409);
     assertThat(self.json().path("error").asText()).isNotEmpty();
 

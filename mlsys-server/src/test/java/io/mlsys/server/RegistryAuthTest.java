@@ -35,7 +35,8 @@ class RegistryAuthTest {
   final MlsysServerExtension server =
       new MlsysServerExtension(
           builder -> {
-            registry = TestRegistries.open(StoreConfig.defaults(), dataDir, RegistryConfig.defaults());
+            registry =
+                TestRegistries.open(StoreConfig.defaults(), dataDir, RegistryConfig.defaults());
             return builder
                 .config(
                     MlsysServerExtension.config()
@@ -71,7 +72,10 @@ class RegistryAuthTest {
     assertThat(answer.message()).contains("rita");
     Answer upload =
         http.put(
-            "/api/2.0/mlflow-artifacts/artifacts/1/a/artifacts/x", new byte[] {1}, "X-Requested-With", "x");
+            "/api/2.0/mlflow-artifacts/artifacts/1/a/artifacts/x",
+            new byte[] {1},
+            "X-Requested-With",
+            "x");
     assertThat(upload.errorCode()).isEqualTo("PERMISSION_DENIED");
     Answer gc = http.post("/v2/registry/gc", "{}");
     assertThat(gc.status()).isEqualTo(403);
@@ -91,16 +95,14 @@ class RegistryAuthTest {
         http.withToken(ADMIN).post(API + "/registered-models/create", "{\"name\":\"iris\"}");
 
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    assertThat(created.json().path("registered_model").path("user_id").asText())
-        .isEqualTo("alice");
+    assertThat(created.json().path("registered_model").path("user_id").asText()).isEqualTo("alice");
     List<AuditEntry> audit = registry.store().audit(new AuditQuery(null, 10, null)).items();
     assertThat(audit).extracting(AuditEntry::actor).containsOnly("alice");
   }
 
   @Test
   void aRunsUserIsTheAuthenticatedCallerNotWhatTheClientClaims() {
-    Answer run =
-        http.withToken(ADMIN).post(API + "/runs/create", "{\"user_id\":\"mallory\"}");
+    Answer run = http.withToken(ADMIN).post(API + "/runs/create", "{\"user_id\":\"mallory\"}");
 
     assertThat(run.json().path("run").path("info").path("user_id").asText()).isEqualTo("alice");
   }

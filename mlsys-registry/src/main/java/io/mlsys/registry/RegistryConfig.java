@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param gcPeriod how often artifacts no version refers to are deleted; null or zero for never
  * @param followPeriod how often a server checks the aliases it follows (PostgreSQL also pushes
  *     changes at once)
+ * @param warmupRequests requests built from its signature that a version answers after it loads and
+ *     before it serves; null means {@value #DEFAULT_WARMUP_REQUESTS}
  * @param maxArtifactBytes largest run artifact a client may upload through the mlflow-artifacts API
  *     (streamed to disk, so it may exceed {@code server.max-request-bytes}); 0 means {@value
  *     #DEFAULT_MAX_ARTIFACT_BYTES}
@@ -30,10 +32,12 @@ public record RegistryConfig(
     Map<String, PromotionRule> promotion,
     Duration gcPeriod,
     Duration followPeriod,
+    Integer warmupRequests,
     long maxArtifactBytes) {
 
   public static final Duration DEFAULT_FOLLOW_PERIOD = Duration.ofSeconds(5);
   public static final Duration DEFAULT_GC_PERIOD = Duration.ofHours(1);
+  public static final int DEFAULT_WARMUP_REQUESTS = 2;
   public static final long DEFAULT_MAX_ARTIFACT_BYTES = 1L << 30;
 
   /**
@@ -45,7 +49,14 @@ public record RegistryConfig(
     promotion = promotion == null ? Map.of() : Map.copyOf(promotion);
     gcPeriod = Objects.requireNonNullElse(gcPeriod, DEFAULT_GC_PERIOD);
     followPeriod = Objects.requireNonNullElse(followPeriod, DEFAULT_FOLLOW_PERIOD);
+    warmupRequests = Objects.requireNonNullElse(warmupRequests, DEFAULT_WARMUP_REQUESTS);
+    maxArtifactBytes = maxArtifactBytes == 0 ? DEFAULT_MAX_ARTIFACT_BYTES : maxArtifactBytes;
     Violations violations = new Violations();
+    violations.check(
+        warmupRequests >= 0 && warmupRequests <= 1000,
+        "warmup-requests",
+        warmupRequests,
+        "an integer from 0 to 1000");
     violations.check(
         maxArtifactBytes >= 1, "max-artifact-bytes", maxArtifactBytes, "an integer >= 1");
     violations.check(
@@ -65,30 +76,42 @@ public record RegistryConfig(
       Map<String, PromotionRule> promotion,
       Duration gcPeriod,
       Duration followPeriod) {
-    this(sourceRoots, approval, promotion, gcPeriod, followPeriod, DEFAULT_MAX_ARTIFACT_BYTES);
+    this(
+        sourceRoots, approval, promotion, gcPeriod, followPeriod, null, DEFAULT_MAX_ARTIFACT_BYTES);
   }
 
   @ConfigDefaults
   public static RegistryConfig defaults() {
-    return new RegistryConfig(null, null, null, null, null);
+    return new RegistryConfig(null, null, null, null, null, null, 0);
   }
 
   public RegistryConfig withSourceRoots(List<Path> roots) {
-    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod, maxArtifactBytes);
+    return copy(roots, approval, promotion, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withApproval(ApprovalConfig newApproval) {
-    return new RegistryConfig(
-        sourceRoots, newApproval, promotion, gcPeriod, followPeriod, maxArtifactBytes);
+    return copy(sourceRoots, newApproval, promotion, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withPromotion(Map<String, PromotionRule> rules) {
-    return new RegistryConfig(
-        sourceRoots, approval, rules, gcPeriod, followPeriod, maxArtifactBytes);
+    return copy(sourceRoots, approval, rules, followPeriod, maxArtifactBytes);
+  }
+
+  public RegistryConfig withFollowPeriod(Duration period) {
+    return copy(sourceRoots, approval, promotion, period, maxArtifactBytes);
   }
 
   public RegistryConfig withMaxArtifactBytes(long bytes) {
-    return new RegistryConfig(sourceRoots, approval, promotion, gcPeriod, followPeriod, bytes);
+    return copy(sourceRoots, approval, promotion, followPeriod, bytes);
+  }
+
+  private RegistryConfig copy(
+      List<Path> roots,
+      ApprovalConfig newApproval,
+      Map<String, PromotionRule> rules,
+      Duration period,
+      long bytes) {
+    return new RegistryConfig(roots, newApproval, rules, gcPeriod, period, warmupRequests, bytes);
   }
 
   /** The rule for moving {@code alias}. */

@@ -79,7 +79,7 @@ class RegistryConfigLoadTest {
                 MlsysConfigLoader.parse(
                     """
                     store: { url: "mysql://x", pool-size: 0 }
-                    registry: { max-artifact-bytes: 0, sourceroots: [] }
+                    registry: { max-artifact-bytes: -1, sourceroots: [] }
                     """,
                     dir,
                     Map.of()))

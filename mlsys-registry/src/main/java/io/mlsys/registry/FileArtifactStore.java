@@ -339,10 +339,10 @@ public final class FileArtifactStore implements ArtifactStore {
   @Override
   public List<FileInfo> list(String path) {
     Path folder = runPath(path, true);
+    requireInside(folder, path);
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
-    requireInside(folder, path);
     List<FileInfo> infos = new ArrayList<>();
     try (Stream<Path> children = Files.list(folder)) {
       for (Path child : children.sorted().toList()) {

@@ -178,9 +178,17 @@ public final class Store implements AutoCloseable {
   /**
    * A connection outside the pool, for a long-lived use such as PostgreSQL {@code LISTEN}; the
    * caller closes it.
+   *
+   * @param purpose a lower-case word; PostgreSQL shows {@code mlsys-<owner>-<purpose>} as its
+   *     application name
    */
-  public Connection openDedicatedConnection() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, driverProperties);
+  public Connection openDedicatedConnection(String purpose) throws SQLException {
+    Properties properties = new Properties();
+    properties.putAll(driverProperties);
+    if (database == Database.POSTGRESQL) {
+      properties.setProperty("ApplicationName", "mlsys-" + owner + "-" + purpose);
+    }
+    return DriverManager.getConnection(jdbcUrl, properties);
   }
 
   /**

@@ -239,6 +239,44 @@ class JdbcTrackingStoreTest extends StoreFixture {
     assertThat(second.items()).extracting(Run::runName).containsExactly("run2", "run1");
   }
 
+  @BothDatabases
+  void searchesExperimentsByNameTagsAndTimes(Database database) {
+    TrackingStore tracking = open(database).tracking();
+    tracking.createExperiment("iris", null, Map.of("team", "ml"));
+    clock.advance(java.time.Duration.ofSeconds(10));
+    tracking.createExperiment("iris-tuning", null, Map.of("team", "ml"));
+    tracking.createExperiment("wine", null, Map.of("team", "vision"));
+    long cutoff = clock.instant().minusSeconds(5).toEpochMilli();
+
+    assertThat(experimentNames(tracking, "name LIKE 'iris%'", "name DESC"))
+        .containsExactly("iris-tuning", "iris");
+    assertThat(experimentNames(tracking, "tags.team = 'ml'", "name ASC"))
+        .containsExactly("iris", "iris-tuning");
+    assertThat(
+            experimentNames(
+                tracking, "attributes.creation_time > " + cutoff + " AND name != 'wine'", "name"))
+        .containsExactly("iris-tuning");
+    // Newest first by default, then by id.
+    assertThat(experimentNames(tracking, null))
+        .containsExactly("iris-tuning", "wine", "Default", "iris");
+    assertThatThrownBy(() -> experimentNames(tracking, "metrics.x > 1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("experiments have no metrics");
+    assertThatThrownBy(() -> tracking.searchExperiments(SearchQuery.all(10), "SOMETIMES"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("view_type:");
+  }
+
+  private static List<String> experimentNames(
+      TrackingStore tracking, String filter, String... orderBy) {
+    return tracking
+        .searchExperiments(new SearchQuery(filter, List.of(orderBy), 100, null), "ACTIVE_ONLY")
+        .items()
+        .stream()
+        .map(Experiment::name)
+        .toList();
+  }
+
   private static List<String> runNames(
       TrackingStore tracking, List<String> experiments, String filter, List<String> orderBy) {
     return tracking

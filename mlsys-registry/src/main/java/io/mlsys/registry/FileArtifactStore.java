@@ -117,8 +117,12 @@ public final class FileArtifactStore implements ArtifactStore {
       Path target = content.resolve(digest.substring(PREFIX.length()));
       if (Files.isDirectory(target)) {
         // Stored already: keep the one copy, and renew its grace period.
-        Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
-        return digest;
+        try {
+          Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+          return digest;
+        } catch (NoSuchFileException e) {
+          // Garbage collection took it just now: store this copy instead.
+        }
       }
       Files.setLastModifiedTime(staged, FileTime.from(clock.instant()));
       try {
@@ -181,10 +185,11 @@ public final class FileArtifactStore implements ArtifactStore {
           continue;
         }
         // Moved out first, so that nobody opens a half-deleted artifact.
-        Path doomed = tmp.resolve("gc-" + folder.getFileName());
+        Path doomed = Files.createTempDirectory(tmp, "gc-");
         try {
-          Files.move(folder, doomed, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(folder, doomed.resolve("artifact"), StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
+          deleteTree(doomed);
           continue;
         }
         deleteTree(doomed);

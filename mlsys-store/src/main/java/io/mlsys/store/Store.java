@@ -178,6 +178,13 @@ public final class Store implements AutoCloseable {
   /**
    * A connection outside the pool, for a long-lived use such as PostgreSQL {@code LISTEN}; the
    * caller closes it.
+   */
+  public Connection openDedicatedConnection() throws SQLException {
+    return openDedicatedConnection("dedicated");
+  }
+
+  /**
+   * Like {@link #openDedicatedConnection()}, named for what it does.
    *
    * @param purpose a lower-case word; PostgreSQL shows {@code mlsys-<owner>-<purpose>} as its
    *     application name

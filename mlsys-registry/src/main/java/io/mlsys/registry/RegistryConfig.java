@@ -19,16 +19,20 @@ import java.util.Objects;
  * @param gcPeriod how often artifacts no version refers to are deleted; null or zero for never
  * @param followPeriod how often a server checks the aliases it follows (PostgreSQL also pushes
  *     changes at once)
+ * @param warmupRequests requests built from its signature that a version answers after it loads and
+ *     before it serves; null means {@value #DEFAULT_WARMUP_REQUESTS}
  */
 public record RegistryConfig(
     List<Path> sourceRoots,
     ApprovalConfig approval,
     Map<String, PromotionRule> promotion,
     Duration gcPeriod,
-    Duration followPeriod) {
+    Duration followPeriod,
+    Integer warmupRequests) {
 
   public static final Duration DEFAULT_FOLLOW_PERIOD = Duration.ofSeconds(5);
   public static final Duration DEFAULT_GC_PERIOD = Duration.ofHours(1);
+  public static final int DEFAULT_WARMUP_REQUESTS = 2;
 
   /**
    * @throws ConfigException listing every invalid field
@@ -39,7 +43,13 @@ public record RegistryConfig(
     promotion = promotion == null ? Map.of() : Map.copyOf(promotion);
     gcPeriod = Objects.requireNonNullElse(gcPeriod, DEFAULT_GC_PERIOD);
     followPeriod = Objects.requireNonNullElse(followPeriod, DEFAULT_FOLLOW_PERIOD);
+    warmupRequests = Objects.requireNonNullElse(warmupRequests, DEFAULT_WARMUP_REQUESTS);
     Violations violations = new Violations();
+    violations.check(
+        warmupRequests >= 0 && warmupRequests <= 1000,
+        "warmup-requests",
+        warmupRequests,
+        "an integer from 0 to 1000");
     violations.check(
         !gcPeriod.isNegative(), "gc-period", gcPeriod, "a duration >= 0 (0 turns it off)");
     violations.check(
@@ -51,19 +61,24 @@ public record RegistryConfig(
   }
 
   public static RegistryConfig defaults() {
-    return new RegistryConfig(null, null, null, null, null);
+    return new RegistryConfig(null, null, null, null, null, null);
   }
 
   public RegistryConfig withSourceRoots(List<Path> roots) {
-    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod);
+    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod, warmupRequests);
   }
 
   public RegistryConfig withApproval(ApprovalConfig newApproval) {
-    return new RegistryConfig(sourceRoots, newApproval, promotion, gcPeriod, followPeriod);
+    return new RegistryConfig(
+        sourceRoots, newApproval, promotion, gcPeriod, followPeriod, warmupRequests);
   }
 
   public RegistryConfig withPromotion(Map<String, PromotionRule> rules) {
-    return new RegistryConfig(sourceRoots, approval, rules, gcPeriod, followPeriod);
+    return new RegistryConfig(sourceRoots, approval, rules, gcPeriod, followPeriod, warmupRequests);
+  }
+
+  public RegistryConfig withFollowPeriod(Duration period) {
+    return new RegistryConfig(sourceRoots, approval, promotion, gcPeriod, period, warmupRequests);
   }
 
   /** The rule for moving {@code alias}. */

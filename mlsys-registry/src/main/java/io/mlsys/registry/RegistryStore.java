@@ -149,6 +149,15 @@ public interface RegistryStore extends AutoCloseable {
    */
   long changeSequence();
 
+  /**
+   * Calls {@code onChange} (on a thread of the store's) soon after any change to versions or
+   * aliases, by any process, where the database can push (PostgreSQL's LISTEN/NOTIFY); elsewhere it
+   * never calls, and readers poll {@link #changeSequence()}.
+   */
+  default AutoCloseable subscribe(Runnable onChange) {
+    return () -> {};
+  }
+
   @Override
   void close();
 

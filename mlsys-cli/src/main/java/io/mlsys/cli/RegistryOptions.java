@@ -1,0 +1,88 @@
+package io.mlsys.cli;
+
+import io.mlsys.registry.ModelRegistry;
+import io.mlsys.registry.RegistryConfig;
+import io.mlsys.repository.ModelLoader;
+import io.mlsys.store.StoreConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the registry commands find the registry, and who acts: {@code --data-dir} (the embedded
+ * SQLite store and the artifacts), {@code --store-url} (a shared PostgreSQL store), {@code
+ * --config} (an mlsys.yaml whose {@code store:} and {@code registry:} apply: promotion rules,
+ * approvals), {@code --actor}.
+ */
+final class RegistryOptions {
+  @Mixin DataDirOption dataDir = new DataDirOption();
+
+  @Option(
+      names = "--store-url",
+      paramLabel = "URL",
+      description =
+          "A shared PostgreSQL store, jdbc:postgresql://HOST:PORT/DATABASE (user and password as"
+              + " URL parameters or in --config); default: the SQLite store in the data"
+              + " directory. Overrides store.url.")
+  String storeUrl;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "mlsys.yaml whose store: and registry: sections apply (promotion rules, approvals).")
+  Path configFile;
+
+  @Option(
+      names = "--actor",
+      paramLabel = "NAME",
+      description = "Who acts, for the audit (default: the OS user).")
+  String actor;
+
+  /** The actor: {@code --actor}, else the OS user. */
+  String actor() {
+    if (actor != null && !actor.isBlank()) {
+      return actor.strip();
+    }
+    return System.getProperty("user.name", "unknown");
+  }
+
+  /** The data directory: {@code --data-dir}, {@code $MLSYS_DATA_DIR}, or {@code ~/.mlsys}. */
+  Path dataDir() {
+    return dataDir.resolve(System.getenv(), System.getProperty("user.home"));
+  }
+
+  /** The store: {@code store:} of {@code --config}, with {@code --store-url} over its URL. */
+  StoreConfig storeConfig() {
+    StoreConfig base = RegistryFiles.store(configFile);
+    if (storeUrl == null) {
+      return base;
+    }
+    return new StoreConfig(storeUrl, base.user(), base.password(), base.poolSize(), base.schema());
+  }
+
+  /** The registry rules of {@code --config}, or the defaults. */
+  RegistryConfig registryConfig() {
+    return RegistryFiles.registry(configFile);
+  }
+
+  /**
+   * Opens the registry. The CLI acts for its user, who may register any file they can read: {@code
+   * sourceRoots} are the folders a registration may read from.
+   *
+   * @param loadsModels whether ONNX models will be loaded (registration), so ONNX Runtime's native
+   *     libraries are prepared first
+   */
+  ModelRegistry open(PrintWriter err, List<Path> sourceRoots, boolean loadsModels) {
+    if (loadsModels) {
+      dataDir.prepareOnnxRuntime(err);
+    }
+    return RegistryFiles.open(
+        storeConfig(),
+        dataDir(),
+        registryConfig().withSourceRoots(sourceRoots),
+        ModelLoader.installedRuntimes());
+  }
+}

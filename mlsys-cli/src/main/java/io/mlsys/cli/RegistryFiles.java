@@ -7,9 +7,11 @@ import io.mlsys.config.ConfigInline;
 import io.mlsys.registry.ModelCard;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
+import io.mlsys.registry.RegistryStores;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.store.StoreConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /** What the registry commands read from files: mlsys.yaml's store and registry, model cards. */
@@ -50,9 +52,14 @@ final class RegistryFiles {
     return ConfigBinder.bind(ConfigDocument.read(file, System.getenv()), ModelCard.class);
   }
 
-  /** Opens the registry over the store and the artifacts of the data directory. */
+  /**
+   * Opens the registry over the store and the artifacts of the data directory ({@code
+   * <data-dir>/artifacts}); closing it closes the store.
+   */
   static ModelRegistry open(
       StoreConfig store, Path dataDir, RegistryConfig config, ModelLoader loader) {
-    throw new UnsupportedOperationException("the JDBC registry store is not merged yet");
+    RegistryStores stores = RegistryStores.open(store, dataDir, Clock.systemUTC());
+    return new ModelRegistry(
+        stores.registry(), stores.tracking(), stores.artifacts(), loader, config);
   }
 }

@@ -7,6 +7,8 @@ import io.mlsys.store.StoreConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -17,6 +19,9 @@ import picocli.CommandLine.Option;
  * approvals), {@code --actor}.
  */
 final class RegistryOptions {
+  /** Held, so that the level set on it outlives garbage collection (JUL keeps loggers weakly). */
+  private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+
   @Mixin DataDirOption dataDir = new DataDirOption();
 
   @Option(
@@ -79,6 +84,8 @@ final class RegistryOptions {
     if (loadsModels) {
       dataDir.prepareOnnxRuntime(err);
     }
+    // Flyway reports every migration check at INFO; a command's output is what it did.
+    FLYWAY_LOG.setLevel(Level.WARNING);
     return RegistryFiles.open(
         storeConfig(),
         dataDir(),

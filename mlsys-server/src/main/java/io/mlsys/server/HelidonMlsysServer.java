@@ -76,6 +76,7 @@ final class HelidonMlsysServer implements MlsysServer {
       Map<String, GraphConfig> graphs,
       GraphOptions graphOptions,
       GraphReload graphReload,
+      RegistryHandle modelRegistry,
       List<AutoCloseable> closeables) {
     this.repository = repository;
     this.shutdownGrace = config.shutdownGrace();
@@ -93,7 +94,8 @@ final class HelidonMlsysServer implements MlsysServer {
     Authenticator authenticator =
         Authenticator.create(config.auth(), config.host(), new SecureRandom());
     ServerTls tls = ServerTls.create(config.tls());
-    this.closeables = withLast(closeables, tls);
+    this.closeables =
+        withLast(modelRegistry == null ? closeables : withLast(closeables, modelRegistry), tls);
     AccessLog accessLog = new AccessLog(config.accessLog());
     TransportHealth transportHealth = new TransportHealth();
     ConnectionsConfig connections = config.connections();
@@ -118,6 +120,15 @@ final class HelidonMlsysServer implements MlsysServer {
     ManagementEndpoints management =
         new ManagementEndpoints(served, oipJson, metrics, version, transportHealth);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
+    if (modelRegistry != null) {
+      RegistryEndpoints.addAll(routes, modelRegistry, clock);
+    }
+    // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
+    // which each endpoint still applies itself (Exchange).
+    long maxPayloadBytes =
+        modelRegistry == null
+            ? config.maxRequestBytes()
+            : Math.max(config.maxRequestBytes(), modelRegistry.config().maxArtifactBytes());
     DirectHandlers directHandlers = jsonDirectHandlers(config.maxRequestBytes());
     // Named as Helidon's own HTTP/1 config so it replaces it: with a second HTTP/1 config, Helidon
     // closes a request it cannot parse without answering 400.
@@ -136,7 +147,7 @@ final class HelidonMlsysServer implements MlsysServer {
                     .addProtocol(http1)
                     // Refuses a body over the limit as it is declared (Content-Length, chunk size),
                     // before reading it.
-                    .maxPayloadSize(config.maxRequestBytes())
+                    .maxPayloadSize(maxPayloadBytes)
                     .maxTcpConnections(maxConnections)
                     .maxConcurrentRequests(
                         connections.maxConcurrentRequests() == 0

@@ -11,10 +11,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
+import io.mlsys.registry.ModelRegistry;
+import io.mlsys.registry.RegistryConfig;
+import io.mlsys.registry.RegistryStores;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.AccessLogConfig;
 import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.store.StoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -56,6 +60,7 @@ final class ServerWiring {
             .graphs(config.graphs())
             .loadModelsOnStart(true)
             .closeOnStop(resources);
+    builder.registry(registry(config, clock));
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));
@@ -63,6 +68,28 @@ final class ServerWiring {
     bindJvmMetrics(registry, builder);
     accessLogHandler(config.server().accessLog(), builder);
     return builder.build();
+  }
+
+  /**
+   * The registry of {@code store:} and {@code registry:}, opened on first use: its tables in the
+   * store ({@code <data-dir>/registry.db} by default), its artifacts in {@code
+   * <data-dir>/artifacts}, versions loaded at registration by the installed runtimes.
+   */
+  static RegistryHandle registry(MlsysConfig config, Clock clock) {
+    Path dataDir = config.resolvedDataDir(System.getenv(), System.getProperty("user.home"));
+    RegistryConfig rules = config.registry();
+    StoreConfig store = config.store();
+    return new RegistryHandle(
+        rules,
+        () -> {
+          RegistryStores stores = RegistryStores.open(store, dataDir, clock);
+          return new ModelRegistry(
+              stores.registry(),
+              stores.tracking(),
+              stores.artifacts(),
+              ModelLoader.installedRuntimes(),
+              rules);
+        });
   }
 
   /**

@@ -54,6 +54,7 @@ final class HelidonMlsysServer implements MlsysServer {
   private final ModelRepository repository;
   private final boolean loadModelsOnStart;
   private final List<AutoCloseable> closeables;
+  private final List<Runnable> afterStart;
   private final RestListener webServer;
   private final ConnectionGuard connectionGuard;
   private final Duration shutdownGrace;
@@ -77,10 +78,12 @@ final class HelidonMlsysServer implements MlsysServer {
       GraphOptions graphOptions,
       GraphReload graphReload,
       RegistryHandle modelRegistry,
-      List<AutoCloseable> closeables) {
+      List<AutoCloseable> closeables,
+      List<Runnable> afterStart) {
     this.repository = repository;
     this.shutdownGrace = config.shutdownGrace();
     this.loadModelsOnStart = loadModelsOnStart;
+    this.afterStart = afterStart;
     ServerMetrics metrics = new ServerMetrics(registry);
     ServedModels served = new ServedModels(repository, graphs.keySet());
     this.graphReload = graphReload;
@@ -355,6 +358,9 @@ final class HelidonMlsysServer implements MlsysServer {
                   graphReload.file(),
                   changed -> generations.reload(graphReload.overrides().apply(changed)))
               .start();
+    }
+    for (Runnable task : afterStart) {
+      task.run();
     }
     return this;
   }

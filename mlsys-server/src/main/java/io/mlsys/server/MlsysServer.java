@@ -121,6 +121,7 @@ public interface MlsysServer extends AutoCloseable {
     private GraphReload graphReload;
     private RegistryHandle modelRegistry;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<Runnable> afterStart = new ArrayList<>();
 
     private Builder() {}
 
@@ -240,6 +241,12 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /** Runs {@code task} once the server has started and loaded its models. */
+    Builder afterStart(Runnable task) {
+      afterStart.add(Objects.requireNonNull(task, "task"));
+      return this;
+    }
+
     public MlsysServer build() {
       if (repository == null) {
         throw new IllegalStateException("repository: not set (expected: a ModelRepository)");
@@ -262,7 +269,8 @@ public interface MlsysServer extends AutoCloseable {
           graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
           graphReload,
           modelRegistry,
-          List.copyOf(closeables));
+          List.copyOf(closeables),
+          List.copyOf(afterStart));
     }
   }
 }

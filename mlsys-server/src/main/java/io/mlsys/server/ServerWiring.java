@@ -13,6 +13,7 @@ import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
+import io.mlsys.registry.RegistryModelResolver;
 import io.mlsys.registry.RegistryStores;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
@@ -43,13 +44,17 @@ final class ServerWiring {
     SharedResources resources = SharedResources.create();
     // Each model is loaded by the runtime of its platform (the ModelRuntime SPI) and put behind
     // the decorators its config names (the ModelDecorator SPI).
+    RegistryHandle modelRegistry = registry(config, clock);
     ModelRepository repository =
         ModelRepository.create(
             config.modelSources(),
             ModelLoader.installedRuntimes(),
             new DecoratorChains(
                 ModelDecorators.installed(), config.modelDefaults(), clock, registry, resources),
-            new LoadMetricsListener(registry));
+            new LoadMetricsListener(registry),
+            System.getenv(),
+            // Models that name a registry reference load the version it names now.
+            reference -> new RegistryModelResolver(modelRegistry.get()).resolve(reference));
     MlsysServer.Builder builder =
         MlsysServer.builder()
             .config(config.server())
@@ -60,7 +65,13 @@ final class ServerWiring {
             .graphs(config.graphs())
             .loadModelsOnStart(true)
             .closeOnStop(resources);
-    builder.registry(registry(config, clock));
+    // Following stops before the registry closes (closeables close in order, the registry last).
+    RegistryFollowing following =
+        RegistryFollowing.of(config.modelSources(), modelRegistry, repository, clock);
+    if (following != null) {
+      builder.afterStart(following::start).closeOnStop(following);
+    }
+    builder.registry(modelRegistry);
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));

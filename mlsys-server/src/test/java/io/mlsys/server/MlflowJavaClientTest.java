@@ -76,6 +76,7 @@ class MlflowJavaClientTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // searchRuns(List, String): what older clients call
   void trackingWorksThroughTheJavaClient() {
     MlflowClient mlflow = client();
     String experimentId = mlflow.createExperiment("iris-java");

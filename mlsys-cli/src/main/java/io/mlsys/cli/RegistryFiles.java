@@ -1,45 +1,25 @@
 package io.mlsys.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mlsys.config.ConfigBinder;
 import io.mlsys.config.ConfigDocument;
-import io.mlsys.config.ConfigInline;
 import io.mlsys.registry.ModelCard;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.registry.RegistryStores;
 import io.mlsys.repository.ModelLoader;
+import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 
 /** What the registry commands read from files: mlsys.yaml's store and registry, model cards. */
 final class RegistryFiles {
   private RegistryFiles() {}
 
-  /**
-   * The sections of mlsys.yaml the registry commands use; every other key is the server's, left to
-   * {@code mlsys serve} to check.
-   */
-  record RegistrySections(
-      StoreConfig store, RegistryConfig registry, @ConfigInline Map<String, JsonNode> others) {}
-
-  private static RegistrySections sections(Path file) {
-    if (file == null) {
-      return new RegistrySections(null, null, Map.of());
-    }
-    return ConfigBinder.bind(ConfigDocument.read(file, System.getenv()), RegistrySections.class);
-  }
-
-  static StoreConfig store(Path file) {
-    StoreConfig store = sections(file).store();
-    return store == null ? StoreConfig.defaults() : store;
-  }
-
-  static RegistryConfig registry(Path file) {
-    RegistryConfig registry = sections(file).registry();
-    return registry == null ? RegistryConfig.defaults() : registry;
+  /** The config file, bound as the server binds it; defaults without a file. */
+  static MlsysConfig config(Path file) {
+    return file == null ? MlsysConfig.defaults() : MlsysConfigLoader.load(file);
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.mlsys.cli;
 
 import io.mlsys.registry.ModelRegistry;
-import io.mlsys.registry.RegistryConfig;
 import io.mlsys.repository.ModelLoader;
+import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.store.StoreConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,23 +54,25 @@ final class RegistryOptions {
     return System.getProperty("user.name", "unknown");
   }
 
-  /** The data directory: {@code --data-dir}, {@code $MLSYS_DATA_DIR}, or {@code ~/.mlsys}. */
-  Path dataDir() {
-    return dataDir.resolve(System.getenv(), System.getProperty("user.home"));
+  /**
+   * The data directory: {@code --data-dir}, else {@code data-dir} of {@code --config}, else {@code
+   * $MLSYS_DATA_DIR}, else {@code ~/.mlsys}: the folder {@code mlsys serve} with the same config
+   * reads.
+   */
+  Path dataDir(MlsysConfig config) {
+    if (dataDir.dataDir != null) {
+      return dataDir.resolve(System.getenv(), System.getProperty("user.home"));
+    }
+    return config.resolvedDataDir(System.getenv(), System.getProperty("user.home"));
   }
 
   /** The store: {@code store:} of {@code --config}, with {@code --store-url} over its URL. */
-  StoreConfig storeConfig() {
-    StoreConfig base = RegistryFiles.store(configFile);
+  static StoreConfig storeConfig(MlsysConfig config, String storeUrl) {
+    StoreConfig base = config.store();
     if (storeUrl == null) {
       return base;
     }
     return new StoreConfig(storeUrl, base.user(), base.password(), base.poolSize(), base.schema());
-  }
-
-  /** The registry rules of {@code --config}, or the defaults. */
-  RegistryConfig registryConfig() {
-    return RegistryFiles.registry(configFile);
   }
 
   /**
@@ -86,10 +88,11 @@ final class RegistryOptions {
     }
     // Flyway reports every migration check at INFO; a command's output is what it did.
     FLYWAY_LOG.setLevel(Level.WARNING);
+    MlsysConfig config = RegistryFiles.config(configFile);
     return RegistryFiles.open(
-        storeConfig(),
-        dataDir(),
-        registryConfig().withSourceRoots(sourceRoots),
+        storeConfig(config, storeUrl),
+        dataDir(config),
+        config.registry().withSourceRoots(sourceRoots),
         ModelLoader.installedRuntimes());
   }
 }

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
  * approvals), {@code --actor}.
  */
 final class RegistryOptions {
-  /** Held, so that the level set on it outlives garbage collection (JUL keeps loggers weakly). */
-  private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+  /** Held, so that the levels set on them outlive garbage collection (JUL keeps loggers weakly). */
+  private static final List<Logger> STORE_LOGS =
+      List.of(Logger.getLogger("org.flywaydb"), Logger.getLogger("com.zaxxer.hikari"));
 
   @Mixin DataDirOption dataDir = new DataDirOption();
 
@@ -86,8 +87,9 @@ final class RegistryOptions {
     if (loadsModels) {
       dataDir.prepareOnnxRuntime(err);
     }
-    // Flyway reports every migration check at INFO; a command's output is what it did.
-    FLYWAY_LOG.setLevel(Level.WARNING);
+    // Flyway and HikariCP report every migration check and pool start at INFO; a command's
+    // output is what it did.
+    STORE_LOGS.forEach(log -> log.setLevel(Level.WARNING));
     MlsysConfig config = RegistryFiles.config(configFile);
     return RegistryFiles.open(
         storeConfig(config, storeUrl),

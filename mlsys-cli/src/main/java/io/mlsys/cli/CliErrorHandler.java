@@ -28,6 +28,11 @@ final class CliErrorHandler implements IExecutionExceptionHandler {
         commandLine.getErr().println(colors.errorText("mlsys: " + e.getMessage()));
         return EXIT_FAILURE;
       }
+      case io.mlsys.store.StoreException e -> {
+        // The store says which database and what failed; the driver's trace adds nothing.
+        commandLine.getErr().println(colors.errorText("mlsys: " + e.getMessage()));
+        return EXIT_FAILURE;
+      }
       case java.io.UncheckedIOException e -> {
         commandLine.getErr().println(colors.errorText("mlsys: " + e.getCause().getMessage()));
         return EXIT_FAILURE;

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       ServeCommand.class,
       TrainDemoCommand.class,
+      TrainCommand.class,
+      RegistryCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -13,8 +13,9 @@ import org.tribuo.classification.Label;
  * <p>The ONNX model has one input {@link IrisDemo#INPUT_NAME} (FLOAT {@code [-1, n]}, columns in
  * {@link #featureNames()} order) and two outputs in this order: {@link IrisDemo#LABEL_OUTPUT}
  * (INT64 {@code [-1]}, the class index) and {@link IrisDemo#PROBABILITIES_OUTPUT} (FLOAT {@code
- * [-1, k]}, one column per class in {@link #classNames()} order). Tribuo's provenance stays in the
- * ONNX metadata under {@link org.tribuo.ONNXExportable#PROVENANCE_METADATA_FIELD}.
+ * [-1, k]}, one column per class in {@link #classNames()} order). The ONNX metadata holds the
+ * compact part of Tribuo's provenance ({@link ClassifierTraining#TRAINER_METADATA} and its
+ * siblings); the Tribuo model keeps the full provenance.
  *
  * @param tribuoModel the model as Tribuo trained it
  * @param onnxModel the exported ONNX model

@@ -49,7 +49,9 @@ import org.tribuo.math.optimisers.AdaGrad;
  *       sorted order (setosa, versicolor, virginica), as {@code labels.json} maps them.
  * </ul>
  *
- * The ONNX metadata keeps Tribuo's provenance (data digest, split seed, hyperparameters, versions).
+ * The ONNX metadata keeps the compact part of Tribuo's provenance (data digest, split, trainer with
+ * its hyperparameters, Tribuo's version; see {@link ClassifierTraining#TRAINER_METADATA}), not its
+ * full text.
  */
 public final class IrisDemo {
   /** The bundled data set, a classpath resource beside this class: {@value}. */
@@ -296,37 +298,24 @@ public final class IrisDemo {
                 Comparator.comparing((String name) -> !name.equals(names.positive()))
                     .thenComparing(Comparator.naturalOrder()))
             .toList();
-    int[] classColumns =
-        classNames.stream()
-            .mapToInt(name -> model.getOutputIDInfo().getID(new Label(name)))
-            .toArray();
-    int[] inputColumns = new int[model.getFeatureIDMap().size()];
-    for (int id = 0; id < inputColumns.length; id++) {
-      String feature = model.getFeatureIDMap().get(id).getName();
-      inputColumns[id] = FEATURE_NAMES.indexOf(feature);
-      if (inputColumns[id] < 0) {
-        throw new IllegalStateException(
-            "Tribuo model feature '" + feature + "' (expected: one of " + FEATURE_NAMES + ")");
-      }
-    }
-    OnnxMl.ModelProto exported = model.exportONNXModel(ONNX_DOMAIN, DEFAULT_VERSION);
-    String inputName = exported.getGraph().getInput(0).getName();
-    if (!inputName.equals(INPUT_NAME)) {
-      throw new IllegalStateException(
-          "Tribuo named the ONNX input '" + inputName + "' (expected: '" + INPUT_NAME + "')");
+    String digest;
+    try {
+      digest = TrainingData.digest(Files.readAllBytes(csv));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + csv, e);
     }
     OnnxMl.ModelProto onnx =
-        ClassifierGraph.renameInput(
-            ClassifierGraph.rewrite(
-                exported,
-                inputColumns,
-                classColumns,
-                names.label(),
-                names.probabilities(),
-                Map.of(
-                    FEATURE_NAMES_METADATA, String.join(",", FEATURE_NAMES),
-                    CLASS_NAMES_METADATA, String.join(",", classNames))),
-            names.input());
+        TribuoExport.classifier(
+            model,
+            FEATURE_NAMES,
+            classNames,
+            names.input(),
+            names.label(),
+            names.probabilities(),
+            TribuoExport.compactProvenance(
+                trainer,
+                digest,
+                TrainingConfig.splitDescription(config.trainProportion(), config.seed())));
     return new DemoModel(model, onnx, FEATURE_NAMES, classNames, metrics);
   }
 

@@ -7,8 +7,6 @@ import io.mlsys.store.StoreConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -19,10 +17,6 @@ import picocli.CommandLine.Option;
  * approvals), {@code --actor}.
  */
 final class RegistryOptions {
-  /** Held, so that the levels set on them outlive garbage collection (JUL keeps loggers weakly). */
-  private static final List<Logger> STORE_LOGS =
-      List.of(Logger.getLogger("org.flywaydb"), Logger.getLogger("com.zaxxer.hikari"));
-
   @Mixin DataDirOption dataDir = new DataDirOption();
 
   @Option(
@@ -87,9 +81,8 @@ final class RegistryOptions {
     if (loadsModels) {
       dataDir.prepareOnnxRuntime(err);
     }
-    // Flyway and HikariCP report every migration check and pool start at INFO; a command's
-    // output is what it did.
-    STORE_LOGS.forEach(log -> log.setLevel(Level.WARNING));
+    // Flyway's and HikariCP's INFO lines are quieted by ConsoleLogging: a command's output is
+    // what it did.
     MlsysConfig config = RegistryFiles.config(configFile);
     return RegistryFiles.open(
         storeConfig(config, storeUrl),

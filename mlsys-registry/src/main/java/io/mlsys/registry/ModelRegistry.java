@@ -212,10 +212,11 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** Labels that a folder artifact may carry beside its model file. */
-  static final class Labels {
+  public static final class Labels {
     private Labels() {}
 
-    static Map<String, String> read(Path folder) {
+    /** The labels.json beside the model file, or none. */
+    public static Map<String, String> read(Path folder) {
       Path file = folder.resolve("labels.json");
       if (!Files.isRegularFile(file)) {
         return Map.of();

@@ -1,5 +1,6 @@
 package io.mlsys.registry;
 
+import io.mlsys.config.ConfigDefaults;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.Violations;
 import java.nio.file.Path;
@@ -19,16 +20,25 @@ import java.util.Objects;
  * @param gcPeriod how often artifacts no version refers to are deleted; null or zero for never
  * @param followPeriod how often a server checks the aliases it follows (PostgreSQL also pushes
  *     changes at once)
+ * @param warmupRequests requests built from its signature that a version answers after it loads and
+ *     before it serves; null means {@value #DEFAULT_WARMUP_REQUESTS}
+ * @param maxArtifactBytes largest run artifact a client may upload through the mlflow-artifacts API
+ *     (streamed to disk, so it may exceed {@code server.max-request-bytes}); 0 means {@value
+ *     #DEFAULT_MAX_ARTIFACT_BYTES}
  */
 public record RegistryConfig(
     List<Path> sourceRoots,
     ApprovalConfig approval,
     Map<String, PromotionRule> promotion,
     Duration gcPeriod,
-    Duration followPeriod) {
+    Duration followPeriod,
+    Integer warmupRequests,
+    long maxArtifactBytes) {
 
   public static final Duration DEFAULT_FOLLOW_PERIOD = Duration.ofSeconds(5);
   public static final Duration DEFAULT_GC_PERIOD = Duration.ofHours(1);
+  public static final int DEFAULT_WARMUP_REQUESTS = 2;
+  public static final long DEFAULT_MAX_ARTIFACT_BYTES = 1L << 30;
 
   /**
    * @throws ConfigException listing every invalid field
@@ -39,7 +49,16 @@ public record RegistryConfig(
     promotion = promotion == null ? Map.of() : Map.copyOf(promotion);
     gcPeriod = Objects.requireNonNullElse(gcPeriod, DEFAULT_GC_PERIOD);
     followPeriod = Objects.requireNonNullElse(followPeriod, DEFAULT_FOLLOW_PERIOD);
+    warmupRequests = Objects.requireNonNullElse(warmupRequests, DEFAULT_WARMUP_REQUESTS);
+    maxArtifactBytes = maxArtifactBytes == 0 ? DEFAULT_MAX_ARTIFACT_BYTES : maxArtifactBytes;
     Violations violations = new Violations();
+    violations.check(
+        warmupRequests >= 0 && warmupRequests <= 1000,
+        "warmup-requests",
+        warmupRequests,
+        "an integer from 0 to 1000");
+    violations.check(
+        maxArtifactBytes >= 1, "max-artifact-bytes", maxArtifactBytes, "an integer >= 1");
     violations.check(
         !gcPeriod.isNegative(), "gc-period", gcPeriod, "a duration >= 0 (0 turns it off)");
     violations.check(
@@ -50,20 +69,49 @@ public record RegistryConfig(
     violations.throwIfAny(null);
   }
 
+  /** The rules with the default upload limit. */
+  public RegistryConfig(
+      List<Path> sourceRoots,
+      ApprovalConfig approval,
+      Map<String, PromotionRule> promotion,
+      Duration gcPeriod,
+      Duration followPeriod) {
+    this(
+        sourceRoots, approval, promotion, gcPeriod, followPeriod, null, DEFAULT_MAX_ARTIFACT_BYTES);
+  }
+
+  @ConfigDefaults
   public static RegistryConfig defaults() {
-    return new RegistryConfig(null, null, null, null, null);
+    return new RegistryConfig(null, null, null, null, null, null, 0);
   }
 
   public RegistryConfig withSourceRoots(List<Path> roots) {
-    return new RegistryConfig(roots, approval, promotion, gcPeriod, followPeriod);
+    return copy(roots, approval, promotion, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withApproval(ApprovalConfig newApproval) {
-    return new RegistryConfig(sourceRoots, newApproval, promotion, gcPeriod, followPeriod);
+    return copy(sourceRoots, newApproval, promotion, followPeriod, maxArtifactBytes);
   }
 
   public RegistryConfig withPromotion(Map<String, PromotionRule> rules) {
-    return new RegistryConfig(sourceRoots, approval, rules, gcPeriod, followPeriod);
+    return copy(sourceRoots, approval, rules, followPeriod, maxArtifactBytes);
+  }
+
+  public RegistryConfig withFollowPeriod(Duration period) {
+    return copy(sourceRoots, approval, promotion, period, maxArtifactBytes);
+  }
+
+  public RegistryConfig withMaxArtifactBytes(long bytes) {
+    return copy(sourceRoots, approval, promotion, followPeriod, bytes);
+  }
+
+  private RegistryConfig copy(
+      List<Path> roots,
+      ApprovalConfig newApproval,
+      Map<String, PromotionRule> rules,
+      Duration period,
+      long bytes) {
+    return new RegistryConfig(roots, newApproval, rules, gcPeriod, period, warmupRequests, bytes);
   }
 
   /** The rule for moving {@code alias}. */
@@ -78,6 +126,11 @@ public record RegistryConfig(
    */
   public record ApprovalConfig(List<String> aliases, boolean approverMustDiffer) {
     public static final ApprovalConfig NONE = new ApprovalConfig(List.of(), false);
+
+    @ConfigDefaults
+    public static ApprovalConfig defaults() {
+      return NONE;
+    }
 
     public ApprovalConfig {
       aliases = aliases == null ? List.of() : List.copyOf(aliases);
@@ -101,10 +154,11 @@ public record RegistryConfig(
    *     candidate's value may be; null for no comparison
    * @param min the candidate's value must be at least this (at most, with {@code lowerIsBetter});
    *     null for none
-   * @param lowerIsBetter for losses and error rates
+   * @param lowerIsBetter for losses and error rates; null means false
    */
-  public record MetricThreshold(Double maxDrop, Double min, boolean lowerIsBetter) {
+  public record MetricThreshold(Double maxDrop, Double min, Boolean lowerIsBetter) {
     public MetricThreshold {
+      lowerIsBetter = lowerIsBetter != null && lowerIsBetter;
       Violations violations = new Violations();
       violations.check(maxDrop == null || maxDrop >= 0, "max-drop", maxDrop, "a number >= 0");
       violations.check(maxDrop != null || min != null, "max-drop", null, "max-drop, min, or both");

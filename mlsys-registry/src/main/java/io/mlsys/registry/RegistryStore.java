@@ -149,6 +149,19 @@ public interface RegistryStore extends AutoCloseable {
    */
   long changeSequence();
 
+  /**
+   * Calls {@code onChange} (on a thread of the store's) soon after changes commit, where the
+   * database can push them (PostgreSQL {@code LISTEN/NOTIFY}); after a lost connection it calls
+   * once more when it is back, since changes may have been missed. Calls may be merged or spurious:
+   * compare {@link #changeSequence()}. Without push (SQLite, the default) nothing is called and the
+   * caller polls {@link #changeSequence()}.
+   *
+   * @return closes the subscription
+   */
+  default AutoCloseable subscribe(Runnable onChange) {
+    return () -> {};
+  }
+
   @Override
   void close();
 

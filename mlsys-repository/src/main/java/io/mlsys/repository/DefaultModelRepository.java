@@ -47,6 +47,7 @@ final class DefaultModelRepository implements ModelRepository {
   private final ModelDecoration decoration;
   private final RepositoryListener listener;
   private final int maxParallelLoads;
+  private final java.time.Clock clock = java.time.Clock.systemUTC();
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private volatile boolean loadedAll;
   private volatile boolean closed;
@@ -67,7 +68,8 @@ final class DefaultModelRepository implements ModelRepository {
       ModelLoader loader,
       ModelDecoration decoration,
       RepositoryListener listener,
-      Map<String, String> environment) {
+      Map<String, String> environment,
+      RegistryResolver registry) {
     Objects.requireNonNull(config, "config");
     Path root = config.modelRepository().path();
     if (root != null && !Files.isDirectory(root)) {
@@ -78,7 +80,10 @@ final class DefaultModelRepository implements ModelRepository {
     this.decoration = Objects.requireNonNull(decoration, "decoration");
     this.scanner =
         new ModelScanner(
-            config, Objects.requireNonNull(environment, "environment"), loader::modelFileName);
+            config,
+            Objects.requireNonNull(environment, "environment"),
+            loader::modelFileName,
+            Objects.requireNonNull(registry, "registry"));
     this.listener = Objects.requireNonNull(listener, "listener");
     this.maxParallelLoads = Math.max(1, Runtime.getRuntime().availableProcessors());
   }
@@ -419,6 +424,15 @@ final class DefaultModelRepository implements ModelRepository {
     Model model = loader.load(version.source());
     if (model == null) {
       return null;
+    }
+    if (version.registered() != null) {
+      model = new RegisteredVersionModel(model, version.registered());
+      try {
+        RegisteredVersionModel.warmUp(model, version.registered().warmupRequests(), clock);
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
     }
     Model decorated = decoration.decorate(model, version.source(), version.config());
     if (decorated == null) {

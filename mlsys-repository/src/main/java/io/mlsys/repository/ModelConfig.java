@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * @param uri where the model is: {@code file:path/model.onnx}, {@code file:///abs/model.onnx} or a
  *     plain path; null for a repository model. Relative paths are resolved against the working
  *     directory (the loader resolves them against the config file's folder first).
+ * @param registry a model version in the model registry instead of a file: {@code name@alias} (the
+ *     server follows the alias as it moves) or {@code name/version} (pinned); {@code uri:
+ *     registry:name@alias} means the same. The served version is then the registry's version
+ *     number, and {@code version} and {@code labels} are not given (they come with the version)
  * @param version the version it is served as, a positive integer; null means {@value
  *     #DEFAULT_VERSION}. Ignored for repository models, whose versions are their folders.
  * @param labels a JSON file mapping class key to display label, e.g. {@code {"0": "setosa"}}; null
@@ -48,6 +52,7 @@ import java.util.regex.Pattern;
  */
 public record ModelConfig(
     String uri,
+    String registry,
     @ConfigText String version,
     String labels,
     String platform,
@@ -84,17 +89,56 @@ public record ModelConfig(
   static final String EXPECTED_OUTPUT = "a list of distinct output names";
   static final String EXPECTED_DECORATOR = "a decorator kind with its options";
 
+  /** The uri scheme that names a registry reference ({@code registry:iris@champion}). */
+  public static final String REGISTRY_SCHEME = "registry:";
+
+  /** {@code name@alias} or {@code name/version}, with the name rule of models. */
+  static final Pattern REGISTRY_REFERENCE =
+      Pattern.compile(
+          "[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}(@[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}|/[1-9][0-9]{0,17})");
+
+  static final String EXPECTED_REGISTRY =
+      "name@alias (e.g. iris@champion) or name/version (e.g. iris/3)";
+
   private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*");
 
   /**
    * @throws ConfigException listing every invalid field
    */
   public ModelConfig {
+    Violations violations = new Violations();
+    if (uri != null && uri.startsWith(REGISTRY_SCHEME)) {
+      if (registry != null) {
+        violations.add("registry", "given next to uri '" + uri + "' (expected: one of them)");
+      }
+      registry = uri.substring(REGISTRY_SCHEME.length());
+      uri = null;
+    }
+    if (registry != null) {
+      violations.check(
+          REGISTRY_REFERENCE.matcher(registry).matches(), "registry", registry, EXPECTED_REGISTRY);
+      if (uri != null) {
+        violations.add("uri", "given next to registry '" + registry + "' (expected: one of them)");
+      }
+      if (version != null) {
+        violations.add(
+            "version",
+            "given for the registry model '"
+                + registry
+                + "' (expected: none; it is served as its registry version number)");
+      }
+      if (labels != null) {
+        violations.add(
+            "labels",
+            "given for the registry model '"
+                + registry
+                + "' (expected: none; labels come with the registered version)");
+      }
+    }
     version = Objects.requireNonNullElse(version, DEFAULT_VERSION);
     platform = Objects.requireNonNullElse(platform, DEFAULT_PLATFORM);
     versionPolicy = Objects.requireNonNullElseGet(versionPolicy, VersionPolicy::defaultPolicy);
     defaultOutputs = defaultOutputs == null ? List.of() : defaultOutputs;
-    Violations violations = new Violations();
     if (uri != null) {
       violations.check(parseFile(uri) != null, "uri", uri, EXPECTED_URI);
     }
@@ -140,7 +184,7 @@ public record ModelConfig(
 
   /** A model served from one file as version {@value #DEFAULT_VERSION}, every other default. */
   public static ModelConfig of(String uri) {
-    return new ModelConfig(uri, null, null, null, null, null, null, null, null);
+    return new ModelConfig(uri, null, null, null, null, null, null, null, null, null);
   }
 
   /** Every default and no uri: a repository model folder without {@code config.yaml}. */
@@ -151,6 +195,17 @@ public record ModelConfig(
 
   public ModelConfig withUri(String newUri) {
     return copy(draft -> draft.uri = newUri);
+  }
+
+  /** The same model served from the registry ({@code name@alias} or {@code name/version}). */
+  public ModelConfig withRegistry(String newRegistry) {
+    return copy(
+        draft -> {
+          draft.registry = newRegistry;
+          draft.uri = null;
+          draft.version = null;
+          draft.labels = null;
+        });
   }
 
   public ModelConfig withVersion(String newVersion) {
@@ -234,7 +289,8 @@ public record ModelConfig(
     String resolvedLabels = labels == null ? null : folder.resolve(labels).normalize().toString();
     return new ModelConfig(
         resolvedUri,
-        version,
+        registry,
+        registry == null ? version : null,
         resolvedLabels,
         platform,
         versionPolicy,
@@ -322,6 +378,7 @@ public record ModelConfig(
   /** The fields of a config being copied; built once, through the checking constructor. */
   private static final class Draft {
     private String uri;
+    private String registry;
     private String version;
     private String labels;
     private String platform;
@@ -333,7 +390,8 @@ public record ModelConfig(
 
     Draft(ModelConfig config) {
       uri = config.uri;
-      version = config.version;
+      registry = config.registry;
+      version = config.registry == null ? config.version : null;
       labels = config.labels;
       platform = config.platform;
       versionPolicy = config.versionPolicy;
@@ -346,6 +404,7 @@ public record ModelConfig(
     ModelConfig build() {
       return new ModelConfig(
           uri,
+          registry,
           version,
           labels,
           platform,

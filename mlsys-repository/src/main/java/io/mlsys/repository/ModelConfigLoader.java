@@ -18,7 +18,7 @@ public final class ModelConfigLoader {
   public static final String FILE_NAME = "config.yaml";
 
   /** Keys of {@link ModelConfig} that only mlsys.yaml's {@code models:} has. */
-  public static final List<String> MAIN_FILE_ONLY = List.of("uri", "version");
+  public static final List<String> MAIN_FILE_ONLY = List.of("uri", "registry", "version");
 
   /** Keys of {@link ModelConfig} that only a repository model's config.yaml has. */
   public static final List<String> REPOSITORY_ONLY = List.of("version-policy");

@@ -49,14 +49,28 @@ public interface ModelRepository extends AutoCloseable {
     return create(config, loader, decoration, listener, System.getenv());
   }
 
-  /** The repository with every dependency given. */
+  /** The repository without a model registry: models that name one fail to load. */
   static ModelRepository create(
       ModelsConfig config,
       ModelLoader loader,
       ModelDecoration decoration,
       RepositoryListener listener,
       Map<String, String> environment) {
-    return new DefaultModelRepository(config, loader, decoration, listener, environment);
+    return create(config, loader, decoration, listener, environment, RegistryResolver.NONE);
+  }
+
+  /**
+   * The repository with every dependency given, {@code registry} finding the versions of models
+   * that name a registry reference.
+   */
+  static ModelRepository create(
+      ModelsConfig config,
+      ModelLoader loader,
+      ModelDecoration decoration,
+      RepositoryListener listener,
+      Map<String, String> environment,
+      RegistryResolver registry) {
+    return new DefaultModelRepository(config, loader, decoration, listener, environment, registry);
   }
 
   /** Every known model version with its state, sorted by model name then version. */

@@ -31,24 +31,39 @@ final class ModelScanner {
   private final Map<String, String> environment;
   private final Path root;
   private final UnaryOperator<String> modelFileNames;
+  private final RegistryResolver registry;
 
   /**
    * @param modelFileNames platform to the model file name in its version folders ({@link
    *     ModelLoader#modelFileName}); throws {@link ModelLoadException} for a platform without one
+   * @param registry finds the versions of models that name a registry reference
    */
   ModelScanner(
-      ModelsConfig config, Map<String, String> environment, UnaryOperator<String> modelFileNames) {
+      ModelsConfig config,
+      Map<String, String> environment,
+      UnaryOperator<String> modelFileNames,
+      RegistryResolver registry) {
     this.config = config;
     this.environment = Map.copyOf(environment);
     this.root = config.modelRepository().path();
     this.modelFileNames = modelFileNames;
+    this.registry = registry;
   }
 
   /**
    * What one version will be loaded from and the model's config it is served by (for its
    * decorators), or why it cannot be.
    */
-  record VersionPlan(String version, ModelSource source, ModelConfig config, String failure) {
+  record VersionPlan(
+      String version,
+      ModelSource source,
+      ModelConfig config,
+      String failure,
+      RegistryResolver.ResolvedVersion registered) {
+    VersionPlan(String version, ModelSource source, ModelConfig config, String failure) {
+      this(version, source, config, failure, null);
+    }
+
     static VersionPlan failed(String version, String failure) {
       return new VersionPlan(version, null, null, failure);
     }
@@ -123,6 +138,9 @@ final class ModelScanner {
               + " (expected: one definition)");
     }
     try {
+      if (configured != null && configured.registry() != null) {
+        return registryModel(name, configured);
+      }
       return configured != null ? fileModel(name, configured) : folderModel(name, folder);
     } catch (IOException e) {
       return cannotRead(folder != null ? shown(folder) : configured.uri(), e);
@@ -164,6 +182,29 @@ final class ModelScanner {
     }
     return Plan.every(
         List.of(version(name, model.version(), model.file(), model.uri(), model, labels)));
+  }
+
+  /** The one version the registry reference names now. */
+  private Plan registryModel(String name, ModelConfig model) {
+    String location = ModelConfig.REGISTRY_SCHEME + model.registry();
+    RegistryResolver.ResolvedVersion resolved;
+    try {
+      resolved = registry.resolve(model.registry());
+    } catch (RuntimeException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return Plan.failed(location + ": " + reason);
+    }
+    ModelSource source =
+        new ModelSource(
+            name,
+            resolved.version(),
+            resolved.modelFile(),
+            resolved.platform(),
+            resolved.labels(),
+            model.intraOpThreadsOr(config.onnx().intraOpThreads()),
+            model.defaultOutputs(),
+            location + " (version " + resolved.version() + ")");
+    return Plan.every(List.of(new VersionPlan(resolved.version(), source, model, null, resolved)));
   }
 
   private Plan folderModel(String name, Path folder) throws IOException {

@@ -52,9 +52,15 @@ public record ModelsConfig(
       if (!ModelConfig.isValidName(name)) {
         violations.invalid(path, name, EXPECTED_MODEL_NAME);
       } else if (entry.getValue() == null) {
-        violations.invalid(path, null, "a model with at least a uri");
-      } else if (entry.getValue().uri() == null) {
-        violations.add(path + ".uri", "missing (expected: " + ModelConfig.EXPECTED_URI + ")");
+        violations.invalid(path, null, "a model with at least a uri or a registry reference");
+      } else if (entry.getValue().uri() == null && entry.getValue().registry() == null) {
+        violations.add(
+            path + ".uri",
+            "missing (expected: "
+                + ModelConfig.EXPECTED_URI
+                + "; or registry: "
+                + ModelConfig.EXPECTED_REGISTRY
+                + ")");
       } else {
         try {
           entry.getValue().decoratorChain(modelDefaults);

@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,8 @@ final class Exchange {
   private String model;
   private String version;
   private Identity caller;
+  private long streamed;
+  private boolean streamDone;
 
   Exchange(
       ServerRequest request,
@@ -88,6 +91,16 @@ final class Exchange {
 
   Optional<String> header(HeaderName name) {
     return request.headers().first(name);
+  }
+
+  /** The first value of a query parameter (decoded), null when absent. */
+  String query(String name) {
+    return request.query().contains(name) ? request.query().get(name) : null;
+  }
+
+  /** Every value of a query parameter (decoded), in order; empty when absent. */
+  List<String> queryAll(String name) {
+    return request.query().contains(name) ? request.query().all(name) : List.of();
   }
 
   /** Every request header (several values joined by commas), for the call context. */
@@ -142,13 +155,13 @@ final class Exchange {
     return version;
   }
 
-  /** Body bytes read so far (0 until {@link #body()} is called). */
+  /** Body bytes read so far (0 until {@link #body()} or {@link #bodyStream} is called). */
   long bytesIn() {
-    return body == null ? 0 : body.length;
+    return body != null ? body.length : streamed;
   }
 
   boolean bodyRead() {
-    return body != null;
+    return body != null || streamDone;
   }
 
   /**
@@ -212,6 +225,78 @@ final class Exchange {
       body = read();
     }
     return body;
+  }
+
+  /**
+   * The raw request body as a stream, of any content type, for an endpoint that writes it elsewhere
+   * (an artifact upload) instead of holding it in memory. Reading past {@code maxBytes} throws
+   * {@link PayloadTooLargeException}; a client that goes away mid-body closes the connection. Read
+   * it to the end.
+   *
+   * @param maxBytes the limit of this endpoint (may exceed {@code server.max-request-bytes})
+   * @throws PayloadTooLargeException when the Content-Length is over the limit
+   */
+  InputStream bodyStream(long maxBytes) {
+    OptionalLong contentLength = request.headers().contentLength();
+    if (contentLength.isPresent() && contentLength.getAsLong() > maxBytes) {
+      throw new PayloadTooLargeException(maxBytes);
+    }
+    if (!request.content().hasEntity()) {
+      streamDone = true;
+      return InputStream.nullInputStream();
+    }
+    return new BoundedBody(request.content().inputStream(), maxBytes);
+  }
+
+  /** Counts what an endpoint streams, refuses more than the limit, and marks the end. */
+  private final class BoundedBody extends InputStream {
+    private final InputStream in;
+    private final long maxBytes;
+
+    BoundedBody(InputStream in, long maxBytes) {
+      this.in = in;
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      int n;
+      try {
+        n = in.read(buffer, offset, length);
+      } catch (IOException
+          | UncheckedIOException
+          | DataReader.InsufficientDataAvailableException e) {
+        throw new CloseConnectionException("the client closed the connection mid-body", e);
+      } catch (RequestException e) {
+        framingBroken = true;
+        if (e.status().code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {
+          throw new PayloadTooLargeException(maxBytes);
+        }
+        throw malformedBody(e);
+      } catch (IllegalArgumentException e) {
+        framingBroken = true;
+        throw malformedBody(e);
+      }
+      if (n < 0) {
+        if (!streamDone) {
+          streamDone = true;
+          guard.bodyRead();
+        }
+        return n;
+      }
+      streamed += n;
+      if (streamed > maxBytes) {
+        // The rest is not read: the connection closes after the answer (413).
+        throw new PayloadTooLargeException(maxBytes);
+      }
+      return n;
+    }
   }
 
   private void checkContentType(boolean binaryAllowed) {

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class GraphEndpoints {
   static final HeaderName USER = HeaderNames.create(MlsysServer.USER_HEADER);
-  private static final String ANONYMOUS = "anonymous";
+  static final String ANONYMOUS = "anonymous";
   private static final String EXPECTED_BODY =
       "{\"parameters\": {\"<path>\": value, ...}} with values true/false, numbers, strings or null";
   private static final JsonFactory FACTORY =

@@ -53,6 +53,7 @@ final class HelidonMlsysServer implements MlsysServer {
   private final ModelRepository repository;
   private final boolean loadModelsOnStart;
   private final List<AutoCloseable> closeables;
+  private final List<Runnable> afterStart;
   private final RestListener webServer;
   private final ConnectionGuard connectionGuard;
   private final Duration shutdownGrace;
@@ -75,10 +76,13 @@ final class HelidonMlsysServer implements MlsysServer {
       Map<String, GraphConfig> graphs,
       GraphOptions graphOptions,
       GraphReload graphReload,
-      List<AutoCloseable> closeables) {
+      RegistryHandle modelRegistry,
+      List<AutoCloseable> closeables,
+      List<Runnable> afterStart) {
     this.repository = repository;
     this.shutdownGrace = config.shutdownGrace();
     this.loadModelsOnStart = loadModelsOnStart;
+    this.afterStart = afterStart;
     ServerMetrics metrics = new ServerMetrics(registry);
     ServedModels served = new ServedModels(repository, graphs.keySet());
     this.graphReload = graphReload;
@@ -92,7 +96,8 @@ final class HelidonMlsysServer implements MlsysServer {
     Authenticator authenticator =
         Authenticator.create(config.auth(), config.host(), new SecureRandom());
     ServerTls tls = ServerTls.create(config.tls());
-    this.closeables = withLast(closeables, tls);
+    this.closeables =
+        withLast(modelRegistry == null ? closeables : withLast(closeables, modelRegistry), tls);
     AccessLog accessLog = new AccessLog(config.accessLog());
     TransportHealth transportHealth = new TransportHealth();
     ConnectionsConfig connections = config.connections();
@@ -117,6 +122,15 @@ final class HelidonMlsysServer implements MlsysServer {
     ManagementEndpoints management =
         new ManagementEndpoints(served, oipJson, metrics, version, transportHealth);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
+    if (modelRegistry != null) {
+      RegistryEndpoints.addAll(routes, modelRegistry, clock);
+    }
+    // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
+    // which each endpoint still applies itself (Exchange).
+    long maxPayloadBytes =
+        modelRegistry == null
+            ? config.maxRequestBytes()
+            : Math.max(config.maxRequestBytes(), modelRegistry.config().maxArtifactBytes());
     DirectHandlers directHandlers = jsonDirectHandlers(config.maxRequestBytes());
     Http1Config http1 = Http1Config.builder().addReceiveListener(connectionGuard).build();
     long openFileLimit = openFileLimit();
@@ -148,7 +162,7 @@ final class HelidonMlsysServer implements MlsysServer {
                     .addConnectionSelector(connectionLimit)
                     // Refuses a body over the limit as it is declared (Content-Length, chunk size),
                     // before reading it.
-                    .maxPayloadSize(config.maxRequestBytes())
+                    .maxPayloadSize(maxPayloadBytes)
                     .maxTcpConnections(hardConnectionCap)
                     .maxConcurrentRequests(
                         connections.maxConcurrentRequests() == 0
@@ -370,6 +384,9 @@ final class HelidonMlsysServer implements MlsysServer {
                   graphReload.file(),
                   changed -> generations.reload(graphReload.overrides().apply(changed)))
               .start();
+    }
+    for (Runnable task : afterStart) {
+      task.run();
     }
     return this;
   }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
+import io.mlsys.registry.ModelRegistry;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.MlsysConfigLoader;
@@ -118,7 +119,9 @@ public interface MlsysServer extends AutoCloseable {
     private Map<String, GraphConfig> graphs = Map.of();
     private GraphOptions graphOptions;
     private GraphReload graphReload;
+    private RegistryHandle modelRegistry;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<Runnable> afterStart = new ArrayList<>();
 
     private Builder() {}
 
@@ -210,6 +213,22 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The model registry to serve MLflow's REST API ({@code /api/2.0/mlflow/...}, {@code
+     * /api/2.0/mlflow-artifacts/...}) and {@code /v2/registry/...} from; the server closes it on
+     * stop. Without one, those routes do not exist.
+     */
+    public Builder registry(ModelRegistry registry) {
+      this.modelRegistry = RegistryHandle.of(Objects.requireNonNull(registry, "registry"));
+      return this;
+    }
+
+    /** A registry opened on first use ({@link MlsysServer#fromConfig}). */
+    Builder registry(RegistryHandle handle) {
+      this.modelRegistry = Objects.requireNonNull(handle, "handle");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -219,6 +238,12 @@ public interface MlsysServer extends AutoCloseable {
     /** Something else the server owns and closes after the repository (e.g. a log handler). */
     Builder closeOnStop(AutoCloseable closeable) {
       closeables.add(Objects.requireNonNull(closeable, "closeable"));
+      return this;
+    }
+
+    /** Runs {@code task} once the server has started and loaded its models. */
+    Builder afterStart(Runnable task) {
+      afterStart.add(Objects.requireNonNull(task, "task"));
       return this;
     }
 
@@ -243,7 +268,9 @@ public interface MlsysServer extends AutoCloseable {
           graphs,
           graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
           graphReload,
-          List.copyOf(closeables));
+          modelRegistry,
+          List.copyOf(closeables),
+          List.copyOf(afterStart));
     }
   }
 }

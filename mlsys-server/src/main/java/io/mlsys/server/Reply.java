@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,11 @@ import java.util.List;
  * @param contentType the Content-Type header, null when there is no body
  * @param headers extra headers
  * @param error what went wrong, null for a successful answer
+ * @param file a file streamed as the entity instead of {@code body} (an artifact download, too
+ *     large to hold in memory), or null
  */
-record Reply(int status, byte[] body, Header contentType, List<Header> headers, HttpError error) {
+record Reply(
+    int status, byte[] body, Header contentType, List<Header> headers, HttpError error, Path file) {
   static final Header JSON =
       HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
   private static final byte[] NO_BODY = new byte[0];
@@ -26,6 +30,15 @@ record Reply(int status, byte[] body, Header contentType, List<Header> headers, 
 
   Reply {
     headers = List.copyOf(headers);
+  }
+
+  Reply(int status, byte[] body, Header contentType, List<Header> headers, HttpError error) {
+    this(status, body, contentType, headers, error, null);
+  }
+
+  /** A 200 answer streaming {@code file} (read when the answer is written) with its length. */
+  static Reply file(Path file, Header contentType) {
+    return new Reply(200, NO_BODY, contentType, List.of(), null, file);
   }
 
   static Reply json(byte[] body) {
@@ -59,6 +72,6 @@ record Reply(int status, byte[] body, Header contentType, List<Header> headers, 
   Reply withHeader(Header header) {
     List<Header> more = new ArrayList<>(headers);
     more.add(header);
-    return new Reply(status, body, contentType, more, error);
+    return new Reply(status, body, contentType, more, error, file);
   }
 }

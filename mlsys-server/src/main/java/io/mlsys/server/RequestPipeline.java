@@ -10,7 +10,13 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mlsys.core.MlsysException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -90,7 +96,7 @@ final class RequestPipeline {
                 exchange.pathParameter("model"),
                 exchange.version() != null ? exchange.version() : exchange.pathParameter("version"),
                 exchange.bytesIn(),
-                reply.body().length,
+                bytesOut(reply),
                 null));
       }
       boolean close =
@@ -151,7 +157,9 @@ final class RequestPipeline {
     for (int i = 0; i < headers.size(); i++) {
       response.header(headers.get(i));
     }
-    if (reply.body().length == 0) {
+    if (reply.file() != null) {
+      sendFile(response, exchange, reply.file());
+    } else if (reply.body().length == 0) {
       response.send();
     } else if (exchange.isHead()) {
       // HEAD answers GET's headers, Content-Length included, without the body.
@@ -159,6 +167,36 @@ final class RequestPipeline {
       response.send();
     } else {
       response.send(reply.body());
+    }
+  }
+
+  private static long bytesOut(Reply reply) {
+    if (reply.file() == null) {
+      return reply.body().length;
+    }
+    try {
+      return Files.size(reply.file());
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Streams a file with its Content-Length (HEAD: the length only). A file that cannot be read once
+   * the status is sent breaks the connection, so the client sees a short answer.
+   */
+  private static void sendFile(ServerResponse response, Exchange exchange, Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      response.header(HeaderNames.CONTENT_LENGTH, Long.toString(Files.size(file)));
+      if (exchange.isHead()) {
+        response.send();
+        return;
+      }
+      try (OutputStream out = response.outputStream()) {
+        in.transferTo(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot send " + file, e);
     }
   }
 

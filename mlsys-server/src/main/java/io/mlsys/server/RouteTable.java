@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 
 /**
  * The server's routes, registered on Helidon's routing in the order added (hot paths first). A path
@@ -18,7 +19,13 @@ import java.util.StringJoiner;
  * Allow}, and anything unmatched gets a 404; both as JSON errors.
  */
 final class RouteTable {
-  private record Entry(Method method, Protocol protocol, Access access, Route route) {}
+  /**
+   * @param errors wraps the guarded route, for an API that answers errors in its own format
+   *     (MLflow's), so that the guard's refusals get that format too; identity for {@code {"error":
+   *     ...}}
+   */
+  private record Entry(
+      Method method, Protocol protocol, Access access, Route route, UnaryOperator<Route> errors) {}
 
   private final Map<String, List<Entry>> paths = new LinkedHashMap<>();
 
@@ -36,9 +43,23 @@ final class RouteTable {
    * @param access what the caller needs ({@link HttpGuard}): every route declares it
    */
   RouteTable add(Method method, String path, Protocol protocol, Access access, Route route) {
+    return add(method, path, protocol, access, route, UnaryOperator.identity());
+  }
+
+  /**
+   * Adds a route whose errors, the guard's included, {@code errors} answers: it wraps the route
+   * with the guard in front (e.g. {@link MlflowError#around}).
+   */
+  RouteTable add(
+      Method method,
+      String path,
+      Protocol protocol,
+      Access access,
+      Route route,
+      UnaryOperator<Route> errors) {
     paths
         .computeIfAbsent(path, p -> new ArrayList<>())
-        .add(new Entry(method, protocol, access, route));
+        .add(new Entry(method, protocol, access, route, errors));
     return this;
   }
 
@@ -53,7 +74,9 @@ final class RouteTable {
           List<String> methods = new ArrayList<>();
           for (Entry entry : entries) {
             Handler handler =
-                pipeline.handler(entry.protocol(), guard.protect(entry.access(), entry.route()));
+                pipeline.handler(
+                    entry.protocol(),
+                    entry.errors().apply(guard.protect(entry.access(), entry.route())));
             routing.route(entry.method(), path, handler);
             allowed.add(entry.method().text());
             methods.add(entry.method().text());

@@ -11,10 +11,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
+import io.mlsys.registry.ModelRegistry;
+import io.mlsys.registry.RegistryConfig;
+import io.mlsys.registry.RegistryModelResolver;
+import io.mlsys.registry.RegistryStores;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.AccessLogConfig;
 import io.mlsys.server.config.MlsysConfig;
+import io.mlsys.store.StoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -39,13 +44,17 @@ final class ServerWiring {
     SharedResources resources = SharedResources.create();
     // Each model is loaded by the runtime of its platform (the ModelRuntime SPI) and put behind
     // the decorators its config names (the ModelDecorator SPI).
+    RegistryHandle modelRegistry = registry(config, clock);
     ModelRepository repository =
         ModelRepository.create(
             config.modelSources(),
             ModelLoader.installedRuntimes(),
             new DecoratorChains(
                 ModelDecorators.installed(), config.modelDefaults(), clock, registry, resources),
-            new LoadMetricsListener(registry));
+            new LoadMetricsListener(registry),
+            System.getenv(),
+            // Models that name a registry reference load the version it names now.
+            reference -> new RegistryModelResolver(modelRegistry.get()).resolve(reference));
     MlsysServer.Builder builder =
         MlsysServer.builder()
             .config(config.server())
@@ -56,6 +65,13 @@ final class ServerWiring {
             .graphs(config.graphs())
             .loadModelsOnStart(true)
             .closeOnStop(resources);
+    // Following stops before the registry closes (closeables close in order, the registry last).
+    RegistryFollowing following =
+        RegistryFollowing.of(config.modelSources(), modelRegistry, repository, clock);
+    if (following != null) {
+      builder.afterStart(following::start).closeOnStop(following);
+    }
+    builder.registry(modelRegistry);
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));
@@ -63,6 +79,28 @@ final class ServerWiring {
     bindJvmMetrics(registry, builder);
     accessLogHandler(config.server().accessLog(), builder);
     return builder.build();
+  }
+
+  /**
+   * The registry of {@code store:} and {@code registry:}, opened on first use: its tables in the
+   * store ({@code <data-dir>/registry.db} by default), its artifacts in {@code
+   * <data-dir>/artifacts}, versions loaded at registration by the installed runtimes.
+   */
+  static RegistryHandle registry(MlsysConfig config, Clock clock) {
+    Path dataDir = config.resolvedDataDir(System.getenv(), System.getProperty("user.home"));
+    RegistryConfig rules = config.registry();
+    StoreConfig store = config.store();
+    return new RegistryHandle(
+        rules,
+        () -> {
+          RegistryStores stores = RegistryStores.open(store, dataDir, clock);
+          return new ModelRegistry(
+              stores.registry(),
+              stores.tracking(),
+              stores.artifacts(),
+              ModelLoader.installedRuntimes(),
+              rules);
+        });
   }
 
   /**

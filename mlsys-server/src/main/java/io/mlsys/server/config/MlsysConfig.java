@@ -4,11 +4,14 @@ import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigInline;
 import io.mlsys.config.Violations;
 import io.mlsys.graph.GraphConfig;
+import io.mlsys.registry.RegistryConfig;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelDefaultsConfig;
 import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.repository.ModelsConfig;
 import io.mlsys.repository.OnnxConfig;
+import io.mlsys.store.StoreConfig;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,9 +30,26 @@ import java.util.Objects;
  *     null means none. A graph name follows {@link ModelConfig#NAME_PATTERN} and is not also a key
  *     of {@code models}. Graphs are checked against the models' signatures when the server builds
  *     them, not here.
+ * @param store where the registry, tracking and other records are kept: null means {@link
+ *     StoreConfig#defaults()}, SQLite files in {@code dataDir}
+ * @param registry the model registry's rules; null means {@link RegistryConfig#defaults()}
+ * @param dataDir the folder for what outlives a start (the SQLite store, the artifact store under
+ *     {@code artifacts/}); null means {@code $MLSYS_DATA_DIR}, else {@code ~/.mlsys}, chosen when
+ *     the server is built (the CLI's {@code --data-dir} sets it)
  */
 public record MlsysConfig(
-    ServerConfig server, @ConfigInline ModelsConfig modelSources, Map<String, GraphConfig> graphs) {
+    ServerConfig server,
+    @ConfigInline ModelsConfig modelSources,
+    Map<String, GraphConfig> graphs,
+    StoreConfig store,
+    RegistryConfig registry,
+    Path dataDir) {
+
+  /** Environment variable naming the data directory when the config names none. */
+  public static final String DATA_DIR_VARIABLE = "MLSYS_DATA_DIR";
+
+  /** The data directory's default, inside the user's home folder. */
+  public static final String DEFAULT_DATA_FOLDER = ".mlsys";
 
   static final String EXPECTED_GRAPH_NAME = "a graph name of " + ModelConfig.EXPECTED_NAME;
 
@@ -39,6 +59,8 @@ public record MlsysConfig(
   public MlsysConfig {
     server = Objects.requireNonNullElseGet(server, ServerConfig::defaults);
     modelSources = Objects.requireNonNullElseGet(modelSources, ModelsConfig::defaults);
+    store = Objects.requireNonNullElseGet(store, StoreConfig::defaults);
+    registry = Objects.requireNonNullElseGet(registry, RegistryConfig::defaults);
     graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
     checkGraphNames(graphs.keySet(), modelSources.models().keySet(), violations);
@@ -49,6 +71,12 @@ public record MlsysConfig(
     }
     violations.throwIfAny(null);
     graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
+  }
+
+  /** A config with the default store, registry and data directory. */
+  public MlsysConfig(
+      ServerConfig server, ModelsConfig modelSources, Map<String, GraphConfig> graphs) {
+    this(server, modelSources, graphs, null, null, null);
   }
 
   /**
@@ -73,7 +101,7 @@ public record MlsysConfig(
 
   /** Every default: no models, no graphs, port 8080. */
   public static MlsysConfig defaults() {
-    return new MlsysConfig(null, null, null);
+    return new MlsysConfig(null, null, null, null, null, null);
   }
 
   /** The model repository folder ({@code model-repository}). */
@@ -101,11 +129,41 @@ public record MlsysConfig(
   }
 
   public MlsysConfig withServer(ServerConfig newServer) {
-    return new MlsysConfig(newServer, modelSources, graphs);
+    return new MlsysConfig(newServer, modelSources, graphs, store, registry, dataDir);
   }
 
   public MlsysConfig withModelSources(ModelsConfig newModelSources) {
-    return new MlsysConfig(server, newModelSources, graphs);
+    return new MlsysConfig(server, newModelSources, graphs, store, registry, dataDir);
+  }
+
+  public MlsysConfig withStore(StoreConfig newStore) {
+    return new MlsysConfig(server, modelSources, graphs, newStore, registry, dataDir);
+  }
+
+  public MlsysConfig withRegistry(RegistryConfig newRegistry) {
+    return new MlsysConfig(server, modelSources, graphs, store, newRegistry, dataDir);
+  }
+
+  /**
+   * The data directory: {@code data-dir}, else {@code $MLSYS_DATA_DIR}, else {@code ~/.mlsys}.
+   *
+   * @param environment the variables to read
+   * @param userHome the user's home folder
+   */
+  public Path resolvedDataDir(Map<String, String> environment, String userHome) {
+    if (dataDir != null) {
+      return dataDir.toAbsolutePath().normalize();
+    }
+    String fromEnvironment = environment.get(DATA_DIR_VARIABLE);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return Path.of(fromEnvironment).toAbsolutePath().normalize();
+    }
+    return Path.of(userHome, DEFAULT_DATA_FOLDER);
+  }
+
+  /** The same config with this data directory; null for the default. */
+  public MlsysConfig withDataDir(Path newDataDir) {
+    return new MlsysConfig(server, modelSources, graphs, store, registry, newDataDir);
   }
 
   public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
@@ -127,13 +185,13 @@ public record MlsysConfig(
 
   /** The same config with these graphs (in the map's iteration order); null for none. */
   public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
-    return new MlsysConfig(server, modelSources, newGraphs);
+    return new MlsysConfig(server, modelSources, newGraphs, store, registry, dataDir);
   }
 
   /** The same config with one more graph (added last), or that graph replaced in place. */
   public MlsysConfig withGraph(String name, GraphConfig graph) {
     Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
     newGraphs.put(name, graph);
-    return new MlsysConfig(server, modelSources, newGraphs);
+    return new MlsysConfig(server, modelSources, newGraphs, store, registry, dataDir);
   }
 }

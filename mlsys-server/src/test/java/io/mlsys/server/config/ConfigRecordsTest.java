@@ -142,6 +142,7 @@ class ConfigRecordsTest {
             () ->
                 new ModelConfig(
                     "s3://bucket/m.onnx",
+                    null,
                     "v1",
                     " ",
                     "pytorch libtorch",

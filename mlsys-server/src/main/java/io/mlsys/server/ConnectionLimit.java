@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * accept: its own limit stops accepting). The listener's only connection selector: it wraps
  * Helidon's HTTP/1 selector, counts the connections it hands out until each ends, and gives one
  * over the limit a {@link Refusal}: {@code 503} with {@code Retry-After} and {@code Connection:
- * close}, written without waiting for a request, then the connection is closed.
+ * close}, written without waiting for a request (over TLS, once the handshake is done and the
+ * request's first bytes have come), then the connection is closed.
  *
  * <p>Being the only selector matters: Helidon hands a new connection to a lone selector as soon as
  * it is accepted, while with several it waits for the client's first bytes to choose between them,
@@ -49,6 +49,7 @@ final class ConnectionLimit implements ServerConnectionSelector {
   private final ServerConnectionSelector http1;
   private final int maxConnections;
   private final ConnectionGuard guard;
+  private final Duration answerTimeout;
   private final AtomicInteger open = new AtomicInteger();
   private final Counter refused;
   private final RateLimitedLogger refusalLog;
@@ -57,18 +58,22 @@ final class ConnectionLimit implements ServerConnectionSelector {
   /**
    * @param http1 Helidon's HTTP/1 selector, which serves the connections under the limit
    * @param maxConnections connections served at once at most, >= 1
-   * @param guard closes a refused connection whose client does not close it within {@link #LINGER}
+   * @param guard closes a refused connection at its deadlines
+   * @param answerTimeout how long a refused client may take to let the answer be written (its TLS
+   *     handshake): {@code server.connections.header-read-timeout}
    * @param refusalLog where refusals are reported, rate-limited
    */
   ConnectionLimit(
       ServerConnectionSelector http1,
       int maxConnections,
       ConnectionGuard guard,
+      Duration answerTimeout,
       ServerMetrics metrics,
       RateLimitedLogger refusalLog) {
     this.http1 = http1;
     this.maxConnections = maxConnections;
     this.guard = guard;
+    this.answerTimeout = answerTimeout;
     this.refused = metrics.httpConnections(open);
     this.refusalLog = refusalLog;
     this.refusal = refusal(maxConnections);
@@ -184,25 +189,33 @@ final class ConnectionLimit implements ServerConnectionSelector {
 
     @Override
     public void handle(Limit limit) {
-      Future<?> deadline;
       try {
-        deadline = guard.closeAfter(ctx, LINGER);
-      } catch (RejectedExecutionException e) {
-        return; // the server is stopping: Helidon closes the connection
-      }
-      try {
-        ctx.dataWriter().writeNow(BufferData.create(refusal));
-        int read = 0;
-        for (byte[] bytes = ctx.serverSocket().get();
-            bytes != null && read < MAX_LINGER_BYTES;
-            bytes = ctx.serverSocket().get()) {
-          read += bytes.length;
+        // Over TLS the client has as long for its handshake as it would have for its headers.
+        Future<?> answered = guard.closeAfter(ctx, answerTimeout);
+        try {
+          // Helidon 4.5's TLS socket drops what is written before its handshake, which only a read
+          // completes: over TLS, answer once the client's first bytes (its request) have come.
+          if (!ctx.isSecure() || ctx.serverSocket().get() != null) {
+            ctx.dataWriter().writeNow(BufferData.create(refusal));
+          }
+        } finally {
+          answered.cancel(false);
+        }
+        Future<?> lingered = guard.closeAfter(ctx, LINGER);
+        try {
+          int read = 0;
+          for (byte[] bytes = ctx.serverSocket().get();
+              bytes != null && read < MAX_LINGER_BYTES;
+              bytes = ctx.serverSocket().get()) {
+            read += bytes.length;
+          }
+        } finally {
+          lingered.cancel(false);
         }
       } catch (RuntimeException e) {
-        // The client went away, or the guard closed the socket at the deadline: done either way.
+        // The client went away, the guard closed the socket at a deadline, or the server is
+        // stopping (the guard refuses to schedule): done either way.
         LOG.log(Level.TRACE, "refused connection ended", e);
-      } finally {
-        deadline.cancel(false);
       }
       // Helidon closes the connection when this returns.
     }

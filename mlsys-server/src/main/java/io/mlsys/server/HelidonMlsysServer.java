@@ -144,6 +144,7 @@ final class HelidonMlsysServer implements MlsysServer {
             Http1ConnectionSelector.builder().config(http1).build(),
             maxConnections,
             connectionGuard,
+            connections.headerReadTimeout(),
             metrics,
             new RateLimitedLogger(
                 System.getLogger(ConnectionLimit.class.getName()),

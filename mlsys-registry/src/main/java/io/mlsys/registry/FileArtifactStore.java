@@ -117,8 +117,12 @@ public final class FileArtifactStore implements ArtifactStore {
       Path target = content.resolve(digest.substring(PREFIX.length()));
       if (Files.isDirectory(target)) {
         // Stored already: keep the one copy, and renew its grace period.
-        Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
-        return digest;
+        try {
+          Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+          return digest;
+        } catch (NoSuchFileException e) {
+          // Garbage collection took it just now: store this copy instead.
+        }
       }
       Files.setLastModifiedTime(staged, FileTime.from(clock.instant()));
       try {
@@ -181,10 +185,11 @@ public final class FileArtifactStore implements ArtifactStore {
           continue;
         }
         // Moved out first, so that nobody opens a half-deleted artifact.
-        Path doomed = tmp.resolve("gc-" + folder.getFileName());
+        Path doomed = Files.createTempDirectory(tmp, "gc-");
         try {
-          Files.move(folder, doomed, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(folder, doomed.resolve("artifact"), StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
+          deleteTree(doomed);
           continue;
         }
         deleteTree(doomed);
@@ -339,10 +344,10 @@ public final class FileArtifactStore implements ArtifactStore {
   @Override
   public List<FileInfo> list(String path) {
     Path folder = runPath(path, true);
+    requireInside(folder, path);
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
-    requireInside(folder, path);
     List<FileInfo> infos = new ArrayList<>();
     try (Stream<Path> children = Files.list(folder)) {
       for (Path child : children.sorted().toList()) {

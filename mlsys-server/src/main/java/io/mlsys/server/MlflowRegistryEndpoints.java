@@ -14,6 +14,7 @@ import io.mlsys.registry.NewVersion;
 import io.mlsys.registry.Page;
 import io.mlsys.registry.RegisteredModel;
 import io.mlsys.registry.RegistryStore;
+import io.mlsys.registry.SearchLimits;
 import io.mlsys.registry.SearchQuery;
 import io.mlsys.registry.VersionStatus;
 import io.mlsys.registry.tracking.Metric;
@@ -31,13 +32,6 @@ import java.util.Map;
  */
 final class MlflowRegistryEndpoints {
   static final String PREFIX = "/api/2.0/mlflow";
-
-  /** MLflow's limits of {@code max_results}, and its defaults. */
-  static final int MAX_MODELS_PAGE = 1000;
-
-  static final int DEFAULT_MODELS_PAGE = 100;
-  static final int MAX_VERSIONS_PAGE = 200_000;
-  static final int DEFAULT_VERSIONS_PAGE = 10_000;
 
   static final List<String> STAGES = List.of("None", "Staging", "Production", "Archived");
 
@@ -124,7 +118,8 @@ final class MlflowRegistryEndpoints {
                 new SearchQuery(
                     request.string("filter"),
                     request.strings("order_by"),
-                    request.maxResults(DEFAULT_MODELS_PAGE, MAX_MODELS_PAGE),
+                    request.maxResults(
+                        SearchLimits.REGISTERED_MODELS_DEFAULT, SearchLimits.REGISTERED_MODELS_MAX),
                     request.string("page_token")));
     ObjectNode json = MlflowJson.object();
     if (!page.items().isEmpty()) {
@@ -280,7 +275,8 @@ final class MlflowRegistryEndpoints {
                 new SearchQuery(
                     request.string("filter"),
                     request.strings("order_by"),
-                    request.maxResults(DEFAULT_VERSIONS_PAGE, MAX_VERSIONS_PAGE),
+                    request.maxResults(
+                        SearchLimits.MODEL_VERSIONS_DEFAULT, SearchLimits.MODEL_VERSIONS_MAX),
                     request.string("page_token")));
     ObjectNode json = MlflowJson.object();
     versions(json, "model_versions", page.items());

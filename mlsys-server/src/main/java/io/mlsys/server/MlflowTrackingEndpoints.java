@@ -10,6 +10,7 @@ import io.helidon.http.Method;
 import io.mlsys.core.ErrorMessages;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.registry.Page;
+import io.mlsys.registry.SearchLimits;
 import io.mlsys.registry.SearchQuery;
 import io.mlsys.registry.tracking.Experiment;
 import io.mlsys.registry.tracking.Metric;
@@ -27,12 +28,6 @@ import java.util.Locale;
  * experiments, runs, parameters, metrics and tags, as MLflow 2.x's {@code service.proto} has them.
  */
 final class MlflowTrackingEndpoints {
-  /** MLflow's limits of {@code max_results}, and its defaults. */
-  static final int MAX_SEARCH_PAGE = 50_000;
-
-  static final int DEFAULT_SEARCH_PAGE = 1000;
-  static final int MAX_HISTORY_PAGE = 25_000;
-
   static final List<String> VIEW_TYPES = List.of("ACTIVE_ONLY", "DELETED_ONLY", "ALL");
 
   private final RegistryHandle registry;
@@ -105,7 +100,7 @@ final class MlflowTrackingEndpoints {
     Page<Experiment> page =
         tracking()
             .searchExperiments(
-                query(request, DEFAULT_SEARCH_PAGE, MAX_SEARCH_PAGE),
+                query(request, SearchLimits.EXPERIMENTS_DEFAULT, SearchLimits.EXPERIMENTS_MAX),
                 viewType(request, "view_type"));
     ObjectNode json = MlflowJson.object();
     if (!page.items().isEmpty()) {
@@ -181,7 +176,7 @@ final class MlflowTrackingEndpoints {
         tracking()
             .searchRuns(
                 request.strings("experiment_ids"),
-                query(request, DEFAULT_SEARCH_PAGE, MAX_SEARCH_PAGE),
+                query(request, SearchLimits.RUNS_DEFAULT, SearchLimits.RUNS_MAX),
                 viewType(request, "run_view_type"));
     ObjectNode json = MlflowJson.object();
     if (!page.items().isEmpty()) {
@@ -266,7 +261,8 @@ final class MlflowTrackingEndpoints {
             .metricHistory(
                 request.runId(),
                 request.required("metric_key"),
-                request.maxResults(MAX_HISTORY_PAGE, MAX_HISTORY_PAGE),
+                request.maxResults(
+                    SearchLimits.METRIC_HISTORY_MAX, SearchLimits.METRIC_HISTORY_MAX),
                 request.string("page_token"));
     ObjectNode json = MlflowJson.object();
     if (!page.items().isEmpty()) {

@@ -48,6 +48,11 @@ final class RegistryHandle implements AutoCloseable {
     return opened != null ? opened : open();
   }
 
+  /** The registry when something opened it already, else null (nothing is opened). */
+  ModelRegistry ifOpen() {
+    return registry;
+  }
+
   private synchronized ModelRegistry open() {
     if (closed) {
       throw new IllegalStateException("the registry is closed: the server stopped");

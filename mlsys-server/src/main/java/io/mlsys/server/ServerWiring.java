@@ -71,6 +71,11 @@ final class ServerWiring {
     if (following != null) {
       builder.afterStart(following::start).closeOnStop(following);
     }
+    RegistryGarbageCollection gc =
+        RegistryGarbageCollection.every(config.registry().gcPeriod(), modelRegistry);
+    if (gc != null) {
+      builder.closeOnStop(gc);
+    }
     builder.registry(modelRegistry);
     if (file != null) {
       builder.reloadGraphsFrom(

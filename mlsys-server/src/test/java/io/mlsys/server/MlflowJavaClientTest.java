@@ -23,6 +23,7 @@ import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowHttpException;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
@@ -113,9 +114,17 @@ class MlflowJavaClientTest {
     assertThat(loss).extracting(Metric::getValue).containsExactly(0.7, 0.4);
     assertThat(loss).extracting(Metric::getStep).containsExactly(0L, 1L);
 
-    List<RunInfo> found = mlflow.searchRuns(List.of(experimentId), "metrics.accuracy > 0.9");
-    assertThat(found).extracting(RunInfo::getRunId).containsExactly(runId);
-    assertThat(mlflow.searchRuns(List.of(experimentId), "params.kernel = 'linear'")).isEmpty();
+    List<Run> found =
+        mlflow
+            .searchRuns(List.of(experimentId), "metrics.accuracy > 0.9", ViewType.ACTIVE_ONLY, 10)
+            .getItems();
+    assertThat(found).extracting(r -> r.getInfo().getRunId()).containsExactly(runId);
+    assertThat(
+            mlflow
+                .searchRuns(
+                    List.of(experimentId), "params.kernel = 'linear'", ViewType.ACTIVE_ONLY, 10)
+                .getItems())
+        .isEmpty();
     assertThat(mlflow.searchExperiments().getItems())
         .extracting(Experiment::getName)
         .contains("iris-java");

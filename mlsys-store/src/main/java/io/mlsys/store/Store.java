@@ -180,7 +180,22 @@ public final class Store implements AutoCloseable {
    * caller closes it.
    */
   public Connection openDedicatedConnection() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, driverProperties);
+    return openDedicatedConnection("dedicated");
+  }
+
+  /**
+   * Like {@link #openDedicatedConnection()}, named for what it does.
+   *
+   * @param purpose a lower-case word; PostgreSQL shows {@code mlsys-<owner>-<purpose>} as its
+   *     application name
+   */
+  public Connection openDedicatedConnection(String purpose) throws SQLException {
+    Properties properties = new Properties();
+    properties.putAll(driverProperties);
+    if (database == Database.POSTGRESQL) {
+      properties.setProperty("ApplicationName", "mlsys-" + owner + "-" + purpose);
+    }
+    return DriverManager.getConnection(jdbcUrl, properties);
   }
 
   /**

@@ -734,13 +734,24 @@ public final class JdbcRegistryStore implements RegistryStore {
   public ModelVersion versionByAlias(String model, String alias) {
     return store.read(
         c -> {
-          ModelRow row = modelRow(c, model);
-          Long version = aliases(c, row.id()).get(alias);
-          if (version == null) {
-            throw new ResourceNotFoundException(
-                "Registered model alias " + alias + " not found (model '" + model + "').");
+          // One join for the common case; the model is looked up only to say what is missing.
+          try (PreparedStatement statement =
+              c.prepareStatement(
+                  "SELECT "
+                      + VERSION_COLUMNS
+                      + VERSIONS_FROM
+                      + " JOIN aliases a ON a.model_id = v.model_id AND a.version = v.version"
+                      + " WHERE m.name = ? AND a.alias = ?")) {
+            Sql.bind(statement, List.of(String.valueOf(model), String.valueOf(alias)));
+            try (ResultSet rs = statement.executeQuery()) {
+              if (rs.next()) {
+                return toVersions(c, List.of(versionRow(rs))).get(0);
+              }
+            }
           }
-          return loadVersion(c, model, version);
+          modelRow(c, model);
+          throw new ResourceNotFoundException(
+              "Registered model alias " + alias + " not found (model '" + model + "').");
         });
   }
 
@@ -1174,11 +1185,11 @@ public final class JdbcRegistryStore implements RegistryStore {
     for (VersionRow row : rows) {
       modelIds.add(row.modelId());
     }
+    // One version (a get): read only its rows; several: each model's rows at once.
+    Long oneVersion = rows.size() == 1 ? rows.get(0).version() : null;
     for (long modelId : modelIds) {
       try (PreparedStatement statement =
-          c.prepareStatement(
-              "SELECT version, key, value FROM version_tags WHERE model_id = ? ORDER BY key")) {
-        statement.setLong(1, modelId);
+          forModel(c, "SELECT version, key, value FROM version_tags", modelId, oneVersion, "key")) {
         try (ResultSet rs = statement.executeQuery()) {
           while (rs.next()) {
             tags.computeIfAbsent(modelId, k -> new HashMap<>())
@@ -1188,9 +1199,7 @@ public final class JdbcRegistryStore implements RegistryStore {
         }
       }
       try (PreparedStatement statement =
-          c.prepareStatement(
-              "SELECT version, alias FROM aliases WHERE model_id = ? ORDER BY alias")) {
-        statement.setLong(1, modelId);
+          forModel(c, "SELECT version, alias FROM aliases", modelId, oneVersion, "alias")) {
         try (ResultSet rs = statement.executeQuery()) {
           while (rs.next()) {
             aliases
@@ -1229,6 +1238,15 @@ public final class JdbcRegistryStore implements RegistryStore {
               row.archived()));
     }
     return versions;
+  }
+
+  private static PreparedStatement forModel(
+      Connection c, String select, long modelId, Long version, String orderBy) throws SQLException {
+    Sql sql = new Sql().append(select).append(" WHERE model_id = ").param(modelId);
+    if (version != null) {
+      sql.append(" AND version = ").param(version);
+    }
+    return sql.append(" ORDER BY ").append(orderBy).prepare(c);
   }
 
   private static Map<String, Long> aliases(Connection c, long modelId) throws SQLException {

@@ -17,6 +17,10 @@ import org.postgresql.PGNotification;
  */
 final class PostgresChangeListener implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PostgresChangeListener.class.getName());
+
+  /** Its connection's purpose: PostgreSQL shows it as {@code mlsys-registry-listen}. */
+  static final String APPLICATION = "listen";
+
   private static final int POLL_MILLIS = 500;
   private static final long RECONNECT_MILLIS = 1000;
 
@@ -47,7 +51,7 @@ final class PostgresChangeListener implements AutoCloseable {
   }
 
   private void connect() throws SQLException {
-    Connection opened = store.openDedicatedConnection();
+    Connection opened = store.openDedicatedConnection(APPLICATION);
     try (Statement statement = opened.createStatement()) {
       // The channel is <schema>_changes, and a schema name is a checked identifier.
       statement.execute("LISTEN \"" + channel + "\"");

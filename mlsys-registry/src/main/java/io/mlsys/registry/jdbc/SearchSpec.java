@@ -28,6 +28,8 @@ final class SearchSpec {
   }
 
   static final Set<Op> STRING_OPS = EnumSet.of(Op.EQ, Op.NE, Op.LIKE, Op.ILIKE);
+  static final Set<Op> KEY_VALUE_OPS =
+      EnumSet.of(Op.EQ, Op.NE, Op.LIKE, Op.ILIKE, Op.IN, Op.NOT_IN);
   static final Set<Op> ID_OPS = EnumSet.of(Op.EQ, Op.NE, Op.IN, Op.NOT_IN);
   static final Set<Op> NUMBER_OPS = EnumSet.of(Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE);
 
@@ -173,7 +175,7 @@ final class SearchSpec {
     if (type == Type.NUMBER) {
       sql.append("kv.is_nan = ").param(false).append(" AND ");
     }
-    Set<Op> ops = type == Type.NUMBER ? NUMBER_OPS : STRING_OPS;
+    Set<Op> ops = type == Type.NUMBER ? NUMBER_OPS : KEY_VALUE_OPS;
     return sql.append(compare(c, "kv.value", type, ops, database)).append(")");
   }
 

@@ -441,4 +441,30 @@ class JdbcRegistryStoreTest extends StoreFixture {
       subscription.close();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void theListenerReconnectsAndReportsWhatItMayHaveMissed() throws Exception {
+    RegistryStore store = open(Database.POSTGRESQL).registry();
+    java.util.concurrent.Semaphore calls = new java.util.concurrent.Semaphore(0);
+    AutoCloseable subscription = store.subscribe(calls::release);
+    try {
+      // Cut the listener's connection, as a server restart or a network failure would.
+      try (java.sql.Connection admin =
+              java.sql.DriverManager.getConnection(postgresUrl(), "postgres", null);
+          java.sql.Statement statement = admin.createStatement()) {
+        statement.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE application_name = 'mlsys-registry-listen'"
+                + " AND datname = current_database()");
+      }
+      registerReady(store, "iris", "ana");
+      // Called after the reconnect (the change may have been missed) or for the change itself.
+      assertThat(calls.tryAcquire(15, TimeUnit.SECONDS)).isTrue();
+      calls.drainPermits();
+      store.setAlias("iris", "champion", 1, AliasRule.NONE, null, "ana");
+      assertThat(calls.tryAcquire(15, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      subscription.close();
+    }
+  }
 }

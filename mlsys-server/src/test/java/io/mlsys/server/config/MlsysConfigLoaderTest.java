@@ -185,8 +185,8 @@ class MlsysConfigLoaderTest {
   void anUnknownKeyFailsWithItsFullPathAndTheAllowedKeys() {
     assertThat(violations("models: { iris-svc: { urii: x.onnx, uri: x.onnx } }"))
         .containsExactly(
-            "models.iris-svc.urii: unknown key (expected one of: uri, version, labels, platform,"
-                + " intra-op-threads, default-outputs, batching, decorators)");
+            "models.iris-svc.urii: unknown key (expected one of: uri, registry, version, labels,"
+                + " platform, intra-op-threads, default-outputs, batching, decorators)");
   }
 
   @Test
@@ -194,7 +194,7 @@ class MlsysConfigLoaderTest {
     assertThat(violations("stores: {}"))
         .containsExactly(
             "stores: unknown key (expected one of: server, model-repository, onnx,"
-                + " model-defaults, models, graphs)");
+                + " model-defaults, models, graphs, store, registry, data-dir)");
   }
 
   @Test
@@ -254,7 +254,8 @@ class MlsysConfigLoaderTest {
             "models.bad name: 'bad name' (expected: a model name of 1 to 128 letters, digits, '_',"
                 + " '.' or '-', not starting with '.')",
             "models.no-uri.uri: missing (expected: file:PATH, file:///ABSOLUTE/PATH or a plain path"
-                + " to the model)",
+                + " to the model; or registry: name@alias (e.g. iris@champion) or name/version (e.g."
+                + " iris/3))",
             "models.web.uri: 'https://example.com/m.onnx' (expected: file:PATH,"
                 + " file:///ABSOLUTE/PATH or a plain path to the model)",
             "models.web.platform: 'tensor flow' (expected: a platform name of 1 to 64 letters,"

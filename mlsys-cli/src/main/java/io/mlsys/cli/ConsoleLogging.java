@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -17,6 +19,14 @@ import java.util.logging.Logger;
  * console handler changes: the access log writes its JSON lines through its own handler.
  */
 final class ConsoleLogging {
+  /**
+   * Libraries whose INFO lines say nothing an operator acts on (Flyway's "schema is up to date" and
+   * HikariCP's pool start at every store open); held here because java.util.logging keeps loggers
+   * weakly, and a collected logger forgets its level.
+   */
+  private static final List<Logger> QUIET =
+      List.of(Logger.getLogger("org.flywaydb"), Logger.getLogger("com.zaxxer.hikari"));
+
   private ConsoleLogging() {}
 
   /**
@@ -27,6 +37,9 @@ final class ConsoleLogging {
     if (System.getProperty("java.util.logging.config.file") != null
         || System.getProperty("java.util.logging.config.class") != null) {
       return;
+    }
+    for (Logger logger : QUIET) {
+      logger.setLevel(Level.WARNING);
     }
     for (Handler handler : Logger.getLogger("").getHandlers()) {
       if (handler instanceof ConsoleHandler) {

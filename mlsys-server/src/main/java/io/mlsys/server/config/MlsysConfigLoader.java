@@ -92,8 +92,8 @@ public final class MlsysConfigLoader {
                   if (model.getValue().has(key)) {
                     violations.add(
                         "models." + model.getKey() + "." + key,
-                        "only in a repository model's config.yaml (expected here: uri and"
-                            + " version)");
+                        "only in a repository model's config.yaml (expected here: uri or registry,"
+                            + " and version)");
                   }
                 }
               });

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -104,6 +105,28 @@ final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
       open.put(ctx, reading);
     }
     return reading;
+  }
+
+  /**
+   * Closes the connection after {@code delay} unless the returned future is cancelled first: the
+   * deadline of a refused connection ({@link ConnectionLimit}) while it reads what its client still
+   * sends.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException once this guard is closed
+   */
+  Future<?> closeAfter(ConnectionContext ctx, Duration delay) {
+    return sweeper.schedule(() -> closeQuietly(ctx), delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Closes the connection's socket unless it is closed already. */
+  static void closeQuietly(ConnectionContext ctx) {
+    try {
+      if (ctx.serverSocket().isConnected()) {
+        ctx.serverSocket().close();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "closing a connection failed", e);
+    }
   }
 
   /** Forgets closed connections and closes those past their deadline. */

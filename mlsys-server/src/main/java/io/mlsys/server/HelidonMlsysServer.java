@@ -7,6 +7,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.graph.GraphConfig;
@@ -48,8 +49,6 @@ final class HelidonMlsysServer implements MlsysServer {
    * its p99 slightly higher.
    */
   static final int WRITE_QUEUE_LENGTH = 32;
-
-  private static final String HTTP1_CONFIG_NAME = "http_1_1";
 
   private final ModelRepository repository;
   private final boolean loadModelsOnStart;
@@ -133,11 +132,24 @@ final class HelidonMlsysServer implements MlsysServer {
             ? config.maxRequestBytes()
             : Math.max(config.maxRequestBytes(), modelRegistry.config().maxArtifactBytes());
     DirectHandlers directHandlers = jsonDirectHandlers(config.maxRequestBytes());
-    // Named as Helidon's own HTTP/1 config so it replaces it: with a second HTTP/1 config, Helidon
-    // closes a request it cannot parse without answering 400.
-    Http1Config http1 =
-        Http1Config.builder().name(HTTP1_CONFIG_NAME).addReceiveListener(connectionGuard).build();
-    int maxConnections = effectiveMaxConnections(connections.maxConnections(), openFileLimit());
+    Http1Config http1 = Http1Config.builder().addReceiveListener(connectionGuard).build();
+    long openFileLimit = openFileLimit();
+    int maxConnections = effectiveMaxConnections(connections.maxConnections(), openFileLimit);
+    // The listener's only connection selector (no protocol configs are discovered): with a second
+    // one, Helidon waits for a client's first bytes before handing its connection over (so a
+    // refusal would wait too), and closes a request no selector can parse without answering 400.
+    // No upgraders (h2c, WebSocket): their modules are not on the class path.
+    ConnectionLimit connectionLimit =
+        new ConnectionLimit(
+            Http1ConnectionSelector.builder().config(http1).build(),
+            maxConnections,
+            connectionGuard,
+            connections.headerReadTimeout(),
+            metrics,
+            new RateLimitedLogger(
+                System.getLogger(ConnectionLimit.class.getName()),
+                new LogRateLimit(1, LogRateLimit.DEFAULT_WINDOW, ticker)));
+    int hardConnectionCap = hardConnectionCap(maxConnections, openFileLimit);
     this.webServer =
         new RestListener(
             port ->
@@ -147,11 +159,12 @@ final class HelidonMlsysServer implements MlsysServer {
                     .shutdownGracePeriod(config.shutdownGrace())
                     .writeQueueLength(WRITE_QUEUE_LENGTH)
                     .directHandlers(directHandlers)
-                    .addProtocol(http1)
+                    .protocolsDiscoverServices(false)
+                    .addConnectionSelector(connectionLimit)
                     // Refuses a body over the limit as it is declared (Content-Length, chunk size),
                     // before reading it.
                     .maxPayloadSize(maxPayloadBytes)
-                    .maxTcpConnections(maxConnections)
+                    .maxTcpConnections(hardConnectionCap)
                     .maxConcurrentRequests(
                         connections.maxConcurrentRequests() == 0
                             ? -1
@@ -213,6 +226,20 @@ final class HelidonMlsysServer implements MlsysServer {
             + openFileLimit
             + "); raise ulimit -n to allow more connections");
     return lowered;
+  }
+
+  /**
+   * Helidon's own connection limit, taken before accept: above {@code maxConnections} (which {@link
+   * ConnectionLimit} enforces with a 503), by a tenth of it and at least 64, so that refusals and
+   * TLS handshakes in progress have room; at most seven eighths of the open file limit unless that
+   * leaves no room at all. Beyond it, connections wait in the kernel's listen backlog.
+   */
+  static int hardConnectionCap(int maxConnections, long openFileLimit) {
+    long cap = maxConnections + Math.max(64L, maxConnections / 10L);
+    if (openFileLimit > 0) {
+      cap = Math.max(maxConnections + 1L, Math.min(cap, openFileLimit * 7 / 8));
+    }
+    return (int) Math.min(cap, Integer.MAX_VALUE);
   }
 
   /** The process's open file limit, or -1 when the platform does not say. */

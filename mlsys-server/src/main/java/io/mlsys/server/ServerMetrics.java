@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -63,6 +64,22 @@ final class ServerMetrics {
 
   PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Shows the HTTP connections open ({@code mlsys_connections_open}) and returns the counter of
+   * those refused over {@code server.connections.max-connections} ({@code
+   * mlsys_connections_refused_total}), both tagged {@code transport="http"}.
+   */
+  Counter httpConnections(AtomicInteger open) {
+    Gauge.builder("mlsys.connections.open", open, AtomicInteger::get)
+        .tag("transport", "http")
+        .description("HTTP connections open (at most server.connections.max-connections)")
+        .register(registry);
+    return Counter.builder("mlsys.connections.refused")
+        .tag("transport", "http")
+        .description("HTTP connections refused with 503 because max-connections were open")
+        .register(registry);
   }
 
   void requestStarted() {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The connection limit never reaches the descriptors the process needs for everything else. */
+/**
+ * The connection limit never reaches the descriptors the process needs for everything else, and
+ * Helidon's own limit stays above it.
+ */
 class MaxConnectionsTest {
 
   @Test
@@ -21,5 +24,18 @@ class MaxConnectionsTest {
   @Test
   void anUnknownOpenFileLimitKeepsTheSetting() {
     assertThat(HelidonMlsysServer.effectiveMaxConnections(10_000, -1)).isEqualTo(10_000);
+  }
+
+  @Test
+  void helidonsHardCapLeavesRoomForRefusalsAboveTheLimit() {
+    assertThat(HelidonMlsysServer.hardConnectionCap(10_000, -1)).isEqualTo(11_000);
+    assertThat(HelidonMlsysServer.hardConnectionCap(3, -1)).isEqualTo(67);
+    assertThat(HelidonMlsysServer.hardConnectionCap(768, 1024)).isEqualTo(844);
+  }
+
+  @Test
+  void helidonsHardCapStaysBelowSevenEighthsOfTheOpenFileLimitButAboveTheLimit() {
+    assertThat(HelidonMlsysServer.hardConnectionCap(192, 256)).isEqualTo(224);
+    assertThat(HelidonMlsysServer.hardConnectionCap(1000, 1024)).isEqualTo(1001);
   }
 }

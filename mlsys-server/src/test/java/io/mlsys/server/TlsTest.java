@@ -11,8 +11,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.mlsys.server.config.ConnectionsConfig;
 import io.mlsys.server.config.TlsConfig;
 import io.mlsys.testing.StubModel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -160,6 +162,57 @@ class TlsTest {
     assertThat(awaitServed(server.grpcPort(), "CN=mlsys-renewed")).isTrue();
     assertThat(curl("--cacert", certificates.ca.toString())).isEqualTo("200");
     assertThat(grpcLive(null, null)).isTrue();
+  }
+
+  private static final byte[] LIVE =
+      "GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  @Test
+  void aConnectionOverTheLimitIsAnswered503OverTls() throws Exception {
+    server =
+        MlsysServer.builder()
+            .config(
+                MlsysServerExtension.config()
+                    .withTls(TlsConfig.of(certificate, key))
+                    .withConnections(new ConnectionsConfig(1, 0, null, null, null)))
+            .repository(new TestRepository())
+            .build()
+            .start();
+
+    try (SSLSocket held = servedTlsSocket();
+        SSLSocket over = tlsSocket()) {
+      // Over TLS the answer comes once the request starts (Helidon's TLS socket reads first).
+      over.getOutputStream().write(LIVE);
+      assertThat(new String(over.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 503");
+      assertThat(held.isClosed()).isFalse();
+    }
+  }
+
+  /**
+   * A TLS connection that was served a request and stays open. Retried when refused: the listener's
+   * watchdog connects once a second, and while it does it holds one of the connections.
+   */
+  private SSLSocket servedTlsSocket() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      SSLSocket socket = tlsSocket();
+      socket.getOutputStream().write(LIVE);
+      String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      if (status.equals("HTTP/1.1 200")) {
+        return socket;
+      }
+      socket.close();
+      assertThat(System.nanoTime() - deadline).as("served before the deadline").isNegative();
+    }
+  }
+
+  private SSLSocket tlsSocket() throws Exception {
+    SSLSocket socket =
+        (SSLSocket)
+            certificates.trustingCa().getSocketFactory().createSocket("127.0.0.1", server.port());
+    socket.setSoTimeout(10_000);
+    return socket;
   }
 
   /** Polls (new connections) until {@code port} serves {@code subject}, for up to 30 s. */

@@ -10,9 +10,9 @@ import java.util.Objects;
 /**
  * Limits and timeouts of the HTTP connections ({@code server.connections:} in mlsys.yaml).
  *
- * @param maxConnections open HTTP connections at most, 1 to {@value #MAX_CONNECTIONS_LIMIT};
- *     further ones are not accepted until one closes (they wait in the kernel's listen backlog), so
- *     idle clients cannot use up the process's file descriptors
+ * @param maxConnections open HTTP connections at most, 1 to {@value #MAX_CONNECTIONS_LIMIT}; a
+ *     further one is answered 503 with {@code Retry-After} at once and closed, so idle clients
+ *     cannot use up the process's file descriptors
  * @param maxConcurrentRequests HTTP requests handled at once at most, beyond which they get 503; 0
  *     for no limit other than {@code maxConnections} (an HTTP/1.1 connection carries one request at
  *     a time)

@@ -103,9 +103,12 @@ class CliTest {
     assertThat(out.toString()).contains("wrote " + dir.resolve("sklearn-iris/iris_svc.onnx"));
   }
 
-  /** The README's first command, minus the blocking wait: train, write, serve, answer. */
+  /**
+   * The README's first command, minus the blocking wait: train, register, alias, write, serve,
+   * answer with the registry version and its lineage.
+   */
   @Test
-  void quickstartRepositoryServesTheDemoOverHttp() throws Exception {
+  void quickstartServesTheRegisteredChampionOverHttp() throws Exception {
     assertThat(
             run(
                 "quickstart",
@@ -118,7 +121,8 @@ class CliTest {
                 "--no-serve"))
         .isZero();
     MlsysConfig config = MlsysConfigLoader.load(dir.resolve("mlsys.yaml"));
-    assertThat(config.modelRepository().path()).isEqualTo(dir.resolve("models"));
+    assertThat(config.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(config.modelSources().models().get("iris").registry()).isEqualTo("iris@champion");
 
     try (MlsysServer server = ServerRunner.start(config)) {
       HttpClient client = HttpClient.newHttpClient();
@@ -140,7 +144,22 @@ class CliTest {
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(predict.statusCode()).as(predict.body()).isEqualTo(200);
       assertThat(predict.body()).isEqualTo("{\"predictions\":[\"setosa\",\"virginica\"]}");
+      HttpResponse<String> metadata =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v2/models/iris")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metadata.body())
+          .contains("\"versions\":[\"1\"]")
+          .contains("\"registry.alias\":\"champion\"")
+          .contains("\"registry.run_id\":")
+          .contains("\"registry.dataset_digest\":\"sha256:");
+      assertThat(metadata.body().length())
+          .as("compact lineage, no provenance dump")
+          .isLessThan(4096);
     }
+    assertThat(out.toString())
+        .contains("registered iris/1 (1.0.0-1.1)")
+        .contains("alias champion -> version 1");
   }
 
   @Test

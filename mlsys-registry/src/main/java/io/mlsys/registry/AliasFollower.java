@@ -177,8 +177,14 @@ public final class AliasFollower implements AutoCloseable {
       }
     }
     try {
+      // Leased before it serves, so it cannot be deleted between the switch and the next renewal.
+      registry
+          .store()
+          .leaseServing(
+              serverId, reference.model(), target.version(), clock.instant().plus(leaseDuration()));
       repository.load(name);
     } catch (RuntimeException e) {
+      // check() renews the lease of what still serves after this.
       return refuse(name, reference, served, target, "it failed to load: " + e.getMessage());
     }
     refused.remove(name);

@@ -34,6 +34,12 @@ final class Exchange {
   private static final byte[] EMPTY = new byte[0];
   private static final int CHUNK = 8192;
 
+  /**
+   * How much of an over-limit body is read and dropped so the client gets its 413 (see
+   * refuseOversized).
+   */
+  private static final long LINGER_BYTES = 4L << 20;
+
   /** Largest array the JVM reliably allocates. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
@@ -239,7 +245,7 @@ final class Exchange {
   InputStream bodyStream(long maxBytes) {
     OptionalLong contentLength = request.headers().contentLength();
     if (contentLength.isPresent() && contentLength.getAsLong() > maxBytes) {
-      throw new PayloadTooLargeException(maxBytes);
+      throw refuseOversized(contentLength.getAsLong(), maxBytes);
     }
     if (!request.content().hasEntity()) {
       streamDone = true;
@@ -328,7 +334,7 @@ final class Exchange {
   private byte[] read() {
     OptionalLong contentLength = request.headers().contentLength();
     if (contentLength.isPresent() && contentLength.getAsLong() > maxRequestBytes) {
-      throw new PayloadTooLargeException(maxRequestBytes);
+      throw refuseOversized(contentLength.getAsLong(), maxRequestBytes);
     }
     if (!request.content().hasEntity()) {
       return EMPTY;
@@ -364,6 +370,29 @@ final class Exchange {
     }
     guard.bodyRead();
     return read;
+  }
+
+  /**
+   * The answer to a body whose Content-Length is over the limit. Closing a socket with unread bytes
+   * in it makes the kernel reset the connection, and a client still sending then loses the 413 (a
+   * JDK or Python client sending a few megabytes sees "connection reset" instead). So a body of at
+   * most {@link #LINGER_BYTES} is read and dropped first, as nginx's lingering close does; a larger
+   * one is not worth the bandwidth and the connection is closed at once.
+   */
+  private PayloadTooLargeException refuseOversized(long declaredLength, long limit) {
+    if (declaredLength <= LINGER_BYTES && request.content().hasEntity()) {
+      try (InputStream in = request.content().inputStream()) {
+        byte[] sink = new byte[CHUNK];
+        while (in.read(sink) >= 0) {
+          // dropped
+        }
+        guard.bodyRead();
+      } catch (IOException | RuntimeException e) {
+        // The client went away or broke its framing: the connection closes after the 413 anyway.
+        framingBroken = true;
+      }
+    }
+    return new PayloadTooLargeException(limit);
   }
 
   private static InvalidInputException malformedBody(RuntimeException e) {

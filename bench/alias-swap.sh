@@ -6,7 +6,9 @@
 #
 #   bench/alias-swap.sh                          # 12 moves, one every 3 s, 32 connections
 #   MOVES=20 INTERVAL=2 CONNECTIONS=64 bench/alias-swap.sh
-#   STORE_URL=jdbc:postgresql://127.0.0.1:5432/mlsys_swap bench/alias-swap.sh   # a PostgreSQL store
+#   STORE_URL=jdbc:postgresql://127.0.0.1:5432/test bench/alias-swap.sh   # a PostgreSQL store (its
+#                                                own schema prefix, dropped at the end with psql)
+#   MOVES=0 DURATION=42 bench/alias-swap.sh      # the reference: the same load with no move
 #
 # Needs: wrk (apt-get install wrk) and ../shared/fixtures (the iris SVC model).
 set -euo pipefail
@@ -23,13 +25,24 @@ command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" 
 [ -f "$fixtures/sklearn-iris/iris_svc.onnx" ] || { echo "missing $fixtures/sklearn-iris" >&2; exit 1; }
 
 work="$(mktemp -d)"
-trap 'kill "${server_pid:-}" "${wrk_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+schema="bench_swap_$$"
+cleanup() {
+  kill "${server_pid:-}" "${wrk_pid:-}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+  if [ -n "${STORE_URL:-}" ] && command -v psql >/dev/null; then
+    database="${STORE_URL##*/}"
+    psql -q -h 127.0.0.1 -U postgres -d "${database%%\?*}" \
+      -c "DROP SCHEMA IF EXISTS ${schema}_registry CASCADE" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
 mkdir -p "$work/sources/iris" "$work/data"
 cp "$fixtures/sklearn-iris/iris_svc.onnx" "$work/sources/iris/model.onnx"
 cp "$fixtures/sklearn-iris/label.json" "$work/sources/iris/labels.json"
 store=""
 if [ -n "${STORE_URL:-}" ]; then
-  store="store: { url: \"$STORE_URL\", user: postgres }"
+  store="store: { url: \"$STORE_URL\", user: postgres, schema: $schema }"
 fi
 cat > "$work/mlsys.yaml" <<YAML
 server: { port: $port, grpc-port: null, access-log: false }
@@ -61,7 +74,7 @@ for _ in $(seq 1 120); do [ "$(served)" = "1" ] && break; sleep 0.25; done
 [ "$(served)" = "1" ] || { echo "version 1 did not load:" >&2; cat "$work/server.log" >&2; exit 1; }
 
 export MLSYS_BODY='{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}'
-duration=$((moves * interval + 2 * interval))
+duration="${DURATION:-$((moves * interval + 2 * interval))}"
 echo "wrk -t $threads -c $connections -d ${duration}s, $moves alias moves every ${interval}s"
 wrk -t "$threads" -c "$connections" -d "${duration}s" --latency -s "$root/bench/wrk/infer.lua" \
   "$base/v2/models/iris/infer" > "$work/wrk.txt" &

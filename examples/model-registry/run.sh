@@ -51,26 +51,24 @@ echo "$out"
 expect "the refusal is audited" "$out" 'alias\.refused +iris/2 @champion'
 expect "the move is audited" "$out" 'alias\.set +iris/1 @champion'
 
-# TODO(lead): serve by alias, with models: {iris: {registry: iris@champion}} in mlsys.yaml
-# (commented out there until it binds from YAML). Uncomment steps 5 and 6 with it.
-# echo "== 5. Serve iris@champion (models: {iris: {registry: iris@champion}} in mlsys.yaml)"
-# start_server --config "$config"
-# wait_ready
-# show GET /v2/models/iris
-# meta="$(call GET /v2/models/iris)"
-# expect "serves version 1 by its alias" "$meta" '"registry\.version":"1"'
-# expect "shows its lineage" "$meta" '"registry\.dataset_digest":"sha256:[0-9a-f]{64}"'
-# row='{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[6.7,3.0,5.2,2.3]}]}'
-# show POST /v2/models/iris/infer "$row"
-# expect "answers carry the registry version" "$(call POST /v2/models/iris/infer "$row")" '"registry_version":"1"'
-#
-# echo "== 6. Train version 3 (another seed, another split) and promote it: the server follows"
-# out="$("$root/mlsys" train --config "$config" --alias champion --seed 1)"
-# echo "$out"
-# expect "version 3 registered (logic and split changed since version 2)" "$out" 'registered iris/3 \(1\.0\.2-1\.2\) READY'
-# expect "champion moves: no lower than version 1's accuracy" "$out" 'alias champion -> 3 \(promotion rule: accuracy 1\.00000 >= 0\.800000 \(ok\), accuracy 1\.00000 vs holder version 1'
-# poll_until 30 "the server follows champion to version 3" '"registry\.version":"3"' call GET /v2/models/iris
-# expect "answers come from version 3" "$(call POST /v2/models/iris/infer "$row")" '"registry_version":"3"'
+echo "== 5. Serve iris@champion (models: {iris: {registry: iris@champion}} in mlsys.yaml)"
+start_server --config "$config"
+wait_ready
+show GET /v2/models/iris
+meta="$(call GET /v2/models/iris)"
+expect "serves version 1 by its alias" "$meta" '"registry\.version":"1"'
+expect "shows its lineage" "$meta" '"registry\.dataset_digest":"sha256:[0-9a-f]{64}"'
+row='{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[6.7,3.0,5.2,2.3]}]}'
+show POST /v2/models/iris/infer "$row"
+expect "answers carry the registry version" "$(call POST /v2/models/iris/infer "$row")" '"registry_version":"1"'
+
+echo "== 6. Train version 3 (another seed, another split) and promote it: the server follows"
+out="$("$root/mlsys" train --config "$config" --alias champion --seed 1)"
+echo "$out"
+expect "version 3 registered (logic and split changed since version 2)" "$out" 'registered iris/3 \(1\.0\.2-1\.2\) READY'
+expect "champion moves: no lower than version 1's accuracy" "$out" 'alias champion -> 3 \(promotion rule: accuracy 1\.00000 >= 0\.800000 \(ok\), accuracy 1\.00000 vs holder version 1'
+poll_until 30 "the server follows champion to version 3" '"registry\.version":"3"' call GET /v2/models/iris
+expect "answers come from version 3" "$(call POST /v2/models/iris/infer "$row")" '"registry_version":"3"'
 
 stop_server
 echo

@@ -38,7 +38,7 @@ final class Exchange {
    * How much of an over-limit body is read and dropped so the client gets its 413 (see
    * refuseOversized).
    */
-  private static final long LINGER_BYTES = 4L << 20;
+  static final long LINGER_BYTES = 4L << 20;
 
   /** Largest array the JVM reliably allocates. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
@@ -298,8 +298,8 @@ final class Exchange {
       }
       streamed += n;
       if (streamed > maxBytes) {
-        // The rest is not read: the connection closes after the answer (413).
-        throw new PayloadTooLargeException(maxBytes);
+        // The connection closes after the answer (413).
+        throw refuseOversizedChunks(in, maxBytes);
       }
       return n;
     }
@@ -376,23 +376,45 @@ final class Exchange {
    * The answer to a body whose Content-Length is over the limit. Closing a socket with unread bytes
    * in it makes the kernel reset the connection, and a client still sending then loses the 413 (a
    * JDK or Python client sending a few megabytes sees "connection reset" instead). So a body of at
-   * most {@link #LINGER_BYTES} is read and dropped first, as nginx's lingering close does; a larger
-   * one is not worth the bandwidth and the connection is closed at once.
+   * most {@link #LINGER_BYTES} over the limit is read and dropped first, as nginx's lingering close
+   * does; a larger one is not worth the bandwidth (Helidon refuses it before it reaches us).
    */
   private PayloadTooLargeException refuseOversized(long declaredLength, long limit) {
-    if (declaredLength <= LINGER_BYTES && request.content().hasEntity()) {
-      try (InputStream in = request.content().inputStream()) {
-        byte[] sink = new byte[CHUNK];
-        while (in.read(sink) >= 0) {
-          // dropped
-        }
-        guard.bodyRead();
+    if (declaredLength - limit <= LINGER_BYTES && request.content().hasEntity()) {
+      try {
+        drain(request.content().inputStream(), LINGER_BYTES + limit);
       } catch (IOException | RuntimeException e) {
         // The client went away or broke its framing: the connection closes after the 413 anyway.
         framingBroken = true;
       }
     }
     return new PayloadTooLargeException(limit);
+  }
+
+  /**
+   * Reads and drops what is left of a chunked body found over the limit while reading it, up to
+   * {@link #LINGER_BYTES} more, for the reason {@link #refuseOversized} gives.
+   */
+  private PayloadTooLargeException refuseOversizedChunks(InputStream in, long limit) {
+    try {
+      drain(in, LINGER_BYTES);
+    } catch (IOException | RuntimeException e) {
+      framingBroken = true;
+    }
+    return new PayloadTooLargeException(limit);
+  }
+
+  private void drain(InputStream in, long budget) throws IOException {
+    byte[] sink = new byte[CHUNK];
+    long dropped = 0;
+    int n;
+    while (dropped <= budget && (n = in.read(sink)) >= 0) {
+      dropped += n;
+    }
+    if (dropped <= budget) {
+      streamDone = true;
+      guard.bodyRead();
+    }
   }
 
   private static InvalidInputException malformedBody(RuntimeException e) {
@@ -410,7 +432,7 @@ final class Exchange {
     while (true) {
       if (length == buffer.length) {
         if (length > maxRequestBytes) {
-          throw new PayloadTooLargeException(maxRequestBytes);
+          throw refuseOversizedChunks(in, maxRequestBytes);
         }
         buffer = Arrays.copyOf(buffer, (int) Math.min(maxRequestBytes + 1, 2L * buffer.length));
       }

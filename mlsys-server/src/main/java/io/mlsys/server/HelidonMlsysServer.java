@@ -127,10 +127,13 @@ final class HelidonMlsysServer implements MlsysServer {
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).
+    // Beyond the limit, Helidon's own refusal closes the connection unread; up to LINGER_BYTES
+    // over it, the endpoint reads the rest so the client can read its 413 (Exchange).
     long maxPayloadBytes =
-        modelRegistry == null
-            ? config.maxRequestBytes()
-            : Math.max(config.maxRequestBytes(), modelRegistry.config().maxArtifactBytes());
+        (modelRegistry == null
+                ? config.maxRequestBytes()
+                : Math.max(config.maxRequestBytes(), modelRegistry.config().maxArtifactBytes()))
+            + Exchange.LINGER_BYTES;
     DirectHandlers directHandlers = jsonDirectHandlers(config.maxRequestBytes());
     Http1Config http1 = Http1Config.builder().addReceiveListener(connectionGuard).build();
     long openFileLimit = openFileLimit();

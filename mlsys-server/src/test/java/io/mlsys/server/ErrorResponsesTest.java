@@ -18,6 +18,7 @@ import io.mlsys.testing.StubModel;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -235,6 +236,19 @@ class ErrorResponsesTest {
       HttpResponse<String> response = server.postJson("/v2/models/iris/infer", big);
 
       assertThat(response.statusCode()).isEqualTo(413);
+    }
+    byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> chunked =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/v2/models/iris/infer"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new ByteArrayInputStream(bytes)))
+                  .build());
+
+      assertThat(chunked.statusCode()).isEqualTo(413);
     }
   }
 

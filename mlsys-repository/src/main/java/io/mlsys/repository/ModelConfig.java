@@ -63,6 +63,15 @@ public record ModelConfig(
     List<DecoratorOptions> decorators) {
 
   public static final String DEFAULT_VERSION = "1";
+
+  /**
+   * The version an absent key gets. Its own instance of {@link #DEFAULT_VERSION}: the config binder
+   * fills an absent {@code version} from {@link #defaults()}, and a registry model must tell that
+   * from a {@code version} the file gives (which it refuses).
+   */
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String ABSENT_VERSION = new String(DEFAULT_VERSION);
+
   public static final String ONNX_PLATFORM = "onnxruntime_onnx";
   public static final String DEFAULT_PLATFORM = ONNX_PLATFORM;
 
@@ -120,7 +129,7 @@ public record ModelConfig(
       if (uri != null) {
         violations.add("uri", "given next to registry '" + registry + "' (expected: one of them)");
       }
-      if (version != null) {
+      if (version != null && version != ABSENT_VERSION) {
         violations.add(
             "version",
             "given for the registry model '"
@@ -135,7 +144,7 @@ public record ModelConfig(
                 + "' (expected: none; labels come with the registered version)");
       }
     }
-    version = Objects.requireNonNullElse(version, DEFAULT_VERSION);
+    version = Objects.requireNonNullElse(version, ABSENT_VERSION);
     platform = Objects.requireNonNullElse(platform, DEFAULT_PLATFORM);
     versionPolicy = Objects.requireNonNullElseGet(versionPolicy, VersionPolicy::defaultPolicy);
     defaultOutputs = defaultOutputs == null ? List.of() : defaultOutputs;

@@ -121,7 +121,8 @@ public final class MlsysConfigLoader {
   /**
    * The binder's violations and those of the names of models and graphs, which {@link ModelsConfig}
    * and {@link MlsysConfig} check but could not when a part of the file failed: the names are read
-   * from the file, the models built as models that only say whether they have a uri.
+   * from the file, the models built as models that only say whether they have a uri or a registry
+   * reference.
    */
   private static ConfigException withNameViolations(
       ConfigDocument document, ConfigException bound) {
@@ -136,7 +137,10 @@ public final class MlsysConfigLoader {
               model ->
                   models.put(
                       model.getKey(),
-                      ModelConfig.of(model.getValue().has("uri") ? "stand-in.onnx" : null)));
+                      ModelConfig.of(
+                          model.getValue().has("uri") || model.getValue().has("registry")
+                              ? "stand-in.onnx"
+                              : null)));
     }
     try {
       new ModelsConfig(null, null, null, models);

@@ -264,6 +264,29 @@ class MlsysConfigLoaderTest {
   }
 
   @Test
+  void aModelNamesARegistryReferenceInsteadOfAFile() {
+    MlsysConfig config =
+        parse(
+            """
+            models:
+              iris: { registry: "iris@champion" }
+              pinned: { uri: "registry:iris/3" }
+            """);
+
+    assertThat(config.models().get("iris").registry()).isEqualTo("iris@champion");
+    assertThat(config.models().get("iris").uri()).isNull();
+    assertThat(config.models().get("pinned").registry()).isEqualTo("iris/3");
+    assertThat(violations("models: { iris: { registry: \"iris@champion\", version: \"1\" } }"))
+        .containsExactly(
+            "models.iris.version: given for the registry model 'iris@champion' (expected: none;"
+                + " it is served as its registry version number)");
+    assertThat(violations("models: { iris: { registry: \"iris@\" } }"))
+        .containsExactly(
+            "models.iris.registry: 'iris@' (expected: name@alias (e.g. iris@champion) or"
+                + " name/version (e.g. iris/3))");
+  }
+
+  @Test
   void theExceptionMessageListsEveryViolationWithTheSource() {
     assertThatThrownBy(() -> parse("server: { port: -1, host: \"\" }"))
         .isInstanceOf(ConfigException.class)

@@ -30,6 +30,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /** An {@link OnnxModel} backed by one {@link OrtSession}, shared by all calling threads. */
 final class OrtOnnxModel implements OnnxModel {
+  static final int MAX_PROPERTY_CHARS = 200;
+
   /** Largest model file whose ZipMap scores are exposed by rewriting the graph (256 MiB). */
   static final long MAX_REWRITE_BYTES = 256L * 1024 * 1024;
 
@@ -248,18 +250,32 @@ final class OrtOnnxModel implements OnnxModel {
     proto
         .modelVersion()
         .ifPresent(version -> properties.put("onnx.model_version", Long.toString(version)));
-    putIfPresent(properties, "onnx.doc_string", proto.docString());
+    putIfPresent(properties, "onnx.doc_string", capped(proto.docString()));
     putIfPresent(properties, "onnx.graph_name", proto.graphName());
     proto
         .opsets()
         .forEach((domain, version) -> properties.put("onnx.opset." + domain, version.toString()));
-    proto.metadataProps().forEach((key, value) -> properties.put("onnx.metadata." + key, value));
+    proto
+        .metadataProps()
+        .forEach((key, value) -> properties.put("onnx.metadata." + key, capped(value)));
     if (!signature.unsupportedOutputs().isEmpty()) {
       properties.put("onnx.unsupported_outputs", String.join("; ", signature.unsupportedOutputs()));
     }
     putIfPresent(properties, "onnxruntime.version", environment.getVersion());
     putIfPresent(properties, "mlsys.zipmap_scores_failure", rewriteFailure);
     return properties;
+  }
+
+  /**
+   * A text from the file as a metadata property, at most {@value #MAX_PROPERTY_CHARS} characters:
+   * exporters put whole provenance records there (Tribuo's is kilobytes, with local file paths),
+   * which has no place in every metadata answer. Lineage comes from the registry instead.
+   */
+  static String capped(String value) {
+    if (value == null || value.length() <= MAX_PROPERTY_CHARS) {
+      return value;
+    }
+    return value.substring(0, MAX_PROPERTY_CHARS) + "... (" + value.length() + " characters)";
   }
 
   private static void putIfPresent(Map<String, String> properties, String key, String value) {

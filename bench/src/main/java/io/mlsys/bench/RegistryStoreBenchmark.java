@@ -12,6 +12,8 @@ import io.mlsys.testing.PostgresDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -117,5 +119,23 @@ public class RegistryStoreBenchmark {
   @Benchmark
   public ModelVersion lookupByAlias() {
     return registry.versionByAlias("iris", "champion");
+  }
+
+  /**
+   * The floor the operations above stand on: one read transaction of {@code SELECT 1} through the
+   * same store (pool, transaction, retries), no registry work.
+   */
+  @Benchmark
+  public int roundTripFloor() {
+    return stores
+        .store()
+        .read(
+            connection -> {
+              try (Statement statement = connection.createStatement();
+                  ResultSet result = statement.executeQuery("SELECT 1")) {
+                result.next();
+                return result.getInt(1);
+              }
+            });
   }
 }

@@ -39,7 +39,8 @@ public final class ImageBuilder {
   /** Environment variable with the registry password or token. */
   public static final String PASSWORD_VARIABLE = "MLSYS_REGISTRY_PASSWORD";
 
-  static final String TOOL_NAME = "mlsys";
+  /** Named in the image history ({@code jib-core:<version>}) and the registry User-Agent. */
+  static final String TOOL_NAME = "jib-core";
 
   private final Path cacheDir;
   private final Map<String, String> environment;
@@ -159,7 +160,11 @@ public final class ImageBuilder {
 
   private void log(LogEvent event) {
     switch (event.getLevel()) {
-      case ERROR, WARN, LIFECYCLE -> log.accept(event.getMessage());
+      case ERROR, WARN, LIFECYCLE -> {
+        if (!event.getMessage().isBlank()) {
+          log.accept(event.getMessage());
+        }
+      }
       default -> {
         // progress and debug lines are Jib's internals
       }

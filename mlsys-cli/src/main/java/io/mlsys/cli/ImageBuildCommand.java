@@ -94,8 +94,6 @@ final class ImageBuildCommand implements Callable<Integer> {
     ImageTarget target = ImageTarget.parse(to, "--to");
     BaseImage baseImage = BaseImage.parse(base, "--base");
     RegistryReference reference = RegistryReference.parse(model, "--model");
-    ServerApplication server =
-        ServerApplication.fromJar(serverJar != null ? serverJar : runningJar(), "--server-jar");
     Path staging = Files.createTempDirectory("mlsys-image");
     try {
       ImagePlan plan;
@@ -103,6 +101,8 @@ final class ImageBuildCommand implements Callable<Integer> {
       try (ModelRegistry opened = registry.open(err, List.of(), false)) {
         dataDir = registry.dataDir(RegistryFiles.config(registry.configFile));
         ModelVersion version = opened.resolve(reference);
+        ServerApplication server =
+            ServerApplication.fromJar(serverJar != null ? serverJar : runningJar(), "--server-jar");
         plan =
             ImagePlan.of(
                 server,

@@ -1,6 +1,7 @@
 package io.mlsys.cli;
 
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.ResourceNotFoundException;
 import io.mlsys.deploy.BaseImage;
 import io.mlsys.deploy.ImageBuilder;
 import io.mlsys.deploy.ImagePlan;
@@ -100,7 +101,14 @@ final class ImageBuildCommand implements Callable<Integer> {
       Path dataDir;
       try (ModelRegistry opened = registry.open(err, List.of(), false)) {
         dataDir = registry.dataDir(RegistryFiles.config(registry.configFile));
-        ModelVersion version = opened.resolve(reference);
+        ModelVersion version;
+        try {
+          version = opened.resolve(reference);
+        } catch (ResourceNotFoundException e) {
+          // The registry's words (MLflow's), said of the option that named it.
+          throw new InvalidInputException(
+              "--model", "'" + reference + "' is not in the registry: " + e.getMessage());
+        }
         ServerApplication server =
             ServerApplication.fromJar(serverJar != null ? serverJar : runningJar(), "--server-jar");
         plan =

@@ -36,7 +36,9 @@ class ImageCommandTest {
     assertThat(build("--model", "nope@champion", "--to", target()))
         .isEqualTo(CliErrorHandler.EXIT_FAILURE);
 
-    assertThat(err.toString()).startsWith("mlsys: ").contains("nope");
+    assertThat(err.toString())
+        .startsWith("mlsys: --model: 'nope@champion' is not in the registry: ")
+        .contains("nope not found");
     assertThat(dataDir.resolve("iris.tar")).doesNotExist();
   }
 

@@ -42,6 +42,9 @@ public final class ImageBuilder {
   /** Named in the image history ({@code jib-core:<version>}) and the registry User-Agent. */
   static final String TOOL_NAME = "jib-core";
 
+  private static final java.util.regex.Pattern ANSI_ESCAPE =
+      java.util.regex.Pattern.compile("\u001B\\[[;0-9]*m");
+
   private final Path cacheDir;
   private final Map<String, String> environment;
   private final Consumer<String> log;
@@ -85,9 +88,9 @@ public final class ImageBuilder {
       return new Built(container.getDigest().toString(), container.getImageId().toString());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new UpstreamFailureException(describe(base), message(cause), cause);
+      throw new UpstreamFailureException(describe(base, target), hint(message(cause)), cause);
     } catch (RegistryException e) {
-      throw new UpstreamFailureException(describe(target), message(e), e);
+      throw new UpstreamFailureException(describe(base, target), hint(message(e)), e);
     } catch (CacheDirectoryCreationException e) {
       throw new UncheckedIOException(
           new IOException("cannot create Jib's cache in " + cacheDir + ": " + message(e), e));
@@ -160,27 +163,34 @@ public final class ImageBuilder {
 
   private void log(LogEvent event) {
     switch (event.getLevel()) {
-      case ERROR, WARN, LIFECYCLE -> {
-        if (!event.getMessage().isBlank()) {
-          log.accept(event.getMessage());
+      case WARN, LIFECYCLE -> {
+        // Jib colours some lines for a terminal; the log may be a file.
+        String message = ANSI_ESCAPE.matcher(event.getMessage()).replaceAll("");
+        if (!message.isBlank()) {
+          log.accept(message);
         }
       }
       default -> {
-        // progress and debug lines are Jib's internals
+        // errors come back as the exception; progress and debug lines are Jib's internals
       }
     }
   }
 
-  private static String describe(BaseImage base) {
-    return "base image " + base.display();
+  private static String describe(BaseImage base, ImageTarget target) {
+    String to =
+        switch (target) {
+          case ImageTarget.OciArchive archive -> "oci-archive:" + archive.file();
+          case ImageTarget.DockerArchive archive -> "docker-archive:" + archive.file();
+          case ImageTarget.Registry registry -> registry.reference();
+        };
+    return "image build from " + base.display() + " to " + to;
   }
 
-  private static String describe(ImageTarget target) {
-    return switch (target) {
-      case ImageTarget.OciArchive archive -> "oci-archive:" + archive.file();
-      case ImageTarget.DockerArchive archive -> "docker-archive:" + archive.file();
-      case ImageTarget.Registry registry -> "registry " + registry.reference();
-    };
+  /** Most failures here are an image registry out of reach: say how to build without one. */
+  private static String hint(String message) {
+    return message
+        + " (an image registry as --base or --to must be reachable; offline, use --base"
+        + " docker-archive:FILE and --to oci-archive:FILE)";
   }
 
   private static String message(Throwable error) {

@@ -76,7 +76,7 @@ public final class ImageBuilder {
    */
   public Built build(BaseImage base, ImageTarget target, ImagePlan plan)
       throws InterruptedException {
-    JibContainerBuilder builder = container(from(base), plan);
+    JibContainerBuilder builder = container(from(base), plan, format(target));
     Containerizer containerizer =
         to(target, plan)
             .setToolName(TOOL_NAME)
@@ -99,9 +99,22 @@ public final class ImageBuilder {
     }
   }
 
-  /** The plan as a Jib container on {@code from}; OCI format, so an archive is an OCI layout. */
-  static JibContainerBuilder container(JibContainerBuilder from, ImagePlan plan) {
-    from.setFormat(ImageFormat.OCI)
+  /**
+   * Docker's format where Docker reads the result ({@code docker load} needs its manifest.json),
+   * OCI everywhere else: an OCI layout in the archive, OCI manifests in a registry.
+   */
+  static ImageFormat format(ImageTarget target) {
+    return switch (target) {
+      case ImageTarget.DockerArchive archive -> ImageFormat.Docker;
+      case ImageTarget.OciArchive archive -> ImageFormat.OCI;
+      case ImageTarget.Registry registry -> ImageFormat.OCI;
+    };
+  }
+
+  /** The plan as a Jib container on {@code from}. */
+  static JibContainerBuilder container(
+      JibContainerBuilder from, ImagePlan plan, ImageFormat format) {
+    from.setFormat(format)
         .setCreationTime(plan.created() == null ? java.time.Instant.EPOCH : plan.created())
         .setEntrypoint(plan.entrypoint())
         .setProgramArguments(java.util.List.of())

@@ -99,6 +99,54 @@ class ImageBuilderTest {
     assertThat(projectLayer).containsKeys("app/mlsys.jar", "app/lib/mlsys-core-0.1.0.jar");
   }
 
+  @Test
+  void theSameVersionBuildsTheSameImage() throws Exception {
+    Path artifact = Versions.artifact(dir.resolve("artifact"));
+    Path base = base();
+    List<String> digests = new ArrayList<>();
+    for (int build = 0; build < 2; build++) {
+      ImagePlan plan =
+          ImagePlan.of(
+              Versions.server(dir.resolve("server")),
+              Versions.iris(3, artifact),
+              "iris/3",
+              artifact,
+              "docker-archive:base.tar",
+              Files.createDirectories(dir.resolve("staging-" + build)));
+      digests.add(
+          new ImageBuilder(dir.resolve("cache-" + build), Map.of(), line -> {})
+              .build(
+                  new BaseImage.DockerArchive(base),
+                  new ImageTarget.OciArchive(dir.resolve("iris-" + build + ".tar")),
+                  plan)
+              .digest());
+    }
+
+    assertThat(digests.get(1)).isEqualTo(digests.get(0));
+  }
+
+  @Test
+  void aDockerArchiveIsWhatDockerLoadReads() throws Exception {
+    Path artifact = Versions.artifact(dir.resolve("artifact"));
+    ImagePlan plan =
+        ImagePlan.of(
+            Versions.server(dir.resolve("server")),
+            Versions.iris(3, artifact),
+            "iris/3",
+            artifact,
+            "docker-archive:base.tar",
+            Files.createDirectories(dir.resolve("staging")));
+    Path target = dir.resolve("iris-docker.tar");
+
+    new ImageBuilder(dir.resolve("cache"), Map.of(), line -> {})
+        .build(new BaseImage.DockerArchive(base()), new ImageTarget.DockerArchive(target), plan);
+
+    Map<String, byte[]> files = untar(Files.newInputStream(target));
+    JsonNode manifest = JSON.readTree(files.get("manifest.json")).get(0);
+    assertThat(manifest.path("RepoTags").toString()).contains("iris:3");
+    assertThat(manifest.path("Layers")).hasSize(4);
+  }
+
   private static String digest(JsonNode layers, int index) {
     return layers.get(index).path("digest").asText();
   }

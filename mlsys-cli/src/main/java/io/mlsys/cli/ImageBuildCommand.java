@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -139,7 +140,7 @@ final class ImageBuildCommand implements Callable<Integer> {
       }
       out.println("  labels:");
       plan.labels().entrySet().stream()
-          .sorted(java.util.Map.Entry.comparingByKey())
+          .sorted(Map.Entry.comparingByKey())
           .forEach(label -> out.println("    " + label.getKey() + "=" + label.getValue()));
       out.println("  wrote " + describe(target));
       out.flush();

@@ -85,7 +85,7 @@ public final class HostBaseImage {
             permissions(library.getValue()));
       }
       // The JVM and the server write temporary files (MLSYS_DATA_DIR is under /tmp).
-      Path emptyFolder = Files.createTempDirectory(cacheDir, "empty");
+      Path emptyFolder = Files.createDirectories(cacheDir.resolve("empty-folder"));
       system.addEntry(
           emptyFolder, AbsoluteUnixPath.get("/tmp"), FilePermissions.fromOctalString("777"));
       FileEntriesLayer.Builder java = FileEntriesLayer.builder().setName("java");

@@ -20,12 +20,15 @@ import io.mlsys.core.UpstreamFailureException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Builds an {@link ImagePlan} into an OCI image with Jib core: no Docker daemon, no Dockerfile.
@@ -42,8 +45,7 @@ public final class ImageBuilder {
   /** Named in the image history ({@code jib-core:<version>}) and the registry User-Agent. */
   static final String TOOL_NAME = "jib-core";
 
-  private static final java.util.regex.Pattern ANSI_ESCAPE =
-      java.util.regex.Pattern.compile("\u001B\\[[;0-9]*m");
+  private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B\\[[;0-9]*m");
 
   private final Path cacheDir;
   private final Map<String, String> environment;
@@ -115,9 +117,9 @@ public final class ImageBuilder {
   static JibContainerBuilder container(
       JibContainerBuilder from, ImagePlan plan, ImageFormat format) {
     from.setFormat(format)
-        .setCreationTime(plan.created() == null ? java.time.Instant.EPOCH : plan.created())
+        .setCreationTime(plan.created() == null ? Instant.EPOCH : plan.created())
         .setEntrypoint(plan.entrypoint())
-        .setProgramArguments(java.util.List.of())
+        .setProgramArguments(List.of())
         .setWorkingDirectory(AbsoluteUnixPath.get(plan.workingDirectory()))
         .setLabels(plan.labels());
     // Added to the base's variables (its PATH and JAVA_HOME stay).
@@ -169,6 +171,11 @@ public final class ImageBuilder {
     }
     CredentialRetrieverFactory credentials =
         CredentialRetrieverFactory.forImage(parsed, this::log, environment);
+    // Jib reads ~/.docker/config.json only; Docker itself reads $DOCKER_CONFIG/config.json first.
+    String dockerConfig = environment.get("DOCKER_CONFIG");
+    if (dockerConfig != null && !dockerConfig.isBlank()) {
+      image.addCredentialRetriever(credentials.dockerConfig(Path.of(dockerConfig, "config.json")));
+    }
     return image
         .addCredentialRetriever(credentials.dockerConfig())
         .addCredentialRetriever(credentials.wellKnownCredentialHelpers());

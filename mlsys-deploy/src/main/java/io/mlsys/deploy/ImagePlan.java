@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public record ImagePlan(
     Map<String, String> environment,
     List<Integer> ports,
     String workingDirectory,
-    java.time.Instant created) {
+    Instant created) {
 
   public static final String APP_DIR = "/app";
   public static final String MODELS_DIR = APP_DIR + "/models";

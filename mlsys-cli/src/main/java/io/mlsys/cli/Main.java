@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TrainDemoCommand.class,
       TrainCommand.class,
       RegistryCommand.class,
+      ImageCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import inference.GRPCInferenceServiceGrpc;
+import inference.GrpcPredictV2.ModelInferResponse;
+import io.grpc.ManagedChannel;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.registry.AuditEntry;
 import io.mlsys.registry.AuditQuery;
@@ -73,7 +76,7 @@ class RegistryServingTest {
     registry.setAlias("iris", "champion", 1, "alice");
     MlsysConfig config =
         MlsysConfig.defaults()
-            .withServer(ServerConfig.defaults().withPort(0).withGrpcPort(null))
+            .withServer(ServerConfig.defaults().withPort(0).withGrpcPort(0))
             .withModelSources(
                 ModelsConfig.defaults()
                     .withModels(
@@ -106,6 +109,20 @@ class RegistryServingTest {
     JsonNode answer = infer();
     assertThat(answer.path("model_version").asText()).isEqualTo("1");
     assertThat(answer.path("parameters").path("registry_version").asText()).isEqualTo("1");
+
+    ManagedChannel channel = GrpcInferenceServiceTest.connect(server);
+    try {
+      ModelInferResponse overGrpc =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .modelInfer(
+                  GrpcInferenceServiceTest.fp32Request(
+                      "iris", "float_input", 5.1f, 3.5f, 1.4f, 0.2f));
+      assertThat(overGrpc.getModelVersion()).isEqualTo("1");
+      assertThat(overGrpc.getParametersMap().get("registry_version").getStringParam())
+          .isEqualTo("1");
+    } finally {
+      GrpcInferenceServiceTest.disconnect(channel);
+    }
   }
 
   @Test

@@ -1,0 +1,150 @@
+package io.mlsys.predictionlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlsys.store.Database;
+import io.mlsys.store.Store;
+import io.mlsys.store.StoreConfig;
+import io.mlsys.testing.ManualClock;
+import io.mlsys.testing.PostgresDatabase;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The store sink on SQLite and on the machine's PostgreSQL. */
+class StoreSinkTest {
+  private static PostgresDatabase postgres;
+
+  private final ManualClock clock = ManualClock.startingAt("2026-12-07T10:00:00Z");
+  private final EventFactory factory = new EventFactory(new Random(5));
+
+  @TempDir Path dataDir;
+
+  @BeforeAll
+  static void createDatabase() {
+    postgres = PostgresDatabase.create("predictionlog");
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    postgres.close();
+  }
+
+  private StoreSink sink(Database database, String schema, String subjectField) {
+    StoreConfig config =
+        switch (database) {
+          case SQLITE -> StoreConfig.defaults();
+          case POSTGRESQL -> StoreConfig.postgresql(postgres.url(), postgres.user(), null);
+        };
+    return new StoreSink(
+        Store.open(config.withSchema(schema), dataDir, PredictionLog.STORE_OWNER),
+        Duration.ofDays(30),
+        subjectField);
+  }
+
+  private PredictionEvent event(String requestId, String user, Instant start) {
+    PredictionCall call = Calls.call(requestId, start);
+    return factory.event(
+        new PredictionCall(
+            call.modelName(),
+            call.modelVersion(),
+            call.request(),
+            call.response(),
+            null,
+            call.start(),
+            call.end(),
+            null,
+            user,
+            Map.of("x-user-id", user),
+            call.options(),
+            false));
+  }
+
+  private static List<String> rows(StoreSink sink) {
+    return sink.store()
+        .read(
+            connection -> {
+              List<String> found = new ArrayList<>();
+              try (PreparedStatement query =
+                      connection.prepareStatement(
+                          "SELECT request_id, latency_us, status, inputs FROM prediction_events"
+                              + " ORDER BY time_us");
+                  ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                  found.add(
+                      rows.getString(1)
+                          + " "
+                          + rows.getLong(2)
+                          + " "
+                          + rows.getString(3)
+                          + " "
+                          + rows.getString(4));
+                }
+              }
+              return found;
+            });
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void insertsABatchAndDropsEventsItAlreadyHas(Database database) {
+    try (StoreSink sink = sink(database, "dedup", null)) {
+      PredictionEvent a = event("a", "alice", clock.instant());
+      PredictionEvent b = event("b", "bob", clock.instant().plusMillis(1));
+      PredictionEvent c = event("c", "carol", clock.instant().plusMillis(2));
+      sink.write(List.of(a, b));
+      // A replay after a partial write: a and b again, with c.
+      sink.write(List.of(a, b, c));
+
+      assertThat(rows(sink))
+          .containsExactly(
+              "a 250 ok [{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]",
+              "b 250 ok [{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]",
+              "c 250 ok [{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void deletesEventsPastTheirAge(Database database) {
+    try (StoreSink sink = sink(database, "retention", null)) {
+      Instant start = clock.instant();
+      sink.write(
+          List.of(
+              event("old", "alice", start.minus(Duration.ofDays(31))),
+              event("new", "alice", start.minus(Duration.ofDays(29)))));
+      sink.maintain(start);
+      assertThat(rows(sink)).hasSize(1).first().asString().startsWith("new ");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void deletesADataSubjectsEventsByTheConfiguredField(Database database) {
+    try (StoreSink sink = sink(database, "subject", "header:X-User-Id")) {
+      sink.write(
+          List.of(
+              event("a1", "alice", clock.instant()),
+              event("b1", "bob", clock.instant().plusMillis(1)),
+              event("a2", "alice", clock.instant().plusMillis(2))));
+
+      assertThat(sink.deleteSubject("header:X-User-Id", "alice")).isEqualTo(2);
+      assertThat(rows(sink)).hasSize(1).first().asString().startsWith("b1 ");
+      assertThatThrownBy(() -> sink.deleteSubject("caller", "bob"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("expected: 'header:X-User-Id'");
+    }
+  }
+}

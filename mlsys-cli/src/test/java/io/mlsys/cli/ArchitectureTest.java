@@ -46,7 +46,8 @@ class ArchitectureTest {
             "io.mlsys.transform..",
             "io.mlsys.client..",
             "io.mlsys.resilience..",
-            "io.mlsys.graph..")
+            "io.mlsys.graph..",
+            "io.mlsys.predictionlog..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -42,7 +42,8 @@ public interface PredictionLog extends AutoCloseable {
    *
    * @param store the server's store, used when {@code store.enabled}
    * @throws IllegalArgumentException when the config names no sink
-   * @throws io.mlsys.store.StoreException when the store cannot be opened
+   * @throws java.io.UncheckedIOException when the JSONL folder cannot be made; the store is opened
+   *     at its first write, so a database that is down holds events in the journal instead
    */
   static PredictionLog open(
       PredictionLogConfig config,
@@ -71,7 +72,7 @@ public interface PredictionLog extends AutoCloseable {
       if (config.store().enabled()) {
         opened.add(
             new StoreSink(
-                Store.open(store, dataDir, STORE_OWNER),
+                () -> Store.open(store, dataDir, STORE_OWNER),
                 config.store().maxAge(),
                 config.store().subjectField()));
       }

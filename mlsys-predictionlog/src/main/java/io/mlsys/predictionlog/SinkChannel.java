@@ -52,6 +52,8 @@ final class SinkChannel {
   private Instant retryAt = Instant.MIN;
   private Instant maintainAt;
   private boolean stopping;
+  // Only the channel's thread reads and writes it: one warning per outage, one line when it ends.
+  private boolean down;
   private final Thread thread;
 
   SinkChannel(
@@ -252,6 +254,7 @@ final class SinkChannel {
     try {
       sink.write(batch);
       metrics.written(sink.name(), batch.size());
+      recovered();
     } catch (Exception e) {
       failed(e);
       spill(batch);
@@ -324,6 +327,7 @@ final class SinkChannel {
         sink.write(events);
         metrics.written(sink.name(), events.size());
       }
+      recovered();
     } catch (Exception e) {
       failed(e);
       return false;
@@ -372,13 +376,25 @@ final class SinkChannel {
     } finally {
       lock.unlock();
     }
-    LOG.log(
-        Level.WARNING,
-        "prediction log: sink "
-            + sink.name()
-            + " failed ("
-            + e
-            + "); its events wait in the journal and are retried every "
-            + retryInterval);
+    if (!down) {
+      down = true;
+      LOG.log(
+          Level.WARNING,
+          "prediction log: sink "
+              + sink.name()
+              + " failed ("
+              + e
+              + "); its events wait in the journal and are retried every "
+              + retryInterval
+              + " (further failures are counted in mlsys_prediction_log_sink_failures_total)",
+          e);
+    }
+  }
+
+  private void recovered() {
+    if (down) {
+      down = false;
+      LOG.info("prediction log: sink " + sink.name() + " takes writes again");
+    }
   }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Events as rows of {@code prediction_events} in the store's {@code predictionlog} owner (SQLite
@@ -24,9 +26,12 @@ final class StoreSink implements EventSink {
           + " inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (event_id) DO NOTHING";
 
-  private final Store store;
+  private final Supplier<Store> open;
   private final Duration maxAge;
   private final String subjectField;
+  private final ReentrantLock lock = new ReentrantLock();
+  private Store store;
+  private boolean closed;
 
   /**
    * @param store the {@value PredictionLog#STORE_OWNER} owner's store; the sink closes it
@@ -34,7 +39,16 @@ final class StoreSink implements EventSink {
    * @param subjectField {@code caller}, {@code header:<name>}, or null
    */
   StoreSink(Store store, Duration maxAge, String subjectField) {
+    this(() -> store, maxAge, subjectField);
     this.store = store;
+  }
+
+  /**
+   * A sink that opens its store at the first write: a database that is down when the server starts
+   * is a sink that fails (its events wait in the journal), not a server that cannot start.
+   */
+  StoreSink(Supplier<Store> open, Duration maxAge, String subjectField) {
+    this.open = open;
     this.maxAge = maxAge;
     this.subjectField = subjectField;
   }
@@ -44,23 +58,40 @@ final class StoreSink implements EventSink {
     return NAME;
   }
 
+  /**
+   * The store, opened now if it is not yet.
+   *
+   * @throws io.mlsys.store.StoreException when it cannot be opened
+   */
   Store store() {
-    return store;
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("prediction log store sink: closed");
+      }
+      if (store == null) {
+        store = open.get();
+      }
+      return store;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public void write(List<PredictionEvent> batch) {
-    store.inTransaction(
-        connection -> {
-          try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (PredictionEvent event : batch) {
-              bind(insert, event);
-              insert.addBatch();
-            }
-            insert.executeBatch();
-          }
-          return null;
-        });
+    store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (PredictionEvent event : batch) {
+                  bind(insert, event);
+                  insert.addBatch();
+                }
+                insert.executeBatch();
+              }
+              return null;
+            });
   }
 
   private void bind(PreparedStatement insert, PredictionEvent event) throws SQLException {
@@ -115,14 +146,15 @@ final class StoreSink implements EventSink {
   /** Deletes the events that started before {@code cutoff}; returns how many. */
   long deleteOlderThan(Instant cutoff) {
     long cutoffUs = ChronoUnit.MICROS.between(Instant.EPOCH, cutoff);
-    return store.inTransaction(
-        connection -> {
-          try (PreparedStatement delete =
-              connection.prepareStatement("DELETE FROM prediction_events WHERE time_us < ?")) {
-            delete.setLong(1, cutoffUs);
-            return (long) delete.executeUpdate();
-          }
-        });
+    return store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement delete =
+                  connection.prepareStatement("DELETE FROM prediction_events WHERE time_us < ?")) {
+                delete.setLong(1, cutoffUs);
+                return (long) delete.executeUpdate();
+              }
+            });
   }
 
   @Override
@@ -137,18 +169,27 @@ final class StoreSink implements EventSink {
                   : "'" + subjectField + "'")
               + ")");
     }
-    return store.inTransaction(
-        connection -> {
-          try (PreparedStatement delete =
-              connection.prepareStatement("DELETE FROM prediction_events WHERE subject = ?")) {
-            delete.setString(1, value);
-            return (long) delete.executeUpdate();
-          }
-        });
+    return store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement delete =
+                  connection.prepareStatement("DELETE FROM prediction_events WHERE subject = ?")) {
+                delete.setString(1, value);
+                return (long) delete.executeUpdate();
+              }
+            });
   }
 
   @Override
   public void close() {
-    store.close();
+    lock.lock();
+    try {
+      closed = true;
+      if (store != null) {
+        store.close();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlsys.store.Database;
 import io.mlsys.store.Store;
 import io.mlsys.store.StoreConfig;
+import io.mlsys.store.StoreException;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.PostgresDatabase;
 import java.nio.file.Path;
@@ -17,8 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -113,6 +118,112 @@ class StoreSinkTest {
               "a 250 ok [{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]",
               "b 250 ok [{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]",
               "c 250 ok [{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]");
+    }
+  }
+
+  private StoreConfig storeConfig(Database database, String schema) {
+    StoreConfig config =
+        switch (database) {
+          case SQLITE -> StoreConfig.defaults();
+          case POSTGRESQL -> StoreConfig.postgresql(postgres.url(), postgres.user(), null);
+        };
+    return config.withSchema(schema);
+  }
+
+  private static long count(StoreSink sink) {
+    return sink.store()
+        .read(
+            connection -> {
+              try (PreparedStatement query =
+                      connection.prepareStatement(
+                          "SELECT COUNT(*), COUNT(DISTINCT event_id) FROM prediction_events");
+                  ResultSet rows = query.executeQuery()) {
+                rows.next();
+                assertThat(rows.getLong(2)).isEqualTo(rows.getLong(1));
+                return rows.getLong(1);
+              }
+            });
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aDatabaseDownAtStartGetsItsEventsFromTheJournalWhenItIsUp(Database database)
+      throws InterruptedException {
+    AtomicBoolean up = new AtomicBoolean();
+    StoreSink sink =
+        new StoreSink(
+            () -> {
+              if (!up.get()) {
+                throw new StoreException("store 'predictionlog': connection refused", null);
+              }
+              return Store.open(storeConfig(database, "down"), dataDir, PredictionLog.STORE_OWNER);
+            },
+            Duration.ofDays(30),
+            null);
+    try (PredictionLog log =
+        PredictionLog.builder(dataDir.resolve("journal"))
+            .clock(clock)
+            .random(new Random(11))
+            .batchSize(8)
+            .sink(sink)
+            .build()) {
+      for (int i = 0; i < 50; i++) {
+        log.record(Calls.call("r" + i, clock.instant().plusMillis(i)));
+      }
+      log.flush();
+      up.set(true);
+      log.flush();
+      assertThat(count(sink)).isEqualTo(50);
+      assertThat(rows(sink).getFirst()).startsWith("r0 ");
+      assertThat(rows(sink).getLast()).startsWith("r49 ");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void batchesCommittedButReportedFailedAreReplayedWithoutDuplicates(Database database)
+      throws InterruptedException {
+    StoreSink store = sink(database, "lostack", null);
+    // Commits, then fails the first three times: as a connection lost after the commit.
+    AtomicInteger failuresLeft = new AtomicInteger(3);
+    EventSink lostAcks =
+        new EventSink() {
+          @Override
+          public String name() {
+            return "store";
+          }
+
+          @Override
+          public void write(List<PredictionEvent> batch) {
+            store.write(batch);
+            if (failuresLeft.getAndDecrement() > 0) {
+              throw new StoreException("connection reset after commit", null);
+            }
+          }
+
+          @Override
+          public void close() {
+            store.close();
+          }
+        };
+    try (PredictionLog log =
+        PredictionLog.builder(dataDir.resolve("journal"))
+            .clock(clock)
+            .random(new Random(12))
+            .batchSize(8)
+            .sink(lostAcks)
+            .build()) {
+      for (int i = 0; i < 100; i++) {
+        log.record(Calls.call("r" + i, clock.instant().plusMillis(i)));
+        if (i % 10 == 9) {
+          log.flush();
+        }
+      }
+      log.flush();
+      assertThat(failuresLeft.get()).isNegative();
+      assertThat(count(store)).isEqualTo(100);
     }
   }
 

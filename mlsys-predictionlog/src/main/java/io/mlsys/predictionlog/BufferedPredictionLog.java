@@ -157,6 +157,32 @@ final class BufferedPredictionLog implements PredictionLog {
     return deleted;
   }
 
+  @Override
+  public long recordFeedback(List<Feedback> feedback) {
+    long stored = 0;
+    boolean supported = false;
+    for (SinkChannel channel : channels) {
+      long count;
+      try {
+        count = channel.sink().writeFeedback(feedback);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "prediction log: sink " + channel.sink().name() + " cannot store feedback", e);
+      }
+      if (count >= 0) {
+        supported = true;
+        stored += count;
+      }
+    }
+    if (!supported) {
+      throw new UnsupportedOperationException(
+          "prediction log: no sink keeps feedback (expected: prediction-log.store.enabled: true)");
+    }
+    return stored;
+  }
+
   private void run() {
     List<Object> drained = new ArrayList<>(batchSize);
     try {

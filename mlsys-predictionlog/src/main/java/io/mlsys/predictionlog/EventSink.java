@@ -40,6 +40,17 @@ public interface EventSink extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * Stores ground truth for earlier predictions, replacing feedback of the same kind for the same
+   * request; synchronous (the caller is told whether it was kept).
+   *
+   * @return how many were stored; -1 when this sink does not keep feedback
+   * @throws Exception when the sink cannot take them now
+   */
+  default long writeFeedback(List<Feedback> feedback) throws Exception {
+    return -1;
+  }
+
   @Override
   void close();
 }

@@ -122,6 +122,16 @@ public interface PredictionLog extends AutoCloseable {
   long deleteSubject(String key, String value) throws InterruptedException;
 
   /**
+   * Stores ground truth for earlier predictions in every sink that keeps feedback (the store), at
+   * once rather than through the buffer: the caller learns whether it was kept.
+   *
+   * @return how many were stored
+   * @throws UnsupportedOperationException when no sink keeps feedback
+   * @throws RuntimeException when the sink fails (nothing is journaled for feedback)
+   */
+  long recordFeedback(List<Feedback> feedback);
+
+  /**
    * Writes what is buffered (to the sinks, or to their journals), stops the threads and closes the
    * sinks. What a down sink did not take stays in its journal for the next start.
    */

@@ -26,6 +26,11 @@ final class StoreSink implements EventSink {
           + " inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (event_id) DO NOTHING";
 
+  private static final String UPSERT_FEEDBACK =
+      "INSERT INTO prediction_feedback (model_name, request_id, kind, value, time, time_us)"
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model_name, request_id, kind) DO UPDATE SET"
+          + " value = excluded.value, time = excluded.time, time_us = excluded.time_us";
+
   private final Supplier<Store> open;
   private final Duration maxAge;
   private final String subjectField;
@@ -137,7 +142,28 @@ final class StoreSink implements EventSink {
     }
   }
 
-  /** Deletes the events older than {@code max-age}. */
+  @Override
+  public long writeFeedback(List<Feedback> feedback) {
+    return store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement upsert = connection.prepareStatement(UPSERT_FEEDBACK)) {
+                for (Feedback one : feedback) {
+                  upsert.setString(1, one.modelName());
+                  upsert.setString(2, one.requestId());
+                  upsert.setString(3, one.kind().key());
+                  upsert.setString(4, one.value().toString());
+                  upsert.setString(5, one.time().toString());
+                  upsert.setLong(6, ChronoUnit.MICROS.between(Instant.EPOCH, one.time()));
+                  upsert.addBatch();
+                }
+                upsert.executeBatch();
+              }
+              return (long) feedback.size();
+            });
+  }
+
+  /** Deletes the events and feedback older than {@code max-age}. */
   @Override
   public void maintain(Instant now) {
     deleteOlderThan(now.minus(maxAge));

@@ -227,6 +227,62 @@ class StoreSinkTest {
     }
   }
 
+  private static List<String> joined(StoreSink sink) {
+    return sink.store()
+        .read(
+            connection -> {
+              List<String> found = new ArrayList<>();
+              try (PreparedStatement query =
+                      connection.prepareStatement(
+                          "SELECT e.request_id, f.kind, f.value FROM prediction_events e"
+                              + " JOIN prediction_feedback f ON f.model_name = e.model_name"
+                              + " AND f.request_id = e.request_id ORDER BY e.time_us, f.kind");
+                  ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                  found.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3));
+                }
+              }
+              return found;
+            });
+  }
+
+  private Feedback feedback(String requestId, Feedback.Kind kind, String json) {
+    try {
+      return new Feedback(
+          "iris", requestId, kind, PredictionEvent.mapper().readTree(json), clock.instant());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void feedbackJoinsTheEventsByRequestIdAndALaterOneReplacesIt(Database database)
+      throws InterruptedException {
+    StoreSink sink = sink(database, "feedback", "caller");
+    try (PredictionLog log =
+        PredictionLog.builder(dataDir.resolve("journal")).clock(clock).sink(sink).build()) {
+      sink.write(
+          List.of(
+              event("a", "alice", clock.instant()),
+              event("b", "bob", clock.instant().plusMillis(1))));
+
+      assertThat(
+              log.recordFeedback(
+                  List.of(
+                      feedback("a", Feedback.Kind.LABEL, "\"setosa\""),
+                      feedback("b", Feedback.Kind.REWARD, "0.5"))))
+          .isEqualTo(2);
+      log.recordFeedback(List.of(feedback("a", Feedback.Kind.LABEL, "\"virginica\"")));
+
+      assertThat(joined(sink)).containsExactly("a label \"virginica\"", "b reward 0.5");
+      // Forgetting a subject forgets its feedback too.
+      assertThat(log.deleteSubject("caller", "alice")).isEqualTo(1);
+      assertThat(joined(sink)).containsExactly("b reward 0.5");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Database.class)
   void deletesEventsPastTheirAge(Database database) {

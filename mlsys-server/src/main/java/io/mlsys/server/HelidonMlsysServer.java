@@ -128,7 +128,7 @@ final class HelidonMlsysServer implements MlsysServer {
       RegistryEndpoints.addAll(routes, modelRegistry, clock);
     }
     if (predictionLog != null) {
-      new PredictionLogEndpoints(predictionLog).addTo(routes);
+      new PredictionLogEndpoints(predictionLog, clock).addTo(routes);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).

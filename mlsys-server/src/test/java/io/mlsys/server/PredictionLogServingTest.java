@@ -156,6 +156,91 @@ class PredictionLogServingTest {
         .containsExactly("before", "after");
   }
 
+  private static HttpResponse<String> post(
+      HttpClient client, MlsysServer server, String path, String json)
+      throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void feedbackIsStoredNextToTheEventsAndJoinsThemByRequestId() throws Exception {
+    try (MlsysServer server = start("  store: { enabled: true }\n");
+        HttpClient client = HttpClient.newHttpClient()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(infer(client, server, body(null), "req-" + i).statusCode()).isEqualTo(200);
+      }
+      HttpResponse<String> one =
+          post(
+              client,
+              server,
+              "/v2/models/iris/feedback",
+              "{\"request_id\": \"req-0\", \"label\": \"setosa\"}");
+      assertThat(one.statusCode()).isEqualTo(200);
+      assertThat(one.body()).isEqualTo("{\"accepted\":1}");
+      HttpResponse<String> batch =
+          post(
+              client,
+              server,
+              "/v2/models/iris/feedback",
+              "{\"feedback\": [{\"request_id\": \"req-1\", \"reward\": 1.0},"
+                  + " {\"request_id\": \"req-2\", \"value\": {\"clicks\": 3}}]}");
+      assertThat(batch.body()).isEqualTo("{\"accepted\":2}");
+      HttpResponse<String> both =
+          post(
+              client,
+              server,
+              "/v2/models/iris/feedback",
+              "{\"request_id\": \"req-0\", \"label\": \"a\", \"reward\": 1}");
+      assertThat(both.statusCode()).isEqualTo(400);
+      assertThat(both.body()).contains("reward").contains("one of label, value, reward");
+      HttpResponse<String> none =
+          post(client, server, "/v2/models/iris/feedback", "{\"request_id\": \"req-0\"}");
+      assertThat(none.statusCode()).isEqualTo(400);
+    }
+    try (Store store = Store.open(StoreConfig.defaults(), dir.resolve("data"), "predictionlog")) {
+      List<String> joined =
+          store.read(
+              connection -> {
+                List<String> found = new ArrayList<>();
+                try (Statement statement = connection.createStatement();
+                    ResultSet result =
+                        statement.executeQuery(
+                            "SELECT e.request_id, f.kind, f.value FROM prediction_events e JOIN"
+                                + " prediction_feedback f ON f.model_name = e.model_name AND"
+                                + " f.request_id = e.request_id ORDER BY e.time_us")) {
+                  while (result.next()) {
+                    found.add(
+                        result.getString(1)
+                            + " "
+                            + result.getString(2)
+                            + " "
+                            + result.getString(3));
+                  }
+                }
+                return found;
+              });
+      assertThat(joined)
+          .containsExactly(
+              "req-0 label \"setosa\"", "req-1 reward 1.0", "req-2 value {\"clicks\":3}");
+    }
+  }
+
+  @Test
+  void feedbackWithoutTheStoreIsRefusedSayingWhatToSet() throws Exception {
+    try (MlsysServer server = start("  jsonl: { dir: predictions }\n");
+        HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          post(client, server, "/v2/models/iris/feedback", "{\"request_id\": \"r\", \"label\": 1}");
+      assertThat(response.statusCode()).isEqualTo(409);
+      assertThat(response.body()).contains("prediction-log.store.enabled");
+    }
+  }
+
   @Test
   void theStoreSinkKeepsTheEventsInTheDataDirectory() throws Exception {
     int n = 10;

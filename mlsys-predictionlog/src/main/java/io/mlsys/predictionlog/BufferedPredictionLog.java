@@ -65,7 +65,8 @@ final class BufferedPredictionLog implements PredictionLog {
       int bufferCapacity,
       int batchSize,
       long journalMaxBytes,
-      Duration retryInterval) {
+      Duration retryInterval,
+      int sinkQueueCapacity) {
     PredictionLogMetrics metrics = new PredictionLogMetrics(registry);
     Journal.Budget budget = new Journal.Budget(journalMaxBytes);
     List<SinkChannel> channels = new ArrayList<>();
@@ -76,7 +77,9 @@ final class BufferedPredictionLog implements PredictionLog {
               new Journal(journalDir.resolve(sink.name()), budget, clock),
               clock,
               retryInterval,
-              metrics));
+              metrics,
+              sinkQueueCapacity,
+              4 * batchSize));
     }
     BufferedPredictionLog log =
         new BufferedPredictionLog(
@@ -232,7 +235,13 @@ final class BufferedPredictionLog implements PredictionLog {
     }
     List<PredictionEvent> shared = List.copyOf(batch);
     for (SinkChannel channel : channels) {
-      channel.accept(shared, () -> closed && System.nanoTime() - giveUpAtNanos > 0);
+      try {
+        channel.accept(shared, () -> closed && System.nanoTime() - giveUpAtNanos > 0);
+      } catch (RuntimeException e) {
+        // A bug must not end the writer: flush() and close() wait for it.
+        LOG.log(Level.SEVERE, "prediction log: handing a batch to " + channel.sink().name(), e);
+        metrics.dropped(PredictionLogMetrics.UNREADABLE, shared.size());
+      }
     }
   }
 

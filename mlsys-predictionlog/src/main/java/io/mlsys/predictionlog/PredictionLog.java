@@ -23,10 +23,10 @@ import java.util.random.RandomGeneratorFactory;
  *
  * An event is durable once it is written to every sink or to the journal of each sink that has not
  * taken it yet (journal segments are forced to disk). Until then it is in memory (the buffer, a
- * sink's short queue) and a crash loses it. A sink that fails or falls behind gets its batches in
- * its journal, replayed in order when it takes writes again; events are dropped (and counted in
- * {@code mlsys_prediction_log_dropped_total}) only when the journal's disk budget is spent and the
- * buffer is full too.
+ * sink's queue) and a crash loses it. A sink that fails or falls behind gets its batches in its
+ * journal, replayed in order when it takes writes again; events are dropped (and counted in {@code
+ * mlsys_prediction_log_dropped_total}) only when the journal's disk budget is spent and the buffer
+ * is full too.
  */
 public interface PredictionLog extends AutoCloseable {
 
@@ -150,6 +150,7 @@ public interface PredictionLog extends AutoCloseable {
     private int batchSize = PredictionLogConfig.DEFAULT_BATCH_SIZE;
     private long journalMaxBytes = PredictionLogConfig.DEFAULT_JOURNAL_MAX_BYTES;
     private Duration retryInterval = PredictionLogConfig.DEFAULT_RETRY_INTERVAL;
+    private int sinkQueueCapacity;
 
     private Builder(Path journalDir) {
       this.journalDir = Objects.requireNonNull(journalDir, "journalDir");
@@ -214,6 +215,19 @@ public interface PredictionLog extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Events that may wait in memory for each sink before its batches go to its journal; 0 (the
+     * default) means the buffer's capacity.
+     */
+    public Builder sinkQueueCapacity(int newCapacity) {
+      if (newCapacity < 0) {
+        throw new IllegalArgumentException(
+            "sinkQueueCapacity: " + newCapacity + " (expected: >= 0)");
+      }
+      sinkQueueCapacity = newCapacity;
+      return this;
+    }
+
     /** Opens the journals and starts the threads. */
     public PredictionLog build() {
       if (sinks.isEmpty()) {
@@ -234,7 +248,8 @@ public interface PredictionLog extends AutoCloseable {
           bufferCapacity,
           batchSize,
           journalMaxBytes,
-          retryInterval);
+          retryInterval,
+          sinkQueueCapacity == 0 ? bufferCapacity : sinkQueueCapacity);
     }
   }
 }

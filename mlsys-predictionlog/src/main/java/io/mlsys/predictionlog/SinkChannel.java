@@ -17,10 +17,10 @@ import java.util.logging.Logger;
 
 /**
  * One sink behind its own thread, so that a slow sink holds up neither the request threads nor the
- * other sinks. The writer hands it batches; while the sink keeps up they wait in a short queue in
- * memory. When the queue is full (the sink is slow) or the sink failed, batches go to the sink's
- * {@link Journal} instead, and the thread replays the journal, oldest first, once the sink takes
- * writes again.
+ * other sinks. The writer hands it batches; while the sink keeps up they wait in a queue in memory
+ * (joined into bigger writes when several wait). When the queue is full (the sink is slow) or the
+ * sink failed, batches go to the sink's {@link Journal} instead, and the thread replays the
+ * journal, oldest first, once the sink takes writes again.
  *
  * <p>Order: a batch enters the memory queue only while the journal is empty, and a failed batch is
  * put in front of the journal together with every batch still queued, all under one lock; so the
@@ -28,8 +28,6 @@ import java.util.logging.Logger;
  * journal, in the order the events were recorded.
  */
 final class SinkChannel {
-  /** Batches that may wait in memory for the sink before the journal takes them. */
-  static final int QUEUED_BATCHES = 4;
 
   private static final Logger LOG = Logger.getLogger(SinkChannel.class.getName());
   private static final long IDLE_WAIT_MILLIS = 1000;
@@ -44,11 +42,16 @@ final class SinkChannel {
   private final Clock clock;
   private final Duration retryInterval;
   private final PredictionLogMetrics metrics;
+  // Events that may wait in memory for the sink before batches go to the journal: a sink that is
+  // slower only for a moment (a flush, a checkpoint) is not spilled.
+  private final int queueCapacity;
+  // The most events one write to the sink takes: queued batches are joined up to this.
+  private final int maxWriteEvents;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock: batches (List<PredictionEvent>) and Flush requests, oldest first.
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
-  private int queuedBatches;
+  private int queuedEvents;
   private Instant retryAt = Instant.MIN;
   private Instant maintainAt;
   private boolean stopping;
@@ -61,8 +64,12 @@ final class SinkChannel {
       Journal journal,
       Clock clock,
       Duration retryInterval,
-      PredictionLogMetrics metrics) {
+      PredictionLogMetrics metrics,
+      int queueCapacity,
+      int maxWriteEvents) {
     this.sink = sink;
+    this.queueCapacity = queueCapacity;
+    this.maxWriteEvents = maxWriteEvents;
     this.journal = journal;
     this.clock = clock;
     this.retryInterval = retryInterval;
@@ -93,9 +100,10 @@ final class SinkChannel {
     lock.lock();
     try {
       while (true) {
-        if (journal.isEmpty() && queuedBatches < QUEUED_BATCHES) {
+        if (journal.isEmpty()
+            && (queuedEvents == 0 || queuedEvents + batch.size() <= queueCapacity)) {
           queue.add(batch);
-          queuedBatches++;
+          queuedEvents += batch.size();
           changed.signalAll();
           return;
         }
@@ -224,8 +232,9 @@ final class SinkChannel {
       while (true) {
         Object item = queue.poll();
         if (item != null) {
-          if (item instanceof List<?>) {
-            queuedBatches--;
+          if (item instanceof List<?> first) {
+            queuedEvents -= first.size();
+            return joined(first);
           }
           return item;
         }
@@ -248,6 +257,21 @@ final class SinkChannel {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The batch with the batches queued right behind it, up to one write's worth. Under lock. */
+  @SuppressWarnings("unchecked")
+  private List<PredictionEvent> joined(List<?> first) {
+    if (!(queue.peek() instanceof List<?> next) || first.size() + next.size() > maxWriteEvents) {
+      return (List<PredictionEvent>) first;
+    }
+    List<PredictionEvent> all = new ArrayList<>((List<PredictionEvent>) first);
+    while (queue.peek() instanceof List<?> more && all.size() + more.size() <= maxWriteEvents) {
+      queue.poll();
+      queuedEvents -= more.size();
+      all.addAll((List<PredictionEvent>) more);
+    }
+    return all;
   }
 
   private void deliver(List<PredictionEvent> batch) {
@@ -279,7 +303,7 @@ final class SinkChannel {
           flushes.add(item);
         }
       }
-      queuedBatches = 0;
+      queuedEvents = 0;
       queue.addAll(flushes);
       try {
         metrics.spilled(journal.prepend(lines));

@@ -143,7 +143,7 @@ class PredictionLogTest {
       throws InterruptedException {
     RecordingSink slow = new RecordingSink("slow");
     slow.hold();
-    // No disk budget: once the sink's short queue is full the writer waits, the buffer fills.
+    // No disk budget: once the sink's queue is full the writer waits, the buffer fills.
     PredictionLog log = open(builder(slow).journalMaxBytes(0).bufferCapacity(8).batchSize(1));
 
     recordRange(log, 0, 200);
@@ -164,12 +164,12 @@ class PredictionLogTest {
   }
 
   @Test
-  void aSlowSinkSpillsToTheJournalInsteadOfDropping() throws InterruptedException {
+  void aSlowSinkLosesNothingAndKeepsTheOrder() throws InterruptedException {
     RecordingSink slow = new RecordingSink("slow");
     slow.hold();
-    // Room in the buffer for every event: the writer spills batches to the journal (forced to
-    // disk) as fast as they come, while the sink holds its first write.
-    PredictionLog log = open(builder(slow).bufferCapacity(256).batchSize(4));
+    // Room in the buffer for every event, a sink queue of 8: while the sink holds its first write,
+    // what the writer hands over beyond the queue goes to the journal, replayed after the queue.
+    PredictionLog log = open(builder(slow).bufferCapacity(256).batchSize(4).sinkQueueCapacity(8));
 
     recordRange(log, 0, 200);
     slow.release();

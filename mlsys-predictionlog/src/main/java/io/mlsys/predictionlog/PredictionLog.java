@@ -24,9 +24,11 @@ import java.util.random.RandomGeneratorFactory;
  * An event is durable once it is written to every sink or to the journal of each sink that has not
  * taken it yet (journal segments are forced to disk). Until then it is in memory (the buffer, a
  * sink's queue) and a crash loses it. A sink that fails or falls behind gets its batches in its
- * journal, replayed in order when it takes writes again; events are dropped (and counted in {@code
- * mlsys_prediction_log_dropped_total}) only when the journal's disk budget is spent and the buffer
- * is full too.
+ * journal, replayed in order when it takes writes again; a sink alone drops nothing while the
+ * journal's disk budget lasts. Events are dropped (and counted in {@code
+ * mlsys_prediction_log_dropped_total}) only when the buffer is full: when the budget is spent the
+ * writer waits for the sinks and the buffer fills, and a writer thread short of CPU (callers that
+ * saturate the cores) fills it too, since the request threads never wait for it.
  */
 public interface PredictionLog extends AutoCloseable {
 

@@ -11,7 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The gauges (buffer depth, journal bytes, replay lag) are registered by the log itself.
  */
 final class PredictionLogMetrics {
-  /** The event found the buffer full: the journal's budget was spent and the writer waited. */
+  /**
+   * The event found the buffer full: the journal's budget was spent and the writer waited, or the
+   * writer could not keep up with the callers.
+   */
   static final String BUFFER_FULL = "buffer-full";
 
   /** The log was closing and the journal had no room. */

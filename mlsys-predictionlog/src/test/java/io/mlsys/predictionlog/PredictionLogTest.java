@@ -139,6 +139,32 @@ class PredictionLogTest {
   }
 
   @Test
+  void aLineTornByACrashIsSkippedAndCountedTheRestIsReplayed() throws Exception {
+    RecordingSink down = new RecordingSink("store");
+    down.down(true);
+    PredictionLog first = builder(down).build();
+    recordRange(first, 0, 10);
+    first.close();
+    // The process died while it appended: half a line at the end of the newest segment.
+    Path journal = dir.resolve("journal/store");
+    Path newest;
+    try (var files = java.nio.file.Files.list(journal)) {
+      newest = files.sorted().toList().getLast();
+    }
+    java.nio.file.Files.writeString(
+        newest,
+        "{\"schema_version\":1,\"event_id\":\"torn",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    RecordingSink back = new RecordingSink("store");
+    PredictionLog second = open(builder(back).random(new Random(9)));
+    second.flush();
+
+    assertThat(requestIds(back.received())).isEqualTo(expectedIds(0, 10));
+    assertThat(counter("mlsys.prediction.log.dropped", "reason", "unreadable")).isEqualTo(1);
+  }
+
+  @Test
   void eventsAreDroppedAndCountedOnlyWhenTheJournalIsFullAndTheBufferToo()
       throws InterruptedException {
     RecordingSink slow = new RecordingSink("slow");

@@ -25,7 +25,9 @@ import java.util.logging.Logger;
  * made it. Feedback: {@code POST /v2/models/{m}/feedback} with {@code {"request_id": "...",
  * "label": ...}} ({@code value} or {@code reward} instead of {@code label}), or {@code {"feedback":
  * [{...}, ...]}} for several, stored next to the events (the store sink) and answered {@code
- * {"accepted": n}}.
+ * {"accepted": n}}. A data subject's events: {@code POST /v2/prediction-log/delete-subject} with
+ * {@code {"key": "header:x-user-id", "value": "alice"}} deletes them (and their feedback) from the
+ * store and answers {@code {"deleted": n}}.
  */
 final class PredictionLogEndpoints {
   static final String PATH = "/v2/prediction-log";
@@ -35,6 +37,7 @@ final class PredictionLogEndpoints {
   static final String FEEDBACK_PATH = "/v2/models/{model}/feedback";
   static final int MAX_FEEDBACK = 10_000;
   static final int MAX_ID_CHARS = 256;
+  static final String EXPECTED_SUBJECT = "{\"key\": \"header:x-user-id\", \"value\": \"...\"}";
   static final String EXPECTED_FEEDBACK = "{\"request_id\": \"...\", \"label\": ...}";
 
   private final PredictionLog log;
@@ -49,7 +52,52 @@ final class PredictionLogEndpoints {
     routes
         .get(PATH, Protocol.MANAGEMENT, Access.READ, this::state)
         .add(Method.PUT, PATH, Protocol.MANAGEMENT, Access.MANAGE, this::setState)
-        .post(FEEDBACK_PATH, Protocol.MANAGEMENT, Access.INFER, this::feedback);
+        .post(FEEDBACK_PATH, Protocol.MANAGEMENT, Access.INFER, this::feedback)
+        .post(PATH + "/delete-subject", Protocol.MANAGEMENT, Access.MANAGE, this::deleteSubject);
+  }
+
+  Reply deleteSubject(Exchange exchange) {
+    JsonNode body = readObject(exchange.body(), EXPECTED_SUBJECT);
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("key") && !name.equals("value")) {
+        throw new InvalidInputException(name, "unknown field (expected: key, value)");
+      }
+    }
+    String key = text(body, "key");
+    String value = text(body, "value");
+    long deleted;
+    try {
+      deleted = log.deleteSubject(key, value);
+    } catch (UnsupportedOperationException e) {
+      throw new FailedPreconditionException(
+          "deleting a subject needs the store: set prediction-log.store.enabled: true and"
+              + " prediction-log.store.subject-field");
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("key", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the prediction log flushed", e);
+    }
+    LOG.info(
+        "prediction log: deleted "
+            + deleted
+            + " events of the subject with "
+            + key
+            + " (asked by "
+            + GraphEndpoints.caller(exchange)
+            + ")");
+    return Reply.json(("{\"deleted\":" + deleted + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+      throw new InvalidInputException(
+          field,
+          (value == null ? "missing" : value.toString()) + " (expected: a non-empty string)");
+    }
+    return value.asText();
   }
 
   Reply feedback(Exchange exchange) {

@@ -231,6 +231,44 @@ class PredictionLogServingTest {
   }
 
   @Test
+  void aDataSubjectsEventsAreDeletedByTheConfiguredField() throws Exception {
+    try (MlsysServer server =
+            start(
+                "  store: { enabled: true, subject-field: \"header:x-user-id\" }\n  headers: [x-user-id]\n");
+        HttpClient client = HttpClient.newHttpClient()) {
+      for (String user : List.of("alice", "bob", "alice")) {
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v2/models/iris/infer"))
+                    .header("Content-Type", "application/json")
+                    .header("X-User-Id", user)
+                    .POST(HttpRequest.BodyPublishers.ofString(body(null)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+      }
+      HttpResponse<String> deleted =
+          post(
+              client,
+              server,
+              "/v2/prediction-log/delete-subject",
+              "{\"key\": \"header:x-user-id\", \"value\": \"alice\"}");
+      assertThat(deleted.statusCode()).isEqualTo(200);
+      // The events still buffered were flushed first, so both of alice's are gone.
+      assertThat(deleted.body()).isEqualTo("{\"deleted\":2}");
+      HttpResponse<String> wrongKey =
+          post(
+              client,
+              server,
+              "/v2/prediction-log/delete-subject",
+              "{\"key\": \"caller\", \"value\": \"bob\"}");
+      assertThat(wrongKey.statusCode()).isEqualTo(400);
+      assertThat(wrongKey.body()).contains("header:x-user-id");
+    }
+  }
+
+  @Test
   void feedbackWithoutTheStoreIsRefusedSayingWhatToSet() throws Exception {
     try (MlsysServer server = start("  jsonl: { dir: predictions }\n");
         HttpClient client = HttpClient.newHttpClient()) {

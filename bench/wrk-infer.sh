@@ -21,7 +21,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" 
 
 work="$(mktemp -d)"
 trap 'kill "${server_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-start_iris_server "$work" "$port" --grpc-port off
+# SERVE_ARGS: more `mlsys serve` flags, e.g. SERVE_ARGS="--prediction-log DIR".
+start_iris_server "$work" "$port" --grpc-port off ${SERVE_ARGS:-}
 
 if [ "${OUTPUTS:-all}" = "label" ]; then
   outputs=', "outputs": [{"name": "output_label"}]'

@@ -1,6 +1,7 @@
 package io.mlsys.cli;
 
 import io.mlsys.config.ConfigException;
+import io.mlsys.predictionlog.PredictionLogConfig;
 import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.server.MlsysServer;
 import io.mlsys.server.config.MlsysConfig;
@@ -62,6 +63,14 @@ final class ServeCommand implements Callable<Integer> {
               + " token (docs/security.md).")
   String host;
 
+  @Option(
+      names = "--prediction-log",
+      paramLabel = "DIR",
+      description =
+          "Record every prediction of every model as a JSON line in rotating files under DIR;"
+              + " overrides prediction-log.jsonl.dir (docs/observability.md).")
+  Path predictionLog;
+
   @Mixin DataDirOption dataDir = new DataDirOption();
 
   @Override
@@ -101,6 +110,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (grpcPort != null) {
       config = config.withServer(config.server().withGrpcPort(parseGrpcPort(grpcPort)));
+    }
+    if (predictionLog != null) {
+      PredictionLogConfig log = config.predictionLog();
+      config =
+          config.withPredictionLog(
+              log.withJsonl(log.jsonl().withDir(predictionLog.toAbsolutePath().normalize())));
     }
     if (config.modelRepository().path() == null
         && config.models().isEmpty()

@@ -47,7 +47,8 @@ class ArchitectureTest {
             "io.mlsys.client..",
             "io.mlsys.resilience..",
             "io.mlsys.graph..",
-            "io.mlsys.deploy..")
+            "io.mlsys.deploy..",
+            "io.mlsys.predictionlog..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -8,6 +8,7 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.Tensor;
 import java.util.List;
 
 /**
@@ -68,6 +69,23 @@ public final class OipJson {
 
   public byte[] writeInferResponse(InferResponse response) {
     return Json.write(factory, g -> OipWriter.writeResponse(g, response, null));
+  }
+
+  /**
+   * Writes tensors as the JSON array an infer request's {@code inputs} (or a response's {@code
+   * outputs}) holds, each tensor exactly as the REST API writes it; for records that keep tensors,
+   * such as prediction log events.
+   */
+  public byte[] writeTensors(List<Tensor> tensors) {
+    return Json.write(
+        factory,
+        g -> {
+          g.writeStartArray();
+          for (Tensor tensor : tensors) {
+            OipWriter.writeTensor(g, tensor, -1);
+          }
+          g.writeEndArray();
+        });
   }
 
   /**

@@ -13,6 +13,7 @@ import io.mlsys.repository.ModelDecoration;
 import io.mlsys.repository.ModelDefaultsConfig;
 import io.mlsys.repository.ModelSource;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +23,8 @@ import java.util.Objects;
  * model-defaults.decorators}, and its {@code batching:} as the innermost one), built by the
  * installed {@link io.mlsys.core.spi.ModelDecorator} kinds with the server's clock, meter registry
  * and shared resources. Runs once per loaded version, so each version and each reload has its own
- * chain.
+ * chain. Server-wide decorators (the {@code prediction-log} section's) go in front of every chain
+ * that does not list their kind itself.
  */
 final class DecoratorChains implements ModelDecoration {
   private final ModelDecorators decorators;
@@ -30,6 +32,7 @@ final class DecoratorChains implements ModelDecoration {
   private final Clock clock;
   private final MeterRegistry meterRegistry;
   private final SharedResources resources;
+  private final List<DecoratorOptions> outermost;
 
   DecoratorChains(
       ModelDecorators decorators,
@@ -37,6 +40,21 @@ final class DecoratorChains implements ModelDecoration {
       Clock clock,
       MeterRegistry meterRegistry,
       SharedResources resources) {
+    this(decorators, defaults, clock, meterRegistry, resources, List.of());
+  }
+
+  /**
+   * @param outermost decorators every model gets in front of its own chain, unless the chain holds
+   *     one of the same kind (the model's own options win)
+   */
+  DecoratorChains(
+      ModelDecorators decorators,
+      ModelDefaultsConfig defaults,
+      Clock clock,
+      MeterRegistry meterRegistry,
+      SharedResources resources,
+      List<DecoratorOptions> outermost) {
+    this.outermost = List.copyOf(outermost);
     this.decorators = Objects.requireNonNull(decorators, "decorators");
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -52,7 +70,7 @@ final class DecoratorChains implements ModelDecoration {
   public Model decorate(Model model, ModelSource source, ModelConfig config) {
     List<DecoratorOptions> chain;
     try {
-      chain = config.decoratorChain(defaults);
+      chain = withOutermost(config.decoratorChain(defaults));
       chain.forEach(decorators::kindOf);
     } catch (ConfigException | IllegalArgumentException e) {
       model.close();
@@ -62,6 +80,17 @@ final class DecoratorChains implements ModelDecoration {
         model,
         chain,
         new DecoratorContext(source.name(), source.version(), clock, meterRegistry, resources));
+  }
+
+  private List<DecoratorOptions> withOutermost(List<DecoratorOptions> chain) {
+    List<DecoratorOptions> all = new ArrayList<>();
+    for (DecoratorOptions first : outermost) {
+      if (chain.stream().noneMatch(own -> own.getClass() == first.getClass())) {
+        all.add(first);
+      }
+    }
+    all.addAll(chain);
+    return all;
   }
 
   @Override

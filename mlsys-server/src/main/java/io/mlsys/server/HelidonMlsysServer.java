@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
+import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
 import io.mlsys.repository.ModelRepository;
@@ -77,6 +78,7 @@ final class HelidonMlsysServer implements MlsysServer {
       GraphOptions graphOptions,
       GraphReload graphReload,
       RegistryHandle modelRegistry,
+      PredictionLog predictionLog,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -124,6 +126,9 @@ final class HelidonMlsysServer implements MlsysServer {
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
     if (modelRegistry != null) {
       RegistryEndpoints.addAll(routes, modelRegistry, clock);
+    }
+    if (predictionLog != null) {
+      new PredictionLogEndpoints(predictionLog, clock).addTo(routes);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).

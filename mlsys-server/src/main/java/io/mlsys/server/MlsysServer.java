@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
+import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.MlsysConfig;
@@ -120,6 +121,7 @@ public interface MlsysServer extends AutoCloseable {
     private GraphOptions graphOptions;
     private GraphReload graphReload;
     private RegistryHandle modelRegistry;
+    private PredictionLog predictionLog;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -229,6 +231,15 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The prediction log whose on/off switch {@code GET/PUT /v2/prediction-log} serves; the caller
+     * closes it (the server's shared resources do, after every model).
+     */
+    public Builder predictionLog(PredictionLog log) {
+      this.predictionLog = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -269,6 +280,7 @@ public interface MlsysServer extends AutoCloseable {
           graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
           graphReload,
           modelRegistry,
+          predictionLog,
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

@@ -9,8 +9,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.core.spi.DecoratorOptions;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
+import io.mlsys.predictionlog.PredictionLog;
+import io.mlsys.predictionlog.PredictionLogConfig;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.registry.RegistryModelResolver;
@@ -24,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,6 +46,7 @@ final class ServerWiring {
     Clock clock = Clock.systemUTC();
     // What the decorators share; closed when the server stops, after every model.
     SharedResources resources = SharedResources.create();
+    List<DecoratorOptions> everyModel = predictionLog(config, clock, registry, resources);
     // Each model is loaded by the runtime of its platform (the ModelRuntime SPI) and put behind
     // the decorators its config names (the ModelDecorator SPI).
     RegistryHandle modelRegistry = registry(config, clock);
@@ -50,7 +55,12 @@ final class ServerWiring {
             config.modelSources(),
             ModelLoader.installedRuntimes(),
             new DecoratorChains(
-                ModelDecorators.installed(), config.modelDefaults(), clock, registry, resources),
+                ModelDecorators.installed(),
+                config.modelDefaults(),
+                clock,
+                registry,
+                resources,
+                everyModel),
             new LoadMetricsListener(registry),
             System.getenv(),
             // Models that name a registry reference load the version it names now.
@@ -77,6 +87,7 @@ final class ServerWiring {
       builder.closeOnStop(gc);
     }
     builder.registry(modelRegistry);
+    resources.find(PredictionLog.class).ifPresent(builder::predictionLog);
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));
@@ -84,6 +95,27 @@ final class ServerWiring {
     bindJvmMetrics(registry, builder);
     accessLogHandler(config.server().accessLog(), builder);
     return builder.build();
+  }
+
+  /**
+   * The prediction log of {@code prediction-log:} when it names a sink: opened now as a shared
+   * resource (it outlives model versions and closes with the server, after every model), and its
+   * decorator options for every model's chain. Empty when there is no log.
+   */
+  static List<DecoratorOptions> predictionLog(
+      MlsysConfig config,
+      Clock clock,
+      PrometheusMeterRegistry registry,
+      SharedResources resources) {
+    PredictionLogConfig logConfig = config.predictionLog();
+    if (!logConfig.hasSinks()) {
+      return List.of();
+    }
+    Path dataDir = config.resolvedDataDir(System.getenv(), System.getProperty("user.home"));
+    resources.computeIfAbsent(
+        PredictionLog.class,
+        () -> PredictionLog.open(logConfig, config.store(), dataDir, clock, registry));
+    return List.of(logConfig.model());
   }
 
   /**

@@ -93,6 +93,28 @@ class DecoratorChainsTest {
   }
 
   @Test
+  void serverWideDecoratorsGoInFrontUnlessTheModelListsTheirKind() {
+    DecoratorChains chains =
+        new DecoratorChains(
+            ModelDecorators.installed(),
+            new ModelDefaultsConfig(List.of(new AttributesOptions())),
+            clock,
+            registry,
+            resources,
+            List.of(new TagOptions("server")));
+
+    // In front of the defaults, which still apply.
+    assertThat(answer(chains, ModelConfig.of("echo.model")))
+        .containsEntry("tag-server", "server")
+        .containsEntry("decorated-version", "2");
+    // A model listing the kind itself keeps its own options.
+    ModelConfig own = ModelConfig.of("echo.model").withDecorators(List.of(new TagOptions("own")));
+    assertThat(answer(chains, own)).containsOnlyKeys("tag-own");
+    assertThat(answer(chains, ModelConfig.of("echo.model").withDecorators(List.of())))
+        .containsOnlyKeys("tag-server");
+  }
+
+  @Test
   void theBatchingKeyIsTheInnermostDecorator() {
     ModelConfig config =
         ModelConfig.of("echo.model")
@@ -126,7 +148,7 @@ class DecoratorChainsTest {
 
     assertThatThrownBy(() -> chains().decorate(model, SOURCE, config))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("(installed: batching, test-attributes, test-tag)");
+        .hasMessageContaining("(installed: batching, prediction-log, test-attributes, test-tag)");
     assertThat(model.isClosed()).isTrue();
   }
 }

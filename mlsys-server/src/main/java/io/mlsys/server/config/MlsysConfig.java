@@ -4,6 +4,7 @@ import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigInline;
 import io.mlsys.config.Violations;
 import io.mlsys.graph.GraphConfig;
+import io.mlsys.predictionlog.PredictionLogConfig;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelDefaultsConfig;
@@ -36,6 +37,8 @@ import java.util.Objects;
  * @param dataDir the folder for what outlives a start (the SQLite store, the artifact store under
  *     {@code artifacts/}); null means {@code $MLSYS_DATA_DIR}, else {@code ~/.mlsys}, chosen when
  *     the server is built (the CLI's {@code --data-dir} sets it)
+ * @param predictionLog the prediction log (its sinks, buffering, and what every model records);
+ *     null means {@link PredictionLogConfig#defaults()}, no log
  */
 public record MlsysConfig(
     ServerConfig server,
@@ -43,7 +46,8 @@ public record MlsysConfig(
     Map<String, GraphConfig> graphs,
     StoreConfig store,
     RegistryConfig registry,
-    Path dataDir) {
+    Path dataDir,
+    PredictionLogConfig predictionLog) {
 
   /** Environment variable naming the data directory when the config names none. */
   public static final String DATA_DIR_VARIABLE = "MLSYS_DATA_DIR";
@@ -61,6 +65,7 @@ public record MlsysConfig(
     modelSources = Objects.requireNonNullElseGet(modelSources, ModelsConfig::defaults);
     store = Objects.requireNonNullElseGet(store, StoreConfig::defaults);
     registry = Objects.requireNonNullElseGet(registry, RegistryConfig::defaults);
+    predictionLog = Objects.requireNonNullElseGet(predictionLog, PredictionLogConfig::defaults);
     graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
     checkGraphNames(graphs.keySet(), modelSources.models().keySet(), violations);
@@ -77,6 +82,17 @@ public record MlsysConfig(
   public MlsysConfig(
       ServerConfig server, ModelsConfig modelSources, Map<String, GraphConfig> graphs) {
     this(server, modelSources, graphs, null, null, null);
+  }
+
+  /** A config without prediction log. */
+  public MlsysConfig(
+      ServerConfig server,
+      ModelsConfig modelSources,
+      Map<String, GraphConfig> graphs,
+      StoreConfig store,
+      RegistryConfig registry,
+      Path dataDir) {
+    this(server, modelSources, graphs, store, registry, dataDir, null);
   }
 
   /**
@@ -129,19 +145,23 @@ public record MlsysConfig(
   }
 
   public MlsysConfig withServer(ServerConfig newServer) {
-    return new MlsysConfig(newServer, modelSources, graphs, store, registry, dataDir);
+    return new MlsysConfig(
+        newServer, modelSources, graphs, store, registry, dataDir, predictionLog);
   }
 
   public MlsysConfig withModelSources(ModelsConfig newModelSources) {
-    return new MlsysConfig(server, newModelSources, graphs, store, registry, dataDir);
+    return new MlsysConfig(
+        server, newModelSources, graphs, store, registry, dataDir, predictionLog);
   }
 
   public MlsysConfig withStore(StoreConfig newStore) {
-    return new MlsysConfig(server, modelSources, graphs, newStore, registry, dataDir);
+    return new MlsysConfig(
+        server, modelSources, graphs, newStore, registry, dataDir, predictionLog);
   }
 
   public MlsysConfig withRegistry(RegistryConfig newRegistry) {
-    return new MlsysConfig(server, modelSources, graphs, store, newRegistry, dataDir);
+    return new MlsysConfig(
+        server, modelSources, graphs, store, newRegistry, dataDir, predictionLog);
   }
 
   /**
@@ -163,7 +183,14 @@ public record MlsysConfig(
 
   /** The same config with this data directory; null for the default. */
   public MlsysConfig withDataDir(Path newDataDir) {
-    return new MlsysConfig(server, modelSources, graphs, store, registry, newDataDir);
+    return new MlsysConfig(
+        server, modelSources, graphs, store, registry, newDataDir, predictionLog);
+  }
+
+  /** The same config with this prediction log; null for none. */
+  public MlsysConfig withPredictionLog(PredictionLogConfig newPredictionLog) {
+    return new MlsysConfig(
+        server, modelSources, graphs, store, registry, dataDir, newPredictionLog);
   }
 
   public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
@@ -185,13 +212,15 @@ public record MlsysConfig(
 
   /** The same config with these graphs (in the map's iteration order); null for none. */
   public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
-    return new MlsysConfig(server, modelSources, newGraphs, store, registry, dataDir);
+    return new MlsysConfig(
+        server, modelSources, newGraphs, store, registry, dataDir, predictionLog);
   }
 
   /** The same config with one more graph (added last), or that graph replaced in place. */
   public MlsysConfig withGraph(String name, GraphConfig graph) {
     Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
     newGraphs.put(name, graph);
-    return new MlsysConfig(server, modelSources, newGraphs, store, registry, dataDir);
+    return new MlsysConfig(
+        server, modelSources, newGraphs, store, registry, dataDir, predictionLog);
   }
 }

@@ -1,0 +1,275 @@
+package io.mlsys.predictionlog;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * The {@link PredictionLog}: an {@link ArrayBlockingQueue} the request threads {@code offer} to,
+ * one writer thread that turns calls into events and hands batches to each {@link SinkChannel}.
+ */
+final class BufferedPredictionLog implements PredictionLog {
+  private static final Logger LOG = Logger.getLogger(BufferedPredictionLog.class.getName());
+
+  /** How long closing waits for a sink whose journal is full before it drops the rest. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  private record Flush(CountDownLatch done) {}
+
+  private enum Stop {
+    INSTANCE
+  }
+
+  private final ArrayBlockingQueue<Object> buffer;
+  private final List<SinkChannel> channels;
+  private final EventFactory events;
+  private final PredictionLogMetrics metrics;
+  private final int batchSize;
+  private final Thread writer;
+  private volatile boolean enabled;
+  private volatile boolean closed;
+  private volatile long giveUpAtNanos;
+
+  private BufferedPredictionLog(
+      List<SinkChannel> channels,
+      RandomGenerator random,
+      PredictionLogMetrics metrics,
+      boolean enabled,
+      int bufferCapacity,
+      int batchSize) {
+    this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+    this.channels = channels;
+    this.events = new EventFactory(random);
+    this.metrics = metrics;
+    this.enabled = enabled;
+    this.batchSize = batchSize;
+    this.writer = Thread.ofPlatform().name("prediction-log-writer").daemon().unstarted(this::run);
+  }
+
+  static BufferedPredictionLog start(
+      List<EventSink> sinks,
+      Path journalDir,
+      Clock clock,
+      RandomGenerator random,
+      MeterRegistry registry,
+      boolean enabled,
+      int bufferCapacity,
+      int batchSize,
+      long journalMaxBytes,
+      Duration retryInterval,
+      int sinkQueueCapacity) {
+    PredictionLogMetrics metrics = new PredictionLogMetrics(registry);
+    Journal.Budget budget = new Journal.Budget(journalMaxBytes);
+    List<SinkChannel> channels = new ArrayList<>();
+    for (EventSink sink : sinks) {
+      channels.add(
+          new SinkChannel(
+              sink,
+              new Journal(journalDir.resolve(sink.name()), budget, clock),
+              clock,
+              retryInterval,
+              metrics,
+              sinkQueueCapacity,
+              4 * batchSize));
+    }
+    BufferedPredictionLog log =
+        new BufferedPredictionLog(
+            List.copyOf(channels), random, metrics, enabled, bufferCapacity, batchSize);
+    Gauge.builder("mlsys.prediction.log.buffer", log.buffer, ArrayBlockingQueue::size)
+        .description("Prediction events waiting in memory for the writer")
+        .baseUnit("events")
+        .register(registry);
+    Gauge.builder("mlsys.prediction.log.journal", budget, Journal.Budget::used)
+        .description("Bytes in the prediction log's disk journals (events a sink has not taken)")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("mlsys.prediction.log.replay.lag", log, BufferedPredictionLog::replayLagSeconds)
+        .description("Age of the oldest journaled prediction event batch not yet replayed")
+        .baseUnit("seconds")
+        .register(registry);
+    channels.forEach(SinkChannel::start);
+    log.writer.start();
+    return log;
+  }
+
+  private double replayLagSeconds() {
+    return channels.stream().mapToDouble(SinkChannel::replayLagSeconds).max().orElse(0);
+  }
+
+  @Override
+  public void record(PredictionCall call) {
+    if (!enabled) {
+      return;
+    }
+    if (closed) {
+      metrics.dropped(PredictionLogMetrics.CLOSED, 1);
+    } else if (!buffer.offer(call)) {
+      metrics.dropped(PredictionLogMetrics.BUFFER_FULL, 1);
+    }
+  }
+
+  @Override
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  @Override
+  public void setEnabled(boolean newEnabled) {
+    if (enabled != newEnabled) {
+      LOG.info("prediction log: " + (newEnabled ? "on" : "off"));
+    }
+    enabled = newEnabled;
+  }
+
+  @Override
+  public void flush() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    Flush flush = new Flush(new CountDownLatch(1));
+    buffer.put(flush);
+    flush.done().await();
+  }
+
+  @Override
+  public long deleteSubject(String key, String value) throws InterruptedException {
+    flush();
+    long deleted = 0;
+    boolean supported = false;
+    for (SinkChannel channel : channels) {
+      long count = channel.sink().deleteSubject(key, value);
+      if (count >= 0) {
+        supported = true;
+        deleted += count;
+      }
+    }
+    if (!supported) {
+      throw new UnsupportedOperationException(
+          "prediction log: no sink deletes by subject (expected: prediction-log.store with"
+              + " subject-field)");
+    }
+    return deleted;
+  }
+
+  @Override
+  public long recordFeedback(List<Feedback> feedback) {
+    long stored = 0;
+    boolean supported = false;
+    for (SinkChannel channel : channels) {
+      long count;
+      try {
+        count = channel.sink().writeFeedback(feedback);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "prediction log: sink " + channel.sink().name() + " cannot store feedback", e);
+      }
+      if (count >= 0) {
+        supported = true;
+        stored += count;
+      }
+    }
+    if (!supported) {
+      throw new UnsupportedOperationException(
+          "prediction log: no sink keeps feedback (expected: prediction-log.store.enabled: true)");
+    }
+    return stored;
+  }
+
+  private void run() {
+    List<Object> drained = new ArrayList<>(batchSize);
+    try {
+      while (true) {
+        drained.add(buffer.take());
+        buffer.drainTo(drained, batchSize - 1);
+        List<PredictionEvent> batch = new ArrayList<>(drained.size());
+        boolean stop = false;
+        for (Object item : drained) {
+          switch (item) {
+            case PredictionCall call -> {
+              try {
+                batch.add(events.event(call));
+              } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "prediction log: cannot make an event", e);
+                metrics.dropped(PredictionLogMetrics.UNREADABLE, 1);
+              }
+            }
+            case Flush flush -> {
+              deliver(batch);
+              batch = new ArrayList<>();
+              List<CountDownLatch> done = new ArrayList<>();
+              channels.forEach(channel -> done.add(channel.flush()));
+              for (CountDownLatch latch : done) {
+                latch.await();
+              }
+              flush.done().countDown();
+            }
+            case Stop ignored -> stop = true;
+            default -> throw new AssertionError(item);
+          }
+        }
+        deliver(batch);
+        drained.clear();
+        if (stop) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void deliver(List<PredictionEvent> batch) throws InterruptedException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<PredictionEvent> shared = List.copyOf(batch);
+    for (SinkChannel channel : channels) {
+      try {
+        channel.accept(shared, () -> closed && System.nanoTime() - giveUpAtNanos > 0);
+      } catch (RuntimeException e) {
+        // A bug must not end the writer: flush() and close() wait for it.
+        LOG.log(Level.SEVERE, "prediction log: handing a batch to " + channel.sink().name(), e);
+        metrics.dropped(PredictionLogMetrics.UNREADABLE, shared.size());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    giveUpAtNanos = System.nanoTime() + CLOSE_WAIT.toNanos();
+    closed = true;
+    try {
+      buffer.put(Stop.INSTANCE);
+      if (!writer.join(CLOSE_WAIT.plusSeconds(5))) {
+        LOG.warning("prediction log: the writer did not finish; buffered events are lost");
+      }
+      for (SinkChannel channel : channels) {
+        channel.stop(CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      for (SinkChannel channel : channels) {
+        try {
+          channel.sink().close();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "prediction log: closing sink " + channel.sink().name(), e);
+        }
+      }
+    }
+  }
+}

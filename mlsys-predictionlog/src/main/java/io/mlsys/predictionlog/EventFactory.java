@@ -1,0 +1,124 @@
+package io.mlsys.predictionlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlsys.core.MlsysException;
+import io.mlsys.core.Tensor;
+import io.mlsys.protocol.OipJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns {@link PredictionCall}s into {@link PredictionEvent}s on the writer thread: tensor JSON,
+ * field policies, redaction and the event id. Not thread-safe (one writer thread owns it).
+ */
+final class EventFactory {
+  private final OipJson oip = OipJson.create();
+  private final ObjectMapper mapper = PredictionEvent.mapper();
+  private final RandomGenerator random;
+  private final MessageDigest sha256;
+
+  EventFactory(RandomGenerator random) {
+    this.random = random;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  PredictionEvent event(PredictionCall call) {
+    PredictionLogOptions options = call.options();
+    String requestId = call.request().id() != null ? call.request().id() : call.requestId();
+    long latencyUs = Duration.between(call.start(), call.end()).toNanos() / 1000;
+    JsonNode inputs = tensors(call.request().inputs(), options.inputs(), call, options);
+    JsonNode outputs =
+        call.response() == null
+            ? null
+            : tensors(call.response().outputs(), options.outputs(), call, options);
+    return new PredictionEvent(
+        PredictionEvent.SCHEMA_VERSION,
+        newEventId(),
+        requestId,
+        call.start().toString(),
+        call.modelName(),
+        call.modelVersion(),
+        Math.max(0, latencyUs),
+        status(call.error()),
+        call.error() == null ? null : String.valueOf(call.error().getMessage()),
+        call.caller(),
+        call.headers(),
+        inputs,
+        outputs);
+  }
+
+  /** A random (version 4) UUID from the injected generator, so tests can fix the ids. */
+  private String newEventId() {
+    long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(most, least).toString();
+  }
+
+  private JsonNode tensors(
+      List<Tensor> tensors, FieldPolicy policy, PredictionCall call, PredictionLogOptions options) {
+    boolean keep =
+        switch (policy) {
+          case FULL, HASHED -> true;
+          case SAMPLED -> call.payloadSampled();
+          case DROPPED -> false;
+        };
+    if (!keep) {
+      return null;
+    }
+    ArrayNode array;
+    try {
+      array = (ArrayNode) mapper.readTree(oip.writeTensors(tensors));
+    } catch (IOException e) {
+      throw new UncheckedIOException("tensor JSON written by OipJson is always readable", e);
+    }
+    for (JsonNode element : array) {
+      ObjectNode tensor = (ObjectNode) element;
+      if (options.redact().contains(tensor.path("name").asText())) {
+        tensor.remove("data");
+        tensor.put("redacted", true);
+      } else if (policy == FieldPolicy.HASHED) {
+        JsonNode data = tensor.remove("data");
+        tensor.put("sha256", sha256(data));
+      }
+    }
+    return array;
+  }
+
+  private String sha256(JsonNode data) {
+    try {
+      return HexFormat.of().formatHex(sha256.digest(mapper.writeValueAsBytes(data)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code ok}, or the error's kind in snake_case from the sealed hierarchy's class name ({@code
+   * InvalidInputException} is {@code invalid_input}); {@code internal} for any other failure.
+   */
+  static String status(Throwable error) {
+    if (error == null) {
+      return PredictionEvent.OK;
+    }
+    if (!(error instanceof MlsysException)) {
+      return "internal";
+    }
+    String name = error.getClass().getSimpleName().replaceFirst("Exception$", "");
+    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+}

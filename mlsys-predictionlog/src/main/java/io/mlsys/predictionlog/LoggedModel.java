@@ -1,0 +1,106 @@
+package io.mlsys.predictionlog;
+
+import io.mlsys.core.CallAttribute;
+import io.mlsys.core.CallContext;
+import io.mlsys.core.ForwardingModel;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.Model;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A model whose calls are recorded into a {@link PredictionLog}. */
+final class LoggedModel extends ForwardingModel {
+  private final PredictionLogOptions options;
+  private final PredictionLog log;
+  private final String modelName;
+  private final String modelVersion;
+  private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong payloads = new AtomicLong();
+
+  LoggedModel(
+      Model delegate,
+      PredictionLogOptions options,
+      PredictionLog log,
+      String modelName,
+      String modelVersion) {
+    super(delegate);
+    this.options = options;
+    this.log = log;
+    this.modelName = modelName;
+    this.modelVersion = modelVersion;
+  }
+
+  @Override
+  public InferResponse infer(InferRequest request, CallContext context) {
+    if (!log.isEnabled() || !counted(calls, options.sampleRate())) {
+      return delegate().infer(request, context);
+    }
+    Instant start = context.clock().instant();
+    InferResponse response;
+    try {
+      response = delegate().infer(request, context);
+    } catch (RuntimeException | Error e) {
+      record(request, null, e, start, context);
+      throw e;
+    }
+    record(request, response, null, start, context);
+    return response;
+  }
+
+  private void record(
+      InferRequest request,
+      InferResponse response,
+      Throwable error,
+      Instant start,
+      CallContext context) {
+    try {
+      log.record(
+          new PredictionCall(
+              modelName,
+              modelVersion,
+              request,
+              response,
+              error,
+              start,
+              context.clock().instant(),
+              context.attribute(CallAttribute.REQUEST_ID).orElse(null),
+              context.attribute(CallAttribute.CALLER).orElse(null),
+              headers(context, options.headers()),
+              options,
+              counted(payloads, options.payloadSampleRate())));
+    } catch (RuntimeException e) {
+      // Logging must never fail the call it logs; PredictionLog.record does not throw, this only
+      // guards against a bug in building the call.
+    }
+  }
+
+  private static Map<String, String> headers(CallContext context, List<String> names) {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> kept = new HashMap<>();
+    for (String name : names) {
+      context.header(name).ifPresent(value -> kept.put(name, value));
+    }
+    return kept;
+  }
+
+  /**
+   * Counted sampling, as the access log does it: call n is taken when floor(n * rate) steps up, so
+   * a rate of 0.1 takes exactly every tenth call, without randomness.
+   */
+  static boolean counted(AtomicLong counter, double rate) {
+    if (rate >= 1) {
+      return true;
+    }
+    if (rate <= 0) {
+      return false;
+    }
+    long n = counter.getAndIncrement();
+    return (long) Math.floor((n + 1) * rate) > (long) Math.floor(n * rate);
+  }
+}

@@ -1,0 +1,221 @@
+package io.mlsys.predictionlog;
+
+import io.mlsys.store.Store;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Events as rows of {@code prediction_events} in the store's {@code predictionlog} owner (SQLite
+ * {@code <data-dir>/predictionlog.db} or the PostgreSQL schema {@code <schema>_predictionlog}): one
+ * transaction per batch, {@code ON CONFLICT DO NOTHING} on the event id so a replayed batch adds
+ * only what is missing. Tensors and headers are kept as their JSON text.
+ */
+final class StoreSink implements EventSink {
+  static final String NAME = "store";
+
+  private static final String INSERT =
+      "INSERT INTO prediction_events (event_id, schema_version, request_id, time, time_us,"
+          + " model_name, model_version, latency_us, status, error, caller, subject, headers,"
+          + " inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (event_id) DO NOTHING";
+
+  private static final String UPSERT_FEEDBACK =
+      "INSERT INTO prediction_feedback (model_name, request_id, kind, value, time, time_us)"
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model_name, request_id, kind) DO UPDATE SET"
+          + " value = excluded.value, time = excluded.time, time_us = excluded.time_us";
+
+  private final Supplier<Store> open;
+  private final Duration maxAge;
+  private final String subjectField;
+  private final ReentrantLock lock = new ReentrantLock();
+  private Store store;
+  private boolean closed;
+
+  /**
+   * @param store the {@value PredictionLog#STORE_OWNER} owner's store; the sink closes it
+   * @param maxAge how long events are kept
+   * @param subjectField {@code caller}, {@code header:<name>}, or null
+   */
+  StoreSink(Store store, Duration maxAge, String subjectField) {
+    this(() -> store, maxAge, subjectField);
+    this.store = store;
+  }
+
+  /**
+   * A sink that opens its store at the first write: a database that is down when the server starts
+   * is a sink that fails (its events wait in the journal), not a server that cannot start.
+   */
+  StoreSink(Supplier<Store> open, Duration maxAge, String subjectField) {
+    this.open = open;
+    this.maxAge = maxAge;
+    this.subjectField = subjectField;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * The store, opened now if it is not yet.
+   *
+   * @throws io.mlsys.store.StoreException when it cannot be opened
+   */
+  Store store() {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("prediction log store sink: closed");
+      }
+      if (store == null) {
+        store = open.get();
+      }
+      return store;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void write(List<PredictionEvent> batch) {
+    store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (PredictionEvent event : batch) {
+                  bind(insert, event);
+                  insert.addBatch();
+                }
+                insert.executeBatch();
+              }
+              return null;
+            });
+  }
+
+  private void bind(PreparedStatement insert, PredictionEvent event) throws SQLException {
+    Instant time = event.instant();
+    insert.setString(1, event.eventId());
+    insert.setInt(2, event.schemaVersion());
+    setNullable(insert, 3, event.requestId());
+    insert.setString(4, event.time());
+    insert.setLong(5, ChronoUnit.MICROS.between(Instant.EPOCH, time));
+    insert.setString(6, event.modelName());
+    setNullable(insert, 7, event.modelVersion());
+    insert.setLong(8, event.latencyUs());
+    insert.setString(9, event.status());
+    setNullable(insert, 10, event.error());
+    setNullable(insert, 11, event.caller());
+    setNullable(insert, 12, subject(event));
+    insert.setString(13, PredictionEvent.mapper().valueToTree(event.headers()).toString());
+    setNullable(insert, 14, event.inputs() == null ? null : event.inputs().toString());
+    setNullable(insert, 15, event.outputs() == null ? null : event.outputs().toString());
+  }
+
+  private String subject(PredictionEvent event) {
+    if (subjectField == null) {
+      return null;
+    }
+    if (subjectField.equals(StoreSinkConfig.CALLER)) {
+      return event.caller();
+    }
+    return event
+        .headers()
+        .get(
+            subjectField
+                .substring(StoreSinkConfig.HEADER_PREFIX.length())
+                .toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static void setNullable(PreparedStatement statement, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+
+  @Override
+  public long writeFeedback(List<Feedback> feedback) {
+    return store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement upsert = connection.prepareStatement(UPSERT_FEEDBACK)) {
+                for (Feedback one : feedback) {
+                  upsert.setString(1, one.modelName());
+                  upsert.setString(2, one.requestId());
+                  upsert.setString(3, one.kind().key());
+                  upsert.setString(4, one.value().toString());
+                  upsert.setString(5, one.time().toString());
+                  upsert.setLong(6, ChronoUnit.MICROS.between(Instant.EPOCH, one.time()));
+                  upsert.addBatch();
+                }
+                upsert.executeBatch();
+              }
+              return (long) feedback.size();
+            });
+  }
+
+  /** Deletes the events and feedback older than {@code max-age}. */
+  @Override
+  public void maintain(Instant now) {
+    deleteOlderThan(now.minus(maxAge));
+  }
+
+  /** Deletes the events that started before {@code cutoff}; returns how many. */
+  long deleteOlderThan(Instant cutoff) {
+    long cutoffUs = ChronoUnit.MICROS.between(Instant.EPOCH, cutoff);
+    return store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement delete =
+                  connection.prepareStatement("DELETE FROM prediction_events WHERE time_us < ?")) {
+                delete.setLong(1, cutoffUs);
+                return (long) delete.executeUpdate();
+              }
+            });
+  }
+
+  @Override
+  public long deleteSubject(String key, String value) {
+    if (subjectField == null || !subjectField.equals(key)) {
+      throw new IllegalArgumentException(
+          "subject key: '"
+              + key
+              + "' (expected: "
+              + (subjectField == null
+                  ? "none; set prediction-log.store.subject-field"
+                  : "'" + subjectField + "'")
+              + ")");
+    }
+    return store()
+        .inTransaction(
+            connection -> {
+              try (PreparedStatement delete =
+                  connection.prepareStatement("DELETE FROM prediction_events WHERE subject = ?")) {
+                delete.setString(1, value);
+                return (long) delete.executeUpdate();
+              }
+            });
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      if (store != null) {
+        store.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.mlsys.predictionlog;
+
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.Tensor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Prediction calls for tests. */
+final class Calls {
+  private Calls() {}
+
+  static PredictionCall call(String requestId, Instant start) {
+    InferRequest request =
+        new InferRequest(
+            requestId,
+            List.of(Tensor.ofFloats("x", new long[] {1, 2}, 1.5f, 2.5f)),
+            List.of(),
+            Map.of());
+    InferResponse response =
+        new InferResponse(
+            "iris", "1", requestId, List.of(Tensor.ofLongs("label", new long[] {1}, 2L)), Map.of());
+    return new PredictionCall(
+        "iris",
+        "1",
+        request,
+        response,
+        null,
+        start,
+        start.plus(Duration.ofNanos(250_000)),
+        null,
+        null,
+        Map.of(),
+        PredictionLogOptions.defaults(),
+        false);
+  }
+}

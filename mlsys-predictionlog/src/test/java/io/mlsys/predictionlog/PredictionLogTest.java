@@ -1,0 +1,241 @@
+package io.mlsys.predictionlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlsys.testing.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+// The timeout only stops a hung test; no assertion depends on time (the clock is manual and a
+// failed sink is retried only by flush()).
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PredictionLogTest {
+  private final ManualClock clock = ManualClock.startingAt("2026-12-07T10:00:00Z");
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<PredictionLog> logs = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void closeLogs() {
+    logs.forEach(PredictionLog::close);
+  }
+
+  private PredictionLog.Builder builder(EventSink... sinks) {
+    PredictionLog.Builder builder =
+        PredictionLog.builder(dir.resolve("journal"))
+            .clock(clock)
+            .random(new Random(7))
+            .meterRegistry(registry)
+            .batchSize(16);
+    for (EventSink sink : sinks) {
+      builder.sink(sink);
+    }
+    return builder;
+  }
+
+  private PredictionLog open(PredictionLog.Builder builder) {
+    PredictionLog log = builder.build();
+    logs.add(log);
+    return log;
+  }
+
+  private static List<String> requestIds(List<PredictionEvent> events) {
+    return events.stream().map(PredictionEvent::requestId).toList();
+  }
+
+  private static List<String> expectedIds(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "r" + i).toList();
+  }
+
+  private void recordRange(PredictionLog log, int from, int to) {
+    for (int i = from; i < to; i++) {
+      log.record(Calls.call("r" + i, clock.instant()));
+      clock.advance(Duration.ofMillis(1));
+    }
+  }
+
+  private double counter(String name, String tag, String value) {
+    var found = registry.find(name).tag(tag, value).counter();
+    return found == null ? 0 : found.count();
+  }
+
+  @Test
+  void everySinkGetsEveryEventInOrder() throws InterruptedException {
+    RecordingSink a = new RecordingSink("a");
+    RecordingSink b = new RecordingSink("b");
+    PredictionLog log = open(builder(a, b));
+
+    recordRange(log, 0, 500);
+    log.flush();
+
+    assertThat(requestIds(a.received())).isEqualTo(expectedIds(0, 500));
+    assertThat(b.received()).isEqualTo(a.received());
+    assertThat(a.received()).extracting(PredictionEvent::eventId).doesNotHaveDuplicates();
+    assertThat(counter("mlsys.prediction.log.events.written", "sink", "a")).isEqualTo(500);
+  }
+
+  @Test
+  void aSinkThatIsDownGetsItsEventsFromTheJournalInOrderWhenItIsBack() throws InterruptedException {
+    RecordingSink healthy = new RecordingSink("healthy");
+    RecordingSink flaky = new RecordingSink("flaky");
+    flaky.down(true);
+    PredictionLog log = open(builder(healthy, flaky));
+
+    recordRange(log, 0, 300);
+    log.flush();
+    // The healthy sink is not held up by the other one; the other one's events wait on disk.
+    assertThat(requestIds(healthy.received())).isEqualTo(expectedIds(0, 300));
+    assertThat(flaky.received()).isEmpty();
+    assertThat(flaky.failures()).isPositive();
+    assertThat(registry.get("mlsys.prediction.log.journal").gauge().value()).isPositive();
+    assertThat(registry.get("mlsys.prediction.log.spilled").counter().count()).isPositive();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(registry.get("mlsys.prediction.log.replay.lag").gauge().value())
+        .isGreaterThanOrEqualTo(30);
+
+    // More events while it is down go behind the journaled ones.
+    recordRange(log, 300, 400);
+    log.flush();
+    flaky.down(false);
+    recordRange(log, 400, 450);
+    log.flush();
+
+    assertThat(requestIds(flaky.received())).isEqualTo(expectedIds(0, 450));
+    assertThat(flaky.received()).isEqualTo(healthy.received());
+    assertThat(registry.get("mlsys.prediction.log.journal").gauge().value()).isZero();
+    assertThat(registry.get("mlsys.prediction.log.replay.lag").gauge().value()).isZero();
+    assertThat(registry.find("mlsys.prediction.log.dropped").counters()).isEmpty();
+  }
+
+  @Test
+  void whatADownSinkDidNotTakeIsDeliveredAfterARestart() throws InterruptedException {
+    RecordingSink down = new RecordingSink("store");
+    down.down(true);
+    PredictionLog first = builder(down).build();
+    recordRange(first, 0, 100);
+    first.close();
+    assertThat(down.isClosed()).isTrue();
+
+    RecordingSink back = new RecordingSink("store");
+    // Another process: another seed for its event ids.
+    PredictionLog second = open(builder(back).random(new Random(8)));
+    recordRange(second, 100, 120);
+    second.flush();
+
+    assertThat(requestIds(back.received())).isEqualTo(expectedIds(0, 120));
+    assertThat(back.received()).extracting(PredictionEvent::eventId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aLineTornByACrashIsSkippedAndCountedTheRestIsReplayed() throws Exception {
+    RecordingSink down = new RecordingSink("store");
+    down.down(true);
+    PredictionLog first = builder(down).build();
+    recordRange(first, 0, 10);
+    first.close();
+    // The process died while it appended: half a line at the end of the newest segment.
+    Path journal = dir.resolve("journal/store");
+    Path newest;
+    try (var files = java.nio.file.Files.list(journal)) {
+      newest = files.sorted().toList().getLast();
+    }
+    java.nio.file.Files.writeString(
+        newest,
+        "{\"schema_version\":1,\"event_id\":\"torn",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    RecordingSink back = new RecordingSink("store");
+    PredictionLog second = open(builder(back).random(new Random(9)));
+    second.flush();
+
+    assertThat(requestIds(back.received())).isEqualTo(expectedIds(0, 10));
+    assertThat(counter("mlsys.prediction.log.dropped", "reason", "unreadable")).isEqualTo(1);
+  }
+
+  @Test
+  void eventsAreDroppedAndCountedOnlyWhenTheJournalIsFullAndTheBufferToo()
+      throws InterruptedException {
+    RecordingSink slow = new RecordingSink("slow");
+    slow.hold();
+    // No disk budget: once the sink's queue is full the writer waits, the buffer fills.
+    PredictionLog log = open(builder(slow).journalMaxBytes(0).bufferCapacity(8).batchSize(1));
+
+    recordRange(log, 0, 200);
+    double dropped = counter("mlsys.prediction.log.dropped", "reason", "buffer-full");
+    assertThat(dropped).isPositive();
+
+    slow.release();
+    log.flush();
+    // Every event is either delivered or counted as dropped; the delivered ones keep their order.
+    assertThat(slow.received().size() + dropped).isEqualTo(200);
+    List<String> received = requestIds(slow.received());
+    assertThat(received)
+        .isSortedAccordingTo(
+            (x, y) ->
+                Integer.compare(
+                    Integer.parseInt(x.substring(1)), Integer.parseInt(y.substring(1))));
+    assertThat(registry.get("mlsys.prediction.log.buffer").gauge().value()).isZero();
+  }
+
+  @Test
+  void aSlowSinkLosesNothingAndKeepsTheOrder() throws InterruptedException {
+    RecordingSink slow = new RecordingSink("slow");
+    slow.hold();
+    // Room in the buffer for every event, a sink queue of 8: while the sink holds its first write,
+    // what the writer hands over beyond the queue goes to the journal, replayed after the queue.
+    PredictionLog log = open(builder(slow).bufferCapacity(256).batchSize(4).sinkQueueCapacity(8));
+
+    recordRange(log, 0, 200);
+    slow.release();
+    log.flush();
+
+    assertThat(requestIds(slow.received())).isEqualTo(expectedIds(0, 200));
+    assertThat(registry.find("mlsys.prediction.log.dropped").counters()).isEmpty();
+  }
+
+  @Test
+  void aSwitchedOffLogRecordsNothingUntilSwitchedOn() throws InterruptedException {
+    RecordingSink sink = new RecordingSink("a");
+    PredictionLog log = open(builder(sink).enabled(false));
+    recordRange(log, 0, 5);
+    log.setEnabled(true);
+    recordRange(log, 5, 8);
+    log.flush();
+    assertThat(log.isEnabled()).isTrue();
+    assertThat(requestIds(sink.received())).isEqualTo(expectedIds(5, 8));
+  }
+
+  @Test
+  void eventIdsComeFromTheInjectedGenerator() throws InterruptedException {
+    RecordingSink first = new RecordingSink("a");
+    PredictionLog one = open(builder(first));
+    recordRange(one, 0, 3);
+    one.flush();
+    RecordingSink second = new RecordingSink("a");
+    PredictionLog two =
+        open(
+            PredictionLog.builder(dir.resolve("other"))
+                .clock(clock)
+                .random(new Random(7))
+                .sink(second));
+    recordRange(two, 0, 3);
+    two.flush();
+    assertThat(second.received())
+        .extracting(PredictionEvent::eventId)
+        .isEqualTo(first.received().stream().map(PredictionEvent::eventId).toList());
+    assertThat(Instant.parse(first.received().getFirst().time()))
+        .isEqualTo(Instant.parse("2026-12-07T10:00:00Z"));
+  }
+}

@@ -25,8 +25,9 @@ final class DataDirOption {
       names = "--data-dir",
       paramLabel = "DIR",
       description =
-          "Folder for files kept between starts (ONNX Runtime's native libraries, extracted once"
-              + " under DIR/native/); default $"
+          "Folder for files kept between starts (the embedded registry store and artifacts,"
+              + " prediction log journals, ONNX Runtime's native libraries under DIR/native/);"
+              + " wins over data-dir in mlsys.yaml; default $"
               + ENVIRONMENT_VARIABLE
               + ", else ~/"
               + DEFAULT_FOLDER

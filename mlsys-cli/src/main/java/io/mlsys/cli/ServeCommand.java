@@ -111,6 +111,11 @@ final class ServeCommand implements Callable<Integer> {
     if (grpcPort != null) {
       config = config.withServer(config.server().withGrpcPort(parseGrpcPort(grpcPort)));
     }
+    if (dataDir.dataDir != null) {
+      // The flag wins over the file's data-dir, for the registry's store and the log's journals
+      // as for the native libraries.
+      config = config.withDataDir(dataDir.dataDir.toAbsolutePath().normalize());
+    }
     if (predictionLog != null) {
       PredictionLogConfig log = config.predictionLog();
       config =

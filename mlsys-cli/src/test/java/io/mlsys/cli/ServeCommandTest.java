@@ -73,6 +73,16 @@ class ServeCommandTest {
   }
 
   @Test
+  void theDataDirFlagWinsOverTheFile() throws IOException {
+    ServeCommand withFlag = serve("0");
+    new picocli.CommandLine(withFlag).parseArgs("--data-dir", dir.resolve("elsewhere").toString());
+    withFlag.configFile = serve("0").configFile;
+
+    assertThat(withFlag.effectiveConfig().dataDir()).isEqualTo(dir.resolve("elsewhere"));
+    assertThat(serve("0").effectiveConfig().dataDir()).isNull();
+  }
+
+  @Test
   void startupLineNamesTheHttpAndGrpcAddresses() throws IOException {
     MlsysConfig config = serve("0").effectiveConfig();
 

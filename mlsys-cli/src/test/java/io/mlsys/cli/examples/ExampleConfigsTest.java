@@ -55,7 +55,9 @@ class ExampleConfigsTest {
             "multiple-stage",
             "mlsys.yaml",
             List.of("iris-cascade"),
-            List.of("iris-light", "iris-heavy")));
+            List.of("iris-light", "iris-heavy")),
+        // Its model comes from --model-repository; the config is the prediction log's.
+        arguments("prediction-log", "mlsys.yaml", List.of(), List.of()));
   }
 
   @ParameterizedTest(name = "{0}/{1}")

@@ -12,7 +12,8 @@ start_server() {
   case " $* " in *" --grpc-port "*) grpc=() ;; esac
   "$root/mlsys" serve "$@" --port "$port" "${grpc[@]}" > "$server_log" 2>&1 &
   server_pid=$!
-  trap stop_server EXIT
+  # A script with an exit trap of its own (its cleanup) stops the server there; keep that trap.
+  [ -n "$(trap -p EXIT)" ] || trap stop_server EXIT
   for _ in $(seq 1 240); do
     if curl -fs "$base/v2/health/live" > /dev/null 2>&1; then
       return 0
@@ -143,8 +144,8 @@ extra_servers=""
 # start_extra_server NAME ARGS...: runs `mlsys serve ARGS --port 0 --grpc-port 0` in the background
 # and waits until it prints its startup line ("mlsys serving on http://localhost:NNNN"), which comes
 # once its models are loaded. Sets NAME_url (http://127.0.0.1:NNNN), NAME_pid and NAME_log. Every
-# extra server, and the main one, is stopped when the script exits (start_server replaces that
-# exit trap: start the main server first).
+# extra server, and the main one, is stopped when the script exits (start_server keeps that exit
+# trap).
 start_extra_server() {
   local name="$1" log pid line
   shift

@@ -30,7 +30,6 @@ echo "== 1. Train the Iris demo in Java (Tribuo), export it to ONNX"
 
 echo "== 2. Serve it with a prediction log: JSONL files in $logdir (--prediction-log) and the store"
 start_server --config "$here/mlsys.yaml" --model-repository "$tmp/models" --prediction-log "$logdir"
-trap cleanup EXIT   # start_server sets its own exit trap; keep ours, which also stops the server
 wait_ready
 show GET /v2/prediction-log
 expect "the log is on" "$(call GET /v2/prediction-log)" '"enabled":true'

@@ -2,6 +2,7 @@ package io.mlsys.predictionlog;
 
 import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
+import io.mlsys.core.CountedSampler;
 import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -10,7 +11,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** A model whose calls are recorded into a {@link PredictionLog}. */
 final class LoggedModel extends ForwardingModel {
@@ -18,8 +18,8 @@ final class LoggedModel extends ForwardingModel {
   private final PredictionLog log;
   private final String modelName;
   private final String modelVersion;
-  private final AtomicLong calls = new AtomicLong();
-  private final AtomicLong payloads = new AtomicLong();
+  private final CountedSampler calls;
+  private final CountedSampler payloads;
 
   LoggedModel(
       Model delegate,
@@ -32,11 +32,13 @@ final class LoggedModel extends ForwardingModel {
     this.log = log;
     this.modelName = modelName;
     this.modelVersion = modelVersion;
+    this.calls = new CountedSampler(options.sampleRate());
+    this.payloads = new CountedSampler(options.payloadSampleRate());
   }
 
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {
-    if (!log.isEnabled() || !counted(calls, options.sampleRate())) {
+    if (!log.isEnabled() || !calls.take()) {
       return delegate().infer(request, context);
     }
     Instant start = context.clock().instant();
@@ -71,7 +73,7 @@ final class LoggedModel extends ForwardingModel {
               context.attribute(CallAttribute.CALLER).orElse(null),
               headers(context, options.headers()),
               options,
-              counted(payloads, options.payloadSampleRate())));
+              payloads.take()));
     } catch (RuntimeException e) {
       // Logging must never fail the call it logs; PredictionLog.record does not throw, this only
       // guards against a bug in building the call.
@@ -87,20 +89,5 @@ final class LoggedModel extends ForwardingModel {
       context.header(name).ifPresent(value -> kept.put(name, value));
     }
     return kept;
-  }
-
-  /**
-   * Counted sampling, as the access log does it: call n is taken when floor(n * rate) steps up, so
-   * a rate of 0.1 takes exactly every tenth call, without randomness.
-   */
-  static boolean counted(AtomicLong counter, double rate) {
-    if (rate >= 1) {
-      return true;
-    }
-    if (rate <= 0) {
-      return false;
-    }
-    long n = counter.getAndIncrement();
-    return (long) Math.floor((n + 1) * rate) > (long) Math.floor(n * rate);
   }
 }

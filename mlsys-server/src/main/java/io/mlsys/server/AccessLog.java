@@ -1,8 +1,8 @@
 package io.mlsys.server;
 
+import io.mlsys.core.CountedSampler;
 import io.mlsys.server.config.AccessLogConfig;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,7 +23,7 @@ final class AccessLog {
   private final Level level;
   private final double sampleRate;
   private final boolean sampleErrors;
-  private final AtomicLong sampled = new AtomicLong();
+  private final CountedSampler sampler;
   // Held so the logger (and the handlers set on it) is not garbage collected while we run.
   private final Logger logger;
 
@@ -31,6 +31,7 @@ final class AccessLog {
     this.enabled = config.enabled();
     this.level = julLevel(config.level());
     this.sampleRate = config.sampleRate();
+    this.sampler = new CountedSampler(sampleRate);
     this.sampleErrors = config.errors() == AccessLogConfig.Errors.SAMPLED;
     this.logger = Logger.getLogger(MlsysServer.ACCESS_LOGGER);
   }
@@ -80,9 +81,7 @@ final class AccessLog {
     if (sampleRate >= 1 || (!sampleErrors && isError(entry))) {
       return true;
     }
-    long n = sampled.incrementAndGet();
-    // True once per 1/rate requests: when n * rate passes the next whole number.
-    return (long) (n * sampleRate) != (long) ((n - 1) * sampleRate);
+    return sampler.take();
   }
 
   /** HTTP status >= 400, or a gRPC status other than OK (and a client's own CANCELLED). */

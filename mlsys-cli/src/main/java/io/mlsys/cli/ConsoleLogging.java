@@ -20,12 +20,22 @@ import java.util.logging.Logger;
  */
 final class ConsoleLogging {
   /**
-   * Libraries whose INFO lines say nothing an operator acts on (Flyway's "schema is up to date" and
-   * HikariCP's pool start at every store open); held here because java.util.logging keeps loggers
-   * weakly, and a collected logger forgets its level.
+   * Libraries whose INFO lines say nothing an operator acts on (Flyway's "schema is up to date",
+   * HikariCP's pool start at every store open, the Kafka producer's settings dump); held here
+   * because java.util.logging keeps loggers weakly, and a collected logger forgets its level.
    */
   private static final List<Logger> QUIET =
-      List.of(Logger.getLogger("org.flywaydb"), Logger.getLogger("com.zaxxer.hikari"));
+      List.of(
+          Logger.getLogger("org.flywaydb"),
+          Logger.getLogger("com.zaxxer.hikari"),
+          Logger.getLogger("org.apache.kafka"));
+
+  /**
+   * The Kafka client warns at every failed reconnect (about once a second while a broker is down);
+   * the prediction log's sink reports the outage itself, once, and counts the failures.
+   */
+  private static final Logger KAFKA_RECONNECTS =
+      Logger.getLogger("org.apache.kafka.clients.NetworkClient");
 
   private ConsoleLogging() {}
 
@@ -41,6 +51,7 @@ final class ConsoleLogging {
     for (Logger logger : QUIET) {
       logger.setLevel(Level.WARNING);
     }
+    KAFKA_RECONNECTS.setLevel(Level.SEVERE);
     for (Handler handler : Logger.getLogger("").getHandlers()) {
       if (handler instanceof ConsoleHandler) {
         handler.setFormatter(new OneLineFormatter(ZoneId.systemDefault()));

@@ -39,8 +39,8 @@ public interface PredictionLog extends AutoCloseable {
   String STORE_OWNER = "predictionlog";
 
   /**
-   * The log {@code config} describes: JSONL files under {@code jsonl.dir} and/or the store's table;
-   * journals under {@code <data-dir>/}{@value #JOURNAL_FOLDER}.
+   * The log {@code config} describes: JSONL files under {@code jsonl.dir}, the store's table and/or
+   * a Kafka topic; journals under {@code <data-dir>/}{@value #JOURNAL_FOLDER}.
    *
    * @param store the server's store, used when {@code store.enabled}
    * @throws IllegalArgumentException when the config names no sink
@@ -55,7 +55,8 @@ public interface PredictionLog extends AutoCloseable {
       MeterRegistry registry) {
     if (!config.hasSinks()) {
       throw new IllegalArgumentException(
-          "prediction-log: no sink (expected: jsonl.dir, or store.enabled: true)");
+          "prediction-log: no sink (expected: jsonl.dir, store.enabled: true, or"
+              + " kafka.bootstrap-servers)");
     }
     Builder builder =
         builder(dataDir.resolve(JOURNAL_FOLDER))
@@ -77,6 +78,9 @@ public interface PredictionLog extends AutoCloseable {
                 () -> Store.open(store, dataDir, STORE_OWNER),
                 config.store().maxAge(),
                 config.store().subjectField()));
+      }
+      if (config.kafka().enabled()) {
+        opened.add(new KafkaSink(config.kafka()));
       }
     } catch (RuntimeException e) {
       opened.forEach(EventSink::close);

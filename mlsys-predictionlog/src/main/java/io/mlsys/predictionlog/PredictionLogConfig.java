@@ -16,6 +16,7 @@ import java.util.Objects;
  *     while it runs, without a restart)
  * @param jsonl the JSONL files
  * @param store the store's table
+ * @param kafka the Kafka topic
  * @param bufferCapacity events held in memory between the request threads and the writer, >= 1; a
  *     call whose event finds the buffer full is served and its event dropped (counted)
  * @param batchSize the most events written to a sink at once, >= 1
@@ -30,6 +31,7 @@ public record PredictionLogConfig(
     boolean enabled,
     JsonlSinkConfig jsonl,
     StoreSinkConfig store,
+    KafkaSinkConfig kafka,
     int bufferCapacity,
     int batchSize,
     long journalMaxBytes,
@@ -48,6 +50,7 @@ public record PredictionLogConfig(
   public PredictionLogConfig {
     jsonl = Objects.requireNonNullElseGet(jsonl, JsonlSinkConfig::defaults);
     store = Objects.requireNonNullElseGet(store, StoreSinkConfig::defaults);
+    kafka = Objects.requireNonNullElseGet(kafka, KafkaSinkConfig::defaults);
     retryInterval = Objects.requireNonNullElse(retryInterval, DEFAULT_RETRY_INTERVAL);
     model = Objects.requireNonNullElseGet(model, PredictionLogOptions::defaults);
     Violations violations = new Violations();
@@ -59,13 +62,17 @@ public record PredictionLogConfig(
     violations.throwIfAny(null);
   }
 
-  /** No sink: the log is off until {@code jsonl.dir} or {@code store.enabled} is set. */
+  /**
+   * No sink: the log is off until {@code jsonl.dir}, {@code store.enabled} or {@code
+   * kafka.bootstrap-servers} is set.
+   */
   @ConfigDefaults
   public static PredictionLogConfig defaults() {
     return new PredictionLogConfig(
         DEFAULT_ENABLED,
         JsonlSinkConfig.defaults(),
         StoreSinkConfig.defaults(),
+        KafkaSinkConfig.defaults(),
         DEFAULT_BUFFER_CAPACITY,
         DEFAULT_BATCH_SIZE,
         DEFAULT_JOURNAL_MAX_BYTES,
@@ -75,22 +82,46 @@ public record PredictionLogConfig(
 
   /** Whether any sink is configured, so that the server keeps a log at all. */
   public boolean hasSinks() {
-    return jsonl.dir() != null || store.enabled();
+    return jsonl.dir() != null || store.enabled() || kafka.enabled();
   }
 
   public PredictionLogConfig withEnabled(boolean newEnabled) {
     return new PredictionLogConfig(
-        newEnabled, jsonl, store, bufferCapacity, batchSize, journalMaxBytes, retryInterval, model);
+        newEnabled,
+        jsonl,
+        store,
+        kafka,
+        bufferCapacity,
+        batchSize,
+        journalMaxBytes,
+        retryInterval,
+        model);
   }
 
   public PredictionLogConfig withJsonl(JsonlSinkConfig newJsonl) {
     return new PredictionLogConfig(
-        enabled, newJsonl, store, bufferCapacity, batchSize, journalMaxBytes, retryInterval, model);
+        enabled,
+        newJsonl,
+        store,
+        kafka,
+        bufferCapacity,
+        batchSize,
+        journalMaxBytes,
+        retryInterval,
+        model);
   }
 
   public PredictionLogConfig withStore(StoreSinkConfig newStore) {
     return new PredictionLogConfig(
-        enabled, jsonl, newStore, bufferCapacity, batchSize, journalMaxBytes, retryInterval, model);
+        enabled,
+        jsonl,
+        newStore,
+        kafka,
+        bufferCapacity,
+        batchSize,
+        journalMaxBytes,
+        retryInterval,
+        model);
   }
 
   public PredictionLogConfig withBuffering(
@@ -99,6 +130,7 @@ public record PredictionLogConfig(
         enabled,
         jsonl,
         store,
+        kafka,
         newBufferCapacity,
         newBatchSize,
         newJournalMaxBytes,
@@ -106,8 +138,29 @@ public record PredictionLogConfig(
         model);
   }
 
+  public PredictionLogConfig withKafka(KafkaSinkConfig newKafka) {
+    return new PredictionLogConfig(
+        enabled,
+        jsonl,
+        store,
+        newKafka,
+        bufferCapacity,
+        batchSize,
+        journalMaxBytes,
+        retryInterval,
+        model);
+  }
+
   public PredictionLogConfig withModel(PredictionLogOptions newModel) {
     return new PredictionLogConfig(
-        enabled, jsonl, store, bufferCapacity, batchSize, journalMaxBytes, retryInterval, newModel);
+        enabled,
+        jsonl,
+        store,
+        kafka,
+        bufferCapacity,
+        batchSize,
+        journalMaxBytes,
+        retryInterval,
+        newModel);
   }
 }

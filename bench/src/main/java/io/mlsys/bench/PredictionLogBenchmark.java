@@ -13,6 +13,7 @@ import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.onnx.OnnxModel;
 import io.mlsys.onnx.OnnxModelOptions;
+import io.mlsys.predictionlog.FieldPolicy;
 import io.mlsys.predictionlog.JsonlSinkConfig;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.predictionlog.PredictionLogConfig;
@@ -43,12 +44,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the {@code prediction-log} decorator costs the caller of the iris SVC in process: the same
- * one-row call through the decorator with the log writing every event (inputs and outputs in full)
- * to JSONL files, and with the log switched off, against the bare model. The writer thread shares
- * the machine's cores with the caller, so on 2 cores the figure includes making and writing the
- * events; the tear-down prints how many events were written and dropped (a full buffer), since a
- * caller faster than the writer gets cheap calls by losing events.
+ * What the {@code prediction-log} decorator costs the caller in process: the same call through the
+ * decorator with the log writing every event to JSONL files, and with the log switched off, against
+ * the bare model. Models: the iris SVC (one row, a call of microseconds; inputs and outputs in
+ * full) and the PaddleOCR recognizer ({@code -p model=ocr}: one 48x320 text line, a call of
+ * milliseconds; the 46,080-value input hashed and the [1, 40, 6625] output in full, since the
+ * input's JSON alone would be 0.5 MB per event). The writer thread shares the machine's cores with
+ * the caller, so on 2 cores the figure includes making and writing the events; the tear-down prints
+ * how many events were written and dropped (a full buffer), since a caller faster than the writer
+ * gets cheap calls by losing events.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -63,29 +67,41 @@ public class PredictionLogBenchmark {
   @Param({"none", "off", "on"})
   public String log;
 
+  /** {@code iris} or {@code ocr}. */
+  @Param({"iris"})
+  public String model;
+
   private Path folder;
   private SimpleMeterRegistry registry;
   private SharedResources resources;
-  private Model model;
+  private Model served;
   private CallContext context;
-  private InferRequest oneRow;
+  private InferRequest request;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    Path fixtures = Fixtures.rootOrThrow();
-    Model onnx =
-        OnnxModel.load(
-            fixtures.resolve(OnnxInferenceBenchmark.MODEL),
-            OnnxModelOptions.defaults("iris_svc", "1"));
+    boolean ocr = model.equals("ocr");
+    Model onnx;
+    PredictionLogOptions options = PredictionLogOptions.defaults();
+    if (ocr) {
+      onnx = BatchingBenchmark.loadModel(BatchingBenchmark.OCR);
+      request = BatchingBenchmark.textLines(1);
+      options = options.withFields(FieldPolicy.HASHED, FieldPolicy.FULL);
+    } else {
+      onnx =
+          OnnxModel.load(
+              Fixtures.rootOrThrow().resolve(OnnxInferenceBenchmark.MODEL),
+              OnnxModelOptions.defaults("iris_svc", "1"));
+      request =
+          InferRequest.of(
+              Tensor.ofFloats(
+                  OnnxInferenceBenchmark.INPUT, new long[] {1, 4}, 5.1f, 3.5f, 1.4f, 0.2f));
+    }
     context = CallContext.of(Clock.systemUTC()).with(CallAttribute.REQUEST_ID, "bench");
-    oneRow =
-        InferRequest.of(
-            Tensor.ofFloats(
-                OnnxInferenceBenchmark.INPUT, new long[] {1, 4}, 5.1f, 3.5f, 1.4f, 0.2f));
     registry = new SimpleMeterRegistry();
     resources = SharedResources.create();
     if (log.equals("none")) {
-      model = onnx;
+      served = onnx;
       return;
     }
     folder = Files.createTempDirectory("prediction-log-bench");
@@ -98,18 +114,18 @@ public class PredictionLogBenchmark {
         () ->
             PredictionLog.open(
                 config, StoreConfig.defaults(), folder, Clock.systemUTC(), registry));
-    model =
+    served =
         ModelDecorators.installed()
             .decorate(
                 onnx,
-                List.of(PredictionLogOptions.defaults()),
-                new DecoratorContext("iris_svc", "1", Clock.systemUTC(), registry, resources));
+                List.of(options),
+                new DecoratorContext(model, "1", Clock.systemUTC(), registry, resources));
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    if (model != null) {
-      model.close();
+    if (served != null) {
+      served.close();
     }
     resources.close();
     if (folder != null) {
@@ -138,7 +154,7 @@ public class PredictionLogBenchmark {
   }
 
   @Benchmark
-  public InferResponse oneRow() {
-    return model.infer(oneRow, context);
+  public InferResponse oneCall() {
+    return served.infer(request, context);
   }
 }

@@ -139,9 +139,13 @@ public class PredictionLogBenchmark {
               .sum();
       System.err.printf(
           "%nprediction log (%s): %.0f events written, %.0f dropped%n", log, written, dropped);
-      try (Stream<Path> files = Files.walk(folder)) {
-        files.sorted(Comparator.reverseOrder()).forEach(PredictionLogBenchmark::delete);
-      }
+      deleteTree(folder);
+    }
+  }
+
+  static void deleteTree(Path folder) throws IOException {
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(Comparator.reverseOrder()).forEach(PredictionLogBenchmark::delete);
     }
   }
 

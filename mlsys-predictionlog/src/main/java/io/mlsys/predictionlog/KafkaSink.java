@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,16 +33,23 @@ final class KafkaSink implements EventSink {
   static final String EVENT_ID_HEADER = "mlsys-event-id";
   static final String SCHEMA_HEADER = "mlsys-schema-version";
 
-  private final Producer<String, String> producer;
+  private final Supplier<Producer<String, String>> open;
   private final String topic;
   private final long timeoutMillis;
+  // Volatile: close() may run on another thread when the sink thread did not stop in time.
+  private volatile Producer<String, String> producer;
 
+  /**
+   * A sink whose producer is made at the first write: brokers whose names do not resolve yet when
+   * the server starts make a sink that fails (its events wait in the journal), not a server that
+   * cannot start.
+   */
   KafkaSink(KafkaSinkConfig config) {
-    this(new KafkaProducer<>(producerSettings(config)), config);
+    this(() -> new KafkaProducer<>(producerSettings(config)), config);
   }
 
-  KafkaSink(Producer<String, String> producer, KafkaSinkConfig config) {
-    this.producer = producer;
+  KafkaSink(Supplier<Producer<String, String>> open, KafkaSinkConfig config) {
+    this.open = open;
     this.topic = config.topic();
     this.timeoutMillis = config.timeout().toMillis();
   }
@@ -74,6 +82,10 @@ final class KafkaSink implements EventSink {
 
   @Override
   public void write(List<PredictionEvent> batch) throws Exception {
+    // Only the sink thread writes (EventSink contract), so making the producer needs no lock.
+    if (producer == null) {
+      producer = open.get();
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2L * timeoutMillis);
     List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
     for (PredictionEvent event : batch) {
@@ -113,6 +125,8 @@ final class KafkaSink implements EventSink {
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofMillis(timeoutMillis));
+    if (producer != null) {
+      producer.close(java.time.Duration.ofMillis(timeoutMillis));
+    }
   }
 }

@@ -160,6 +160,19 @@ class KafkaSinkTest {
   }
 
   @Test
+  void brokersWhoseNamesDoNotResolveMakeASinkThatFailsNotALogThatCannotOpen() throws Exception {
+    KafkaSinkConfig unresolvable =
+        KafkaSinkConfig.defaults().withBootstrapServers("kafka.invalid:9092");
+    KafkaSink sink = new KafkaSink(unresolvable);
+    try {
+      assertThatThrownBy(() -> sink.write(List.of(event("x"))))
+          .hasMessageContaining("Failed to construct kafka producer");
+    } finally {
+      sink.close();
+    }
+  }
+
+  @Test
   void settingsTheGuaranteeRestsOnCannotBeOverridden() {
     assertThatThrownBy(
             () ->

@@ -89,6 +89,23 @@ public final class KafkaBroker implements AutoCloseable {
     return broker;
   }
 
+  /**
+   * Runs a broker until this process is stopped, for benchmarks ({@code bench/sink-throughput.sh}):
+   * {@code java -cp <a class path with kafka_2.13> io.mlsys.testing.KafkaBroker DIR} writes its
+   * {@code host:port} to {@code DIR/bootstrap-servers} once it serves.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: KafkaBroker DIR");
+      System.exit(2);
+    }
+    Path dir = Path.of(args[0]);
+    KafkaBroker broker = start(dir);
+    Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+    Files.writeString(dir.resolve("bootstrap-servers"), broker.bootstrapServers());
+    Thread.currentThread().join();
+  }
+
   /** {@code host:port} for clients' {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;

@@ -33,6 +33,10 @@ final class CliErrorHandler implements IExecutionExceptionHandler {
         commandLine.getErr().println(colors.errorText("mlsys: " + e.getMessage()));
         return EXIT_FAILURE;
       }
+      case io.mlsys.batch.BatchException e -> {
+        commandLine.getErr().println(colors.errorText("mlsys batch: " + e.getMessage()));
+        return EXIT_FAILURE;
+      }
       case java.io.UncheckedIOException e -> {
         commandLine.getErr().println(colors.errorText("mlsys: " + e.getCause().getMessage()));
         return EXIT_FAILURE;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       RegistryCommand.class,
       ImageCommand.class,
+      BatchCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -89,6 +89,16 @@ public final class BatchRun {
       throw new BatchException("input " + input + ": no such file");
     }
     long started = clock.millis();
+    OutputLock lock = OutputLock.take(output);
+    try {
+      return run(input, output, progress, started);
+    } finally {
+      lock.close();
+    }
+  }
+
+  private BatchReport run(Path input, Path output, BatchProgress progress, long started)
+      throws IOException {
     Path checkpointFile = Checkpoint.fileOf(output);
     Path rejects = rejectsOf(output);
     long inputSize = Files.size(input);
@@ -384,6 +394,38 @@ public final class BatchRun {
     ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     while (bytes.hasRemaining()) {
       channel.write(bytes);
+    }
+  }
+
+  /**
+   * {@code <output>.lock}, held while a run writes the output: a second run of the same output
+   * would interleave chunks, so it is refused. The operating system releases the lock when the
+   * process dies, SIGKILL included; the empty file stays.
+   */
+  private record OutputLock(FileChannel channel, java.nio.channels.FileLock lock)
+      implements AutoCloseable {
+    static OutputLock take(Path output) throws IOException {
+      Path file = output.resolveSibling(output.getFileName() + ".lock");
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      java.nio.channels.FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new BatchException(
+            "another run is writing " + output + " (it holds " + file + "); wait for it to end");
+      }
+      return new OutputLock(channel, lock);
+    }
+
+    @Override
+    public void close() throws IOException {
+      lock.release();
+      channel.close();
     }
   }
 

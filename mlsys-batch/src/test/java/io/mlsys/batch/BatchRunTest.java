@@ -200,6 +200,43 @@ class BatchRunTest {
   }
 
   @Test
+  void aSecondRunOfTheSameOutputIsRefusedWhileTheFirstWrites() throws Exception {
+    Path input = dir.resolve("rows.csv");
+    Files.writeString(input, "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+    Path output = dir.resolve("out.csv");
+    java.util.concurrent.CountDownLatch inModel = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Predictor waits =
+        (request, context) -> {
+          inModel.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return iris.infer(request, context);
+        };
+    Thread first =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    run(waits, chunks(10, 10)).run(input, output, BatchProgress.NONE);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+    inModel.await();
+
+    assertThatThrownBy(() -> run(iris, chunks(10, 10)).run(input, output, BatchProgress.NONE))
+        .isInstanceOf(BatchException.class)
+        .hasMessageContaining("another run is writing");
+    release.countDown();
+    first.join();
+    assertThat(Files.readAllLines(output)).hasSize(3);
+  }
+
+  @Test
   void aCheckpointOfAnotherInputIsNotResumed() throws Exception {
     Path input = dir.resolve("rows.csv");
     Files.writeString(input, "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");

@@ -30,6 +30,12 @@ public final class FallbackDecorator implements ModelDecorator<FallbackOptions> 
 
   @Override
   public Model decorate(Model model, FallbackOptions options, DecoratorContext context) {
+    if (!options.hasSteps()) {
+      throw new ModelLoadException(
+          context.modelName(),
+          "decorator fallback: no step (expected: " + FallbackOptions.EXPECTED_STEP + ")",
+          null);
+    }
     if (options.model() != null && options.model().equals(context.modelName())) {
       throw new ModelLoadException(
           context.modelName(),

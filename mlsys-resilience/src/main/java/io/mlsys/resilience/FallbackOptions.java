@@ -50,6 +50,8 @@ public record FallbackOptions(
   static final String EXPECTED_ON =
       "a non-empty list of circuit-open, overload, quota, deadline, failure";
   static final String EXPECTED_STALENESS = Durations.EXPECTED + ", >= 0";
+
+  /** What a fallback needs, for the message of one that has no step. */
   static final String EXPECTED_STEP =
       "at least one of cache-max-staleness, model and default-outputs";
 
@@ -130,18 +132,23 @@ public record FallbackOptions(
       }
     }
     violations.names("default-outputs", names, true);
-    if (cacheMaxStaleness == null && model == null && defaultOutputs.isEmpty()) {
-      violations.add("default-outputs", "no fallback step (expected: " + EXPECTED_STEP + ")");
-    }
     violations.throwIfAny(null);
     on = List.copyOf(on);
     defaultOutputs = List.copyOf(defaultOutputs);
   }
 
-  /** Every default: fall back on every refusal but failures, to cached answers still fresh. */
+  /**
+   * Every default: fall back on every refusal but failures, with no step yet (a model whose
+   * fallback has no step fails to load saying so).
+   */
   @ConfigDefaults
   public static FallbackOptions defaults() {
-    return new FallbackOptions(DEFAULT_ON, Duration.ZERO, null, List.of());
+    return new FallbackOptions(DEFAULT_ON, null, null, List.of());
+  }
+
+  /** Whether any step is configured. */
+  boolean hasSteps() {
+    return cacheMaxStaleness != null || model != null || !defaultOutputs.isEmpty();
   }
 
   public FallbackOptions withOn(List<Trigger> newOn) {

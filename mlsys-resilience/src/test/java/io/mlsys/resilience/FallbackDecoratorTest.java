@@ -260,6 +260,25 @@ class FallbackDecoratorTest {
         .hasMessageContaining("is the model itself");
   }
 
+  @Test
+  void aFallbackWithNoStepFailsToLoadSayingWhatItNeeds() {
+    assertThatThrownBy(() -> withFallback(FallbackOptions.defaults()))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining(
+            "decorator fallback: no step (expected: at least one of cache-max-staleness, model"
+                + " and default-outputs)");
+  }
+
+  @Test
+  void withoutCacheMaxStalenessTheCacheIsNotAsked() {
+    cacheKeeps(GuardTesting.echo("ocr", GuardTesting.rows(1)));
+    Model model = withFallback(FallbackOptions.defaults().withDefaultOutputs(List.of(UNKNOWN)));
+
+    assertThat(model.infer(GuardTesting.rows(1), CallContext.of(clock)).parameters())
+        .containsEntry("fallback", "default");
+    assertThat(stalenessAsked).isEmpty();
+  }
+
   record Served(List<DecoratorOptions> decorators) {}
 
   @Test

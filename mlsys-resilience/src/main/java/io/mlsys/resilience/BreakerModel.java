@@ -29,6 +29,7 @@ import io.mlsys.core.UpstreamFailureException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -159,7 +160,7 @@ final class BreakerModel extends ForwardingModel {
   }
 
   private static String stateName(CircuitBreaker.State state) {
-    return state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return state.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.mlsys.core.InferResponse;
 import io.mlsys.core.Model;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -114,7 +115,7 @@ final class ConcurrencyLimitedModel extends ForwardingModel {
   }
 
   private static String millis(long nanos) {
-    return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
+    return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
   }
 
   /** Calls waiting for a slot now. */

@@ -10,6 +10,7 @@ import io.mlsys.core.spi.DecoratorOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What answers when a model cannot ({@code decorators: [{fallback: {...}}]}): when a call is
@@ -113,9 +114,9 @@ public record FallbackOptions(
     defaultOutputs = defaultOutputs == null ? List.of() : defaultOutputs;
     Violations violations = new Violations();
     violations.check(
-        !on.isEmpty() && on.stream().allMatch(java.util.Objects::nonNull), "on", on, EXPECTED_ON);
+        !on.isEmpty() && on.stream().allMatch(Objects::nonNull), "on", on, EXPECTED_ON);
     violations.check(
-        defaultOutputs.stream().allMatch(java.util.Objects::nonNull),
+        defaultOutputs.stream().allMatch(Objects::nonNull),
         "default-outputs",
         defaultOutputs,
         "a list of outputs");

@@ -4,6 +4,7 @@ import io.mlsys.config.ConfigDefaults;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.Violations;
 import io.mlsys.core.spi.DecoratorOptions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,7 +84,7 @@ public record RateLimitOptions(
           violations.check(rate != null, "callers." + caller, null, "a rate");
         });
     violations.throwIfAny(null);
-    callers = java.util.Collections.unmodifiableMap(callers);
+    callers = Collections.unmodifiableMap(callers);
   }
 
   /** No limits: every call passes. */

@@ -3,6 +3,7 @@ package io.mlsys.resilience;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mlsys.core.spi.DecoratorContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +72,7 @@ final class SheddingMetrics {
         .increment();
   }
 
-  static SheddingMetrics of(io.mlsys.core.spi.DecoratorContext context) {
+  static SheddingMetrics of(DecoratorContext context) {
     return context
         .resources()
         .computeIfAbsent(SheddingMetrics.class, () -> new SheddingMetrics(context.meterRegistry()));

@@ -22,11 +22,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExamplesIT {
   private static final long TIMEOUT_MINUTES = 5;
 
-  /** Every folder of examples/ with a run.sh. */
+  /**
+   * Every folder of examples/ with a run.sh; only the one named by {@code -Dexample=NAME} when it
+   * is set (to run one example: {@code -Dit.test=ExamplesIT -Dexample=circuit-break}).
+   */
   static Stream<String> examples() throws IOException {
+    String only = System.getProperty("example", "");
     try (Stream<Path> folders = Files.list(checkoutRoot().resolve("examples"))) {
       return folders
           .filter(folder -> Files.isRegularFile(folder.resolve("run.sh")))
+          .filter(folder -> only.isBlank() || folder.getFileName().toString().equals(only))
           .map(folder -> folder.getFileName().toString())
           .sorted()
           .toList()
@@ -47,7 +52,7 @@ class ExamplesIT {
     return standalone.stream();
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(allowZeroInvocations = true)
   @MethodSource("examples")
   void exampleRunsAsWritten(String example) throws IOException, InterruptedException {
     String fixtures = System.getProperty("mlsys.fixtures");
@@ -59,7 +64,7 @@ class ExamplesIT {
   }
 
   /** As in a fresh clone of this repository alone: no shared fixtures. */
-  @ParameterizedTest
+  @ParameterizedTest(allowZeroInvocations = true)
   @MethodSource("standaloneExamples")
   void exampleRunsWithoutTheSharedFixtures(String example)
       throws IOException, InterruptedException {

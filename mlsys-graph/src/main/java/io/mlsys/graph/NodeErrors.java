@@ -47,7 +47,8 @@ final class NodeErrors {
               new QuotaExceededException(path + ": " + e.quota(), e.retryAfter());
           case DeadlineExceededException e ->
               new DeadlineExceededException(path + ": " + e.where());
-          case CircuitOpenException e -> new CircuitOpenException(path + ": " + e.circuit());
+          case CircuitOpenException e ->
+              new CircuitOpenException(path + ": " + e.circuit(), e.retryAfter().orElse(null));
           case UpstreamFailureException e ->
               new UpstreamFailureException(e.upstream(), path + ": " + e.getMessage(), e);
           case ModelExecutionException e ->

@@ -51,6 +51,19 @@ public interface AdmissionControl {
     return new BoundedAdmissionControl(name, maxInFlight, memoryBudgetBytes, maxQueueWait);
   }
 
+  /**
+   * Admission within bounds, with at most {@code maxWaiting} calls waiting: one more is shed at
+   * once, so a burst far above capacity costs no memory beyond the bound.
+   *
+   * @param maxWaiting calls that may wait at once, >= 0 (0: a call that does not fit is shed at
+   *     once)
+   */
+  static AdmissionControl bounded(
+      String name, int maxInFlight, long memoryBudgetBytes, Duration maxQueueWait, int maxWaiting) {
+    return new BoundedAdmissionControl(
+        name, maxInFlight, memoryBudgetBytes, maxQueueWait, maxWaiting);
+  }
+
   /** Admits every call at once; counts nothing. */
   static AdmissionControl unlimited() {
     return UnlimitedAdmission.INSTANCE;

@@ -23,6 +23,7 @@ final class BoundedAdmissionControl implements AdmissionControl {
   private final int maxInFlight;
   private final long budget;
   private final Duration maxQueueWait;
+  private final int maxWaiting;
   private final Duration retryAfter;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -30,6 +31,11 @@ final class BoundedAdmissionControl implements AdmissionControl {
   private long bytesInUse;
 
   BoundedAdmissionControl(String name, int maxInFlight, long budget, Duration maxQueueWait) {
+    this(name, maxInFlight, budget, maxQueueWait, Integer.MAX_VALUE);
+  }
+
+  BoundedAdmissionControl(
+      String name, int maxInFlight, long budget, Duration maxQueueWait, int maxWaiting) {
     this.name = Objects.requireNonNull(name, "name");
     Objects.requireNonNull(maxQueueWait, "maxQueueWait");
     if (maxInFlight < 1) {
@@ -41,7 +47,11 @@ final class BoundedAdmissionControl implements AdmissionControl {
     if (maxQueueWait.isNegative()) {
       throw new IllegalArgumentException("maxQueueWait: " + maxQueueWait + " (expected: >= 0)");
     }
+    if (maxWaiting < 0) {
+      throw new IllegalArgumentException("maxWaiting: " + maxWaiting + " (expected: >= 0)");
+    }
     this.maxInFlight = maxInFlight;
+    this.maxWaiting = maxWaiting;
     this.budget = budget;
     this.maxQueueWait = maxQueueWait;
     this.retryAfter = maxQueueWait.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : maxQueueWait;
@@ -62,7 +72,7 @@ final class BoundedAdmissionControl implements AdmissionControl {
         take(cost);
         return new BoundedPermit(cost);
       }
-      if (wait.isZero()) {
+      if (wait.isZero() || waiters.size() >= maxWaiting) {
         throw rejection(cost);
       }
       Waiter waiter = new Waiter(cost, lock.newCondition());
@@ -106,7 +116,9 @@ final class BoundedAdmissionControl implements AdmissionControl {
   private CapacityExceededException rejection(long cost) {
     String full =
         inFlight >= maxInFlight
-            ? maxInFlight + " requests in flight (the limit)"
+            ? maxInFlight
+                + " requests in flight (the limit)"
+                + (waiters.size() >= maxWaiting ? ", " + maxWaiting + " waiting (the limit)" : "")
             : bytesInUse
                 + " of "
                 + budget

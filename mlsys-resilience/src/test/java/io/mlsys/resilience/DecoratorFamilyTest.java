@@ -51,7 +51,7 @@ class DecoratorFamilyTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "decorators[1].cache: unknown kind (expected a model decorator, one of the installed"
-                + " kinds: batching)");
+                + " kinds: batching, circuit-breaker, concurrency-limit, fallback, rate-limit)");
   }
 
   @Test

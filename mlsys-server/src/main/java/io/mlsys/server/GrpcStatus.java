@@ -64,7 +64,8 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
       case QuotaExceededException e ->
           new GrpcStatus(Status.Code.RESOURCE_EXHAUSTED, "quota_exceeded", e.retryAfter());
       case DeadlineExceededException e -> of(Status.Code.DEADLINE_EXCEEDED, "deadline_exceeded");
-      case CircuitOpenException e -> of(Status.Code.UNAVAILABLE, "circuit_open");
+      case CircuitOpenException e ->
+          new GrpcStatus(Status.Code.UNAVAILABLE, "circuit_open", e.retryAfter().orElse(null));
       case UpstreamFailureException e -> of(Status.Code.UNAVAILABLE, "upstream_failure");
       case ModelExecutionException e -> of(Status.Code.INTERNAL, "model_execution_failed");
       case UnauthenticatedException e -> of(Status.Code.UNAUTHENTICATED, "unauthenticated");

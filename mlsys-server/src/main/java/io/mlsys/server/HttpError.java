@@ -54,7 +54,8 @@ record HttpError(int status, String kind, Duration retryAfter) {
       case CapacityExceededException e -> new HttpError(503, "capacity_exceeded", e.retryAfter());
       case QuotaExceededException e -> new HttpError(429, "quota_exceeded", e.retryAfter());
       case DeadlineExceededException e -> new HttpError(504, "deadline_exceeded", null);
-      case CircuitOpenException e -> new HttpError(503, "circuit_open", null);
+      case CircuitOpenException e ->
+          new HttpError(503, "circuit_open", e.retryAfter().orElse(null));
       case UpstreamFailureException e -> new HttpError(502, "upstream_failure", null);
       case ModelExecutionException e -> new HttpError(500, "model_execution_failed", null);
       case UnauthenticatedException e -> new HttpError(401, "unauthenticated", null);

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.spi.DecoratorOptions;
 import io.mlsys.core.spi.ModelDecorators;
+import io.mlsys.core.spi.ModelDirectory;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.predictionlog.PredictionLogConfig;
@@ -65,6 +66,10 @@ final class ServerWiring {
             System.getenv(),
             // Models that name a registry reference load the version it names now.
             reference -> new RegistryModelResolver(modelRegistry.get()).resolve(reference));
+    // Decorators that call another served model (a fallback's cheaper model) find it here; each
+    // call resolves the model's current version, so load order and reloads do not matter.
+    resources.computeIfAbsent(
+        ModelDirectory.class, () -> modelName -> repository.predictor(modelName, null));
     MlsysServer.Builder builder =
         MlsysServer.builder()
             .config(config.server())

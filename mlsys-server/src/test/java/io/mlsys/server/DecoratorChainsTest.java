@@ -148,7 +148,9 @@ class DecoratorChainsTest {
 
     assertThatThrownBy(() -> chains().decorate(model, SOURCE, config))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("(installed: batching, prediction-log, test-attributes, test-tag)");
+        .hasMessageContaining(
+            "(installed: batching, circuit-breaker, concurrency-limit, fallback, prediction-log,"
+                + " rate-limit, test-attributes, test-tag)");
     assertThat(model.isClosed()).isTrue();
   }
 }

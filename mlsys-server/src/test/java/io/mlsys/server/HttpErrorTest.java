@@ -61,6 +61,14 @@ class HttpErrorTest {
   }
 
   @Test
+  void anOpenCircuitTellsWhenItLetsCallsThroughAgain() {
+    HttpError error = HttpError.of(new CircuitOpenException("iris", Duration.ofMillis(2500)));
+
+    assertThat(error.status()).isEqualTo(503);
+    assertThat(error.retryAfterSeconds()).isEqualTo("3");
+  }
+
+  @Test
   void otherErrorsHaveNoRetryAfter() {
     assertThat(HttpError.of(new CircuitOpenException("iris")).retryAfterSeconds()).isNull();
   }

@@ -1,0 +1,125 @@
+package io.mlsys.resilience;
+
+import io.mlsys.core.CallContext;
+import io.mlsys.core.CapacityExceededException;
+import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.ForwardingModel;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
+import io.mlsys.core.Model;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A model behind a bulkhead: {@link AdmissionControl} bounds the calls running and waiting and the
+ * time a call waits; before a call queues, its time left is compared with what it would need
+ * (estimated wait plus the measured service time), so a call that would miss its deadline is
+ * refused at once instead of taking a slot and answering too late.
+ */
+final class ConcurrencyLimitedModel extends ForwardingModel {
+  private final ConcurrencyLimitOptions options;
+  private final String name;
+  private final Clock clock;
+  private final SheddingMetrics metrics;
+  private final AdmissionControl admission;
+  private final LatencyEstimate latency = new LatencyEstimate();
+
+  ConcurrencyLimitedModel(
+      Model delegate,
+      ConcurrencyLimitOptions options,
+      String name,
+      Clock clock,
+      SheddingMetrics metrics) {
+    super(delegate);
+    this.options = options;
+    this.name = name;
+    this.clock = clock;
+    this.metrics = metrics;
+    // No byte budget per model: the server's limits count bytes; here only calls count.
+    this.admission =
+        AdmissionControl.bounded(
+            "model '" + name + "'",
+            options.maxInFlight(),
+            Long.MAX_VALUE,
+            options.maxQueueWait(),
+            options.maxQueued());
+  }
+
+  @Override
+  public InferResponse infer(InferRequest request, CallContext context) {
+    if (options.shedByDeadline()) {
+      shedByDeadline(context);
+    }
+    AdmissionControl.Permit permit;
+    try {
+      permit = admission.admit(0, context);
+    } catch (CapacityExceededException e) {
+      metrics.shed(name, "concurrency");
+      throw e;
+    }
+    try (permit) {
+      context.checkDeadline("model '" + name + "' (waiting for a concurrency slot)");
+      long start = LatencyEstimate.nanosOf(clock);
+      InferResponse response = super.infer(request, context);
+      latency.record(LatencyEstimate.nanosOf(clock) - start);
+      return response;
+    }
+  }
+
+  /**
+   * Refuses a call whose time left is shorter than it needs: 504 when the service time alone is
+   * longer (no amount of capacity would help), 503 when the wait behind the calls already queued
+   * makes it miss (the model is overloaded).
+   */
+  private void shedByDeadline(CallContext context) {
+    Optional<Duration> remaining = context.remaining();
+    long service = latency.nanos();
+    if (remaining.isEmpty() || service < 0) {
+      return;
+    }
+    long left = remaining.get().toNanos();
+    if (left < service) {
+      metrics.shed(name, "deadline");
+      throw new DeadlineExceededException(
+          "model '"
+              + name
+              + "' (refused before running: "
+              + millis(left)
+              + " left, calls take about "
+              + millis(service)
+              + ")");
+    }
+    int max = options.maxInFlight();
+    int ahead = admission.waiting() + admission.inFlight() - max + 1;
+    if (ahead <= 0) {
+      return;
+    }
+    // Slots free in rounds of max-in-flight calls, each round about one service time.
+    long wait = ((ahead + max - 1L) / max) * service;
+    if (left < wait + service) {
+      metrics.shed(name, "deadline");
+      throw new CapacityExceededException(
+          "model '"
+              + name
+              + "' (refused before queueing: "
+              + millis(left)
+              + " left, about "
+              + millis(wait + service)
+              + " needed behind "
+              + ahead
+              + " calls)",
+          Duration.ofNanos(Math.max(wait, 1_000_000)));
+    }
+  }
+
+  private static String millis(long nanos) {
+    return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+  }
+
+  /** Calls waiting for a slot now. */
+  int waiting() {
+    return admission.waiting();
+  }
+}

@@ -1,0 +1,151 @@
+package io.mlsys.cache;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Redis connections of the server's prediction caches, one per Redis URI shared by every model
+ * and version that names it (Lettuce multiplexes one connection over all callers). A {@link
+ * io.mlsys.core.spi.SharedResources} entry: it outlives model versions and closes with the server.
+ *
+ * <p>Connections open in the background, when a cache first needs one: a Redis that is down at
+ * start does not fail or slow a model's load. Lettuce reconnects a lost connection by itself;
+ * meanwhile commands fail at once (rejected, not queued), and the request queue is bounded.
+ */
+public final class RedisConnections implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RedisConnections.class.getName());
+
+  /** Commands waiting for Redis at most; more fail at once, as when Redis is down. */
+  static final int REQUEST_QUEUE_SIZE = 10_000;
+
+  /** How long a command may stay in Lettuce's queue at all, whatever a caller waits. */
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+  private static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+  private final Map<String, Connection> byUri = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile RedisClient client;
+
+  /** The shared connection to {@code uri}, opened on first use. */
+  Connection connection(String uri) {
+    if (closed.get()) {
+      throw new IllegalStateException("closed");
+    }
+    return byUri.computeIfAbsent(uri, Connection::new);
+  }
+
+  private synchronized RedisClient client() {
+    if (client == null) {
+      RedisClient created = RedisClient.create();
+      created.setOptions(
+          ClientOptions.builder()
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .requestQueueSize(REQUEST_QUEUE_SIZE)
+              .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+              .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+              .build());
+      client = created;
+    }
+    return client;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    byUri.values().forEach(Connection::close);
+    RedisClient toShutdown;
+    synchronized (this) {
+      toShutdown = client;
+    }
+    if (toShutdown != null) {
+      toShutdown.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  /** One Redis, connected in the background on first use. */
+  final class Connection {
+    private final String uri;
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile boolean warned;
+
+    Connection(String uri) {
+      this.uri = uri;
+    }
+
+    /**
+     * The commands of the open connection; null while there is none, and then a connection is
+     * started in the background (unless one is already being made).
+     */
+    RedisAsyncCommands<String, byte[]> commands() {
+      StatefulRedisConnection<String, byte[]> open = connection;
+      if (open != null) {
+        return open.async();
+      }
+      if (!closed.get() && connecting.compareAndSet(false, true)) {
+        client()
+            .connectAsync(CODEC, RedisURI.create(uri))
+            .whenComplete(
+                (connected, failure) -> {
+                  if (failure == null) {
+                    connection = connected;
+                    if (warned) {
+                      LOG.info("prediction cache: connected to Redis " + redactedUri());
+                    }
+                    warned = false;
+                    if (closed.get()) {
+                      connected.closeAsync();
+                    }
+                  } else if (!warned) {
+                    warned = true;
+                    LOG.log(
+                        Level.WARNING,
+                        "prediction cache: Redis "
+                            + redactedUri()
+                            + " unreachable, serving without it: "
+                            + failure);
+                  }
+                  connecting.set(false);
+                });
+      }
+      return null;
+    }
+
+    /** Whether a connection is being made now (a call then skips Redis without counting it). */
+    boolean isConnecting() {
+      return connecting.get();
+    }
+
+    String redactedUri() {
+      return PredictionCacheOptions.redacted(uri);
+    }
+
+    void close() {
+      StatefulRedisConnection<String, byte[]> open = connection;
+      if (open != null) {
+        open.closeAsync();
+      }
+    }
+  }
+}

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,6 +55,7 @@ final class CachedModel extends ForwardingModel {
   private final Cache<String, Kept> memory;
   private final ConcurrentMap<String, CompletableFuture<Kept>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
+  private final AtomicInteger followers = new AtomicInteger();
   private final CacheMeters meters;
   private final RedisConnections.Connection redisConnection;
   private final RedisTier redis;
@@ -271,6 +273,7 @@ final class CachedModel extends ForwardingModel {
   private InferResponse follow(
       CompletableFuture<Kept> running, InferRequest request, CallContext context) {
     Kept kept;
+    followers.incrementAndGet();
     try {
       Optional<Duration> remaining = context.remaining();
       kept =
@@ -293,6 +296,8 @@ final class CachedModel extends ForwardingModel {
       // The leader's own limits (its deadline, a full queue) say nothing about this call.
       meters.miss();
       return delegate().infer(request, context);
+    } finally {
+      followers.decrementAndGet();
     }
     meters.memoryHit();
     return kept.answer(request);
@@ -352,6 +357,11 @@ final class CachedModel extends ForwardingModel {
   long entries() {
     memory.cleanUp();
     return memory.estimatedSize();
+  }
+
+  /** Calls now waiting for an identical call's answer. */
+  int followers() {
+    return followers.get();
   }
 
   long bytes() {

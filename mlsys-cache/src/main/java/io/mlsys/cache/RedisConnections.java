@@ -10,9 +10,13 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,12 +41,22 @@ public final class RedisConnections implements AutoCloseable {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
+  /**
+   * The longest wait between two reconnection attempts (Lettuce's default grows to 30 s): the
+   * shared tier is back within about a second of Redis.
+   */
+  static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+  /** Lettuce's event loop threads: Redis I/O is light next to inference. */
+  static final int IO_THREADS = 2;
+
   private static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   private final Map<String, Connection> byUri = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RedisClient client;
+  private ClientResources clientResources;
 
   /** The shared connection to {@code uri}, opened on first use. */
   Connection connection(String uri) {
@@ -54,7 +68,15 @@ public final class RedisConnections implements AutoCloseable {
 
   private synchronized RedisClient client() {
     if (client == null) {
-      RedisClient created = RedisClient.create();
+      clientResources =
+          DefaultClientResources.builder()
+              .ioThreadPoolSize(IO_THREADS)
+              .computationThreadPoolSize(IO_THREADS)
+              .reconnectDelay(
+                  Delay.exponential(
+                      Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+              .build();
+      RedisClient created = RedisClient.create(clientResources);
       created.setOptions(
           ClientOptions.builder()
               .autoReconnect(true)
@@ -75,11 +97,14 @@ public final class RedisConnections implements AutoCloseable {
     }
     byUri.values().forEach(Connection::close);
     RedisClient toShutdown;
+    ClientResources resourcesToShutdown;
     synchronized (this) {
       toShutdown = client;
+      resourcesToShutdown = clientResources;
     }
     if (toShutdown != null) {
       toShutdown.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resourcesToShutdown.shutdown(0, 2, TimeUnit.SECONDS);
     }
   }
 

@@ -95,7 +95,8 @@ public final class RedisConnections implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    byUri.values().forEach(Connection::close);
+    // The client's shutdown closes every connection it opened (closing them first as well would
+    // close each twice).
     RedisClient toShutdown;
     ClientResources resourcesToShutdown;
     synchronized (this) {
@@ -164,13 +165,6 @@ public final class RedisConnections implements AutoCloseable {
 
     String redactedUri() {
       return PredictionCacheOptions.redacted(uri);
-    }
-
-    void close() {
-      StatefulRedisConnection<String, byte[]> open = connection;
-      if (open != null) {
-        open.closeAsync();
-      }
     }
   }
 }

@@ -15,8 +15,11 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -114,6 +117,7 @@ public final class RedisConnections implements AutoCloseable {
     private final String uri;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile CompletableFuture<?> pending = CompletableFuture.completedFuture(null);
     private volatile boolean warned;
 
     Connection(String uri) {
@@ -130,32 +134,55 @@ public final class RedisConnections implements AutoCloseable {
         return open.async();
       }
       if (!closed.get() && connecting.compareAndSet(false, true)) {
-        client()
-            .connectAsync(CODEC, RedisURI.create(uri))
-            .whenComplete(
-                (connected, failure) -> {
-                  if (failure == null) {
-                    connection = connected;
-                    if (warned) {
-                      LOG.info("prediction cache: connected to Redis " + redactedUri());
-                    }
-                    warned = false;
-                    if (closed.get()) {
-                      connected.closeAsync();
-                    }
-                  } else if (!warned) {
-                    warned = true;
-                    LOG.log(
-                        Level.WARNING,
-                        "prediction cache: Redis "
-                            + redactedUri()
-                            + " unreachable, serving without it: "
-                            + failure);
-                  }
-                  connecting.set(false);
-                });
+        pending =
+            client()
+                .connectAsync(CODEC, RedisURI.create(uri))
+                .toCompletableFuture()
+                .whenComplete(
+                    (connected, failure) -> {
+                      if (failure == null) {
+                        connection = connected;
+                        if (warned) {
+                          LOG.info("prediction cache: connected to Redis " + redactedUri());
+                        }
+                        warned = false;
+                        if (closed.get()) {
+                          connected.closeAsync();
+                        }
+                      } else if (!warned) {
+                        warned = true;
+                        LOG.log(
+                            Level.WARNING,
+                            "prediction cache: Redis "
+                                + redactedUri()
+                                + " unreachable, serving without it: "
+                                + failure);
+                      }
+                      connecting.set(false);
+                    });
       }
       return null;
+    }
+
+    /**
+     * The commands of the open connection, waiting up to {@code timeout} for one to open (for
+     * administrative calls, never on the request path); null when none opened in time.
+     */
+    RedisAsyncCommands<String, byte[]> awaitCommands(Duration timeout) {
+      RedisAsyncCommands<String, byte[]> commands = commands();
+      if (commands != null) {
+        return commands;
+      }
+      try {
+        pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      StatefulRedisConnection<String, byte[]> open = connection;
+      return open == null ? null : open.async();
     }
 
     /** Whether a connection is being made now (a call then skips Redis without counting it). */

@@ -123,7 +123,7 @@ final class RedisTier {
    * @throws UpstreamFailureException when Redis is unreachable or fails
    */
   static long invalidate(RedisConnections.Connection redis, String modelName) {
-    RedisAsyncCommands<String, byte[]> commands = redis.commands();
+    RedisAsyncCommands<String, byte[]> commands = redis.awaitCommands(ADMIN_TIMEOUT);
     if (commands == null) {
       throw new UpstreamFailureException(
           "redis " + redis.redactedUri(), "not connected; its entries were not deleted", null);

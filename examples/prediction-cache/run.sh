@@ -87,6 +87,8 @@ poll_until 20 "the answer is in Redis (SET ... PX, binary value)" '^1$' redis_ke
 key="$(redis-cli -p "$redis_port" --scan --pattern 'mlsys:cache:iris-shared:*' | head -n 1)"
 echo "  key $key, expires in $(redis-cli -p "$redis_port" pttl "$key") ms (ttl + max-stale)"
 start_extra_server replica --config "$here/mlsys.yaml"
+# start_extra_server sets its own exit trap; ours stops the replica too, and Redis, and removes $tmp.
+trap cleanup EXIT
 echo
 echo "\$ curl -X POST $replica_url/v2/models/iris-shared/infer -d '$(row s2 '5.1,3.5,1.4,0.2')'"
 # The replica connects to Redis in the background: its first calls may not find the connection yet.

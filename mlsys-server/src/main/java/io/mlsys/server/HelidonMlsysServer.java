@@ -9,6 +9,7 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.cache.PredictionCaches;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
@@ -79,6 +80,7 @@ final class HelidonMlsysServer implements MlsysServer {
       GraphReload graphReload,
       RegistryHandle modelRegistry,
       PredictionLog predictionLog,
+      PredictionCaches predictionCaches,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -130,6 +132,7 @@ final class HelidonMlsysServer implements MlsysServer {
     if (predictionLog != null) {
       new PredictionLogEndpoints(predictionLog, clock).addTo(routes);
     }
+    new CacheEndpoints(predictionCaches).addTo(routes);
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).
     // Beyond the limit, Helidon's own refusal closes the connection unread; up to LINGER_BYTES

@@ -2,6 +2,7 @@ package io.mlsys.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.cache.PredictionCaches;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
@@ -122,6 +123,7 @@ public interface MlsysServer extends AutoCloseable {
     private GraphReload graphReload;
     private RegistryHandle modelRegistry;
     private PredictionLog predictionLog;
+    private PredictionCaches predictionCaches;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -240,6 +242,15 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The prediction caches that {@code DELETE /v2/models/{m}/cache} empties: the {@link
+     * io.mlsys.core.spi.SharedResources} entry the {@code cache} decorators register in.
+     */
+    public Builder predictionCaches(PredictionCaches caches) {
+      this.predictionCaches = Objects.requireNonNull(caches, "caches");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -281,6 +292,7 @@ public interface MlsysServer extends AutoCloseable {
           graphReload,
           modelRegistry,
           predictionLog,
+          predictionCaches,
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

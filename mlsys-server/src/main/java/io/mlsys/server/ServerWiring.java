@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.cache.PredictionCaches;
 import io.mlsys.core.spi.DecoratorOptions;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.ModelDirectory;
@@ -93,6 +94,9 @@ final class ServerWiring {
     }
     builder.registry(modelRegistry);
     resources.find(PredictionLog.class).ifPresent(builder::predictionLog);
+    // Made now, so the cache decorators register in the one the API reaches.
+    builder.predictionCaches(
+        resources.computeIfAbsent(PredictionCaches.class, () -> new PredictionCaches(registry)));
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));

@@ -149,7 +149,7 @@ class DecoratorChainsTest {
     assertThatThrownBy(() -> chains().decorate(model, SOURCE, config))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining(
-            "(installed: batching, circuit-breaker, concurrency-limit, fallback, prediction-log,"
+            "(installed: batching, cache, circuit-breaker, concurrency-limit, fallback, prediction-log,"
                 + " rate-limit, test-attributes, test-tag)");
     assertThat(model.isClosed()).isTrue();
   }

@@ -1,0 +1,111 @@
+package io.mlsys.cache;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mlsys.core.ResourceNotFoundException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * The server's prediction caches by model name, a {@link io.mlsys.core.spi.SharedResources} entry:
+ * every loaded version's cache registers here while it serves, so the API can empty a model's
+ * caches ({@link #invalidate}) and the gauges {@code mlsys_cache_entries{model}}, {@code
+ * mlsys_cache_bytes{model}} and {@code mlsys_cache_hit_ratio{model}} sum the live versions.
+ */
+public final class PredictionCaches {
+  private final MeterRegistry registry;
+  private final Map<String, Set<CachedModel>> live = new ConcurrentHashMap<>();
+  private final Map<String, CacheMeters> meters = new ConcurrentHashMap<>();
+
+  public PredictionCaches(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** What {@link #invalidate} removed: in-process entries and Redis keys. */
+  public record Invalidation(String model, long entries, long redisKeys) {}
+
+  CacheMeters meters(String model) {
+    return meters.computeIfAbsent(
+        model,
+        name -> {
+          CacheMeters created = new CacheMeters(registry, name);
+          Gauge.builder("mlsys.cache.entries", this, caches -> caches.sum(name, false))
+              .description("Answers kept in process by the prediction cache")
+              .tag("model", name)
+              .register(registry);
+          Gauge.builder("mlsys.cache.size", this, caches -> caches.sum(name, true))
+              .description(
+                  "Bytes of answers kept in process by the prediction cache (encoded size)")
+              .baseUnit("bytes")
+              .tag("model", name)
+              .register(registry);
+          Gauge.builder("mlsys.cache.hit.ratio", created, CacheMeters::hitRatio)
+              .description("Prediction cache hits over hits and misses")
+              .tag("model", name)
+              .register(registry);
+          return created;
+        });
+  }
+
+  private double sum(String model, boolean bytes) {
+    long total = 0;
+    for (CachedModel cache : live.getOrDefault(model, Set.of())) {
+      total += bytes ? cache.bytes() : cache.entries();
+    }
+    return total;
+  }
+
+  void register(String model, CachedModel cache) {
+    live.computeIfAbsent(model, name -> new CopyOnWriteArraySet<>()).add(cache);
+  }
+
+  void unregister(String model, CachedModel cache) {
+    live.computeIfPresent(
+        model,
+        (name, caches) -> {
+          caches.remove(cache);
+          return caches.isEmpty() ? null : caches;
+        });
+  }
+
+  /** Whether a loaded version of {@code model} has a prediction cache. */
+  public boolean hasCache(String model) {
+    return live.containsKey(model);
+  }
+
+  /**
+   * Empties every loaded version's cache of {@code model}: the in-process entries, and the model's
+   * keys (all versions) in each Redis its caches use.
+   *
+   * @throws ResourceNotFoundException when no loaded version of the model has a cache
+   * @throws io.mlsys.core.UpstreamFailureException when a Redis tier could not be emptied (the
+   *     in-process entries are gone by then)
+   */
+  public Invalidation invalidate(String model) {
+    List<CachedModel> caches = List.copyOf(live.getOrDefault(model, Set.of()));
+    if (caches.isEmpty()) {
+      throw new ResourceNotFoundException(
+          "model '"
+              + model
+              + "' has no prediction cache loaded (expected: a model with a cache"
+              + " decorator)");
+    }
+    long entries = 0;
+    for (CachedModel cache : caches) {
+      entries += cache.invalidateMemory();
+    }
+    long redisKeys = 0;
+    Set<RedisConnections.Connection> done = new HashSet<>();
+    for (CachedModel cache : caches) {
+      RedisConnections.Connection redis = cache.redis();
+      if (redis != null && done.add(redis)) {
+        redisKeys += RedisTier.invalidate(redis, model);
+      }
+    }
+    return new Invalidation(model, entries, redisKeys);
+  }
+}

@@ -1,0 +1,169 @@
+package io.mlsys.cache;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.mlsys.core.UpstreamFailureException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One cache's shared tier: entries in Redis under {@code mlsys:cache:<model>:<version>:<key>},
+ * binary values ({@link AnswerCodec}) with their lifetime in {@code SET ... PX}. Every call is
+ * bounded by {@code redis-timeout} and goes through a {@link RedisBreaker}; a failure is a miss (or
+ * a dropped write), never a failed prediction.
+ */
+final class RedisTier {
+  static final String PREFIX = "mlsys:cache:";
+
+  /** How long an invalidation waits for each batch of keys. */
+  static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+
+  static final int SCAN_BATCH = 500;
+
+  private final RedisConnections.Connection redis;
+  private final String keyPrefix;
+  private final long timeoutNanos;
+  private final RedisBreaker breaker;
+  private final CacheMeters meters;
+
+  RedisTier(
+      RedisConnections.Connection redis,
+      String modelName,
+      String modelVersion,
+      Duration timeout,
+      RedisBreaker breaker,
+      CacheMeters meters) {
+    this.redis = redis;
+    this.keyPrefix = modelPrefix(modelName) + (modelVersion == null ? "-" : modelVersion) + ":";
+    this.timeoutNanos = timeout.toNanos();
+    this.breaker = breaker;
+    this.meters = meters;
+  }
+
+  static String modelPrefix(String modelName) {
+    return PREFIX + modelName + ":";
+  }
+
+  /** The stored bytes of {@code key}; null on a miss, and when Redis cannot answer in time. */
+  byte[] get(String key) {
+    RedisAsyncCommands<String, byte[]> commands = commands();
+    if (commands == null) {
+      return null;
+    }
+    try {
+      byte[] value = commands.get(keyPrefix + key).get(timeoutNanos, TimeUnit.NANOSECONDS);
+      breaker.success();
+      return value;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      failed();
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Stores {@code value} under {@code key} for {@code lifetime}, without waiting for Redis. */
+  void set(String key, byte[] value, Duration lifetime) {
+    RedisAsyncCommands<String, byte[]> commands = commands();
+    if (commands == null) {
+      return;
+    }
+    try {
+      commands
+          .set(keyPrefix + key, value, SetArgs.Builder.px(Math.max(1, lifetime.toMillis())))
+          .whenComplete(
+              (ok, failure) -> {
+                if (failure == null) {
+                  breaker.success();
+                } else {
+                  failed();
+                }
+              });
+    } catch (RuntimeException e) {
+      failed();
+    }
+  }
+
+  private RedisAsyncCommands<String, byte[]> commands() {
+    if (!breaker.allow()) {
+      meters.redisSkipped();
+      return null;
+    }
+    RedisAsyncCommands<String, byte[]> commands = redis.commands();
+    if (commands == null) {
+      if (!redis.isConnecting()) {
+        failed();
+      } else {
+        meters.redisSkipped();
+      }
+    }
+    return commands;
+  }
+
+  private void failed() {
+    breaker.failure();
+    meters.redisError();
+  }
+
+  RedisBreaker breaker() {
+    return breaker;
+  }
+
+  /**
+   * Deletes every entry of {@code modelName} (all versions) from {@code redis}: SCAN by prefix,
+   * UNLINK in batches.
+   *
+   * @return how many keys were deleted
+   * @throws UpstreamFailureException when Redis is unreachable or fails
+   */
+  static long invalidate(RedisConnections.Connection redis, String modelName) {
+    RedisAsyncCommands<String, byte[]> commands = redis.awaitCommands(ADMIN_TIMEOUT);
+    if (commands == null) {
+      throw new UpstreamFailureException(
+          "redis " + redis.redactedUri(), "not connected; its entries were not deleted", null);
+    }
+    String pattern = globEscaped(modelPrefix(modelName)) + "*";
+    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH);
+    long deleted = 0;
+    try {
+      ScanCursor cursor = ScanCursor.INITIAL;
+      do {
+        KeyScanCursor<String> page =
+            commands.scan(cursor, args).get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!page.getKeys().isEmpty()) {
+          deleted +=
+              commands
+                  .unlink(page.getKeys().toArray(String[]::new))
+                  .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        cursor = page;
+      } while (!cursor.isFinished());
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      throw new UpstreamFailureException(
+          "redis " + redis.redactedUri(),
+          "deleting the entries failed after " + deleted + " keys: " + e,
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamFailureException("redis " + redis.redactedUri(), "interrupted", e);
+    }
+    return deleted;
+  }
+
+  private static String globEscaped(String text) {
+    StringBuilder escaped = new StringBuilder(text.length() + 4);
+    for (char c : text.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+}

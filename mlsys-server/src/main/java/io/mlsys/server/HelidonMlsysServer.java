@@ -10,6 +10,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.experiments.Experiments;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.predictionlog.PredictionLog;
@@ -79,6 +80,7 @@ final class HelidonMlsysServer implements MlsysServer {
       GraphReload graphReload,
       RegistryHandle modelRegistry,
       PredictionLog predictionLog,
+      Experiments experiments,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -129,6 +131,9 @@ final class HelidonMlsysServer implements MlsysServer {
     }
     if (predictionLog != null) {
       new PredictionLogEndpoints(predictionLog, clock).addTo(routes);
+    }
+    if (experiments != null) {
+      new ExperimentEndpoints(experiments).addTo(routes);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).

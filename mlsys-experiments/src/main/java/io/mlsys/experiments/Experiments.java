@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -63,7 +64,7 @@ public final class Experiments implements AutoCloseable {
   private final AtomicBoolean refreshWanted = new AtomicBoolean();
   private final Thread writer;
   private final Object progress = new Object();
-  private long accepted;
+  private final AtomicLong accepted = new AtomicLong();
   private long processed;
   private volatile boolean closed;
 
@@ -162,13 +163,12 @@ public final class Experiments implements AutoCloseable {
 
   /** Adds a record to the buffer; never blocks (a full buffer drops it and counts it). */
   void record(ExperimentRecord record) {
-    synchronized (progress) {
-      if (closed || !buffer.offer(record)) {
-        droppedFull.increment();
-        return;
-      }
-      accepted++;
+    // No lock on the request path: a record counts as accepted once it is in the buffer.
+    if (closed || !buffer.offer(record)) {
+      droppedFull.increment();
+      return;
     }
+    accepted.incrementAndGet();
   }
 
   /**
@@ -260,7 +260,7 @@ public final class Experiments implements AutoCloseable {
   /** Waits until every record added before this call is written (or dropped by a failure). */
   public void flush() throws InterruptedException {
     synchronized (progress) {
-      long target = accepted;
+      long target = accepted.get();
       while (processed < target && !closed) {
         progress.wait(1000);
       }

@@ -1,6 +1,7 @@
 package io.mlsys.graph;
 
 import io.mlsys.client.OipClientOptions;
+import io.mlsys.core.spi.SharedResources;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -12,8 +13,11 @@ import java.util.Objects;
  * @param remote the clock and sleeper of remote clients; each {@code remote} node's own
  *     connect-timeout, max-attempts and retry-backoff replace the other fields
  * @param auditLog receives one INFO line per changed runtime parameter
+ * @param resources what outlives a generation and node kinds share (such as the experiments of
+ *     {@code split} and {@code mirror} nodes): the server's, closed when it stops
  */
-public record GraphOptions(Clock clock, OipClientOptions remote, System.Logger auditLog) {
+public record GraphOptions(
+    Clock clock, OipClientOptions remote, System.Logger auditLog, SharedResources resources) {
   /** The name of the default audit logger. */
   public static final String AUDIT_LOGGER = "io.mlsys.graph.audit";
 
@@ -21,23 +25,34 @@ public record GraphOptions(Clock clock, OipClientOptions remote, System.Logger a
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(remote, "remote");
     Objects.requireNonNull(auditLog, "auditLog");
+    Objects.requireNonNull(resources, "resources");
   }
 
-  /** The system UTC clock, default remote options, and the {@value #AUDIT_LOGGER} logger. */
+  /**
+   * The system UTC clock, default remote options, the {@value #AUDIT_LOGGER} logger, and no shared
+   * resources.
+   */
   public static GraphOptions defaults() {
     return new GraphOptions(
-        Clock.systemUTC(), OipClientOptions.defaults(), System.getLogger(AUDIT_LOGGER));
+        Clock.systemUTC(),
+        OipClientOptions.defaults(),
+        System.getLogger(AUDIT_LOGGER),
+        SharedResources.create());
   }
 
   public GraphOptions withClock(Clock newClock) {
-    return new GraphOptions(newClock, remote, auditLog);
+    return new GraphOptions(newClock, remote, auditLog, resources);
   }
 
   public GraphOptions withRemote(OipClientOptions newRemote) {
-    return new GraphOptions(clock, newRemote, auditLog);
+    return new GraphOptions(clock, newRemote, auditLog, resources);
   }
 
   public GraphOptions withAuditLog(System.Logger newAuditLog) {
-    return new GraphOptions(clock, remote, newAuditLog);
+    return new GraphOptions(clock, remote, newAuditLog, resources);
+  }
+
+  public GraphOptions withResources(SharedResources newResources) {
+    return new GraphOptions(clock, remote, auditLog, newResources);
   }
 }

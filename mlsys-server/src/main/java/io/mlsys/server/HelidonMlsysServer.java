@@ -11,6 +11,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.cache.PredictionCaches;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.experiments.Experiments;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.predictionlog.PredictionLog;
@@ -81,6 +82,7 @@ final class HelidonMlsysServer implements MlsysServer {
       RegistryHandle modelRegistry,
       PredictionLog predictionLog,
       PredictionCaches predictionCaches,
+      Experiments experiments,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -133,6 +135,9 @@ final class HelidonMlsysServer implements MlsysServer {
       new PredictionLogEndpoints(predictionLog, clock).addTo(routes);
     }
     new CacheEndpoints(predictionCaches).addTo(routes);
+    if (experiments != null) {
+      new ExperimentEndpoints(experiments).addTo(routes);
+    }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).
     // Beyond the limit, Helidon's own refusal closes the connection unread; up to LINGER_BYTES

@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.cache.PredictionCaches;
+import io.mlsys.experiments.Experiments;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
@@ -124,6 +125,7 @@ public interface MlsysServer extends AutoCloseable {
     private RegistryHandle modelRegistry;
     private PredictionLog predictionLog;
     private PredictionCaches predictionCaches;
+    private Experiments experiments;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -251,6 +253,16 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The experiments {@code GET /v2/experiments...} serve and their state changes go to; the
+     * caller closes them. The {@code split} and {@code mirror} nodes find them in {@link
+     * GraphOptions#resources()}, so pass the same instance there.
+     */
+    public Builder experiments(Experiments newExperiments) {
+      this.experiments = Objects.requireNonNull(newExperiments, "experiments");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -293,6 +305,7 @@ public interface MlsysServer extends AutoCloseable {
           modelRegistry,
           predictionLog,
           predictionCaches,
+          experiments,
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

@@ -14,6 +14,8 @@ import io.mlsys.core.spi.DecoratorOptions;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.ModelDirectory;
 import io.mlsys.core.spi.SharedResources;
+import io.mlsys.experiments.Experiments;
+import io.mlsys.graph.GraphOptions;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.predictionlog.PredictionLogConfig;
 import io.mlsys.registry.ModelRegistry;
@@ -97,6 +99,14 @@ final class ServerWiring {
     // Made now, so the cache decorators register in the one the API reaches.
     builder.predictionCaches(
         resources.computeIfAbsent(PredictionCaches.class, () -> new PredictionCaches(registry)));
+    // The experiments of split and mirror graphs: their store is opened at first use.
+    Path dataDir = config.resolvedDataDir(System.getenv(), System.getProperty("user.home"));
+    builder
+        .experiments(
+            resources.computeIfAbsent(
+                Experiments.class,
+                () -> Experiments.open(config.store(), dataDir, clock, registry)))
+        .graphOptions(GraphOptions.defaults().withClock(clock).withResources(resources));
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));

@@ -1,0 +1,411 @@
+package io.mlsys.experiments;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.ResourceNotFoundException;
+import io.mlsys.store.Store;
+import io.mlsys.store.StoreConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The server's experiments: what the {@code split} and {@code mirror} nodes share across graph
+ * generations. It keeps each experiment's state and a split's bucket table in the store (owner
+ * {@value #STORE_OWNER}), so every replica and a restart agree, and writes exposures and pairs to
+ * the store off the request path: request threads add to a bounded buffer without waiting (a full
+ * buffer drops the record and counts it in {@code mlsys_experiment_records_dropped_total}), and one
+ * writer thread drains it in batches.
+ *
+ * <p>One per server, a {@link io.mlsys.core.spi.SharedResources} entry that the nodes find through
+ * {@link io.mlsys.graph.GraphOptions#resources()}.
+ */
+public final class Experiments implements AutoCloseable {
+  /** The store owner of the experiments' tables. */
+  public static final String STORE_OWNER = "experiments";
+
+  public static final int DEFAULT_BUFFER_CAPACITY = 10_000;
+  public static final int DEFAULT_BATCH_SIZE = 500;
+
+  /** How old a replica's view of another replica's state change may get. */
+  public static final Duration STATE_REFRESH = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(Experiments.class.getName());
+
+  private final ExperimentStore store;
+  private final Clock clock;
+  private final LongSupplier nanos;
+  private final Supplier<RandomGenerator> random;
+  private final MeterRegistry registry;
+  private final BlockingQueue<ExperimentRecord> buffer;
+  private final int batchSize;
+  private final Counter droppedFull;
+  private final Counter droppedFailed;
+  private final Map<String, ExperimentSpec> declared = new ConcurrentHashMap<>();
+  private final Map<String, CachedState> states = new ConcurrentHashMap<>();
+  private final AtomicBoolean refreshWanted = new AtomicBoolean();
+  private final Thread writer;
+  private final Object progress = new Object();
+  private final AtomicLong accepted = new AtomicLong();
+  private long processed;
+  private volatile boolean closed;
+
+  private Experiments(Builder builder) {
+    this.store = new ExperimentStore(builder.store);
+    this.clock = builder.clock;
+    this.nanos = builder.nanos;
+    this.random = builder.random;
+    this.registry = builder.registry;
+    this.buffer = new ArrayBlockingQueue<>(builder.bufferCapacity);
+    this.batchSize = builder.batchSize;
+    this.droppedFull =
+        Counter.builder("mlsys_experiment_records_dropped_total")
+            .description("Exposures and pairs not recorded")
+            .tag("reason", "buffer_full")
+            .register(registry);
+    this.droppedFailed =
+        Counter.builder("mlsys_experiment_records_dropped_total")
+            .description("Exposures and pairs not recorded")
+            .tag("reason", "store_failed")
+            .register(registry);
+    this.writer =
+        Thread.ofPlatform().daemon().name("mlsys-experiments-writer").unstarted(this::run);
+    writer.start();
+  }
+
+  /**
+   * The experiments of a server: the store of {@code config} (opened at first use, so a database
+   * that is down fails the calls that need it, not the start-up).
+   */
+  public static Experiments open(
+      StoreConfig config, Path dataDir, Clock clock, MeterRegistry registry) {
+    return builder(() -> Store.open(config, dataDir, STORE_OWNER))
+        .clock(clock)
+        .meterRegistry(registry)
+        .build();
+  }
+
+  /**
+   * Experiments over the store {@code store} supplies (called once, at first use; the experiments
+   * close it).
+   */
+  public static Builder builder(Supplier<Store> store) {
+    return new Builder(store);
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  long nanoTime() {
+    return nanos.getAsLong();
+  }
+
+  RandomGenerator random() {
+    return random.get();
+  }
+
+  MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Called by a node when its graph is built (no store access: building must not execute). */
+  void declare(ExperimentSpec spec) {
+    declared.put(spec.name(), spec);
+  }
+
+  /** The bucket table of a split for these arms and weights, made or rebalanced in the store. */
+  BucketTable table(ExperimentSpec.Split spec, double[] weights) {
+    return store.table(spec, weights, clock.instant());
+  }
+
+  /**
+   * The state of an experiment as this replica sees it: read from the store at first use, then
+   * refreshed off the request path every {@link #STATE_REFRESH}.
+   */
+  CachedState state(String name) {
+    CachedState cached = states.get(name);
+    if (cached == null) {
+      cached = load(name);
+    } else if (Duration.between(cached.loaded(), clock.instant()).compareTo(STATE_REFRESH) > 0) {
+      refreshWanted.set(true);
+    }
+    return cached;
+  }
+
+  private CachedState load(String name) {
+    ExperimentStore.Row row = store.find(name);
+    CachedState state =
+        row == null
+            ? new CachedState(ExperimentState.RUNNING, null, clock.instant())
+            : new CachedState(row.state(), row.winner(), clock.instant());
+    states.put(name, state);
+    return state;
+  }
+
+  /** Adds a record to the buffer; never blocks (a full buffer drops it and counts it). */
+  void record(ExperimentRecord record) {
+    // No lock on the request path: a record counts as accepted once it is in the buffer.
+    if (closed || !buffer.offer(record)) {
+      droppedFull.increment();
+      return;
+    }
+    accepted.incrementAndGet();
+  }
+
+  /**
+   * Every experiment the store knows or a graph of this server declares, by name: name, kind,
+   * state, winner, arms.
+   */
+  public List<Map<String, Object>> list() {
+    TreeSet<String> names = new TreeSet<>(declared.keySet());
+    Map<String, ExperimentStore.Row> rows = store.all();
+    names.addAll(rows.keySet());
+    List<Map<String, Object>> result = new ArrayList<>();
+    for (String name : names) {
+      result.add(Reports.status(name, declared.get(name), rows.get(name)));
+    }
+    return result;
+  }
+
+  /**
+   * One experiment's status.
+   *
+   * @throws ResourceNotFoundException when no graph declares it and the store does not know it
+   */
+  public Map<String, Object> status(String name) {
+    ExperimentStore.Row row = store.find(name);
+    ExperimentSpec spec = declared.get(name);
+    if (row == null && spec == null) {
+      throw notFound(name);
+    }
+    return Reports.status(name, spec, row);
+  }
+
+  /**
+   * The analysis of an experiment from the store, after writing what is buffered.
+   *
+   * @throws ResourceNotFoundException when this server has no such split or mirror graph
+   */
+  public Map<String, Object> report(String name) throws InterruptedException {
+    ExperimentSpec spec = declared.get(name);
+    if (spec == null) {
+      throw notFound(name);
+    }
+    flush();
+    return Reports.report(spec, store.find(name), store, clock.instant());
+  }
+
+  /**
+   * Moves an experiment to {@code state}: running and stopped switch back and forth, concluded is
+   * final and may name the winning arm (a split then sends every call to it).
+   *
+   * @param by who asked, for the record
+   * @throws ResourceNotFoundException when this server has no such graph
+   * @throws InvalidInputException when the winner is not an arm
+   * @throws io.mlsys.core.FailedPreconditionException when the experiment is already concluded
+   */
+  public Map<String, Object> changeState(
+      String name, ExperimentState state, String winner, String by) {
+    ExperimentSpec spec = declared.get(name);
+    if (spec == null) {
+      throw notFound(name);
+    }
+    if (winner != null && (state != ExperimentState.CONCLUDED || !spec.arms().contains(winner))) {
+      throw new InvalidInputException(
+          "winner",
+          "'"
+              + winner
+              + "' (expected: with state concluded, one of "
+              + String.join(", ", spec.arms())
+              + ")");
+    }
+    ExperimentStore.Row row = store.changeState(spec, state, winner, by, clock.instant());
+    states.put(name, new CachedState(row.state(), row.winner(), clock.instant()));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "experiment "
+            + name
+            + ": "
+            + state.wire()
+            + (winner == null ? "" : " (winner " + winner + ")")
+            + " by "
+            + by);
+    return Reports.status(name, spec, row);
+  }
+
+  private static ResourceNotFoundException notFound(String name) {
+    return new ResourceNotFoundException(
+        "experiment '" + name + "' (expected: a split or mirror graph of this server)");
+  }
+
+  /** Waits until every record added before this call is written (or dropped by a failure). */
+  public void flush() throws InterruptedException {
+    synchronized (progress) {
+      long target = accepted.get();
+      while (processed < target && !closed) {
+        progress.wait(1000);
+      }
+    }
+  }
+
+  private void run() {
+    List<ExperimentRecord> batch = new ArrayList<>(batchSize);
+    while (!closed || !buffer.isEmpty()) {
+      try {
+        ExperimentRecord first = buffer.poll(200, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+          buffer.drainTo(batch, batchSize - 1);
+          write(batch);
+          batch.clear();
+        }
+        if (refreshWanted.getAndSet(false)) {
+          refreshStates();
+        }
+      } catch (InterruptedException e) {
+        if (closed) {
+          buffer.drainTo(batch);
+          write(batch);
+          return;
+        }
+      }
+    }
+  }
+
+  private void write(List<ExperimentRecord> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      store.insert(batch);
+    } catch (RuntimeException e) {
+      droppedFailed.increment(batch.size());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "experiments: " + batch.size() + " records not written: " + e.getMessage());
+    }
+    synchronized (progress) {
+      processed += batch.size();
+      progress.notifyAll();
+    }
+  }
+
+  private void refreshStates() {
+    try {
+      Map<String, ExperimentStore.Row> rows = store.all();
+      Instant now = clock.instant();
+      for (String name : states.keySet()) {
+        ExperimentStore.Row row = rows.get(name);
+        states.put(
+            name,
+            row == null
+                ? new CachedState(ExperimentState.RUNNING, null, now)
+                : new CachedState(row.state(), row.winner(), now));
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "experiments: state refresh failed: " + e.getMessage());
+    }
+  }
+
+  /** Writes what is buffered, stops the writer and closes the store. */
+  @Override
+  public void close() {
+    synchronized (progress) {
+      closed = true;
+      progress.notifyAll();
+    }
+    writer.interrupt();
+    try {
+      writer.join(Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+  }
+
+  /** An experiment's state as a replica last read it. */
+  record CachedState(ExperimentState state, String winner, Instant loaded) {
+    boolean running() {
+      return state == ExperimentState.RUNNING;
+    }
+  }
+
+  /** Builds {@link Experiments}. */
+  public static final class Builder {
+    private final Supplier<Store> store;
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanos = System::nanoTime;
+    private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private int bufferCapacity = DEFAULT_BUFFER_CAPACITY;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+
+    private Builder(Supplier<Store> store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    public Builder clock(Clock newClock) {
+      this.clock = Objects.requireNonNull(newClock, "clock");
+      return this;
+    }
+
+    /** Measures latencies; default {@link System#nanoTime()}. */
+    public Builder ticker(LongSupplier newNanos) {
+      this.nanos = Objects.requireNonNull(newNanos, "nanos");
+      return this;
+    }
+
+    /**
+     * Draws the arm of a call without a unit key and whether a call without one is mirrored; asked
+     * on each call's thread (default: {@link ThreadLocalRandom}).
+     */
+    public Builder random(Supplier<RandomGenerator> newRandom) {
+      this.random = Objects.requireNonNull(newRandom, "random");
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry newRegistry) {
+      this.registry = Objects.requireNonNull(newRegistry, "registry");
+      return this;
+    }
+
+    public Builder bufferCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("bufferCapacity: " + capacity + " (expected: >= 1)");
+      }
+      this.bufferCapacity = capacity;
+      return this;
+    }
+
+    public Builder batchSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("batchSize: " + size + " (expected: >= 1)");
+      }
+      this.batchSize = size;
+      return this;
+    }
+
+    public Experiments build() {
+      return new Experiments(this);
+    }
+  }
+}

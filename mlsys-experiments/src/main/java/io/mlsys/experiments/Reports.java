@@ -1,0 +1,274 @@
+package io.mlsys.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+
+/** The JSON documents of {@code /v2/experiments}: status and report, as ordered maps. */
+final class Reports {
+  /** The report reads at most this many of the latest pairs of a mirror. */
+  static final int PAIR_WINDOW = 200_000;
+
+  /** Confusion is reported for at most this many distinct labels. */
+  static final int MAX_LABELS = 50;
+
+  static final String READY = "ready_to_promote";
+  static final String NOT_READY = "not_ready";
+  static final String NOT_ENOUGH_DATA = "not_enough_data";
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private Reports() {}
+
+  static Map<String, Object> status(String name, ExperimentSpec spec, ExperimentStore.Row row) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("name", name);
+    status.put("kind", spec != null ? spec.kind() : row.kind());
+    status.put("state", row == null ? ExperimentState.RUNNING.wire() : row.state().wire());
+    status.put("winner", row == null ? null : row.winner());
+    status.put("served", spec != null);
+    if (spec != null) {
+      status.put("arms", spec.arms());
+    }
+    if (row != null) {
+      status.put("created", row.created().toString());
+      status.put("updated", row.updated().toString());
+      status.put("updated_by", row.updatedBy());
+    }
+    return status;
+  }
+
+  static Map<String, Object> report(
+      ExperimentSpec spec, ExperimentStore.Row row, ExperimentStore store, Instant now) {
+    Map<String, Object> report = status(spec.name(), spec, row);
+    report.put("generated", now.toString());
+    switch (spec) {
+      case ExperimentSpec.Split split -> split(split, store, report);
+      case ExperimentSpec.Mirror mirror -> mirror(mirror, store, report);
+    }
+    return report;
+  }
+
+  private static void split(
+      ExperimentSpec.Split spec, ExperimentStore store, Map<String, Object> report) {
+    Map<String, long[]> counts = store.exposureCounts(spec.name());
+    BucketTable table = store.storedTable(spec.name());
+    int[] buckets = table == null ? null : table.counts();
+    List<String> arms = spec.arms();
+    long[] units = new long[arms.size()];
+    double[] expected = new double[arms.size()];
+    long totalUnits = 0;
+    long totalCalls = 0;
+    for (int i = 0; i < arms.size(); i++) {
+      long[] armCounts = counts.getOrDefault(arms.get(i), new long[2]);
+      units[i] = armCounts[1];
+      totalUnits += armCounts[1];
+      totalCalls += armCounts[0];
+      int index = table == null ? -1 : table.arms().indexOf(arms.get(i));
+      expected[i] = index < 0 ? 0 : (double) buckets[index] / BucketTable.BUCKETS;
+    }
+    List<Map<String, Object>> armReports = new ArrayList<>();
+    for (int i = 0; i < arms.size(); i++) {
+      long[] armCounts = counts.getOrDefault(arms.get(i), new long[2]);
+      Map<String, Object> arm = new LinkedHashMap<>();
+      arm.put("name", arms.get(i));
+      arm.put("count", armCounts[0]);
+      arm.put("units", armCounts[1]);
+      arm.put("expected_share", expected[i]);
+      arm.put("observed_share", totalUnits == 0 ? null : (double) units[i] / totalUnits);
+      double[] interval = Stats.wilson(units[i], totalUnits, Stats.Z_95);
+      arm.put("observed_share_interval", List.of(interval[0], interval[1]));
+      armReports.add(arm);
+    }
+    report.put("count", totalCalls);
+    report.put("units", totalUnits);
+    report.put("arms", armReports);
+    double[] chi = Stats.chiSquare(units, expected);
+    Map<String, Object> srm = new LinkedHashMap<>();
+    srm.put("test", "chi-square of units per arm against the arms' bucket shares");
+    srm.put("chi_square", chi[0]);
+    srm.put("p_value", chi[1]);
+    srm.put("alpha", spec.srmAlpha());
+    srm.put("mismatch", chi[1] < spec.srmAlpha());
+    report.put("sample_ratio_mismatch", srm);
+  }
+
+  private static void mirror(
+      ExperimentSpec.Mirror spec, ExperimentStore store, Map<String, Object> report) {
+    List<ExperimentStore.PairRow> pairs = store.pairs(spec.name(), PAIR_WINDOW);
+    Map<String, List<ExperimentStore.PairRow>> byCandidate = new LinkedHashMap<>();
+    for (String candidate : spec.candidates()) {
+      byCandidate.put(candidate, new ArrayList<>());
+    }
+    for (ExperimentStore.PairRow pair : pairs) {
+      List<ExperimentStore.PairRow> list = byCandidate.get(pair.candidate());
+      if (list != null) {
+        list.add(pair);
+      }
+    }
+    Map<String, Object> candidates = new LinkedHashMap<>();
+    byCandidate.forEach(
+        (name, list) -> candidates.put(name, candidate(list, spec.compare(), spec.verdict())));
+    report.put("pair_window", PAIR_WINDOW);
+    report.put("candidates", candidates);
+  }
+
+  static Map<String, Object> candidate(
+      List<ExperimentStore.PairRow> pairs,
+      MirrorOptions.Compare compare,
+      MirrorOptions.Verdict verdict) {
+    long compared = 0;
+    long agreed = 0;
+    long primaryErrors = 0;
+    long candidateErrors = 0;
+    Map<String, Map<String, Long>> confusion = new TreeMap<>();
+    boolean confusionTruncated = false;
+    List<Double> differences = new ArrayList<>();
+    List<Double> primaryScores = new ArrayList<>();
+    List<Double> candidateScores = new ArrayList<>();
+    long[] primaryLatencies = new long[pairs.size()];
+    long[] candidateLatencies = new long[pairs.size()];
+    int latencyCount = 0;
+    for (ExperimentStore.PairRow pair : pairs) {
+      primaryErrors += pair.primaryError() == null ? 0 : 1;
+      candidateErrors += pair.candidateError() == null ? 0 : 1;
+      if (pair.primaryError() == null && pair.candidateError() == null) {
+        primaryLatencies[latencyCount] = pair.primaryLatencyMicros();
+        candidateLatencies[latencyCount++] = pair.candidateLatencyMicros();
+      }
+      if (pair.primaryValue() == null || pair.candidateValue() == null) {
+        continue;
+      }
+      JsonNode primary = parse(pair.primaryValue());
+      JsonNode candidate = parse(pair.candidateValue());
+      int n = Math.max(primary.size(), candidate.size());
+      for (int i = 0; i < n; i++) {
+        JsonNode p = primary.get(i);
+        JsonNode c = candidate.get(i);
+        compared++;
+        if (p == null || c == null) {
+          continue;
+        }
+        if (p.isNumber() && c.isNumber()) {
+          double difference = c.asDouble() - p.asDouble();
+          differences.add(difference);
+          primaryScores.add(p.asDouble());
+          candidateScores.add(c.asDouble());
+          if (Math.abs(difference) <= compare.tolerance()) {
+            agreed++;
+          }
+        } else {
+          String pl = p.asText();
+          String cl = c.asText();
+          if (pl.equals(cl)) {
+            agreed++;
+          }
+          Map<String, Long> row = confusion.get(pl);
+          if (row == null && confusion.size() >= MAX_LABELS) {
+            confusionTruncated = true;
+            continue;
+          }
+          confusion.computeIfAbsent(pl, k -> new TreeMap<>()).merge(cl, 1L, Long::sum);
+        }
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("pairs", pairs.size());
+    result.put("compared", compared);
+    result.put("agreed", agreed);
+    Double rate = compared == 0 ? null : (double) agreed / compared;
+    double[] interval = Stats.wilson(agreed, compared, Stats.Z_95);
+    result.put("agreement_rate", rate);
+    result.put("agreement_interval", List.of(interval[0], interval[1]));
+    result.put("tolerance", compare.tolerance());
+    if (!confusion.isEmpty()) {
+      result.put("confusion", confusion);
+      result.put("confusion_truncated", confusionTruncated);
+    }
+    if (!differences.isEmpty()) {
+      double[] sorted = differences.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      Map<String, Object> scores = new LinkedHashMap<>();
+      scores.put("mean_difference", Arrays.stream(sorted).average().orElse(Double.NaN));
+      scores.put("p01_difference", Stats.quantile(sorted, 0.01));
+      scores.put("p50_difference", Stats.quantile(sorted, 0.5));
+      scores.put("p99_difference", Stats.quantile(sorted, 0.99));
+      if (primaryScores.size() >= 2) {
+        // Two-sample Kolmogorov-Smirnov: do the candidate's scores come from the same
+        // distribution as the primary's (values of one call are not independent; a guide only).
+        double ks =
+            new KolmogorovSmirnovTest()
+                .kolmogorovSmirnovTest(
+                    primaryScores.stream().mapToDouble(Double::doubleValue).toArray(),
+                    candidateScores.stream().mapToDouble(Double::doubleValue).toArray());
+        scores.put("ks_p_value", ks);
+      }
+      result.put("scores", scores);
+    }
+    long[] primarySorted = Arrays.copyOf(primaryLatencies, latencyCount);
+    long[] candidateSorted = Arrays.copyOf(candidateLatencies, latencyCount);
+    Arrays.sort(primarySorted);
+    Arrays.sort(candidateSorted);
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("primary_p50_micros", nullIfNaN(Stats.quantile(primarySorted, 0.5)));
+    latency.put("primary_p99_micros", nullIfNaN(Stats.quantile(primarySorted, 0.99)));
+    latency.put("candidate_p50_micros", nullIfNaN(Stats.quantile(candidateSorted, 0.5)));
+    latency.put("candidate_p99_micros", nullIfNaN(Stats.quantile(candidateSorted, 0.99)));
+    latency.put(
+        "p50_delta_micros",
+        nullIfNaN(Stats.quantile(candidateSorted, 0.5) - Stats.quantile(primarySorted, 0.5)));
+    latency.put(
+        "p99_delta_micros",
+        nullIfNaN(Stats.quantile(candidateSorted, 0.99) - Stats.quantile(primarySorted, 0.99)));
+    result.put("latency", latency);
+    double primaryErrorRate = pairs.isEmpty() ? 0 : (double) primaryErrors / pairs.size();
+    double candidateErrorRate = pairs.isEmpty() ? 0 : (double) candidateErrors / pairs.size();
+    Map<String, Object> errors = new LinkedHashMap<>();
+    errors.put("primary_errors", primaryErrors);
+    errors.put("candidate_errors", candidateErrors);
+    errors.put("primary_error_rate", primaryErrorRate);
+    errors.put("candidate_error_rate", candidateErrorRate);
+    errors.put("error_rate_delta", candidateErrorRate - primaryErrorRate);
+    result.put("errors", errors);
+    String decision;
+    double increase = candidateErrorRate - primaryErrorRate;
+    if (pairs.size() >= verdict.minPairs() && increase > verdict.maxErrorRateIncrease()) {
+      decision = NOT_READY;
+    } else if (compared < verdict.minPairs()) {
+      decision = NOT_ENOUGH_DATA;
+    } else if (interval[1] < verdict.minAgreement()) {
+      decision = NOT_READY;
+    } else if (interval[0] >= verdict.minAgreement()) {
+      decision = READY;
+    } else {
+      decision = NOT_ENOUGH_DATA;
+    }
+    Map<String, Object> thresholds = new LinkedHashMap<>();
+    thresholds.put("min_pairs", verdict.minPairs());
+    thresholds.put("min_agreement", verdict.minAgreement());
+    thresholds.put("max_error_rate_increase", verdict.maxErrorRateIncrease());
+    result.put("verdict", decision);
+    result.put("thresholds", thresholds);
+    return result;
+  }
+
+  private static Double nullIfNaN(double value) {
+    return Double.isNaN(value) ? null : value;
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("experiment_pairs: not a JSON array: " + json, e);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.mlsys.monitoring;
+
+import java.util.Map;
+
+/**
+ * What a window saw of one feature, binned like its {@link BaselineFeature}: a fixed number of
+ * counters however many values arrive, and mergeable (a sliding window is the sum of its tumbling
+ * windows). Not thread-safe: one monitor thread owns it.
+ */
+final class FeatureCounts {
+  final BaselineFeature feature;
+  final long[] bins;
+  long missing;
+  double sum;
+  // How far values beyond the baseline's range lie past it, summed: the transport cost the
+  // Wasserstein distance adds for mass outside the baseline's bins.
+  double belowDistance;
+  double aboveDistance;
+
+  FeatureCounts(BaselineFeature feature) {
+    this.feature = feature;
+    this.bins = new long[feature.bins()];
+  }
+
+  void addNumber(double value) {
+    if (Double.isNaN(value)) {
+      missing++;
+      return;
+    }
+    if (feature.kind() == BaselineFeature.Kind.CATEGORICAL) {
+      addCategory(canonical(value), null);
+      return;
+    }
+    int bin = feature.numericBin(value);
+    bins[bin]++;
+    sum += value;
+    double[] edges = feature.edges();
+    if (bin == 0) {
+      belowDistance += edges[0] - value;
+    } else if (bin == bins.length - 1) {
+      aboveDistance += value - edges[edges.length - 1];
+    }
+  }
+
+  void addCategory(String value, Map<String, Integer> index) {
+    if (value == null) {
+      missing++;
+      return;
+    }
+    if (feature.kind() == BaselineFeature.Kind.NUMERIC) {
+      double number;
+      try {
+        number = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        missing++;
+        return;
+      }
+      addNumber(number);
+      return;
+    }
+    int bin = index != null ? feature.categoryBin(value, index) : categoryBin(value);
+    bins[bin]++;
+  }
+
+  private int categoryBin(String value) {
+    int at = feature.categories().indexOf(value);
+    return at < 0 ? feature.categories().size() : at;
+  }
+
+  /** A number as a category: integral values without a fraction, as a CSV would spell them. */
+  static String canonical(double value) {
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return Long.toString((long) value);
+    }
+    return Double.toString(value);
+  }
+
+  long count() {
+    long total = 0;
+    for (long bin : bins) {
+      total += bin;
+    }
+    return total;
+  }
+
+  void addAll(FeatureCounts other) {
+    for (int i = 0; i < bins.length; i++) {
+      bins[i] += other.bins[i];
+    }
+    missing += other.missing;
+    sum += other.sum;
+    belowDistance += other.belowDistance;
+    aboveDistance += other.aboveDistance;
+  }
+}

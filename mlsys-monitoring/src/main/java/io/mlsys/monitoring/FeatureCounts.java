@@ -16,6 +16,7 @@ final class FeatureCounts {
   // Wasserstein distance adds for mass outside the baseline's bins.
   double belowDistance;
   double aboveDistance;
+  private float[] floatEdges;
 
   FeatureCounts(BaselineFeature feature) {
     this.feature = feature;
@@ -23,15 +24,29 @@ final class FeatureCounts {
   }
 
   void addNumber(double value) {
+    add(value, false);
+  }
+
+  /**
+   * A value of an FP32 input: binned against the edges rounded to float, so that 2.9f lands where
+   * the baseline's 2.9 does (as a double, 2.9f is a little above 2.9 and would move every tied
+   * value one bin up).
+   */
+  void addFloat(float value) {
+    add(value, true);
+  }
+
+  private void add(double value, boolean single) {
     if (Double.isNaN(value)) {
       missing++;
       return;
     }
     if (feature.kind() == BaselineFeature.Kind.CATEGORICAL) {
-      addCategory(canonical(value), null);
+      addCategory(
+          canonical(single ? Double.parseDouble(Float.toString((float) value)) : value), null);
       return;
     }
-    int bin = feature.numericBin(value);
+    int bin = single ? floatBin((float) value) : feature.numericBin(value);
     bins[bin]++;
     sum += value;
     double[] edges = feature.edges();
@@ -40,6 +55,29 @@ final class FeatureCounts {
     } else if (bin == bins.length - 1) {
       aboveDistance += value - edges[edges.length - 1];
     }
+  }
+
+  private int floatBin(float value) {
+    if (floatEdges == null) {
+      double[] edges = feature.edges();
+      floatEdges = new float[edges.length];
+      for (int i = 0; i < edges.length; i++) {
+        floatEdges[i] = (float) edges[i];
+      }
+    }
+    if (value < floatEdges[0]) {
+      return 0;
+    }
+    if (value > floatEdges[floatEdges.length - 1]) {
+      return floatEdges.length;
+    }
+    int found = java.util.Arrays.binarySearch(floatEdges, value);
+    // Equal float edges (distinct doubles rounding alike): the first of them.
+    while (found > 0 && floatEdges[found - 1] == value) {
+      found--;
+    }
+    int upper = found >= 0 ? found : -found - 1;
+    return Math.max(upper, 1);
   }
 
   void addCategory(String value, Map<String, Integer> index) {

@@ -115,6 +115,8 @@ public final class ModelMonitor {
     window.rows += rows;
     boolean text = input.datatype() == DataType.BYTES;
     String[] strings = text ? input.strings() : null;
+    boolean single = input.datatype() == DataType.FP32;
+    float[] floats = single ? input.floats() : null;
     for (int row = 0; row < rows; row++) {
       long hash = 0x9E3779B97F4A7C15L;
       for (int column = 0; column < width; column++) {
@@ -140,6 +142,8 @@ public final class ModelMonitor {
         int at = row * width + column;
         if (text) {
           window.features[column].addCategory(strings[at], categoryIndex.get(column));
+        } else if (single) {
+          window.features[column].addFloat(floats[at]);
         } else {
           window.features[column].addNumber(input.doubleAt(at));
         }

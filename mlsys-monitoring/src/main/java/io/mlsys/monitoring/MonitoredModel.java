@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
@@ -47,7 +50,8 @@ final class MonitoredModel extends ForwardingModel {
   private final OutlierDetector outliers;
   private final Clock clock;
   private final Monitors monitors;
-  private final BlockingQueue<Observation> queue;
+  // Observations, and futures asking for a state that includes every call queued before them.
+  private final BlockingQueue<Object> queue;
   private final MeterRegistry meters;
   private final List<Meter> registered = new ArrayList<>();
   private final Set<String> classGauges = new HashSet<>();
@@ -226,26 +230,40 @@ final class MonitoredModel extends ForwardingModel {
 
   private void run() {
     while (!closed) {
-      Observation first;
+      Object first;
       try {
         first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
       }
+      List<CompletableFuture<MonitorState>> asked = new ArrayList<>();
       if (first != null) {
-        observe(first);
-        for (int i = 0; i < DRAIN_BATCH; i++) {
-          Observation next = queue.poll();
+        take(first, asked);
+        for (int i = 0; i < DRAIN_BATCH && asked.isEmpty(); i++) {
+          Object next = queue.poll();
           if (next == null) {
             break;
           }
-          observe(next);
+          take(next, asked);
         }
       }
       Instant now = clock.instant();
-      if (first == null || queue.isEmpty() || !now.isBefore(lastPublish.plus(PUBLISH_PERIOD))) {
+      if (first == null
+          || !asked.isEmpty()
+          || queue.isEmpty()
+          || !now.isBefore(lastPublish.plus(PUBLISH_PERIOD))) {
         publish(now);
       }
+      asked.forEach(future -> future.complete(state));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void take(Object item, List<CompletableFuture<MonitorState>> asked) {
+    if (item instanceof Observation observation) {
+      observe(observation);
+    } else {
+      asked.add((CompletableFuture<MonitorState>) item);
     }
   }
 
@@ -288,6 +306,26 @@ final class MonitoredModel extends ForwardingModel {
   /** The last published state (at most {@link #PUBLISH_PERIOD} behind while calls come). */
   MonitorState state() {
     return state;
+  }
+
+  /**
+   * A state that includes every call answered before this one asked: the monitor thread computes it
+   * once it folded them in. Waits at most {@code wait}; then (or when the queue is full) the last
+   * published state.
+   */
+  MonitorState freshState(Duration wait) {
+    CompletableFuture<MonitorState> asked = new CompletableFuture<>();
+    if (closed || !queue.offer(asked)) {
+      return state;
+    }
+    try {
+      return asked.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return state;
+    } catch (ExecutionException | TimeoutException e) {
+      return state;
+    }
   }
 
   String monitorName() {

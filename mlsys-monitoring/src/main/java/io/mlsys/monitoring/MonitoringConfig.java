@@ -79,7 +79,7 @@ public record MonitoringConfig(
   public static final Duration DEFAULT_LATENCY_SLO = Duration.ofMillis(100);
   public static final int DEFAULT_BINS = Baseline.DEFAULT_BINS;
   public static final int MAX_BINS = 1000;
-  public static final int DEFAULT_MIN_SAMPLES = 30;
+  public static final int DEFAULT_MIN_SAMPLES = 100;
   public static final int DEFAULT_LARGE_SAMPLE = 1000;
   public static final double DEFAULT_PSI_THRESHOLD = 0.2;
   public static final double DEFAULT_KS_P_VALUE = 0.05;

@@ -20,6 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * One per server, a {@link io.mlsys.core.spi.SharedResources} entry; thread-safe.
  */
 public final class Monitors implements AutoCloseable {
+  /** How long a state request waits for the monitor thread to fold in the calls before it. */
+  static final java.time.Duration FRESH_STATE_WAIT = java.time.Duration.ofSeconds(2);
+
   private final Clock clock;
   private final MeterRegistry meters;
   private final ObjectMapper mapper = MonitorJson.mapper();
@@ -57,12 +60,15 @@ public final class Monitors implements AutoCloseable {
         config.url(), url -> new AlertWebhook(config, mapper, clock, meters));
   }
 
-  /** The states of a model's monitored versions, newest version first; empty when none. */
+  /**
+   * The states of a model's monitored versions, newest version first, each including every call
+   * answered before (unless its monitor lags by more than two seconds); empty when none.
+   */
   public List<MonitorState> states(String model) {
     List<MonitoredModel> models = byModel.getOrDefault(model, List.of());
     List<MonitorState> states = new ArrayList<>();
     for (MonitoredModel monitored : models) {
-      states.add(monitored.state());
+      states.add(monitored.freshState(FRESH_STATE_WAIT));
     }
     states.sort(
         Comparator.comparing(

@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
+import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
@@ -79,6 +80,7 @@ final class HelidonMlsysServer implements MlsysServer {
       GraphReload graphReload,
       RegistryHandle modelRegistry,
       PredictionLog predictionLog,
+      Monitors monitors,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -129,6 +131,9 @@ final class HelidonMlsysServer implements MlsysServer {
     }
     if (predictionLog != null) {
       new PredictionLogEndpoints(predictionLog, clock).addTo(routes);
+    }
+    if (monitors != null) {
+      new MonitorEndpoints(monitors).addTo(routes);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
+import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.repository.ModelRepository;
@@ -122,6 +123,7 @@ public interface MlsysServer extends AutoCloseable {
     private GraphReload graphReload;
     private RegistryHandle modelRegistry;
     private PredictionLog predictionLog;
+    private Monitors monitors;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -240,6 +242,15 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The monitors whose state {@code GET /v2/models/{m}/monitor} serves; the caller closes them
+     * (the server's shared resources do).
+     */
+    public Builder monitors(Monitors monitors) {
+      this.monitors = Objects.requireNonNull(monitors, "monitors");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -281,6 +292,7 @@ public interface MlsysServer extends AutoCloseable {
           graphReload,
           modelRegistry,
           predictionLog,
+          monitors,
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       RegistryCommand.class,
       ImageCommand.class,
+      MonitorCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -32,6 +32,10 @@ class MonitorServingTest {
   private List<float[]> rows;
 
   private MlsysServer start(String monitoringYaml) throws IOException {
+    return start(monitoringYaml, "");
+  }
+
+  private MlsysServer start(String monitoringYaml, String extraYaml) throws IOException {
     Files.copy(Fixtures.require("sklearn-iris/iris_svc.onnx"), dir.resolve("iris_svc.onnx"));
     rows = new ArrayList<>();
     for (String line : Files.readAllLines(Fixtures.require("sklearn-iris/rand_iris.csv"))) {
@@ -57,7 +61,8 @@ class MonitorServingTest {
             + "    uri: iris_svc.onnx\n"
             + "    monitoring: "
             + monitoringYaml
-            + "\n";
+            + "\n"
+            + extraYaml;
     MlsysConfig config =
         MlsysConfigLoader.parse(yaml, dir, Map.of())
             .withServer(MlsysServerExtension.config())
@@ -163,5 +168,40 @@ class MonitorServingTest {
       assertThat(missing.statusCode()).isEqualTo(404);
       assertThat(missing.body()).contains("not monitored");
     }
+  }
+
+  @Test
+  void theReportReplaysTheJsonlLogAndShowsTheDrift() throws Exception {
+    try (MlsysServer server =
+            start(
+                "{ baseline: baseline.csv }", "prediction-log: { jsonl: { dir: predictions } }\n");
+        HttpClient client = HttpClient.newHttpClient()) {
+      send(client, server, rows, 1.3f, 100);
+    }
+    io.mlsys.monitoring.MonitoringConfig config = io.mlsys.monitoring.MonitoringConfig.defaults();
+    io.mlsys.monitoring.MonitorReport.Options options =
+        new io.mlsys.monitoring.MonitorReport.Options(
+            "iris",
+            null,
+            null,
+            null,
+            config,
+            io.mlsys.monitoring.Baseline.fromCsv(dir.resolve("baseline.csv"), config.bins()));
+    io.mlsys.monitoring.MonitorReport.Result result =
+        io.mlsys.monitoring.MonitorReport.compute(dir.resolve("predictions"), options);
+
+    assertThat(result.events()).isEqualTo(100);
+    assertThat(result.skipped()).isZero();
+    assertThat(result.whole().current().calls()).isEqualTo(100);
+    assertThat(result.whole().features())
+        .filteredOn(f -> f.drifted())
+        .extracting(f -> f.feature())
+        .containsExactly("petal_length");
+    assertThat(result.windows()).isNotEmpty();
+    String html = io.mlsys.monitoring.MonitorReport.html(result, options);
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("<svg", "petal_length (drifted)", "Drift score per window", "class shares")
+        .doesNotContain("<script", "src=", "href=");
   }
 }

@@ -49,7 +49,7 @@ final class AlertEvaluator {
             + "/"
             + (state.version() == null ? "" : state.version())
             + "/"
-            + rule.name()
+            + rule.displayName()
             + (feature == null ? "" : "/" + feature);
     if (rule.holds(value)) {
       Instant since = pending.computeIfAbsent(fingerprint, key -> now);
@@ -59,7 +59,7 @@ final class AlertEvaluator {
             new Alert(
                 fingerprint,
                 Alert.Status.FIRING,
-                rule.name(),
+                rule.displayName(),
                 rule.signal(),
                 feature,
                 state.model(),

@@ -13,7 +13,8 @@ import java.util.Objects;
  * resolves when it no longer is. A per-feature signal ({@code feature-drifted}) is evaluated per
  * feature, each its own alert.
  *
- * @param name the rule's name, in the alert and the log; null means the signal's name
+ * @param name the rule's name, in the alert and the log; null means the signal's name (rules of one
+ *     model need distinct names)
  * @param signal what is compared
  * @param when {@code above} (the default) or {@code below}
  * @param threshold the value compared against
@@ -81,15 +82,17 @@ public record AlertRule(
     violations.check(
         !forDuration.isNegative(), "for-duration", forDuration, "a duration >= 0 such as 5m");
     violations.throwIfAny(null);
-    if (name == null) {
-      name = io.mlsys.config.ConfigBinder.nameOf(signal);
-    }
   }
 
-  /** No signal: a rule must name one. */
+  /** The name alerts carry: {@code name}, else the signal's name ({@code error-ratio}). */
+  public String displayName() {
+    return name != null ? name : io.mlsys.config.ConfigBinder.nameOf(signal);
+  }
+
+  /** Any feature drifted, at once, a warning: what absent keys of a rule fall back to. */
   @ConfigDefaults
   public static AlertRule defaults() {
-    return new AlertRule("feature-drifted", Signal.FEATURE_DRIFTED, null, 0.5, null, null);
+    return new AlertRule(null, Signal.FEATURE_DRIFTED, null, 0.5, null, null);
   }
 
   public static AlertRule of(Signal signal, double threshold) {

@@ -136,8 +136,17 @@ public record MonitoringConfig(
         distinctInputs,
         "an integer from 16 to " + MAX_DISTINCT_INPUTS);
     if (alerts != null) {
+      java.util.Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < alerts.size(); i++) {
-        violations.check(alerts.get(i) != null, "alerts[" + i + "]", null, "an alert rule");
+        AlertRule rule = alerts.get(i);
+        violations.check(rule != null, "alerts[" + i + "]", null, "an alert rule");
+        if (rule != null && !names.add(rule.displayName())) {
+          violations.add(
+              "alerts[" + i + "].name",
+              rule.displayName()
+                  + " names an earlier rule too (expected: distinct names; a rule without a name"
+                  + " is named by its signal)");
+        }
       }
     }
     violations.throwIfAny(null);

@@ -48,7 +48,8 @@ class ArchitectureTest {
             "io.mlsys.resilience..",
             "io.mlsys.graph..",
             "io.mlsys.deploy..",
-            "io.mlsys.predictionlog..")
+            "io.mlsys.predictionlog..",
+            "io.mlsys.monitoring..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param maxBackoff the longest wait between two attempts
  * @param timeout how long one attempt may take
  * @param queueCapacity alerts waiting to be sent; more are dropped and counted
- * @param repeatInterval a firing alert is sent again after this long (a receiver that lost it gets
- *     it again); in between the same alert is not sent twice
+ * @param repeatInterval an alert (fingerprint and status) delivered once is not sent again within
+ *     this time: a flapping condition does not flood the receiver
  */
 public record WebhookConfig(
     String url,

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RegistryCommand.class,
       ImageCommand.class,
       BatchCommand.class,
+      MonitorCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })

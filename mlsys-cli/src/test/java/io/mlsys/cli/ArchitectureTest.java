@@ -49,7 +49,8 @@ class ArchitectureTest {
             "io.mlsys.graph..",
             "io.mlsys.deploy..",
             "io.mlsys.predictionlog..",
-            "io.mlsys.cache..")
+            "io.mlsys.cache..",
+            "io.mlsys.monitoring..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -6,6 +6,7 @@ import io.mlsys.config.ConfigText;
 import io.mlsys.config.Violations;
 import io.mlsys.core.ModelNames;
 import io.mlsys.core.spi.DecoratorOptions;
+import io.mlsys.monitoring.MonitoringConfig;
 import io.mlsys.resilience.BatchingConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,6 +50,9 @@ import java.util.regex.Pattern;
  * @param decorators what serves the model, outermost first: each entry a decorator kind with its
  *     options ({@code io.mlsys.core.spi.ModelDecorator}); null means the server-wide default list
  *     ({@code model-defaults.decorators}), empty means none
+ * @param monitoring prediction monitoring of this model; null means none. Shorthand for a {@code
+ *     monitor} decorator as the outermost entry of the model's decorators (see {@link
+ *     #decoratorChain}); a model that lists a {@code monitor} decorator may not also have it
  */
 public record ModelConfig(
     String uri,
@@ -60,7 +64,8 @@ public record ModelConfig(
     Integer intraOpThreads,
     List<String> defaultOutputs,
     BatchingConfig batching,
-    List<DecoratorOptions> decorators) {
+    List<DecoratorOptions> decorators,
+    MonitoringConfig monitoring) {
 
   public static final String DEFAULT_VERSION = "1";
 
@@ -181,6 +186,14 @@ public record ModelConfig(
                   + "] (expected: one of them; batching is shorthand for the innermost"
                   + " batching decorator)");
         }
+        if (monitoring != null && decorator instanceof MonitoringConfig) {
+          violations.add(
+              MONITORING_KEY,
+              "given next to a monitor decorator in decorators["
+                  + i
+                  + "] (expected: one of them; monitoring is shorthand for the outermost monitor"
+                  + " decorator)");
+        }
       }
     }
     violations.throwIfAny(null);
@@ -191,9 +204,12 @@ public record ModelConfig(
   /** The key of {@link #batching()}, for the messages about it. */
   private static final String BATCHING_KEY = "batching";
 
+  /** The key of {@link #monitoring()}, for the messages about it. */
+  private static final String MONITORING_KEY = "monitoring";
+
   /** A model served from one file as version {@value #DEFAULT_VERSION}, every other default. */
   public static ModelConfig of(String uri) {
-    return new ModelConfig(uri, null, null, null, null, null, null, null, null, null);
+    return new ModelConfig(uri, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Every default and no uri: a repository model folder without {@code config.yaml}. */
@@ -255,6 +271,11 @@ public record ModelConfig(
     return copy(draft -> draft.decorators = newDecorators);
   }
 
+  /** The same model with prediction monitoring; null for none. */
+  public ModelConfig withMonitoring(MonitoringConfig newMonitoring) {
+    return copy(draft -> draft.monitoring = newMonitoring);
+  }
+
   /**
    * The decorators this model is served through, outermost first: its own {@link #decorators()},
    * else the server-wide defaults; then, when it has {@link #batching()}, a batching decorator as
@@ -265,6 +286,24 @@ public record ModelConfig(
    */
   public List<DecoratorOptions> decoratorChain(ModelDefaultsConfig defaults) {
     List<DecoratorOptions> chain = decorators != null ? decorators : defaults.decorators();
+    if (monitoring != null) {
+      for (int i = 0; i < chain.size(); i++) {
+        if (chain.get(i) instanceof MonitoringConfig) {
+          throw new ConfigException(
+              MONITORING_KEY,
+              "given next to a monitor decorator in "
+                  + ModelDefaultsConfig.DECORATORS_PATH
+                  + "["
+                  + i
+                  + "] (expected: one of them; to monitor this model otherwise, list its own"
+                  + " decorators)");
+        }
+      }
+      List<DecoratorOptions> monitored = new ArrayList<>();
+      monitored.add(monitoring);
+      monitored.addAll(chain);
+      chain = List.copyOf(monitored);
+    }
     if (batching == null) {
       return chain;
     }
@@ -306,7 +345,8 @@ public record ModelConfig(
         intraOpThreads,
         defaultOutputs,
         batching,
-        decorators);
+        decorators,
+        monitoring);
   }
 
   /** The model file named by {@link #uri()}, or null when there is no uri. */
@@ -396,6 +436,7 @@ public record ModelConfig(
     private List<String> defaultOutputs;
     private BatchingConfig batching;
     private List<DecoratorOptions> decorators;
+    private MonitoringConfig monitoring;
 
     Draft(ModelConfig config) {
       uri = config.uri;
@@ -408,6 +449,7 @@ public record ModelConfig(
       defaultOutputs = config.defaultOutputs;
       batching = config.batching;
       decorators = config.decorators;
+      monitoring = config.monitoring;
     }
 
     ModelConfig build() {
@@ -421,7 +463,8 @@ public record ModelConfig(
           intraOpThreads,
           defaultOutputs,
           batching,
-          decorators);
+          decorators,
+          monitoring);
     }
   }
 }

@@ -14,6 +14,7 @@ import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.experiments.Experiments;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
+import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
@@ -83,6 +84,7 @@ final class HelidonMlsysServer implements MlsysServer {
       PredictionLog predictionLog,
       PredictionCaches predictionCaches,
       Experiments experiments,
+      Monitors monitors,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -137,6 +139,9 @@ final class HelidonMlsysServer implements MlsysServer {
     new CacheEndpoints(predictionCaches).addTo(routes);
     if (experiments != null) {
       new ExperimentEndpoints(experiments).addTo(routes);
+    }
+    if (monitors != null) {
+      new MonitorEndpoints(monitors).addTo(routes);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).

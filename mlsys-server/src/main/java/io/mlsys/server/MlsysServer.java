@@ -7,6 +7,7 @@ import io.mlsys.experiments.Experiments;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
+import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.repository.ModelRepository;
@@ -126,6 +127,7 @@ public interface MlsysServer extends AutoCloseable {
     private PredictionLog predictionLog;
     private PredictionCaches predictionCaches;
     private Experiments experiments;
+    private Monitors monitors;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -263,6 +265,15 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The monitors whose state {@code GET /v2/models/{m}/monitor} serves; the caller closes them
+     * (the server's shared resources do).
+     */
+    public Builder monitors(Monitors monitors) {
+      this.monitors = Objects.requireNonNull(monitors, "monitors");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -306,6 +317,7 @@ public interface MlsysServer extends AutoCloseable {
           predictionLog,
           predictionCaches,
           experiments,
+          monitors,
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

@@ -16,12 +16,14 @@ import io.mlsys.core.spi.ModelDirectory;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.experiments.Experiments;
 import io.mlsys.graph.GraphOptions;
+import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.predictionlog.PredictionLogConfig;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.registry.RegistryModelResolver;
 import io.mlsys.registry.RegistryStores;
+import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelLoader;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.AccessLogConfig;
@@ -32,6 +34,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -107,6 +110,8 @@ final class ServerWiring {
                 Experiments.class,
                 () -> Experiments.open(config.store(), dataDir, clock, registry)))
         .graphOptions(GraphOptions.defaults().withClock(clock).withResources(resources));
+    builder.monitors(
+        monitors(resources, clock, registry, modelRegistry, config.modelSources().models()));
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));
@@ -135,6 +140,22 @@ final class ServerWiring {
         PredictionLog.class,
         () -> PredictionLog.open(logConfig, config.store(), dataDir, clock, registry));
     return List.of(logConfig.model());
+  }
+
+  /**
+   * The monitors of every monitored model version (a shared resource the {@code monitor} decorator
+   * registers with); a version without a {@code baseline} file takes its registered data profile.
+   */
+  static Monitors monitors(
+      SharedResources resources,
+      Clock clock,
+      PrometheusMeterRegistry registry,
+      RegistryHandle modelRegistry,
+      Map<String, ModelConfig> models) {
+    Monitors monitors =
+        resources.computeIfAbsent(Monitors.class, () -> new Monitors(clock, registry));
+    monitors.baselines(new RegistryBaselines(modelRegistry, models));
+    return monitors;
   }
 
   /**

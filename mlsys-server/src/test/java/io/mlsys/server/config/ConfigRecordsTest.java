@@ -150,6 +150,7 @@ class ConfigRecordsTest {
                     0,
                     Arrays.asList("a", "a", null),
                     null,
+                    null,
                     null))
         .isInstanceOf(ConfigException.class)
         .satisfies(

@@ -19,6 +19,7 @@ import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.ConnectionsConfig;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.ServerConfig;
+import io.mlsys.tracing.Tracing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,6 +80,7 @@ final class HelidonMlsysServer implements MlsysServer {
       GraphReload graphReload,
       RegistryHandle modelRegistry,
       PredictionLog predictionLog,
+      Tracing tracing,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -114,7 +116,8 @@ final class HelidonMlsysServer implements MlsysServer {
             config.maxRequestBytes(),
             metrics,
             accessLog,
-            connectionGuard);
+            connectionGuard,
+            tracing);
     OipJson oipJson = OipJson.create();
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
     RequestLimits limits = RequestLimits.of(config.limits(), registry);
@@ -201,7 +204,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 limits,
                 metrics,
                 ticker,
-                new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),
+                new GrpcCallInterceptor(requestIds, accessLog, clock, ticker, tracing),
                 version,
                 transportHealth,
                 new GrpcSecurity(tls.grpcSslContext(), new GrpcAuthInterceptor(authenticator)));

@@ -148,7 +148,8 @@ class DecoratorChainsTest {
 
     assertThatThrownBy(() -> chains().decorate(model, SOURCE, config))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("(installed: batching, prediction-log, test-attributes, test-tag)");
+        .hasMessageContaining(
+            "(installed: batching, prediction-log, test-attributes, test-tag, tracing)");
     assertThat(model.isClosed()).isTrue();
   }
 }

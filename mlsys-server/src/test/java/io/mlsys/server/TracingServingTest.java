@@ -2,6 +2,10 @@ package io.mlsys.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import inference.GRPCInferenceServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.mlsys.predictionlog.PredictionEvent;
 import io.mlsys.server.OtlpReceiver.Received;
 import io.mlsys.server.config.MlsysConfig;
@@ -91,7 +95,7 @@ class TracingServingTest {
   private MlsysServer start(String yaml, String name) throws IOException {
     MlsysConfig config =
         MlsysConfigLoader.parse(yaml, dir, Map.of())
-            .withServer(MlsysServerExtension.config())
+            .withServer(MlsysServerExtension.config().withGrpcPort(0))
             .withDataDir(dir.resolve(name + "-data"));
     return MlsysServer.fromConfig(config).start();
   }
@@ -244,5 +248,64 @@ class TracingServingTest {
         .extracting(PredictionEvent::traceId)
         .doesNotContainNull()
         .hasSize(3);
+  }
+
+  @Test
+  void aGrpcCallJoinsTheCallersTraceFromItsMetadata() throws Exception {
+    try (MlsysServer down = downstream(tracing("down"))) {
+      Metadata headers = new Metadata();
+      headers.put(GrpcCallInterceptor.TRACEPARENT, TRACEPARENT);
+      ManagedChannel channel = GrpcInferenceServiceTest.connect(down);
+      try {
+        GRPCInferenceServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .modelInfer(
+                GrpcInferenceServiceTest.fp32Request(
+                    "iris", "float_input", 5.1f, 3.5f, 1.4f, 0.2f));
+      } finally {
+        GrpcInferenceServiceTest.disconnect(channel);
+      }
+    }
+    List<Received> spans = receiver.spans();
+    Received call = only(spans, "down", "inference.GRPCInferenceService/ModelInfer");
+    assertThat(call.traceId()).isEqualTo(TRACE_ID);
+    assertThat(call.parentSpanId()).isEqualTo(CALLER_SPAN);
+    assertThat(call.attributes())
+        .containsEntry("rpc.system", "grpc")
+        .containsEntry("rpc.grpc.status_code", 0L)
+        .containsEntry("mlsys.model", "iris")
+        .containsEntry("mlsys.outcome", "ok");
+    Received model = only(spans, "down", "infer iris");
+    assertThat(model.parentSpanId()).isEqualTo(call.spanId());
+    assertThat(events("down-log")).extracting(PredictionEvent::traceId).containsExactly(TRACE_ID);
+  }
+
+  @Test
+  void aFailedModelCallIsAnErrorSpanWithItsOutcome() throws Exception {
+    try (MlsysServer down = downstream(tracing("down"))) {
+      HttpResponse<String> bad =
+          send(
+              down,
+              "/v2/models/iris/infer",
+              "{\"inputs\": [{\"name\": \"float_input\", \"datatype\": \"FP32\","
+                  + " \"shape\": [1, 3], \"data\": [5.1, 3.5, 1.4]}]}");
+      assertThat(bad.statusCode()).isEqualTo(400);
+    }
+    Received request = only(receiver.spans(), "down", INFER_ROUTE);
+    assertThat(request.attributes())
+        .containsEntry("http.response.status_code", 400L)
+        .containsEntry("mlsys.outcome", "invalid_input");
+  }
+
+  private static HttpResponse<String> send(MlsysServer server, String path, String body)
+      throws IOException, InterruptedException {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
   }
 }

@@ -36,8 +36,19 @@ public interface Span {
 
   void setAttribute(String key, long value);
 
-  /** Marks the span failed: its status is an error with the failure's message. */
-  void fail(Throwable error);
+  /**
+   * Marks the span failed: its status is an error with {@code message}, its {@code error.type} the
+   * outcome.
+   *
+   * @param outcome what failed, as {@link #outcome} names it ({@code invalid_input}, {@code
+   *     internal}, ...)
+   */
+  void fail(String outcome, String message);
+
+  /** Marks the span failed by {@code error}: {@link #fail(String, String)} with its outcome. */
+  default void fail(Throwable error) {
+    fail(outcome(error), String.valueOf(error.getMessage()));
+  }
 
   /** Ends the span; it is exported (when it is recorded) and takes no more changes. */
   void end();
@@ -93,7 +104,7 @@ public interface Span {
     public void setAttribute(String key, long value) {}
 
     @Override
-    public void fail(Throwable error) {}
+    public void fail(String outcome, String message) {}
 
     @Override
     public void end() {}

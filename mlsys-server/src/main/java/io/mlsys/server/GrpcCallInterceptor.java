@@ -184,11 +184,10 @@ final class GrpcCallInterceptor implements ServerInterceptor {
         if (served.version != null) {
           span.setAttribute("mlsys.model.version", served.version);
         }
-        span.setAttribute(
-            "mlsys.outcome",
-            status.isOk() ? "ok" : status.getCode().name().toLowerCase(Locale.ROOT));
+        String outcome = status.isOk() ? "ok" : status.getCode().name().toLowerCase(Locale.ROOT);
+        span.setAttribute("mlsys.outcome", outcome);
         if (isServerFault(status.getCode())) {
-          span.fail(new IllegalStateException("gRPC " + status.getCode()));
+          span.fail(outcome, "gRPC " + status.getCode());
         }
       }
       span.end();

@@ -156,9 +156,10 @@ final class RequestPipeline {
     if (exchange.version() != null) {
       span.setAttribute("mlsys.model.version", exchange.version());
     }
-    span.setAttribute("mlsys.outcome", reply.error() != null ? reply.error().kind() : "ok");
+    String outcome = reply.error() != null ? reply.error().kind() : "ok";
+    span.setAttribute("mlsys.outcome", outcome);
     if (reply.status() >= 500) {
-      span.fail(new IllegalStateException("HTTP " + reply.status()));
+      span.fail(outcome, "HTTP " + reply.status());
     }
   }
 

@@ -82,9 +82,9 @@ final class OtelSpan implements Span {
   }
 
   @Override
-  public void fail(Throwable error) {
-    span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-    span.setAttribute("error.type", Span.outcome(error));
+  public void fail(String outcome, String message) {
+    span.setStatus(StatusCode.ERROR, message);
+    span.setAttribute("error.type", outcome);
   }
 
   @Override

@@ -3,7 +3,7 @@
 
 # start_iris_server WORK_DIR HTTP_PORT [ARGS...]: writes WORK_DIR/models/iris (iris_svc.onnx with its
 # labels; `batching: $BATCHING` in its config.yaml when BATCHING is set, e.g. BATCHING='{}') and
-# WORK_DIR/mlsys.yaml, starts `mlsys serve` with ARGS in the background (server_pid) and waits until
+# WORK_DIR/mlsys.yaml (with $EXTRA_YAML appended when set), starts `mlsys serve` with ARGS in the background (server_pid) and waits until
 # every model is ready.
 start_iris_server() {
   local work="$1" http_port="$2"
@@ -20,6 +20,7 @@ start_iris_server() {
   cat > "$work/mlsys.yaml" <<YAML
 server: { port: $http_port, access-log: false }
 model-repository: { path: ./models }
+${EXTRA_YAML:-}
 YAML
   "$root/mlsys" serve --config "$work/mlsys.yaml" "$@" > "$work/server.log" 2>&1 &
   server_pid=$!

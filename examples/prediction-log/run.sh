@@ -44,7 +44,8 @@ echo
 echo "\$ cat $logdir/*.jsonl"
 cat "$logdir"/*.jsonl
 line="$(event req-1)"
-expect "req-1: schema version, event id" "$line" '^\{"schema_version":1,"event_id":"[0-9a-f-]{36}","request_id":"req-1"'
+expect "req-1: schema version, event id" "$line" '^\{"schema_version":2,"event_id":"[0-9a-f-]{36}","request_id":"req-1"'
+expect "req-1: its trace id (a new trace: no traceparent was sent)" "$line" '"trace_id":"[0-9a-f]{32}"'
 expect "req-1: model and version" "$line" '"model_name":"iris","model_version":"1"'
 expect "req-1: latency and status" "$line" '"latency_us":[0-9]+,"status":"ok","error":null'
 expect "req-1: the listed header" "$line" '"headers":\{"x-user-id":"alice"\}'

@@ -151,6 +151,7 @@ public class SinkThroughputBenchmark {
         start,
         start.plusNanos(250_000),
         null,
+        "4bf92f3577b34da6a3ce929d0e0e4736",
         null,
         Map.of(),
         PredictionLogOptions.defaults(),

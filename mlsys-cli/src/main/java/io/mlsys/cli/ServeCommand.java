@@ -71,6 +71,15 @@ final class ServeCommand implements Callable<Integer> {
               + " overrides prediction-log.jsonl.dir (docs/observability.md).")
   Path predictionLog;
 
+  @Option(
+      names = "--otlp-endpoint",
+      paramLabel = "URL",
+      description =
+          "Export a span per request, graph node and model call over OTLP/HTTP to URL (a"
+              + " collector, e.g. http://localhost:4318); overrides tracing.otlp-endpoint"
+              + " (docs/observability.md).")
+  String otlpEndpoint;
+
   @Mixin DataDirOption dataDir = new DataDirOption();
 
   @Override
@@ -121,6 +130,9 @@ final class ServeCommand implements Callable<Integer> {
       config =
           config.withPredictionLog(
               log.withJsonl(log.jsonl().withDir(predictionLog.toAbsolutePath().normalize())));
+    }
+    if (otlpEndpoint != null) {
+      config = config.withTracing(config.tracing().withOtlpEndpoint(otlpEndpoint));
     }
     if (config.modelRepository().path() == null
         && config.models().isEmpty()

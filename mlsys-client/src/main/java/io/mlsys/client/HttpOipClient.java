@@ -9,6 +9,8 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.Span;
+import io.mlsys.core.TraceContext;
 import io.mlsys.core.UpstreamFailureException;
 import io.mlsys.protocol.OipJson;
 import java.io.IOException;
@@ -200,6 +202,15 @@ final class HttpOipClient implements OipClient {
             builder.timeout(left).header(MlsysHeaders.TIMEOUT, Long.toString(timeoutMillis(left))));
     if (isHeaderSafe(context.traceId())) {
       builder.header(REQUEST_ID_HEADER, context.traceId());
+    }
+    // The W3C trace context: the remote server's spans join this call's trace, under its span.
+    Span span = Span.of(context);
+    if (span != null) {
+      TraceContext trace = span.context();
+      builder.header(TraceContext.TRACEPARENT, trace.traceparent());
+      if (trace.traceState() != null) {
+        builder.header(TraceContext.TRACESTATE, trace.traceState());
+      }
     }
     return builder.build();
   }

@@ -38,6 +38,14 @@ public final class CallAttribute<T> {
    */
   public static final CallAttribute<String> CALLER = of("caller", String.class);
 
+  /**
+   * The current span of the call's trace (its ids, and where the next step's span starts): set by
+   * the transports from the request's {@code traceparent} (a new trace when it has none), replaced
+   * by each traced step for what it calls, read by remote clients (which send it on) and by logs
+   * (the trace id).
+   */
+  public static final CallAttribute<Span> SPAN = of("span", Span.class);
+
   private final String name;
   private final Class<T> type;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlsys.core.MlsysException;
+import io.mlsys.core.Span;
 import io.mlsys.core.Tensor;
 import io.mlsys.protocol.OipJson;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -50,6 +49,7 @@ final class EventFactory {
         PredictionEvent.SCHEMA_VERSION,
         newEventId(),
         requestId,
+        call.traceId(),
         call.start().toString(),
         call.modelName(),
         call.modelVersion(),
@@ -112,13 +112,7 @@ final class EventFactory {
    * InvalidInputException} is {@code invalid_input}); {@code internal} for any other failure.
    */
   static String status(Throwable error) {
-    if (error == null) {
-      return PredictionEvent.OK;
-    }
-    if (!(error instanceof MlsysException)) {
-      return "internal";
-    }
-    String name = error.getClass().getSimpleName().replaceFirst("Exception$", "");
-    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    // The same names as the spans' outcome, so a trace and an event of one call agree.
+    return error == null ? PredictionEvent.OK : Span.outcome(error);
   }
 }

@@ -7,6 +7,7 @@ import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Model;
+import io.mlsys.core.Span;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +71,7 @@ final class LoggedModel extends ForwardingModel {
               start,
               context.clock().instant(),
               context.attribute(CallAttribute.REQUEST_ID).orElse(null),
+              traceId(context),
               context.attribute(CallAttribute.CALLER).orElse(null),
               headers(context, options.headers()),
               options,
@@ -78,6 +80,11 @@ final class LoggedModel extends ForwardingModel {
       // Logging must never fail the call it logs; PredictionLog.record does not throw, this only
       // guards against a bug in building the call.
     }
+  }
+
+  private static String traceId(CallContext context) {
+    Span span = Span.of(context);
+    return span == null ? null : span.traceId();
   }
 
   private static Map<String, String> headers(CallContext context, List<String> names) {

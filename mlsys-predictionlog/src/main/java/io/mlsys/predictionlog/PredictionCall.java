@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param start when the call started
  * @param end when it ended
  * @param requestId the request's id (the OIP {@code id}, else the server's), or null
+ * @param traceId the id of the call's trace (W3C, 32 hex digits), or null outside a request
  * @param caller the authenticated user, or null
  * @param headers the headers to keep, keys lower-case
  * @param options how the model's events are recorded
@@ -34,6 +35,7 @@ public record PredictionCall(
     Instant start,
     Instant end,
     String requestId,
+    String traceId,
     String caller,
     Map<String, String> headers,
     PredictionLogOptions options,

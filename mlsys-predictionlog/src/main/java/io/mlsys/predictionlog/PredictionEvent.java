@@ -22,6 +22,8 @@ import java.util.Objects;
  *     event twice (a replay after a partial write) can drop the copy
  * @param requestId the OIP request's {@code id} when it has one, else the server's request id
  *     ({@code X-Request-Id}); null for an in-process call without either
+ * @param traceId the W3C trace id of the request (32 hex digits), the same as in its spans and its
+ *     access-log line; null in events of schema version 1 and for calls made outside a request
  * @param time when the call started, ISO-8601 UTC
  * @param modelName the model that answered
  * @param modelVersion its version; null for an unversioned model
@@ -39,6 +41,7 @@ import java.util.Objects;
   "schema_version",
   "event_id",
   "request_id",
+  "trace_id",
   "time",
   "model_name",
   "model_version",
@@ -54,6 +57,7 @@ public record PredictionEvent(
     int schemaVersion,
     String eventId,
     String requestId,
+    String traceId,
     String time,
     String modelName,
     String modelVersion,
@@ -65,8 +69,11 @@ public record PredictionEvent(
     JsonNode inputs,
     JsonNode outputs) {
 
-  /** The layout written now. Readers accept this and every earlier version. */
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * The layout written now. Readers accept this and every earlier version. Version 2 added {@code
+   * trace_id}.
+   */
+  public static final int SCHEMA_VERSION = 2;
 
   /** The {@link #status} of a call that succeeded. */
   public static final String OK = "ok";

@@ -31,6 +31,7 @@ final class Calls {
         start,
         start.plus(Duration.ofNanos(250_000)),
         null,
+        "4bf92f3577b34da6a3ce929d0e0e4736",
         null,
         Map.of(),
         PredictionLogOptions.defaults(),

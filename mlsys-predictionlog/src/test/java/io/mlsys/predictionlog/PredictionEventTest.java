@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 class PredictionEventTest {
 
   private static String fixture() throws IOException {
-    try (InputStream in =
-        PredictionEventTest.class.getResourceAsStream("/fixtures/prediction-event-v1.jsonl")) {
+    return fixture("/fixtures/prediction-event-v1.jsonl");
+  }
+
+  private static String fixture(String name) throws IOException {
+    try (InputStream in = PredictionEventTest.class.getResourceAsStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     }
   }
@@ -32,11 +35,22 @@ class PredictionEventTest {
     assertThat(event.latencyUs()).isEqualTo(812);
     assertThat(event.headers()).isEqualTo(Map.of("x-tenant", "acme"));
     assertThat(event.inputs().get(0).get("data").get(3).asDouble()).isEqualTo(0.2);
+    assertThat(event.traceId()).isNull();
+  }
+
+  @Test
+  void readsALineWrittenBySchemaVersion2WithItsTraceId() throws IOException {
+    PredictionEvent event =
+        PredictionEvent.fromJson(fixture("/fixtures/prediction-event-v2.jsonl"));
+    assertThat(event.schemaVersion()).isEqualTo(2);
+    assertThat(event.requestId()).isEqualTo("req-42");
+    assertThat(event.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
   }
 
   @Test
   void writesSnakeCaseKeysInSchemaOrderAndReadsItsOwnLines() throws IOException {
-    PredictionEvent event = PredictionEvent.fromJson(fixture());
+    PredictionEvent event =
+        PredictionEvent.fromJson(fixture("/fixtures/prediction-event-v2.jsonl"));
     String line = event.toJson();
     JsonNode tree = PredictionEvent.mapper().readTree(line);
     List<String> keys = new ArrayList<>();
@@ -46,6 +60,7 @@ class PredictionEventTest {
             "schema_version",
             "event_id",
             "request_id",
+            "trace_id",
             "time",
             "model_name",
             "model_version",
@@ -58,15 +73,17 @@ class PredictionEventTest {
             "outputs");
     assertThat(line).doesNotContain("\n");
     assertThat(PredictionEvent.fromJson(line)).isEqualTo(event);
-    assertThat(tree).isEqualTo(PredictionEvent.mapper().readTree(fixture()));
+    assertThat(tree)
+        .isEqualTo(
+            PredictionEvent.mapper().readTree(fixture("/fixtures/prediction-event-v2.jsonl")));
   }
 
   @Test
   void refusesALaterSchemaVersion() throws IOException {
-    String later = fixture().replace("\"schema_version\":1", "\"schema_version\":2");
+    String later = fixture().replace("\"schema_version\":1", "\"schema_version\":3");
     assertThatThrownBy(() -> PredictionEvent.fromJson(later))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("schema_version 2 (expected: 1 to 1)");
+        .hasMessageContaining("schema_version 3 (expected: 1 to 2)");
   }
 
   @Test

@@ -13,8 +13,10 @@ import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
 import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.Span;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.core.TraceContext;
 import io.mlsys.core.spi.DecoratorContext;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
@@ -106,6 +108,21 @@ class PredictionLogDecoratorTest {
             Map.of())
         .with(CallAttribute.REQUEST_ID, serverRequestId)
         .with(CallAttribute.CALLER, "alice");
+  }
+
+  @Test
+  void eventsCarryTheTraceIdOfTheCallsSpan() throws InterruptedException {
+    Model served = decorated(PredictionLogOptions.defaults(), slowEcho());
+    TraceContext trace =
+        new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true, null);
+
+    served.infer(request("a"), context("srv-1").with(CallAttribute.SPAN, Span.untraced(trace)));
+    served.infer(request("b"), context("srv-2"));
+    log.flush();
+
+    assertThat(sink.received())
+        .extracting(PredictionEvent::traceId)
+        .containsExactly("4bf92f3577b34da6a3ce929d0e0e4736", null);
   }
 
   @Test

@@ -71,6 +71,7 @@ class StoreSinkTest {
             call.start(),
             call.end(),
             null,
+            call.traceId(),
             user,
             Map.of("x-user-id", user),
             call.options(),

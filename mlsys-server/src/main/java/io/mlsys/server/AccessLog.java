@@ -69,7 +69,8 @@ final class AccessLog {
       String version,
       long bytesIn,
       long bytesOut,
-      String grpcStatus) {}
+      String grpcStatus,
+      String traceId) {}
 
   void log(Entry entry) {
     if (isSampled(entry)) {
@@ -113,6 +114,8 @@ final class AccessLog {
     quote(json, entry.version());
     json.append(",\"bytes_in\":").append(entry.bytesIn());
     json.append(",\"bytes_out\":").append(entry.bytesOut());
+    json.append(",\"trace_id\":");
+    quote(json, entry.traceId());
     return json.append('}').toString();
   }
 

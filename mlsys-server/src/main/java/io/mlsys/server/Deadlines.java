@@ -4,6 +4,7 @@ import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysHeaders;
+import io.mlsys.core.Span;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * A request's call context: its deadline, from the {@code timeout} request parameter (microseconds,
  * as in Triton), the {@value MlsysHeaders#TIMEOUT} header (milliseconds) or the server's default
  * timeout (when the request sets both, the earlier wins); its headers; and the attributes every
- * transport sets, {@link CallAttribute#REQUEST_ID} and {@link CallAttribute#CALLER}.
+ * transport sets, {@link CallAttribute#REQUEST_ID}, {@link CallAttribute#CALLER} and {@link
+ * CallAttribute#SPAN}.
  */
 final class Deadlines {
   static final String TIMEOUT_PARAMETER = "timeout";
@@ -44,6 +46,7 @@ final class Deadlines {
    * @param timeoutHeader the value of the timeout header, if sent
    * @param requestId the request's id, its trace id and {@link CallAttribute#REQUEST_ID}
    * @param caller the authenticated caller ({@link CallAttribute#CALLER}), null when unknown
+   * @param span the request's span ({@link CallAttribute#SPAN})
    * @throws InvalidInputException naming the parameter or header when its value is not a positive
    *     integer within {@link #MAX_TIMEOUT}
    */
@@ -52,13 +55,20 @@ final class Deadlines {
       Optional<String> timeoutHeader,
       Map<String, String> headers,
       String requestId,
-      Identity caller) {
+      Identity caller,
+      Span span) {
     Duration timeout = timeout(parameters, timeoutHeader);
     Instant deadline = timeout == null ? null : clock.instant().plus(timeout);
     Map<CallAttribute<?>, Object> attributes =
         caller == null
-            ? Map.of(CallAttribute.REQUEST_ID, requestId)
-            : Map.of(CallAttribute.REQUEST_ID, requestId, CallAttribute.CALLER, caller.user());
+            ? Map.of(CallAttribute.REQUEST_ID, requestId, CallAttribute.SPAN, span)
+            : Map.of(
+                CallAttribute.REQUEST_ID,
+                requestId,
+                CallAttribute.CALLER,
+                caller.user(),
+                CallAttribute.SPAN,
+                span);
     return new CallContext(clock, deadline, headers, requestId, attributes);
   }
 

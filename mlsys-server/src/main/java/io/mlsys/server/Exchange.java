@@ -11,6 +11,7 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.PayloadTooLargeException;
+import io.mlsys.core.Span;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,7 @@ final class Exchange {
   private final Instant startTime;
   private final long maxRequestBytes;
   private final ConnectionGuard guard;
+  private final Span span;
   private byte[] body;
   private boolean framingBroken;
   private String model;
@@ -61,8 +63,10 @@ final class Exchange {
       String requestId,
       Instant startTime,
       long maxRequestBytes,
-      ConnectionGuard guard) {
+      ConnectionGuard guard,
+      Span span) {
     this.request = request;
+    this.span = span;
     this.requestId = requestId;
     this.startTime = startTime;
     this.maxRequestBytes = Math.min(maxRequestBytes, MAX_ARRAY);
@@ -71,6 +75,11 @@ final class Exchange {
 
   String requestId() {
     return requestId;
+  }
+
+  /** The request's span: its trace ids, and the parent of what the request runs. */
+  Span span() {
+    return span;
   }
 
   String method() {

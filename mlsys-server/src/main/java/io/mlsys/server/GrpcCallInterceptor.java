@@ -11,9 +11,13 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.mlsys.core.MlsysHeaders;
+import io.mlsys.core.Span;
+import io.mlsys.core.TraceContext;
+import io.mlsys.tracing.Tracing;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -30,6 +34,10 @@ final class GrpcCallInterceptor implements ServerInterceptor {
       Metadata.Key.of(MlsysServer.REQUEST_ID_HEADER, Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> TIMEOUT =
       Metadata.Key.of(MlsysHeaders.TIMEOUT, Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of(TraceContext.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> TRACESTATE =
+      Metadata.Key.of(TraceContext.TRACESTATE, Metadata.ASCII_STRING_MARSHALLER);
 
   /** A gRPC call's HTTP/2 status: the outcome travels in the grpc-status trailer. */
   private static final int HTTP_OK = 200;
@@ -40,17 +48,24 @@ final class GrpcCallInterceptor implements ServerInterceptor {
   static final class Call {
     private final String requestId;
     private final Metadata headers;
+    private final Span span;
     // Set by the service once it knows them, read when the call closes (another thread).
     private volatile String model;
     private volatile String version;
 
-    Call(String requestId, Metadata headers) {
+    Call(String requestId, Metadata headers, Span span) {
       this.requestId = requestId;
       this.headers = headers;
+      this.span = span;
     }
 
     String requestId() {
       return requestId;
+    }
+
+    /** The call's span (from its {@code traceparent} metadata, else a new trace). */
+    Span span() {
+      return span;
     }
 
     /** Names the model (and version, may be null) the call is about, for its access-log line. */
@@ -84,13 +99,19 @@ final class GrpcCallInterceptor implements ServerInterceptor {
   private final AccessLog accessLog;
   private final Clock clock;
   private final LongSupplier ticker;
+  private final Tracing tracing;
 
   GrpcCallInterceptor(
-      Supplier<String> requestIds, AccessLog accessLog, Clock clock, LongSupplier ticker) {
+      Supplier<String> requestIds,
+      AccessLog accessLog,
+      Clock clock,
+      LongSupplier ticker,
+      Tracing tracing) {
     this.requestIds = requestIds;
     this.accessLog = accessLog;
     this.clock = clock;
     this.ticker = ticker;
+    this.tracing = tracing;
   }
 
   /** The call being served on this thread. */
@@ -108,10 +129,17 @@ final class GrpcCallInterceptor implements ServerInterceptor {
     String given = headers.get(REQUEST_ID);
     String requestId =
         given != null && RequestPipeline.isValidRequestId(given) ? given : requestIds.get();
-    Call served = new Call(requestId, headers);
+    String method = call.getMethodDescriptor().getFullMethodName();
+    Span span = tracing.startRequest(method, headers.get(TRACEPARENT), headers.get(TRACESTATE));
+    if (span.isRecording()) {
+      span.setAttribute("rpc.system", "grpc");
+      span.setAttribute("rpc.method", method);
+      span.setAttribute("mlsys.request_id", requestId);
+    }
+    Call served = new Call(requestId, headers, span);
     Context context = Context.current().withValue(CALL, served);
     if (!accessLog.isEnabled()) {
-      return Contexts.interceptCall(context, new EchoRequestId<>(call, requestId), headers, next);
+      return Contexts.interceptCall(context, new EchoRequestId<>(call, served), headers, next);
     }
     LoggedCall<Q, A> logged = new LoggedCall<>(call, served);
     return new CountBytesIn<>(Contexts.interceptCall(context, logged, headers, next), logged);
@@ -121,14 +149,17 @@ final class GrpcCallInterceptor implements ServerInterceptor {
     return message instanceof MessageLite protobuf ? protobuf.getSerializedSize() : 0;
   }
 
+  /** Echoes the request id and ends the call's span when the call closes. */
   private static class EchoRequestId<Q, A>
       extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
     private final String requestId;
+    private final Call served;
     private boolean headersSent;
 
-    EchoRequestId(ServerCall<Q, A> call, String requestId) {
+    EchoRequestId(ServerCall<Q, A> call, Call served) {
       super(call);
-      this.requestId = requestId;
+      this.requestId = served.requestId();
+      this.served = served;
     }
 
     @Override
@@ -144,6 +175,30 @@ final class GrpcCallInterceptor implements ServerInterceptor {
         trailers.put(REQUEST_ID, requestId);
       }
       super.close(status, trailers);
+      Span span = served.span;
+      if (span.isRecording()) {
+        span.setAttribute("rpc.grpc.status_code", status.getCode().value());
+        if (served.model != null) {
+          span.setAttribute("mlsys.model", served.model);
+        }
+        if (served.version != null) {
+          span.setAttribute("mlsys.model.version", served.version);
+        }
+        String outcome = status.isOk() ? "ok" : status.getCode().name().toLowerCase(Locale.ROOT);
+        span.setAttribute("mlsys.outcome", outcome);
+        if (isServerFault(status.getCode())) {
+          span.fail(outcome, "gRPC " + status.getCode());
+        }
+      }
+      span.end();
+    }
+
+    /** Status codes OpenTelemetry's RPC conventions count as a server's failure. */
+    private static boolean isServerFault(Status.Code code) {
+      return switch (code) {
+        case UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS -> true;
+        default -> false;
+      };
     }
   }
 
@@ -157,7 +212,7 @@ final class GrpcCallInterceptor implements ServerInterceptor {
     private volatile long bytesOut;
 
     LoggedCall(ServerCall<Q, A> call, Call served) {
-      super(call, served.requestId());
+      super(call, served);
       this.served = served;
     }
 
@@ -187,7 +242,8 @@ final class GrpcCallInterceptor implements ServerInterceptor {
               served.version,
               bytesIn,
               bytesOut,
-              status.getCode().name()));
+              status.getCode().name(),
+              served.span().traceId()));
     }
   }
 

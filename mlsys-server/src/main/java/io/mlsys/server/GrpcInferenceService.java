@@ -194,7 +194,8 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                   call.timeoutHeader(),
                   call.headerMap(),
                   call.requestId(),
-                  GrpcAuthInterceptor.caller()));
+                  GrpcAuthInterceptor.caller(),
+                  call.span()));
       if (isCancelled()) {
         return;
       }

@@ -22,6 +22,7 @@ import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.ConnectionsConfig;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.ServerConfig;
+import io.mlsys.tracing.Tracing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -85,6 +86,7 @@ final class HelidonMlsysServer implements MlsysServer {
       PredictionCaches predictionCaches,
       Experiments experiments,
       Monitors monitors,
+      Tracing tracing,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -120,7 +122,8 @@ final class HelidonMlsysServer implements MlsysServer {
             config.maxRequestBytes(),
             metrics,
             accessLog,
-            connectionGuard);
+            connectionGuard,
+            tracing);
     OipJson oipJson = OipJson.create();
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
     RequestLimits limits = RequestLimits.of(config.limits(), registry);
@@ -214,7 +217,7 @@ final class HelidonMlsysServer implements MlsysServer {
                 limits,
                 metrics,
                 ticker,
-                new GrpcCallInterceptor(requestIds, accessLog, clock, ticker),
+                new GrpcCallInterceptor(requestIds, accessLog, clock, ticker, tracing),
                 version,
                 transportHealth,
                 new GrpcSecurity(tls.grpcSslContext(), new GrpcAuthInterceptor(authenticator)));

@@ -91,7 +91,8 @@ final class InferenceEndpoints {
             exchange.header(TIMEOUT_HEADER),
             exchange.headers(),
             exchange.requestId(),
-            exchange.caller());
+            exchange.caller(),
+            exchange.span());
     // Held until the answer is encoded: the encoded answer is part of what the request holds.
     AdmissionControl.Permit permit =
         limits.admit(request, served.metadata(model, version), body.length, context);
@@ -133,7 +134,8 @@ final class InferenceEndpoints {
             exchange.header(TIMEOUT_HEADER),
             exchange.headers(),
             exchange.requestId(),
-            exchange.caller());
+            exchange.caller(),
+            exchange.span());
     AdmissionControl.Permit permit = limits.admit(request, metadata, body.length, context);
     try {
       InferResponse response = invoke(model, predictor, request, context);

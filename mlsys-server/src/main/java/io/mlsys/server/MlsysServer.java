@@ -14,6 +14,7 @@ import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.server.config.ServerConfig;
+import io.mlsys.tracing.Tracing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -128,6 +129,7 @@ public interface MlsysServer extends AutoCloseable {
     private PredictionCaches predictionCaches;
     private Experiments experiments;
     private Monitors monitors;
+    private Tracing tracing;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -274,6 +276,16 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Where each request's span starts (from its {@code traceparent}); default {@link
+     * Tracing#off()}, ids only. The caller closes it ({@link MlsysServer#fromConfig} has the server
+     * close it on stop).
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -318,6 +330,7 @@ public interface MlsysServer extends AutoCloseable {
           predictionCaches,
           experiments,
           monitors,
+          tracing != null ? tracing : Tracing.off(),
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

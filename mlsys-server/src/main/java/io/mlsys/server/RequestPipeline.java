@@ -10,6 +10,9 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mlsys.core.MlsysException;
+import io.mlsys.core.Span;
+import io.mlsys.core.TraceContext;
+import io.mlsys.tracing.Tracing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +38,8 @@ final class RequestPipeline {
   private static final RateLimitedLogger LOG =
       RateLimitedLogger.of(RequestPipeline.class.getName());
   static final HeaderName REQUEST_ID = HeaderNames.create(MlsysServer.REQUEST_ID_HEADER);
+  private static final HeaderName TRACEPARENT = HeaderNames.create(TraceContext.TRACEPARENT);
+  private static final HeaderName TRACESTATE = HeaderNames.create(TraceContext.TRACESTATE);
   private static final int MAX_REQUEST_ID_LENGTH = 128;
   private static final Header CONNECTION_CLOSE = HeaderValues.CONNECTION_CLOSE;
 
@@ -46,6 +51,7 @@ final class RequestPipeline {
   private final ServerMetrics metrics;
   private final AccessLog accessLog;
   private final ConnectionGuard guard;
+  private final Tracing tracing;
 
   RequestPipeline(
       ServedModels served,
@@ -55,7 +61,8 @@ final class RequestPipeline {
       long maxRequestBytes,
       ServerMetrics metrics,
       AccessLog accessLog,
-      ConnectionGuard guard) {
+      ConnectionGuard guard,
+      Tracing tracing) {
     this.served = served;
     this.clock = clock;
     this.ticker = ticker;
@@ -64,20 +71,41 @@ final class RequestPipeline {
     this.metrics = metrics;
     this.accessLog = accessLog;
     this.guard = guard;
+    this.tracing = tracing;
   }
 
-  Handler handler(Protocol protocol, Route route) {
-    return (request, response) -> handle(request, response, protocol, route);
+  /**
+   * @param pathTemplate the route's path with its parameters ({@code /v2/models/{model}/infer}),
+   *     which names the request's span; null for the catch-all route
+   */
+  Handler handler(Protocol protocol, String pathTemplate, Route route) {
+    String template = pathTemplate == null ? null : " " + pathTemplate;
+    return (request, response) -> handle(request, response, protocol, template, route);
   }
 
   private void handle(
-      ServerRequest request, ServerResponse response, Protocol protocol, Route route) {
+      ServerRequest request,
+      ServerResponse response,
+      Protocol protocol,
+      String template,
+      Route route) {
     long start = ticker.getAsLong();
     metrics.requestStarted();
+    Span span = null;
     try {
       Instant time = clock.instant();
-      Exchange exchange = new Exchange(request, requestId(request), time, maxRequestBytes, guard);
+      String method = request.prologue().method().text();
+      span =
+          tracing.startRequest(
+              template == null ? method : method + template,
+              request.headers().first(TRACEPARENT).orElse(null),
+              request.headers().first(TRACESTATE).orElse(null));
+      Exchange exchange =
+          new Exchange(request, requestId(request), time, maxRequestBytes, guard, span);
       Reply reply = run(exchange, route);
+      if (span.isRecording()) {
+        describe(span, exchange, reply);
+      }
       // Recorded once the answer is ready, before it is written: a client that sees the answer
       // also sees it counted.
       long nanos = ticker.getAsLong() - start;
@@ -97,7 +125,8 @@ final class RequestPipeline {
                 exchange.version() != null ? exchange.version() : exchange.pathParameter("version"),
                 exchange.bytesIn(),
                 bytesOut(reply),
-                null));
+                null,
+                span.traceId()));
       }
       boolean close =
           mustClose(exchange, reply) || request.headers().containsToken(CONNECTION_CLOSE);
@@ -108,7 +137,29 @@ final class RequestPipeline {
         throw new CloseConnectionException("the connection closes after this answer");
       }
     } finally {
+      if (span != null) {
+        span.end();
+      }
       metrics.requestFinished();
+    }
+  }
+
+  /** The request span's attributes, as OpenTelemetry's HTTP server conventions name them. */
+  private static void describe(Span span, Exchange exchange, Reply reply) {
+    span.setAttribute("http.request.method", exchange.method());
+    span.setAttribute("url.path", exchange.path());
+    span.setAttribute("http.response.status_code", reply.status());
+    span.setAttribute("mlsys.request_id", exchange.requestId());
+    if (exchange.model() != null) {
+      span.setAttribute("mlsys.model", exchange.model());
+    }
+    if (exchange.version() != null) {
+      span.setAttribute("mlsys.model.version", exchange.version());
+    }
+    String outcome = reply.error() != null ? reply.error().kind() : "ok";
+    span.setAttribute("mlsys.outcome", outcome);
+    if (reply.status() >= 500) {
+      span.fail(outcome, "HTTP " + reply.status());
     }
   }
 

@@ -76,6 +76,7 @@ final class RouteTable {
             Handler handler =
                 pipeline.handler(
                     entry.protocol(),
+                    path,
                     entry.errors().apply(guard.protect(entry.access(), entry.route())));
             routing.route(entry.method(), path, handler);
             allowed.add(entry.method().text());
@@ -88,12 +89,15 @@ final class RouteTable {
             }
           }
           routing.route(
-              Method.OPTIONS, path, pipeline.handler(Protocol.MANAGEMENT, guard.options(methods)));
+              Method.OPTIONS,
+              path,
+              pipeline.handler(Protocol.MANAGEMENT, path, guard.options(methods)));
           String allow = allowed.toString();
           routing.any(
               path,
               pipeline.handler(
                   Protocol.MANAGEMENT,
+                  path,
                   exchange ->
                       Reply.error(
                               HttpError.METHOD_NOT_ALLOWED,
@@ -109,6 +113,7 @@ final class RouteTable {
     routing.any(
         pipeline.handler(
             Protocol.MANAGEMENT,
+            null,
             exchange ->
                 Reply.error(
                     HttpError.NOT_FOUND,

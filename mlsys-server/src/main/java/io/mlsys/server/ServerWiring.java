@@ -29,10 +29,13 @@ import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.AccessLogConfig;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.store.StoreConfig;
+import io.mlsys.tracing.Tracing;
+import io.mlsys.tracing.TracingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -53,7 +56,13 @@ final class ServerWiring {
     Clock clock = Clock.systemUTC();
     // What the decorators share; closed when the server stops, after every model.
     SharedResources resources = SharedResources.create();
-    List<DecoratorOptions> everyModel = predictionLog(config, clock, registry, resources);
+    // Tracing first: its span covers what the prediction log does too.
+    Tracing tracing = Tracing.open(config.tracing());
+    List<DecoratorOptions> everyModel = new ArrayList<>();
+    if (tracing.isEnabled()) {
+      everyModel.add(TracingOptions.defaults());
+    }
+    everyModel.addAll(predictionLog(config, clock, registry, resources));
     // Each model is loaded by the runtime of its platform (the ModelRuntime SPI) and put behind
     // the decorators its config names (the ModelDecorator SPI).
     RegistryHandle modelRegistry = registry(config, clock);
@@ -85,7 +94,10 @@ final class ServerWiring {
             .grpcPort(config.server().grpcPort())
             .graphs(config.graphs())
             .loadModelsOnStart(true)
-            .closeOnStop(resources);
+            .tracing(tracing)
+            .closeOnStop(resources)
+            // After every model and the shared resources: the last spans are exported at stop.
+            .closeOnStop(tracing);
     // Following stops before the registry closes (closeables close in order, the registry last).
     RegistryFollowing following =
         RegistryFollowing.of(config.modelSources(), modelRegistry, repository, clock);

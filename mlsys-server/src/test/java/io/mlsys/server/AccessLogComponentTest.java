@@ -99,6 +99,7 @@ class AccessLogComponentTest {
     server.send(
         HttpRequest.newBuilder(server.uri("/v2/models/iris/versions/1/infer"))
             .header("X-Request-Id", "log-me-1")
+            .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
             .POST(HttpRequest.BodyPublishers.ofString(InferTest.ROW))
             .build());
 
@@ -113,6 +114,7 @@ class AccessLogComponentTest {
     assertThat(json.get("version").asText()).isEqualTo("1");
     assertThat(json.get("bytes_in").asLong()).isEqualTo(InferTest.ROW.length());
     assertThat(json.get("bytes_out").asLong()).isPositive();
+    assertThat(json.get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(lines).isEmpty();
   }
 
@@ -130,6 +132,8 @@ class AccessLogComponentTest {
     JsonNode json = Stubs.json(nextLine());
     assertThat(json.get("status").asInt()).isEqualTo(404);
     assertThat(json.get("model").isNull()).isTrue();
+    // A request without traceparent starts a trace of its own.
+    assertThat(json.get("trace_id").asText()).matches("[0-9a-f]{32}");
   }
 
   @Test
@@ -138,6 +142,8 @@ class AccessLogComponentTest {
         GrpcInferenceServiceTest.fp32Request("iris", "float_input", 5.1f, 3.5f, 1.4f, 0.2f);
     Metadata headers = new Metadata();
     headers.put(GrpcCallInterceptor.REQUEST_ID, "grpc-log-1");
+    headers.put(
+        GrpcCallInterceptor.TRACEPARENT, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     ManagedChannel channel = GrpcInferenceServiceTest.connect(server.server());
     try {
       ModelInferResponse response =
@@ -159,6 +165,7 @@ class AccessLogComponentTest {
       assertThat(json.get("version").asText()).isEqualTo("1");
       assertThat(json.get("bytes_in").asLong()).isEqualTo(request.getSerializedSize());
       assertThat(json.get("bytes_out").asLong()).isEqualTo(response.getSerializedSize());
+      assertThat(json.get("trace_id").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
     } finally {
       GrpcInferenceServiceTest.disconnect(channel);
     }

@@ -24,12 +24,13 @@ class AccessLogSamplingTest {
   }
 
   private static AccessLog.Entry http(int status) {
-    return new AccessLog.Entry(Instant.EPOCH, "r", "GET", "/v2", status, 0, null, null, 0, 0, null);
+    return new AccessLog.Entry(
+        Instant.EPOCH, "r", "GET", "/v2", status, 0, null, null, 0, 0, null, null);
   }
 
   private static AccessLog.Entry grpc(String status) {
     return new AccessLog.Entry(
-        Instant.EPOCH, "r", "POST", "/p/M", 200, 0, null, null, 0, 0, status);
+        Instant.EPOCH, "r", "POST", "/p/M", 200, 0, null, null, 0, 0, status, null);
   }
 
   private static AccessLog sampled(double rate, AccessLogConfig.Errors errors) {

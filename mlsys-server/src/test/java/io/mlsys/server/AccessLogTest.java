@@ -23,7 +23,8 @@ class AccessLogTest {
                 "1",
                 80,
                 300,
-                null));
+                null,
+                "4bf92f3577b34da6a3ce929d0e0e4736"));
 
     JsonNode json = Stubs.json(line);
     assertThat(json.get("time").asText()).isEqualTo("2026-01-01T00:00:00Z");
@@ -36,6 +37,7 @@ class AccessLogTest {
     assertThat(json.get("version").asText()).isEqualTo("1");
     assertThat(json.get("bytes_in").asLong()).isEqualTo(80);
     assertThat(json.get("bytes_out").asLong()).isEqualTo(300);
+    assertThat(json.get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
   }
 
   @Test
@@ -43,7 +45,7 @@ class AccessLogTest {
     String line =
         AccessLog.line(
             new AccessLog.Entry(
-                Instant.EPOCH, "r", "POST", "/p/M", 200, 0, null, null, 0, 0, "NOT_FOUND"));
+                Instant.EPOCH, "r", "POST", "/p/M", 200, 0, null, null, 0, 0, "NOT_FOUND", null));
 
     assertThat(Stubs.json(line).get("grpc_status").asText()).isEqualTo("NOT_FOUND");
   }
@@ -52,7 +54,8 @@ class AccessLogTest {
   void absentModelIsJsonNull() {
     String line =
         AccessLog.line(
-            new AccessLog.Entry(Instant.EPOCH, "r", "GET", "/v2", 200, 0, null, null, 0, 10, null));
+            new AccessLog.Entry(
+                Instant.EPOCH, "r", "GET", "/v2", 200, 0, null, null, 0, 10, null, null));
 
     assertThat(Stubs.json(line).get("model").isNull()).isTrue();
   }
@@ -63,7 +66,8 @@ class AccessLogTest {
 
     String line =
         AccessLog.line(
-            new AccessLog.Entry(Instant.EPOCH, "r", "GET", path, 404, 0, null, null, 0, 0, null));
+            new AccessLog.Entry(
+                Instant.EPOCH, "r", "GET", path, 404, 0, null, null, 0, 0, null, null));
 
     assertThat(line).doesNotContain("\n");
     assertThat(Stubs.json(line).get("path").asText()).isEqualTo(path);

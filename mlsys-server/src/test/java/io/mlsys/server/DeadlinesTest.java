@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InvalidInputException;
+import io.mlsys.core.Span;
+import io.mlsys.core.TraceContext;
 import io.mlsys.server.config.Role;
 import io.mlsys.testing.ManualClock;
 import java.time.Duration;
@@ -16,20 +18,24 @@ import org.junit.jupiter.api.Test;
 
 class DeadlinesTest {
   private final ManualClock clock = ManualClock.startingAt("2026-01-01T00:00:00Z");
+  private static final Span SPAN =
+      Span.untraced(
+          new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true, null));
   private final Deadlines deadlines = new Deadlines(clock, Duration.ofSeconds(30));
   private final Deadlines noDefault = new Deadlines(clock, null);
 
   @Test
   void timeoutParameterIsMicroseconds() {
     CallContext context =
-        deadlines.context(Map.of("timeout", 2_500L), Optional.empty(), Map.of(), "r1", null);
+        deadlines.context(Map.of("timeout", 2_500L), Optional.empty(), Map.of(), "r1", null, SPAN);
 
     assertThat(context.deadline()).isEqualTo(Instant.parse("2026-01-01T00:00:00.0025Z"));
   }
 
   @Test
   void timeoutHeaderIsMilliseconds() {
-    CallContext context = deadlines.context(Map.of(), Optional.of("250"), Map.of(), "r1", null);
+    CallContext context =
+        deadlines.context(Map.of(), Optional.of("250"), Map.of(), "r1", null, SPAN);
 
     assertThat(context.deadline()).isEqualTo(Instant.parse("2026-01-01T00:00:00.250Z"));
   }
@@ -48,7 +54,7 @@ class DeadlinesTest {
 
   @Test
   void noDeadlineWithoutTimeoutOrDefault() {
-    CallContext context = noDefault.context(Map.of(), Optional.empty(), Map.of(), "r1", null);
+    CallContext context = noDefault.context(Map.of(), Optional.empty(), Map.of(), "r1", null, SPAN);
 
     assertThat(context.deadline()).isNull();
   }
@@ -56,7 +62,7 @@ class DeadlinesTest {
   @Test
   void contextCarriesTraceIdHeadersAndClock() {
     CallContext context =
-        noDefault.context(Map.of(), Optional.empty(), Map.of("X-User", "u1"), "req-7", null);
+        noDefault.context(Map.of(), Optional.empty(), Map.of("X-User", "u1"), "req-7", null, SPAN);
 
     assertThat(context.traceId()).isEqualTo("req-7");
     assertThat(context.header("x-user")).hasValue("u1");
@@ -65,12 +71,15 @@ class DeadlinesTest {
 
   @Test
   void contextCarriesTheRequestIdAndTheCallerAsAttributes() {
-    CallContext anonymous = noDefault.context(Map.of(), Optional.empty(), Map.of(), "req-8", null);
+    CallContext anonymous =
+        noDefault.context(Map.of(), Optional.empty(), Map.of(), "req-8", null, SPAN);
     CallContext known =
         noDefault.context(
-            Map.of(), Optional.empty(), Map.of(), "req-9", new Identity("alice", Role.INFER));
+            Map.of(), Optional.empty(), Map.of(), "req-9", new Identity("alice", Role.INFER), SPAN);
 
     assertThat(anonymous.attribute(CallAttribute.REQUEST_ID)).contains("req-8");
+    assertThat(anonymous.attribute(CallAttribute.SPAN)).contains(SPAN);
+    assertThat(known.attribute(CallAttribute.SPAN)).contains(SPAN);
     assertThat(anonymous.attribute(CallAttribute.CALLER)).isEmpty();
     assertThat(known.attribute(CallAttribute.REQUEST_ID)).contains("req-9");
     assertThat(known.attribute(CallAttribute.CALLER)).contains("alice");

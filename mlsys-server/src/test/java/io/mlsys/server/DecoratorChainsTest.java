@@ -151,7 +151,7 @@ class DecoratorChainsTest {
         // Every kind on the class path, sorted (the list grows with the modules installed).
         .hasMessageContaining("(installed: batching, cache, circuit-breaker,")
         .hasMessageContaining(" prediction-log,")
-        .hasMessageContaining(" test-attributes, test-tag)");
+        .hasMessageContaining(" test-attributes, test-tag, tracing)");
     assertThat(model.isClosed()).isTrue();
   }
 }

@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.resilience.LimitsConfig;
 import io.mlsys.server.config.AccessLogConfig;
 import io.mlsys.testing.StubModel;
+import io.mlsys.tracing.Tracing;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,8 @@ class GrpcCancelledCallTest {
             () -> "request-1",
             new AccessLog(AccessLogConfig.enabled(false)),
             Clock.systemUTC(),
-            System::nanoTime);
+            System::nanoTime,
+            Tracing.off());
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .directExecutor()

@@ -12,6 +12,7 @@ import io.mlsys.repository.ModelRepositoryConfig;
 import io.mlsys.repository.ModelsConfig;
 import io.mlsys.repository.OnnxConfig;
 import io.mlsys.store.StoreConfig;
+import io.mlsys.tracing.TracingConfig;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
@@ -39,6 +40,8 @@ import java.util.Objects;
  *     the server is built (the CLI's {@code --data-dir} sets it)
  * @param predictionLog the prediction log (its sinks, buffering, and what every model records);
  *     null means {@link PredictionLogConfig#defaults()}, no log
+ * @param tracing where spans are exported; null means {@link TracingConfig#defaults()}, none (the
+ *     trace ids are still read, passed on and logged)
  */
 public record MlsysConfig(
     ServerConfig server,
@@ -47,7 +50,8 @@ public record MlsysConfig(
     StoreConfig store,
     RegistryConfig registry,
     Path dataDir,
-    PredictionLogConfig predictionLog) {
+    PredictionLogConfig predictionLog,
+    TracingConfig tracing) {
 
   /** Environment variable naming the data directory when the config names none. */
   public static final String DATA_DIR_VARIABLE = "MLSYS_DATA_DIR";
@@ -66,6 +70,7 @@ public record MlsysConfig(
     store = Objects.requireNonNullElseGet(store, StoreConfig::defaults);
     registry = Objects.requireNonNullElseGet(registry, RegistryConfig::defaults);
     predictionLog = Objects.requireNonNullElseGet(predictionLog, PredictionLogConfig::defaults);
+    tracing = Objects.requireNonNullElseGet(tracing, TracingConfig::defaults);
     graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
     checkGraphNames(graphs.keySet(), modelSources.models().keySet(), violations);
@@ -92,7 +97,7 @@ public record MlsysConfig(
       StoreConfig store,
       RegistryConfig registry,
       Path dataDir) {
-    this(server, modelSources, graphs, store, registry, dataDir, null);
+    this(server, modelSources, graphs, store, registry, dataDir, null, null);
   }
 
   /**
@@ -146,22 +151,22 @@ public record MlsysConfig(
 
   public MlsysConfig withServer(ServerConfig newServer) {
     return new MlsysConfig(
-        newServer, modelSources, graphs, store, registry, dataDir, predictionLog);
+        newServer, modelSources, graphs, store, registry, dataDir, predictionLog, tracing);
   }
 
   public MlsysConfig withModelSources(ModelsConfig newModelSources) {
     return new MlsysConfig(
-        server, newModelSources, graphs, store, registry, dataDir, predictionLog);
+        server, newModelSources, graphs, store, registry, dataDir, predictionLog, tracing);
   }
 
   public MlsysConfig withStore(StoreConfig newStore) {
     return new MlsysConfig(
-        server, modelSources, graphs, newStore, registry, dataDir, predictionLog);
+        server, modelSources, graphs, newStore, registry, dataDir, predictionLog, tracing);
   }
 
   public MlsysConfig withRegistry(RegistryConfig newRegistry) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, newRegistry, dataDir, predictionLog);
+        server, modelSources, graphs, store, newRegistry, dataDir, predictionLog, tracing);
   }
 
   /**
@@ -184,13 +189,19 @@ public record MlsysConfig(
   /** The same config with this data directory; null for the default. */
   public MlsysConfig withDataDir(Path newDataDir) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, newDataDir, predictionLog);
+        server, modelSources, graphs, store, registry, newDataDir, predictionLog, tracing);
   }
 
   /** The same config with this prediction log; null for none. */
   public MlsysConfig withPredictionLog(PredictionLogConfig newPredictionLog) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, dataDir, newPredictionLog);
+        server, modelSources, graphs, store, registry, dataDir, newPredictionLog, tracing);
+  }
+
+  /** The same config with this tracing section; null for the default (no export). */
+  public MlsysConfig withTracing(TracingConfig newTracing) {
+    return new MlsysConfig(
+        server, modelSources, graphs, store, registry, dataDir, predictionLog, newTracing);
   }
 
   public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
@@ -213,7 +224,7 @@ public record MlsysConfig(
   /** The same config with these graphs (in the map's iteration order); null for none. */
   public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
     return new MlsysConfig(
-        server, modelSources, newGraphs, store, registry, dataDir, predictionLog);
+        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing);
   }
 
   /** The same config with one more graph (added last), or that graph replaced in place. */
@@ -221,6 +232,6 @@ public record MlsysConfig(
     Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
     newGraphs.put(name, graph);
     return new MlsysConfig(
-        server, modelSources, newGraphs, store, registry, dataDir, predictionLog);
+        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing);
   }
 }

@@ -186,7 +186,7 @@ class MlsysConfigLoaderTest {
     assertThat(violations("models: { iris-svc: { urii: x.onnx, uri: x.onnx } }"))
         .containsExactly(
             "models.iris-svc.urii: unknown key (expected one of: uri, registry, version, labels,"
-                + " platform, intra-op-threads, default-outputs, batching, decorators)");
+                + " platform, intra-op-threads, default-outputs, batching, decorators, monitoring)");
   }
 
   @Test
@@ -194,7 +194,7 @@ class MlsysConfigLoaderTest {
     assertThat(violations("stores: {}"))
         .containsExactly(
             "stores: unknown key (expected one of: server, model-repository, onnx,"
-                + " model-defaults, models, graphs, store, registry, data-dir, prediction-log)");
+                + " model-defaults, models, graphs, store, registry, data-dir, prediction-log, tracing)");
   }
 
   @Test
@@ -658,7 +658,7 @@ class MlsysConfigLoaderTest {
                 """))
         .containsExactly(
             "graphs.a.colour: unknown key (expected one of: model, remote, transform, sequence,"
-                + " ensemble, switch, cascade, timeout)",
+                + " ensemble, switch, cascade, split, mirror, timeout)",
             "graphs.b.remote.url: missing (expected: an http or https URL of the server, such as"
                 + " http://10.0.0.5:8080)",
             "graphs.iris: 'iris' (expected: a name not also used under models)");

@@ -257,9 +257,13 @@ final class CachedModel extends ForwardingModel {
     kept =
         Kept.answer(
             stored, freshUntil, freshUntil.plus(options.maxStale()), AnswerCodec.size(stored));
-    put(key, kept);
-    if (redis != null) {
-      redis.set(key, AnswerCodec.encode(stored, freshUntil), options.retention());
+    // A fallback's answer (a stale entry, a cheaper model, a default) is not the model's: kept, it
+    // would be served as fresh and, served stale again, would outlive max-stale for ever.
+    if (!Parameters.isDegraded(response.parameters())) {
+      put(key, kept);
+      if (redis != null) {
+        redis.set(key, AnswerCodec.encode(stored, freshUntil), options.retention());
+      }
     }
     mine.complete(kept);
     return new InferResponse(

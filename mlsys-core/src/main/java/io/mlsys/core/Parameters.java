@@ -6,7 +6,19 @@ import java.util.Map;
 
 /** Helpers for OIP parameter maps, whose values are strings, booleans, integers or doubles. */
 public final class Parameters {
+  /**
+   * Response parameter of an answer that is not the model's own (a fallback's: a stale cached
+   * answer, a cheaper model, a fixed default): {@code true}. Such an answer must not be cached as
+   * the model's.
+   */
+  public static final String DEGRADED = "degraded";
+
   private Parameters() {}
+
+  /** Whether an answer says it is {@link #DEGRADED}. */
+  public static boolean isDegraded(Map<String, Object> parameters) {
+    return Boolean.TRUE.equals(parameters.get(DEGRADED));
+  }
 
   /**
    * An unmodifiable copy that keeps insertion order, with integers widened to Long and floats to

@@ -136,7 +136,8 @@ final class FallbackModel extends ForwardingModel {
   }
 
   private static InferResponse degraded(InferResponse answer, String fallback, String reason) {
-    Map<String, Object> parameters = Parameters.withAdded(answer.parameters(), "degraded", true);
+    Map<String, Object> parameters =
+        Parameters.withAdded(answer.parameters(), Parameters.DEGRADED, true);
     parameters = Parameters.withAdded(parameters, "fallback", fallback);
     parameters = Parameters.withAdded(parameters, "fallback-reason", reason);
     return new InferResponse(

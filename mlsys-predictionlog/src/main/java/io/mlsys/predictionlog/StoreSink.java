@@ -23,7 +23,7 @@ final class StoreSink implements EventSink {
   private static final String INSERT =
       "INSERT INTO prediction_events (event_id, schema_version, request_id, time, time_us,"
           + " model_name, model_version, latency_us, status, error, caller, subject, headers,"
-          + " inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " inputs, outputs, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (event_id) DO NOTHING";
 
   private static final String UPSERT_FEEDBACK =
@@ -116,6 +116,7 @@ final class StoreSink implements EventSink {
     insert.setString(13, PredictionEvent.mapper().valueToTree(event.headers()).toString());
     setNullable(insert, 14, event.inputs() == null ? null : event.inputs().toString());
     setNullable(insert, 15, event.outputs() == null ? null : event.outputs().toString());
+    setNullable(insert, 16, event.features() == null ? null : event.features().toString());
   }
 
   private String subject(PredictionEvent event) {

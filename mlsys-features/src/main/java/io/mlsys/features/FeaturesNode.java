@@ -141,14 +141,9 @@ final class FeaturesNode implements Node {
       return new InferResponse(
           place.graph(), Graphs.VERSION, request.id(), List.of(tensor), parameters);
     }
-    List<Tensor> inputs = new ArrayList<>(request.inputs().size());
-    for (Tensor input : request.inputs()) {
-      boolean replaced =
-          input.name().equals(options.output())
-              || (entity.where() == EntityRef.Where.INPUT && input.name().equals(entity.name()));
-      if (!replaced) {
-        inputs.add(input);
-      }
+    List<Tensor> inputs = new ArrayList<>(options.passInputs().size() + 1);
+    for (String name : options.passInputs()) {
+      request.input(name).ifPresent(inputs::add);
     }
     inputs.add(tensor);
     InferResponse answer =
@@ -180,20 +175,32 @@ final class FeaturesNode implements Node {
     if (child == null) {
       return Flow.closed(List.of(spec()));
     }
-    Map<String, TensorSpec> specs = new LinkedHashMap<>(in.specs());
-    if (entity.where() == EntityRef.Where.INPUT) {
-      specs.remove(entity.name());
+    Map<String, TensorSpec> specs = new LinkedHashMap<>();
+    boolean open = false;
+    for (String name : options.passInputs()) {
+      TensorSpec spec = in.spec(name);
+      if (spec != null) {
+        specs.put(name, spec);
+      } else {
+        open = true;
+      }
     }
     specs.put(options.output(), spec());
-    return child.outputs(new Flow(specs, in.open()), signatures);
+    return child.outputs(new Flow(specs, open), signatures);
   }
 
   @Override
   public Demand reads(Demand after, SignatureContext signatures) {
     Demand demand = new Demand();
     if (child != null) {
-      demand.addAll(child.reads(after, signatures));
-      TensorSpec expected = demand.remove(options.output());
+      Demand childReads = child.reads(after, signatures);
+      TensorSpec expected = childReads.remove(options.output());
+      childReads.forEach(
+          (name, spec) -> {
+            if (options.passInputs().contains(name)) {
+              demand.add(name, spec);
+            }
+          });
       if (expected != null && expected.datatype() != datatype) {
         signatures.invalid(
             place.config("features.datatype"),

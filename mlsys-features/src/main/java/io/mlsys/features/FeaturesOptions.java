@@ -45,8 +45,10 @@ import java.util.Objects;
  *     NaN
  * @param cache the in-process and Redis tiers; null: the defaults of {@link FeatureCacheConfig}
  * @param maxEntities the most ids one call may ask for; null: {@value #DEFAULT_MAX_ENTITIES}
- * @param node the node that gets the request with the features tensor in place of the id input;
- *     null: the node answers the features tensor itself (a sequence step)
+ * @param node the node that gets the features tensor (and the {@code pass-inputs}); null: the node
+ *     answers the features tensor itself (a sequence step)
+ * @param passInputs request inputs handed to {@code node} beside the features tensor, for a model
+ *     that reads both; null: none
  */
 public record FeaturesOptions(
     String entity,
@@ -60,7 +62,8 @@ public record FeaturesOptions(
     Double missingValue,
     FeatureCacheConfig cache,
     Integer maxEntities,
-    NodeConfig node)
+    NodeConfig node,
+    List<String> passInputs)
     implements NodeOptions {
   public static final int DEFAULT_MAX_ENTITIES = 1024;
   public static final int MAX_ENTITIES_LIMIT = 65_536;
@@ -91,7 +94,16 @@ public record FeaturesOptions(
     cache = Objects.requireNonNullElseGet(cache, FeatureCacheConfig::defaults);
     maxEntities = Objects.requireNonNullElse(maxEntities, DEFAULT_MAX_ENTITIES);
     features = features == null ? null : List.copyOf(features);
+    passInputs = passInputs == null ? List.of() : List.copyOf(passInputs);
     Violations violations = new Violations();
+    violations.names("pass-inputs", passInputs, true);
+    if (node == null && !passInputs.isEmpty()) {
+      violations.invalid("pass-inputs", passInputs, "none without node: they are handed to it");
+    }
+    if (output != null && passInputs.contains(output)) {
+      violations.invalid(
+          "pass-inputs", passInputs, "inputs other than the output '" + output + "'");
+    }
     if (violations.present("entity", entity, EntityRef.EXPECTED)) {
       violations.check(EntityRef.parse(entity) != null, "entity", entity, EntityRef.EXPECTED);
     }
@@ -142,7 +154,7 @@ public record FeaturesOptions(
   public static FeaturesOptions of(
       String entity, FeatureSourceConfig source, List<String> features, String output) {
     return new FeaturesOptions(
-        entity, null, source, features, output, null, null, null, null, null, null, null);
+        entity, null, source, features, output, null, null, null, null, null, null, null, null);
   }
 
   public FeaturesOptions withEntityType(EntityType type) {
@@ -158,7 +170,8 @@ public record FeaturesOptions(
         missingValue,
         cache,
         maxEntities,
-        node);
+        node,
+        passInputs);
   }
 
   public FeaturesOptions withMaxAge(Duration age) {
@@ -174,7 +187,8 @@ public record FeaturesOptions(
         missingValue,
         cache,
         maxEntities,
-        node);
+        node,
+        passInputs);
   }
 
   public FeaturesOptions withOnMissing(OnMissing missing) {
@@ -190,7 +204,8 @@ public record FeaturesOptions(
         missingValue,
         cache,
         maxEntities,
-        node);
+        node,
+        passInputs);
   }
 
   public FeaturesOptions withMissingValue(double value) {
@@ -206,7 +221,8 @@ public record FeaturesOptions(
         value,
         cache,
         maxEntities,
-        node);
+        node,
+        passInputs);
   }
 
   public FeaturesOptions withCache(FeatureCacheConfig newCache) {
@@ -222,7 +238,8 @@ public record FeaturesOptions(
         missingValue,
         newCache,
         maxEntities,
-        node);
+        node,
+        passInputs);
   }
 
   public FeaturesOptions withMaxEntities(int max) {
@@ -238,7 +255,8 @@ public record FeaturesOptions(
         missingValue,
         cache,
         max,
-        node);
+        node,
+        passInputs);
   }
 
   public FeaturesOptions withNode(NodeConfig child) {
@@ -254,7 +272,25 @@ public record FeaturesOptions(
         missingValue,
         cache,
         maxEntities,
-        child);
+        child,
+        passInputs);
+  }
+
+  public FeaturesOptions withPassInputs(List<String> inputs) {
+    return new FeaturesOptions(
+        entity,
+        entityType,
+        source,
+        features,
+        output,
+        datatype,
+        maxAge,
+        onMissing,
+        missingValue,
+        cache,
+        maxEntities,
+        node,
+        inputs);
   }
 
   /** {@link #datatype} as a type. */

@@ -47,6 +47,46 @@ final class FeatureTables {
     }
   }
 
+  /**
+   * Creates {@code iris (id, sepal_length, sepal_width, petal_length, petal_width, updated_ms)}
+   * from the fixture's measurements, row {@code i} of the file as id {@code i} (from 1).
+   */
+  static int createIris(String url, String user, java.nio.file.Path csv, long updatedMs)
+      throws Exception {
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(csv);
+    Properties properties = new Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    try (Connection connection = DriverManager.getConnection(url, properties)) {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(
+            "CREATE TABLE iris (id BIGINT PRIMARY KEY, sepal_length REAL, sepal_width REAL,"
+                + " petal_length REAL, petal_width REAL, updated_ms BIGINT)");
+      }
+      try (PreparedStatement insert =
+          connection.prepareStatement("INSERT INTO iris VALUES (?, ?, ?, ?, ?, ?)")) {
+        int id = 0;
+        for (String line : lines) {
+          if (line.isBlank()) {
+            continue;
+          }
+          String[] cells = line.split(",");
+          insert.setLong(1, ++id);
+          for (int i = 0; i < 4; i++) {
+            insert.setDouble(2 + i, Double.parseDouble(cells[i].strip()));
+          }
+          insert.setLong(6, updatedMs);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+        connection.commit();
+        return id;
+      }
+    }
+  }
+
   /** Runs one statement. */
   static void execute(String url, String user, String sql) throws SQLException {
     Properties properties = new Properties();

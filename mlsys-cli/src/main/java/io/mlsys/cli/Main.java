@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       RegistryCommand.class,
       ImageCommand.class,
+      FeaturesCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class
     })

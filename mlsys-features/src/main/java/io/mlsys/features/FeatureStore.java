@@ -40,7 +40,12 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /** One entity's row and where it came from. */
-  record Served(FeatureRow row, Tier tier) {}
+  public record Served(FeatureRow row, Tier tier) {
+    /** Whether the source has a row for the entity. */
+    public boolean found() {
+      return row.found();
+    }
+  }
 
   /** A cached row and the time it may live, fixed when it was stored. */
   private record Entry(FeatureRow row, long ttlNanos) {}
@@ -160,7 +165,7 @@ public final class FeatureStore implements AutoCloseable {
    * @param budget the most the source query may take
    * @throws io.mlsys.core.DependencyUnavailableException when the source is needed and down
    */
-  Map<String, Served> get(List<String> ids, Duration budget) {
+  public Map<String, Served> get(List<String> ids, Duration budget) {
     Map<String, Served> served = new HashMap<>(ids.size() * 2);
     List<String> wanted = new ArrayList<>(ids.size());
     for (String id : new java.util.LinkedHashSet<>(ids)) {
@@ -213,6 +218,7 @@ public final class FeatureStore implements AutoCloseable {
    * @return what was loaded
    */
   public WarmResult warm(List<String> ids, Duration timeout) {
+    awaitShared(timeout);
     List<String> distinct = ids.stream().distinct().toList();
     long found = 0;
     long stored = 0;
@@ -232,6 +238,7 @@ public final class FeatureStore implements AutoCloseable {
    * in-process tier keeps at most its {@code max-entries}.
    */
   public WarmResult warmAll(long limit, Duration timeout) {
+    awaitShared(timeout);
     Map<String, FeatureRow> batch = new LinkedHashMap<>();
     long[] stored = {0};
     long rows =
@@ -271,6 +278,11 @@ public final class FeatureStore implements AutoCloseable {
         sourceReads.sum(),
         queries.sum(),
         redis == null ? 0 : redis.failures());
+  }
+
+  /** Waits up to {@code timeout} for the Redis tier's connection; whether there is one. */
+  boolean awaitShared(Duration timeout) {
+    return redis != null && redis.awaitConnection(timeout);
   }
 
   /** Drops every in-process entry (Redis keeps its own until they expire). */

@@ -72,7 +72,9 @@ final class JdbcFeatureSource implements AutoCloseable {
     hikari.setPoolName("mlsys-features");
     hikari.setJdbcUrl(config.url());
     hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setMinimumIdle(0);
+    // One connection opened in the background at start, so the first call does not pay for it
+    // (a cold JVM loading the driver takes longer than a tight timeout).
+    hikari.setMinimumIdle(1);
     hikari.setConnectionTimeout(Math.max(MIN_CONNECTION_TIMEOUT_MS, timeoutMs));
     hikari.setValidationTimeout(Math.max(MIN_CONNECTION_TIMEOUT_MS, timeoutMs));
     // A source down at start is a 503 per call, not a failed graph: the pool starts empty.

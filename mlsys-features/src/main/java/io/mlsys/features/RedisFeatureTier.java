@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The shared tier: feature rows in Redis under {@code <namespace><id>}, binary values, each with
@@ -37,20 +36,25 @@ final class RedisFeatureTier implements AutoCloseable {
   /** Commands queued on the connection at most; past it a write is dropped, never waited for. */
   static final int REQUEST_QUEUE_SIZE = 16_384;
 
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   private static final System.Logger LOG = System.getLogger(RedisFeatureTier.class.getName());
 
   private final RedisClient client;
   private final String uriText;
   private final Duration timeout;
   private final Clock clock;
-  private final ReentrantLock connecting = new ReentrantLock();
+  private final RedisURI uri;
+  private final java.util.concurrent.atomic.AtomicReference<
+          java.util.concurrent.CompletableFuture<StatefulRedisConnection<String, byte[]>>>
+      pending = new java.util.concurrent.atomic.AtomicReference<>();
   private final AtomicLong downUntil = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong failures = new AtomicLong();
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile boolean reportedDown;
 
   RedisFeatureTier(String url, Duration timeout, Clock clock) {
-    RedisURI uri = RedisURI.create(url);
+    this.uri = RedisURI.create(url);
     uri.setTimeout(timeout);
     this.uriText = uri.getHost() + ":" + uri.getPort();
     this.timeout = timeout;
@@ -162,36 +166,60 @@ final class RedisFeatureTier implements AutoCloseable {
     return stored;
   }
 
-  /** Whether Redis answers now: connects when it can. */
-  boolean available() {
-    return connection() != null;
-  }
-
+  /**
+   * The connection, or null while there is none: the first call (and the first after a pause)
+   * starts connecting in the background and skips the tier, so no call waits for a connect.
+   */
   private StatefulRedisConnection<String, byte[]> connection() {
-    long now = clock.millis();
-    if (now < downUntil.get()) {
-      return null;
-    }
     StatefulRedisConnection<String, byte[]> current = connection;
     if (current != null) {
-      return current;
+      return clock.millis() < downUntil.get() ? null : current;
     }
-    // One caller connects; the others skip the tier meanwhile instead of waiting.
-    if (!connecting.tryLock()) {
+    if (clock.millis() < downUntil.get()) {
       return null;
+    }
+    java.util.concurrent.CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt =
+        new java.util.concurrent.CompletableFuture<>();
+    if (pending.compareAndSet(null, attempt)) {
+      client
+          .connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri)
+          .whenComplete(
+              (opened, error) -> {
+                if (error == null) {
+                  connection = opened;
+                  succeeded();
+                  attempt.complete(opened);
+                } else {
+                  failed(error instanceof Exception e ? e : new RuntimeException(error));
+                  attempt.completeExceptionally(error);
+                }
+                pending.set(null);
+              });
+    }
+    return null;
+  }
+
+  /**
+   * Waits up to {@code timeout} for a connection (the warm-up, which has time): whether there is
+   * one.
+   */
+  boolean awaitConnection(Duration timeout) {
+    if (connection() != null) {
+      return true;
+    }
+    java.util.concurrent.CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt =
+        pending.get();
+    if (attempt == null) {
+      return connection != null;
     }
     try {
-      if (connection == null) {
-        connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-        succeeded();
-      }
-      return connection;
-    } catch (RuntimeException e) {
-      failed(e);
-      return null;
-    } finally {
-      connecting.unlock();
+      attempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     }
+    return connection != null;
   }
 
   private void succeeded() {

@@ -42,6 +42,20 @@ class RedisFeatureTierTest {
                 .withMaxEntries(0));
   }
 
+  /**
+   * Waits for the store's Redis connection; a first connect that fails (a busy machine's cold JVM)
+   * is tried again after the pause, as a server's next call would.
+   */
+  private void connect(FeatureStore store) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean connected = store.awaitShared(Duration.ofSeconds(5));
+    while (!connected && System.nanoTime() < deadline) {
+      clock.advance(Duration.ofMillis(RedisFeatureTier.RETRY_PAUSE_MS + 1));
+      connected = store.awaitShared(Duration.ofSeconds(5));
+    }
+    assertThat(connected).as("connected to Redis").isTrue();
+  }
+
   @Test
   void aWarmUpFillsRedisAndAnotherReplicaReadsItWithoutAQuery() {
     try (FeatureStore warmer = FeatureStore.open(options("redis://127.0.0.1:6379"), clock);
@@ -51,6 +65,7 @@ class RedisFeatureTierTest {
       assertThat(result.found()).isEqualTo(3);
       assertThat(result.storedShared()).isEqualTo(4);
 
+      connect(replica);
       var rows = replica.get(List.of("1", "2", "3", "404"), Duration.ofSeconds(1));
       assertThat(rows.values()).extracting(Served::tier).containsOnly(Tier.REDIS);
       assertThat(rows.get("2").row().values()).containsExactly(2.1, 2.4);
@@ -64,6 +79,7 @@ class RedisFeatureTierTest {
   void servingGoesOnWithoutRedisAndUsesItAgainWhenItIsBack() throws Exception {
     try (PrivateRedis redis = new PrivateRedis().start();
         FeatureStore store = FeatureStore.open(options(redis.url()), clock)) {
+      connect(store);
       store.warm(List.of("1", "2"), Duration.ofSeconds(5));
       assertThat(store.get(List.of("1"), Duration.ofSeconds(1)).get("1").tier())
           .isEqualTo(Tier.REDIS);

@@ -36,7 +36,12 @@ final class RedisFeatureTier implements AutoCloseable {
   /** Commands queued on the connection at most; past it a write is dropped, never waited for. */
   static final int REQUEST_QUEUE_SIZE = 16_384;
 
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Between connect attempts of {@link #awaitConnection}, so a refused connection is not a spin.
+   */
+  static final long AWAIT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private static final System.Logger LOG = System.getLogger(RedisFeatureTier.class.getName());
 
@@ -200,26 +205,35 @@ final class RedisFeatureTier implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for a connection (the warm-up, which has time): whether there is
-   * one.
+   * Waits up to {@code timeout} for a connection, trying again after failed attempts whatever the
+   * pause (the warm-up, which has time): whether there is one.
    */
   boolean awaitConnection(Duration timeout) {
-    if (connection() != null) {
-      return true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (connection != null) {
+        return true;
+      }
+      downUntil.set(Long.MIN_VALUE);
+      connection();
+      java.util.concurrent.CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt =
+          pending.get();
+      long left = deadline - System.nanoTime();
+      if (attempt != null && left > 0) {
+        try {
+          attempt.get(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return connection != null;
+        } catch (ExecutionException | TimeoutException e) {
+          // Tried again below while time is left.
+        }
+      }
+      if (connection != null || deadline - System.nanoTime() <= AWAIT_RETRY_NANOS) {
+        return connection != null;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(AWAIT_RETRY_NANOS);
     }
-    java.util.concurrent.CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt =
-        pending.get();
-    if (attempt == null) {
-      return connection != null;
-    }
-    try {
-      attempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      return false;
-    }
-    return connection != null;
   }
 
   private void succeeded() {
@@ -240,7 +254,8 @@ final class RedisFeatureTier implements AutoCloseable {
               + ": the feature cache's shared tier is skipped (retried every "
               + RETRY_PAUSE_MS
               + " ms): "
-              + e);
+              + e
+              + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
     }
   }
 

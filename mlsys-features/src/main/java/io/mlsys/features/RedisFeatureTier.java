@@ -7,7 +7,6 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -71,7 +70,9 @@ final class RedisFeatureTier implements AutoCloseable {
             // While disconnected, commands fail at once instead of queueing behind a reconnect.
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(REQUEST_QUEUE_SIZE)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            // No command timeout of Lettuce's: a read waits redis-timeout (its future's get),
+            // writes are not waited for by calls, and the warm-up waits for its own; what a
+            // stuck server leaves queued is bounded by the request queue.
             .socketOptions(SocketOptions.builder().connectTimeout(timeout.multipliedBy(4)).build())
             .build());
   }

@@ -59,7 +59,10 @@ final class RedisFeatureTier implements AutoCloseable {
 
   RedisFeatureTier(String url, Duration timeout, Clock clock) {
     this.uri = RedisURI.create(url);
-    uri.setTimeout(timeout);
+    // The URI's timeout is Lettuce's own bound on the connection handshake and on every command;
+    // a call waits only redis-timeout for its read (the future's get), so this one is generous:
+    // under load a pipelined warm-up write or a handshake may take longer than one read may.
+    uri.setTimeout(max(CONNECT_TIMEOUT, timeout));
     this.uriText = uri.getHost() + ":" + uri.getPort();
     this.timeout = timeout;
     this.clock = clock;
@@ -73,8 +76,15 @@ final class RedisFeatureTier implements AutoCloseable {
             // No command timeout of Lettuce's: a read waits redis-timeout (its future's get),
             // writes are not waited for by calls, and the warm-up waits for its own; what a
             // stuck server leaves queued is bounded by the request queue.
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout.multipliedBy(4)).build())
+            // Connecting never holds up a call (it runs in the background), so it may take
+            // longer than one read.
+            .socketOptions(
+                SocketOptions.builder().connectTimeout(max(CONNECT_TIMEOUT, timeout)).build())
             .build());
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** The Redis server, as messages name it. */

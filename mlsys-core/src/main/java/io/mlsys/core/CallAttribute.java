@@ -46,6 +46,13 @@ public final class CallAttribute<T> {
    */
   public static final CallAttribute<Span> SPAN = of("span", Span.class);
 
+  /**
+   * The features a {@code features} graph node fetched for the call (data cache), set by that node
+   * for the nodes and models after it; the prediction log records them.
+   */
+  public static final CallAttribute<FetchedFeatures> FEATURES =
+      of("features", FetchedFeatures.class);
+
   private final String name;
   private final Class<T> type;
 

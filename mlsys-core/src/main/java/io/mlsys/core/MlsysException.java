@@ -16,6 +16,7 @@ public abstract sealed class MlsysException extends RuntimeException
         DeadlineExceededException,
         CircuitOpenException,
         UpstreamFailureException,
+        DependencyUnavailableException,
         ModelExecutionException,
         UnauthenticatedException,
         PermissionDeniedException,

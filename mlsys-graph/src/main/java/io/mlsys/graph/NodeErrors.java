@@ -3,6 +3,7 @@ package io.mlsys.graph;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
@@ -51,6 +52,9 @@ final class NodeErrors {
               new CircuitOpenException(path + ": " + e.circuit(), e.retryAfter().orElse(null));
           case UpstreamFailureException e ->
               new UpstreamFailureException(e.upstream(), path + ": " + e.getMessage(), e);
+          case DependencyUnavailableException e ->
+              new DependencyUnavailableException(
+                  path + ": " + e.dependency(), e.problem(), e.retryAfter(), e);
           case ModelExecutionException e ->
               new ModelExecutionException(e.modelName(), path + ": " + e.getMessage(), e);
           // Transport-level errors do not come from inside a node; nothing to add.

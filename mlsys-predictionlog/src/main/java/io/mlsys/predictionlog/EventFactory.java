@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlsys.core.FetchedFeatures;
 import io.mlsys.core.Span;
 import io.mlsys.core.Tensor;
 import io.mlsys.protocol.OipJson;
@@ -59,7 +60,37 @@ final class EventFactory {
         call.caller(),
         call.headers(),
         inputs,
-        outputs);
+        outputs,
+        features(call.features()));
+  }
+
+  /** The fetched features as JSON; null when the call had none. */
+  private JsonNode features(FetchedFeatures features) {
+    if (features == null) {
+      return null;
+    }
+    ObjectNode node = mapper.createObjectNode();
+    node.put("node", features.node());
+    ArrayNode names = node.putArray("names");
+    features.names().forEach(names::add);
+    ArrayNode entities = node.putArray("entities");
+    for (FetchedFeatures.Entity entity : features.entities()) {
+      ObjectNode item = entities.addObject();
+      item.put("id", entity.id());
+      ArrayNode values = item.putArray("values");
+      for (Double value : entity.values()) {
+        // JSON has no NaN: a missing value that is NaN is written null (its status says why).
+        if (value == null || value.isNaN() || value.isInfinite()) {
+          values.addNull();
+        } else {
+          values.add(value);
+        }
+      }
+      ArrayNode statuses = item.putArray("statuses");
+      entity.statuses().forEach(statuses::add);
+      item.put("served_from", entity.servedFrom());
+    }
+    return node;
   }
 
   /** A random (version 4) UUID from the injected generator, so tests can fix the ids. */

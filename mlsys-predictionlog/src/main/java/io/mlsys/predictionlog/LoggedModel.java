@@ -75,7 +75,8 @@ final class LoggedModel extends ForwardingModel {
               context.attribute(CallAttribute.CALLER).orElse(null),
               headers(context, options.headers()),
               options,
-              payloads.take()));
+              payloads.take(),
+              context.attribute(CallAttribute.FEATURES).orElse(null)));
     } catch (RuntimeException e) {
       // Logging must never fail the call it logs; PredictionLog.record does not throw, this only
       // guards against a bug in building the call.

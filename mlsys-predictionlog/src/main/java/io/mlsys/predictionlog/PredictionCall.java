@@ -1,5 +1,6 @@
 package io.mlsys.predictionlog;
 
+import io.mlsys.core.FetchedFeatures;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param headers the headers to keep, keys lower-case
  * @param options how the model's events are recorded
  * @param payloadSampled whether a {@link FieldPolicy#SAMPLED} field is kept for this call
+ * @param features what a {@code features} graph node fetched for the call; null for none
  */
 public record PredictionCall(
     String modelName,
@@ -39,7 +41,8 @@ public record PredictionCall(
     String caller,
     Map<String, String> headers,
     PredictionLogOptions options,
-    boolean payloadSampled) {
+    boolean payloadSampled,
+    FetchedFeatures features) {
 
   public PredictionCall {
     Objects.requireNonNull(modelName, "modelName");
@@ -48,5 +51,37 @@ public record PredictionCall(
     Objects.requireNonNull(end, "end");
     Objects.requireNonNull(options, "options");
     headers = headers == null ? Map.of() : headers;
+  }
+
+  /** A call without fetched features. */
+  public PredictionCall(
+      String modelName,
+      String modelVersion,
+      InferRequest request,
+      InferResponse response,
+      Throwable error,
+      Instant start,
+      Instant end,
+      String requestId,
+      String traceId,
+      String caller,
+      Map<String, String> headers,
+      PredictionLogOptions options,
+      boolean payloadSampled) {
+    this(
+        modelName,
+        modelVersion,
+        request,
+        response,
+        error,
+        start,
+        end,
+        requestId,
+        traceId,
+        caller,
+        headers,
+        options,
+        payloadSampled,
+        null);
   }
 }

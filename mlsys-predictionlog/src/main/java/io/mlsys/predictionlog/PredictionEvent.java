@@ -1,5 +1,6 @@
 package io.mlsys.predictionlog;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -36,6 +37,10 @@ import java.util.Objects;
  * @param headers the request headers the decorator is told to keep, keys lower-case
  * @param inputs the request's tensors as OIP JSON, as the field policy keeps them; null for none
  * @param outputs the response's tensors likewise; null for none or a failed call
+ * @param features what a {@code features} graph node fetched for the call (data cache): {@code
+ *     {"node": ..., "names": [...], "entities": [{"id", "values", "statuses", "served_from"}]}};
+ *     absent for a call without; an optional field of schema version 1, which readers of earlier
+ *     lines skip
  */
 @JsonPropertyOrder({
   "schema_version",
@@ -51,7 +56,8 @@ import java.util.Objects;
   "caller",
   "headers",
   "inputs",
-  "outputs"
+  "outputs",
+  "features"
 })
 public record PredictionEvent(
     int schemaVersion,
@@ -67,7 +73,42 @@ public record PredictionEvent(
     String caller,
     Map<String, String> headers,
     JsonNode inputs,
-    JsonNode outputs) {
+    JsonNode outputs,
+    @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode features) {
+
+  /** An event without fetched features. */
+  public PredictionEvent(
+      int schemaVersion,
+      String eventId,
+      String requestId,
+      String traceId,
+      String time,
+      String modelName,
+      String modelVersion,
+      long latencyUs,
+      String status,
+      String error,
+      String caller,
+      Map<String, String> headers,
+      JsonNode inputs,
+      JsonNode outputs) {
+    this(
+        schemaVersion,
+        eventId,
+        requestId,
+        traceId,
+        time,
+        modelName,
+        modelVersion,
+        latencyUs,
+        status,
+        error,
+        caller,
+        headers,
+        inputs,
+        outputs,
+        null);
+  }
 
   /**
    * The layout written now. Readers accept this and every earlier version. Version 2 added {@code

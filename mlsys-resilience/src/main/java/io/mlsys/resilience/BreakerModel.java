@@ -7,6 +7,7 @@ import io.mlsys.core.CallContext;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
@@ -133,6 +134,7 @@ final class BreakerModel extends ForwardingModel {
     return switch (known) {
       case ModelExecutionException e -> true;
       case UpstreamFailureException e -> true;
+      case DependencyUnavailableException e -> true;
       case DeadlineExceededException e -> true;
       case ModelNotReadyException e -> true;
       case ModelLoadException e -> true;

@@ -5,6 +5,7 @@ import io.mlsys.core.CallContext;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
@@ -155,6 +156,7 @@ final class FallbackModel extends ForwardingModel {
       case DeadlineExceededException e -> FallbackOptions.Trigger.DEADLINE;
       case ModelExecutionException e -> FallbackOptions.Trigger.FAILURE;
       case UpstreamFailureException e -> FallbackOptions.Trigger.FAILURE;
+      case DependencyUnavailableException e -> FallbackOptions.Trigger.FAILURE;
       case ModelNotReadyException e -> FallbackOptions.Trigger.FAILURE;
       case ModelLoadException e -> FallbackOptions.Trigger.FAILURE;
       case InvalidInputException e -> null;

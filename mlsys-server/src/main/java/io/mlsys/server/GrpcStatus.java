@@ -8,6 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
@@ -67,6 +68,8 @@ record GrpcStatus(Status.Code code, String kind, Duration retryAfter) {
       case CircuitOpenException e ->
           new GrpcStatus(Status.Code.UNAVAILABLE, "circuit_open", e.retryAfter().orElse(null));
       case UpstreamFailureException e -> of(Status.Code.UNAVAILABLE, "upstream_failure");
+      case DependencyUnavailableException e ->
+          new GrpcStatus(Status.Code.UNAVAILABLE, "dependency_unavailable", e.retryAfter());
       case ModelExecutionException e -> of(Status.Code.INTERNAL, "model_execution_failed");
       case UnauthenticatedException e -> of(Status.Code.UNAUTHENTICATED, "unauthenticated");
       case PermissionDeniedException e -> of(Status.Code.PERMISSION_DENIED, "permission_denied");

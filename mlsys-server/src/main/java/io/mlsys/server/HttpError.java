@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
@@ -57,6 +58,8 @@ record HttpError(int status, String kind, Duration retryAfter) {
       case CircuitOpenException e ->
           new HttpError(503, "circuit_open", e.retryAfter().orElse(null));
       case UpstreamFailureException e -> new HttpError(502, "upstream_failure", null);
+      case DependencyUnavailableException e ->
+          new HttpError(503, "dependency_unavailable", e.retryAfter());
       case ModelExecutionException e -> new HttpError(500, "model_execution_failed", null);
       case UnauthenticatedException e -> new HttpError(401, "unauthenticated", null);
       case PermissionDeniedException e -> new HttpError(403, "permission_denied", null);

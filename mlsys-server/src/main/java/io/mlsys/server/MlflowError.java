@@ -8,6 +8,7 @@ import io.helidon.http.HeaderValues;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.ErrorMessages;
 import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InvalidInputException;
@@ -70,6 +71,7 @@ record MlflowError(int status, String errorCode) {
       case CircuitOpenException e -> new MlflowError(503, TEMPORARILY_UNAVAILABLE);
       // The store (a shared PostgreSQL) is unreachable: MLflow clients retry 503.
       case UpstreamFailureException e -> new MlflowError(503, TEMPORARILY_UNAVAILABLE);
+      case DependencyUnavailableException e -> new MlflowError(503, TEMPORARILY_UNAVAILABLE);
       case QuotaExceededException e -> new MlflowError(429, "REQUEST_LIMIT_EXCEEDED");
       case DeadlineExceededException e -> new MlflowError(504, "DEADLINE_EXCEEDED");
       case ModelExecutionException e -> new MlflowError(500, "INTERNAL_ERROR");

@@ -10,6 +10,7 @@ import io.grpc.protobuf.StatusProto;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelExecutionException;
@@ -50,6 +51,9 @@ class GrpcStatusTest {
         Arguments.of(new CircuitOpenException("iris"), Status.Code.UNAVAILABLE),
         Arguments.of(
             new UpstreamFailureException("remote", "refused", null), Status.Code.UNAVAILABLE),
+        Arguments.of(
+            new DependencyUnavailableException("redis", "refused", Duration.ofSeconds(1), null),
+            Status.Code.UNAVAILABLE),
         Arguments.of(
             new ModelExecutionException("iris", "ort failed", null), Status.Code.INTERNAL));
   }

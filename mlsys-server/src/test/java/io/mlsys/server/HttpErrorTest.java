@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.CircuitOpenException;
 import io.mlsys.core.DeadlineExceededException;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelExecutionException;
@@ -37,6 +38,10 @@ class HttpErrorTest {
         Arguments.of(new DeadlineExceededException("model 'iris'"), 504),
         Arguments.of(new CircuitOpenException("iris"), 503),
         Arguments.of(new UpstreamFailureException("remote", "refused", null), 502),
+        Arguments.of(
+            new DependencyUnavailableException(
+                "feature source 'jdbc:sqlite:f.db'", "refused", Duration.ofSeconds(1), null),
+            503),
         Arguments.of(new ModelExecutionException("iris", "ort failed", null), 500));
   }
 

@@ -1,0 +1,353 @@
+package io.mlsys.features;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.mlsys.features.FeaturesOptions.EntityType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Feature vectors by entity id through two cache tiers: in process (Caffeine), then Redis when
+ * configured, then the source, each batch of ids costing at most one MGET and one query. Every
+ * entry lives until its row would turn stale ({@code max-age} after the row's timestamp) and at
+ * most the cache's {@code ttl}; unknown ids are remembered for {@code missing-ttl}. Thread-safe;
+ * one store serves every node of a generation with the same source, features and cache.
+ */
+public final class FeatureStore implements AutoCloseable {
+  /** Where a vector came from. */
+  public enum Tier {
+    MEMORY,
+    REDIS,
+    SOURCE;
+
+    /** The name in response parameters and log events: {@code memory}, {@code redis}, ... */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** One entity's row and where it came from. */
+  public record Served(FeatureRow row, Tier tier) {
+    /** Whether the source has a row for the entity. */
+    public boolean found() {
+      return row.found();
+    }
+  }
+
+  /** A cached row and the time it may live, fixed when it was stored. */
+  private record Entry(FeatureRow row, long ttlNanos) {}
+
+  private final FeaturesOptions options;
+  private final Clock clock;
+  private final JdbcFeatureSource source;
+  private final Cache<String, Entry> memory;
+  private final RedisFeatureTier redis;
+  private final String namespace;
+  private final Duration maxTtl;
+  private final LongAdder memoryHits = new LongAdder();
+  private final LongAdder redisHits = new LongAdder();
+  private final LongAdder sourceReads = new LongAdder();
+  private final LongAdder queries = new LongAdder();
+
+  private FeatureStore(FeaturesOptions options, Clock clock) {
+    this.options = options;
+    this.clock = clock;
+    FeatureCacheConfig cache = options.cache();
+    this.maxTtl =
+        cache.ttl() != null
+            ? cache.ttl()
+            : options.maxAge() != null
+                ? options.maxAge()
+                : Duration.ofSeconds(FeatureCacheConfig.DEFAULT_TTL_SECONDS);
+    this.namespace = namespace(options);
+    this.source =
+        new JdbcFeatureSource(options.source(), options.features(), options.entityType(), clock);
+    this.memory =
+        cache.maxEntries() == 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(cache.maxEntries())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(
+                    new Expiry<String, Entry>() {
+                      @Override
+                      public long expireAfterCreate(String key, Entry entry, long now) {
+                        return entry.ttlNanos();
+                      }
+
+                      @Override
+                      public long expireAfterUpdate(
+                          String key, Entry entry, long now, long currentDuration) {
+                        return entry.ttlNanos();
+                      }
+
+                      @Override
+                      public long expireAfterRead(
+                          String key, Entry entry, long now, long currentDuration) {
+                        return currentDuration;
+                      }
+                    })
+                .build();
+    RedisFeatureTier tier = null;
+    if (cache.redis() != null) {
+      try {
+        tier = new RedisFeatureTier(cache.redis(), cache.redisTimeout(), clock);
+      } catch (RuntimeException e) {
+        source.close();
+        throw e;
+      }
+    }
+    this.redis = tier;
+  }
+
+  /**
+   * Opens a store for these options: the source's pool starts empty (a database down now is a 503
+   * per call, not a failure here) and Redis is connected at the first use.
+   */
+  public static FeatureStore open(FeaturesOptions options, Clock clock) {
+    return new FeatureStore(options, clock);
+  }
+
+  /**
+   * The Redis key prefix of this store: {@code mlsys:features:<16 hex>:}, a digest of what makes
+   * two rows for one id differ (the source without credentials, the key, timestamp and feature
+   * columns, the id type), so the servers and the warm-up command that share a config share keys,
+   * and a changed feature list never reads an older list's entries.
+   */
+  static String namespace(FeaturesOptions options) {
+    FeatureSourceConfig source = options.source();
+    String identity =
+        String.join(
+            "\n",
+            source.describe(),
+            String.valueOf(source.table()),
+            String.valueOf(source.query()),
+            source.keyColumn(),
+            String.valueOf(source.timestampColumn()),
+            String.join(",", options.features()),
+            options.entityType().name());
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+      return "mlsys:features:" + HexFormat.of().formatHex(digest, 0, 8) + ":";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** The Redis key prefix. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The source, as messages name it. */
+  public String describeSource() {
+    return source.describe();
+  }
+
+  /**
+   * The rows of {@code ids} (canonical, duplicates allowed), in no particular order, one per
+   * distinct id.
+   *
+   * @param budget the most the source query may take
+   * @throws io.mlsys.core.DependencyUnavailableException when the source is needed and down
+   */
+  public Map<String, Served> get(List<String> ids, Duration budget) {
+    Map<String, Served> served = new HashMap<>(ids.size() * 2);
+    List<String> wanted = new ArrayList<>(ids.size());
+    for (String id : new java.util.LinkedHashSet<>(ids)) {
+      Entry entry = memory == null ? null : memory.getIfPresent(id);
+      if (entry != null) {
+        served.put(id, new Served(entry.row(), Tier.MEMORY));
+        memoryHits.increment();
+      } else {
+        wanted.add(id);
+      }
+    }
+    if (wanted.isEmpty()) {
+      return served;
+    }
+    if (redis != null) {
+      List<String> keys = new ArrayList<>(wanted.size());
+      for (String id : wanted) {
+        keys.add(namespace + id);
+      }
+      Map<String, FeatureRow> shared = redis.get(keys, options.features().size());
+      if (!shared.isEmpty()) {
+        List<String> still = new ArrayList<>(wanted.size());
+        for (String id : wanted) {
+          FeatureRow row = shared.get(namespace + id);
+          if (row == null) {
+            still.add(id);
+          } else {
+            served.put(id, new Served(row, Tier.REDIS));
+            redisHits.increment();
+            remember(id, row, clock.instant());
+          }
+        }
+        wanted = still;
+      }
+    }
+    if (wanted.isEmpty()) {
+      return served;
+    }
+    queries.increment();
+    Map<String, FeatureRow> fetched = source.fetch(wanted, budget);
+    sourceReads.add(fetched.size());
+    store(fetched, false, Duration.ZERO);
+    fetched.forEach((id, row) -> served.put(id, new Served(row, Tier.SOURCE)));
+    return served;
+  }
+
+  /**
+   * Loads these ids from the source into both tiers ahead of traffic.
+   *
+   * @return what was loaded
+   */
+  public WarmResult warm(List<String> ids, Duration timeout) {
+    awaitShared(timeout);
+    List<String> distinct = ids.stream().distinct().toList();
+    long found = 0;
+    long stored = 0;
+    for (int from = 0; from < distinct.size(); from += JdbcFeatureSource.SQLITE_CHUNK) {
+      List<String> chunk =
+          distinct.subList(from, Math.min(distinct.size(), from + JdbcFeatureSource.SQLITE_CHUNK));
+      Map<String, FeatureRow> rows = source.fetch(chunk, timeout);
+      queries.increment();
+      found += rows.values().stream().filter(FeatureRow::found).count();
+      stored += store(rows, true, timeout);
+    }
+    return new WarmResult(distinct.size(), found, stored, redis != null);
+  }
+
+  /**
+   * Loads every row of the source (up to {@code limit}) into both tiers ahead of traffic; the
+   * in-process tier keeps at most its {@code max-entries}.
+   */
+  public WarmResult warmAll(long limit, Duration timeout) {
+    awaitShared(timeout);
+    Map<String, FeatureRow> batch = new LinkedHashMap<>();
+    long[] stored = {0};
+    long rows =
+        source.scan(
+            limit,
+            timeout,
+            (id, row) -> {
+              batch.put(id, row);
+              if (batch.size() >= JdbcFeatureSource.SQLITE_CHUNK) {
+                stored[0] += store(batch, true, timeout);
+                batch.clear();
+              }
+            });
+    stored[0] += store(batch, true, timeout);
+    queries.increment();
+    return new WarmResult(rows, rows, stored[0], redis != null);
+  }
+
+  /**
+   * What a warm-up did.
+   *
+   * @param requested the ids asked for (every row read, for a full warm-up)
+   * @param found those the source has
+   * @param storedShared those written to Redis (0 without the shared tier)
+   * @param shared whether there is a shared tier
+   */
+  public record WarmResult(long requested, long found, long storedShared, boolean shared) {}
+
+  /** Counters since the store opened: served from memory, from Redis, read from the source. */
+  public record Stats(
+      long memoryHits, long redisHits, long sourceReads, long queries, long redisFailures) {}
+
+  public Stats stats() {
+    return new Stats(
+        memoryHits.sum(),
+        redisHits.sum(),
+        sourceReads.sum(),
+        queries.sum(),
+        redis == null ? 0 : redis.failures());
+  }
+
+  /** Waits up to {@code timeout} for the Redis tier's connection; whether there is one. */
+  boolean awaitShared(Duration timeout) {
+    return redis != null && redis.awaitConnection(timeout);
+  }
+
+  /** Drops every in-process entry (Redis keeps its own until they expire). */
+  public void invalidateMemory() {
+    if (memory != null) {
+      memory.invalidateAll();
+    }
+  }
+
+  private int store(Map<String, FeatureRow> rows, boolean await, Duration timeout) {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    Map<String, FeatureRow> shared = redis == null ? null : new HashMap<>(rows.size() * 2);
+    Map<String, Duration> ttls = redis == null ? null : new HashMap<>(rows.size() * 2);
+    for (Map.Entry<String, FeatureRow> entry : rows.entrySet()) {
+      Duration ttl = remember(entry.getKey(), entry.getValue(), now);
+      if (shared != null && ttl.toMillis() > 0) {
+        shared.put(namespace + entry.getKey(), entry.getValue());
+        ttls.put(namespace + entry.getKey(), ttl);
+      }
+    }
+    return shared == null ? 0 : redis.put(shared, ttls, await, timeout);
+  }
+
+  /** Puts a row in the in-process tier for its time to live; returns that time. */
+  private Duration remember(String id, FeatureRow row, Instant now) {
+    Duration ttl = ttl(row, now);
+    if (memory != null && ttl.toNanos() > 0) {
+      memory.put(id, new Entry(row, ttl.toNanos()));
+    }
+    return ttl;
+  }
+
+  /**
+   * How long a row may be served from cache: until it would turn stale, at most the cache's ttl; an
+   * absent or already stale row for {@code missing-ttl} (the source may have it soon).
+   */
+  Duration ttl(FeatureRow row, Instant now) {
+    if (!row.found()) {
+      return options.cache().missingTtl();
+    }
+    if (options.maxAge() != null && row.eventTimeMillis() != FeatureRow.NO_TIME) {
+      long freshMillis = row.eventTimeMillis() + options.maxAge().toMillis() - now.toEpochMilli();
+      if (freshMillis <= 0) {
+        return options.cache().missingTtl();
+      }
+      return Duration.ofMillis(Math.min(freshMillis, maxTtl.toMillis()));
+    }
+    return maxTtl;
+  }
+
+  EntityType entityType() {
+    return options.entityType();
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (redis != null) {
+        redis.close();
+      }
+    } finally {
+      source.close();
+    }
+  }
+}

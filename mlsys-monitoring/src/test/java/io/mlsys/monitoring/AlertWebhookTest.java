@@ -41,8 +41,9 @@ class AlertWebhookTest {
           attempts.incrementAndGet();
           int status = failuresLeft.getAndDecrement() > 0 ? 503 : 200;
           if (status == 200) {
-            received.add(json.readTree(new String(body, StandardCharsets.UTF_8)));
+            // The key first: a test that saw the body reads the key next.
             keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            received.add(json.readTree(new String(body, StandardCharsets.UTF_8)));
           }
           exchange.sendResponseHeaders(status, -1);
           exchange.close();
@@ -92,7 +93,8 @@ class AlertWebhookTest {
       assertThat(body.get("feature").asText()).isEqualTo("petal_length");
       assertThat(body.get("signal").asText()).isEqualTo("feature-drifted");
       assertThat(body.get("fingerprint").asText()).isEqualTo("iris/1/feature-drifted/petal_length");
-      assertThat(keys.poll()).isEqualTo("iris/1/feature-drifted/petal_length|FIRING");
+      assertThat(keys.poll(10, TimeUnit.SECONDS))
+          .isEqualTo("iris/1/feature-drifted/petal_length|FIRING");
     }
   }
 

@@ -155,6 +155,7 @@ public class SinkThroughputBenchmark {
         null,
         Map.of(),
         PredictionLogOptions.defaults(),
-        false);
+        false,
+        null);
   }
 }

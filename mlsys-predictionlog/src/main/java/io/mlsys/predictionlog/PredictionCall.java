@@ -52,36 +52,4 @@ public record PredictionCall(
     Objects.requireNonNull(options, "options");
     headers = headers == null ? Map.of() : headers;
   }
-
-  /** A call without fetched features. */
-  public PredictionCall(
-      String modelName,
-      String modelVersion,
-      InferRequest request,
-      InferResponse response,
-      Throwable error,
-      Instant start,
-      Instant end,
-      String requestId,
-      String traceId,
-      String caller,
-      Map<String, String> headers,
-      PredictionLogOptions options,
-      boolean payloadSampled) {
-    this(
-        modelName,
-        modelVersion,
-        request,
-        response,
-        error,
-        start,
-        end,
-        requestId,
-        traceId,
-        caller,
-        headers,
-        options,
-        payloadSampled,
-        null);
-  }
 }

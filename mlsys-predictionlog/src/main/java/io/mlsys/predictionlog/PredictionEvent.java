@@ -76,40 +76,6 @@ public record PredictionEvent(
     JsonNode outputs,
     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode features) {
 
-  /** An event without fetched features. */
-  public PredictionEvent(
-      int schemaVersion,
-      String eventId,
-      String requestId,
-      String traceId,
-      String time,
-      String modelName,
-      String modelVersion,
-      long latencyUs,
-      String status,
-      String error,
-      String caller,
-      Map<String, String> headers,
-      JsonNode inputs,
-      JsonNode outputs) {
-    this(
-        schemaVersion,
-        eventId,
-        requestId,
-        traceId,
-        time,
-        modelName,
-        modelVersion,
-        latencyUs,
-        status,
-        error,
-        caller,
-        headers,
-        inputs,
-        outputs,
-        null);
-  }
-
   /**
    * The layout written now. Readers accept this and every earlier version. Version 2 added {@code
    * trace_id}.

@@ -35,6 +35,7 @@ final class Calls {
         null,
         Map.of(),
         PredictionLogOptions.defaults(),
-        false);
+        false,
+        null);
   }
 }

@@ -75,7 +75,8 @@ class StoreSinkTest {
             user,
             Map.of("x-user-id", user),
             call.options(),
-            false));
+            false,
+            null));
   }
 
   private static List<String> rows(StoreSink sink) {

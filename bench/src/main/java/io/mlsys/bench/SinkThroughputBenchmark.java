@@ -153,6 +153,8 @@ public class SinkThroughputBenchmark {
         null,
         "4bf92f3577b34da6a3ce929d0e0e4736",
         null,
+        null,
+        null,
         Map.of(),
         PredictionLogOptions.defaults(),
         false,

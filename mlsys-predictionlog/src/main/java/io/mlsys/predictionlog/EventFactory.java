@@ -58,6 +58,8 @@ final class EventFactory {
         status(call.error()),
         call.error() == null ? null : String.valueOf(call.error().getMessage()),
         call.caller(),
+        call.graphPath(),
+        call.arm(),
         call.headers(),
         inputs,
         outputs,

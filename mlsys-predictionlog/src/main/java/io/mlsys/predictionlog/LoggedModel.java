@@ -73,6 +73,8 @@ final class LoggedModel extends ForwardingModel {
               context.attribute(CallAttribute.REQUEST_ID).orElse(null),
               traceId(context),
               context.attribute(CallAttribute.CALLER).orElse(null),
+              context.attribute(CallAttribute.GRAPH_PATH).orElse(null),
+              context.attribute(CallAttribute.EXPERIMENT_ARM).orElse(null),
               headers(context, options.headers()),
               options,
               payloads.take(),

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param requestId the request's id (the OIP {@code id}, else the server's), or null
  * @param traceId the id of the call's trace (W3C, 32 hex digits), or null outside a request
  * @param caller the authenticated user, or null
+ * @param graphPath where in a graph the model was called, or null
+ * @param arm the experiment arm chosen for the call, or null
  * @param headers the headers to keep, keys lower-case
  * @param options how the model's events are recorded
  * @param payloadSampled whether a {@link FieldPolicy#SAMPLED} field is kept for this call
@@ -39,6 +41,8 @@ public record PredictionCall(
     String requestId,
     String traceId,
     String caller,
+    String graphPath,
+    String arm,
     Map<String, String> headers,
     PredictionLogOptions options,
     boolean payloadSampled,

@@ -34,13 +34,15 @@ import java.util.Objects;
  *     deadline_exceeded}, ...; {@code internal} for an unexpected failure)
  * @param error the error's message; null when the call succeeded
  * @param caller the authenticated user ({@code server.auth}); null when the call carried none
+ * @param graphPath where in a graph the model was called ({@code graphs.iris-ab.split.arms[b]});
+ *     absent for a model called on its own
+ * @param arm the experiment arm a {@code split} node chose for the call; absent outside one
  * @param headers the request headers the decorator is told to keep, keys lower-case
  * @param inputs the request's tensors as OIP JSON, as the field policy keeps them; null for none
  * @param outputs the response's tensors likewise; null for none or a failed call
  * @param features what a {@code features} graph node fetched for the call (data cache): {@code
  *     {"node": ..., "names": [...], "entities": [{"id", "values", "statuses", "served_from"}]}};
- *     absent for a call without; an optional field of schema version 1, which readers of earlier
- *     lines skip
+ *     absent for a call without (an optional field: readers of earlier lines skip it)
  */
 @JsonPropertyOrder({
   "schema_version",
@@ -54,6 +56,8 @@ import java.util.Objects;
   "status",
   "error",
   "caller",
+  "graph_path",
+  "arm",
   "headers",
   "inputs",
   "outputs",
@@ -71,6 +75,8 @@ public record PredictionEvent(
     String status,
     String error,
     String caller,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String graphPath,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String arm,
     Map<String, String> headers,
     JsonNode inputs,
     JsonNode outputs,

@@ -23,8 +23,8 @@ final class StoreSink implements EventSink {
   private static final String INSERT =
       "INSERT INTO prediction_events (event_id, schema_version, request_id, time, time_us,"
           + " model_name, model_version, latency_us, status, error, caller, subject, headers,"
-          + " inputs, outputs, trace_id, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?)"
+          + " inputs, outputs, trace_id, features, graph_path, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (event_id) DO NOTHING";
 
   private static final String UPSERT_FEEDBACK =
@@ -119,6 +119,8 @@ final class StoreSink implements EventSink {
     setNullable(insert, 15, event.outputs() == null ? null : event.outputs().toString());
     setNullable(insert, 16, event.traceId());
     setNullable(insert, 17, event.features() == null ? null : event.features().toString());
+    setNullable(insert, 18, event.graphPath());
+    setNullable(insert, 19, event.arm());
   }
 
   private String subject(PredictionEvent event) {

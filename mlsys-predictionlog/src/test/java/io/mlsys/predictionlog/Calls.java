@@ -33,6 +33,8 @@ final class Calls {
         null,
         "4bf92f3577b34da6a3ce929d0e0e4736",
         null,
+        null,
+        null,
         Map.of(),
         PredictionLogOptions.defaults(),
         false,

@@ -126,6 +126,30 @@ class PredictionLogDecoratorTest {
   }
 
   @Test
+  void eventsSayWhereInAGraphAndInWhichExperimentArmTheModelWasCalled()
+      throws InterruptedException {
+    Model served = decorated(PredictionLogOptions.defaults(), slowEcho());
+
+    served.infer(
+        request("a"),
+        context("srv-1")
+            .with(CallAttribute.GRAPH_PATH, "graphs.iris-ab.split.arms[b]")
+            .with(CallAttribute.EXPERIMENT_ARM, "b"));
+    served.infer(request("b"), context("srv-2"));
+    log.flush();
+
+    List<PredictionEvent> events = sink.received();
+    assertThat(events.get(0).graphPath()).isEqualTo("graphs.iris-ab.split.arms[b]");
+    assertThat(events.get(0).arm()).isEqualTo("b");
+    assertThat(events.get(0).toJson())
+        .contains("\"graph_path\":\"graphs.iris-ab.split.arms[b]\",\"arm\":\"b\"");
+    // A model called on its own: the keys are left out, so lines of models without graphs keep
+    // their shape.
+    assertThat(events.get(1).toJson()).doesNotContain("graph_path").doesNotContain("\"arm\"");
+    assertThat(PredictionEvent.fromJson(events.get(0).toJson())).isEqualTo(events.get(0));
+  }
+
+  @Test
   void recordsOneEventPerCallWithTheSchemaFields() throws InterruptedException {
     Model served =
         decorated(PredictionLogOptions.defaults().withHeaders(List.of("x-tenant")), slowEcho());

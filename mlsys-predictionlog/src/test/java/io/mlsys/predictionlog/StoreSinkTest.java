@@ -73,6 +73,8 @@ class StoreSinkTest {
             null,
             call.traceId(),
             user,
+            null,
+            null,
             Map.of("x-user-id", user),
             call.options(),
             false,

@@ -115,6 +115,43 @@ class PredictionLogServingTest {
   }
 
   @Test
+  void eventsOfASplitGraphCarryTheGraphPathAndTheArm() throws Exception {
+    String graphs =
+        "  jsonl: { dir: predictions }\n"
+            + "graphs:\n"
+            + "  iris-ab:\n"
+            + "    split:\n"
+            + "      key: { header: x-user }\n"
+            + "      arms:\n"
+            + "        a: { weight: 50, model: iris }\n"
+            + "        b: { weight: 50, model: iris }\n";
+    List<String> arms = new ArrayList<>();
+    try (MlsysServer server = start(graphs);
+        HttpClient client = HttpClient.newHttpClient()) {
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + server.port() + "/v2/models/iris-ab/infer"))
+                    .header("Content-Type", "application/json")
+                    .header("x-user", "user-" + i)
+                    .POST(HttpRequest.BodyPublishers.ofString(body("r-" + i)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        arms.add(response.body().replaceAll(".*\"arm\":\"([ab])\".*", "$1"));
+      }
+    }
+    List<PredictionEvent> events = jsonlEvents(dir.resolve("predictions"));
+    // One event per request, from the arm's model, in the arm the answer named.
+    assertThat(events).extracting(PredictionEvent::arm).containsExactlyElementsOf(arms);
+    assertThat(events)
+        .extracting(PredictionEvent::graphPath)
+        .allSatisfy(path -> assertThat(path).startsWith("graphs.iris-ab.split.arms"));
+  }
+
+  @Test
   void theSwitchTurnsRecordingOffAndOnWithoutARestart() throws Exception {
     try (MlsysServer server = start("  jsonl: { dir: predictions }\n");
         HttpClient client = HttpClient.newHttpClient()) {

@@ -2,8 +2,6 @@ package io.mlsys.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +40,8 @@ public final class KafkaBroker implements AutoCloseable {
   /** Formats a new single-node cluster under {@code dir} and starts it. */
   public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    int brokerPort = freePort();
-    int controllerPort = freePort();
+    int brokerPort = FreePorts.next();
+    int controllerPort = FreePorts.next();
     Path properties = dir.resolve("server.properties");
     Files.writeString(
         properties,
@@ -221,14 +219,6 @@ public final class KafkaBroker implements AutoCloseable {
       return text.substring(Math.max(0, text.length() - 4000));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
     }
   }
 }

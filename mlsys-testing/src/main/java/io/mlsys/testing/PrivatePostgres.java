@@ -1,8 +1,6 @@
 package io.mlsys.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +37,7 @@ public final class PrivatePostgres implements AutoCloseable {
         run(List.of("chmod", "o+x", parent.toString()));
       }
     }
-    PrivatePostgres postgres = new PrivatePostgres(bin, dataDir, freePort());
+    PrivatePostgres postgres = new PrivatePostgres(bin, dataDir, FreePorts.next());
     postgres.pg(
         "initdb",
         "-D",
@@ -131,13 +129,6 @@ public final class PrivatePostgres implements AutoCloseable {
           .filter(bin -> Files.isExecutable(bin.resolve("pg_ctl")))
           .max(Path::compareTo)
           .orElseThrow(() -> new IllegalStateException("no pg_ctl under " + root));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
     }
   }
 }

@@ -46,6 +46,11 @@ public final class FeaturesKind implements NodeKind<FeaturesOptions> {
                 options.cache()),
             FeatureStore.class,
             () -> FeatureStore.open(options, compiler.options().clock()));
-    return new FeaturesNode(compiler.place(), options, store, child);
+    return new FeaturesNode(
+        compiler.place(),
+        options,
+        store,
+        child,
+        new FeatureNodeMetrics(compiler.options().meterRegistry(), compiler.place()));
   }
 }

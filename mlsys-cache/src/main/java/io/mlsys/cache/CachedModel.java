@@ -17,6 +17,8 @@ import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Parameters;
 import io.mlsys.core.Reservation;
 import io.mlsys.core.spi.StaleAnswers;
+import io.mlsys.redis.RedisBreaker;
+import io.mlsys.redis.RedisConnections;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

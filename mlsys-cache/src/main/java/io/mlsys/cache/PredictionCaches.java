@@ -3,6 +3,7 @@ package io.mlsys.cache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mlsys.core.ResourceNotFoundException;
+import io.mlsys.redis.RedisConnections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

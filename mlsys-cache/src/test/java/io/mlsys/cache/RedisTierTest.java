@@ -16,6 +16,7 @@ import io.mlsys.core.TensorSpec;
 import io.mlsys.core.spi.DecoratorContext;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
+import io.mlsys.redis.RedisBreaker;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.features.FeaturesOptions.EntityType;
+import io.mlsys.redis.RedisConnections;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,6 +67,8 @@ public final class FeatureStore implements AutoCloseable {
   private final JdbcFeatureSource source;
   private final Cache<String, Entry> memory;
   private final RedisFeatureTier redis;
+  // Connections the store made itself (no server's to share): closed with it.
+  private RedisConnections ownConnections;
   private final String namespace;
   private final Duration maxTtl;
   private final LongAdder memoryHits = new LongAdder();
@@ -78,7 +81,7 @@ public final class FeatureStore implements AutoCloseable {
   // Ids being fetched now from Redis or the source, each by the one call that asked first.
   private final Map<String, CompletableFuture<Served>> inFlight = new ConcurrentHashMap<>();
 
-  private FeatureStore(FeaturesOptions options, Clock clock) {
+  private FeatureStore(FeaturesOptions options, Clock clock, RedisConnections connections) {
     this.options = options;
     this.clock = clock;
     FeatureCacheConfig cache = options.cache();
@@ -120,9 +123,18 @@ public final class FeatureStore implements AutoCloseable {
     RedisFeatureTier tier = null;
     if (cache.redis() != null) {
       try {
-        tier = new RedisFeatureTier(cache.redis(), cache.redisTimeout(), clock);
+        if (connections == null) {
+          ownConnections = new RedisConnections();
+          connections = ownConnections;
+        }
+        tier =
+            new RedisFeatureTier(
+                connections.connection(cache.redis()), cache.redisTimeout(), clock);
       } catch (RuntimeException e) {
         source.close();
+        if (ownConnections != null) {
+          ownConnections.close();
+        }
         throw e;
       }
     }
@@ -134,7 +146,16 @@ public final class FeatureStore implements AutoCloseable {
    * per call, not a failure here) and Redis is connected at the first use.
    */
   public static FeatureStore open(FeaturesOptions options, Clock clock) {
-    FeatureStore store = new FeatureStore(options, clock);
+    return open(options, clock, null);
+  }
+
+  /**
+   * Opens a store whose Redis tier uses the server's connection to its Redis ({@code connections},
+   * which the store does not close); null: connections of its own, closed with it.
+   */
+  public static FeatureStore open(
+      FeaturesOptions options, Clock clock, RedisConnections connections) {
+    FeatureStore store = new FeatureStore(options, clock, connections);
     if (options.cache().warmOnStart()) {
       store.warmInBackground();
     }
@@ -490,8 +511,8 @@ public final class FeatureStore implements AutoCloseable {
       thread.interrupt();
     }
     try {
-      if (redis != null) {
-        redis.close();
+      if (ownConnections != null) {
+        ownConnections.close();
       }
     } finally {
       source.close();

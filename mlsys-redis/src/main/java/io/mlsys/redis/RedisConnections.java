@@ -1,4 +1,4 @@
-package io.mlsys.cache;
+package io.mlsys.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -21,28 +21,40 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Redis connections of the server's prediction caches, one per Redis URI shared by every model
- * and version that names it (Lettuce multiplexes one connection over all callers). A {@link
- * io.mlsys.core.spi.SharedResources} entry: it outlives model versions and closes with the server.
+ * The server's Redis connections: one per Redis URI, shared by every user that names it (each
+ * prediction cache's Redis tier, each feature store's shared tier: Lettuce multiplexes one
+ * connection over all callers), on one client and one pair of I/O threads. A {@link
+ * io.mlsys.core.spi.SharedResources} entry ({@link #shared}): it outlives model versions and graph
+ * generations and closes with the server; a tool without a server (the features warm-up command)
+ * makes its own and closes it.
  *
- * <p>Connections open in the background, when a cache first needs one: a Redis that is down at
- * start does not fail or slow a model's load. Lettuce reconnects a lost connection by itself;
- * meanwhile commands fail at once (rejected, not queued), and the request queue is bounded.
+ * <p>Connections open in the background, when a user first needs one: a Redis that is down at start
+ * does not fail or slow a model's load or a graph's compile. Lettuce reconnects a lost connection
+ * by itself within about {@link #MAX_RECONNECT_DELAY}; meanwhile commands fail at once (rejected,
+ * not queued), and the request queue is bounded.
  */
 public final class RedisConnections implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RedisConnections.class.getName());
 
   /** Commands waiting for Redis at most; more fail at once, as when Redis is down. */
-  static final int REQUEST_QUEUE_SIZE = 10_000;
+  static final int REQUEST_QUEUE_SIZE = 16_384;
 
-  /** How long a command may stay in Lettuce's queue at all, whatever a caller waits. */
-  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * How long a command may stay in Lettuce's queue at all, whatever a caller waits: calls wait
+   * their own shorter bound (their future's get); a warm-up's pipelined writes may take longer.
+   */
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  /** Connecting never holds up a call (it runs in the background), so it may take a while. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Between connect attempts of {@link Connection#awaitCommands}, so a refusal is no spin. */
+  static final Duration AWAIT_RETRY = Duration.ofMillis(200);
 
   /**
    * The longest wait between two reconnection attempts (Lettuce's default grows to 30 s): the
@@ -61,8 +73,21 @@ public final class RedisConnections implements AutoCloseable {
   private volatile RedisClient client;
   private ClientResources clientResources;
 
-  /** The shared connection to {@code uri}, opened on first use. */
-  Connection connection(String uri) {
+  /** Makes a set of its own (a tool without a server); close it when done. */
+  public RedisConnections() {}
+
+  /** The server's set: made by the first user, closed with {@code resources}. */
+  public static RedisConnections shared(io.mlsys.core.spi.SharedResources resources) {
+    return resources.computeIfAbsent(RedisConnections.class, RedisConnections::new);
+  }
+
+  /**
+   * The shared connection to {@code uri} ({@code redis://[user:password@]host:port[/db]} or {@code
+   * rediss://...}), opened on first use.
+   *
+   * @throws IllegalStateException once closed
+   */
+  public Connection connection(String uri) {
     if (closed.get()) {
       throw new IllegalStateException("closed");
     }
@@ -93,6 +118,11 @@ public final class RedisConnections implements AutoCloseable {
     return client;
   }
 
+  /** Connections made so far (one per URI). */
+  public int size() {
+    return byUri.size();
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -112,8 +142,23 @@ public final class RedisConnections implements AutoCloseable {
     }
   }
 
-  /** One Redis, connected in the background on first use. */
-  final class Connection {
+  /**
+   * {@code uri} with its password (or user and password) replaced by {@code ***}, for messages and
+   * logs.
+   */
+  public static String redacted(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    int at = uri.indexOf('@');
+    int scheme = uri.indexOf("://");
+    return at < 0 || scheme < 0 || at < scheme
+        ? uri
+        : uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+  }
+
+  /** One Redis, connected in the background on first use. Thread-safe. */
+  public final class Connection {
     private final String uri;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile StatefulRedisConnection<String, byte[]> connection;
@@ -128,7 +173,7 @@ public final class RedisConnections implements AutoCloseable {
      * The commands of the open connection; null while there is none, and then a connection is
      * started in the background (unless one is already being made).
      */
-    RedisAsyncCommands<String, byte[]> commands() {
+    public RedisAsyncCommands<String, byte[]> commands() {
       StatefulRedisConnection<String, byte[]> open = connection;
       if (open != null) {
         return open.async();
@@ -143,7 +188,7 @@ public final class RedisConnections implements AutoCloseable {
                       if (failure == null) {
                         connection = connected;
                         if (warned) {
-                          LOG.info("prediction cache: connected to Redis " + redactedUri());
+                          LOG.info("connected to Redis " + redactedUri() + " again");
                         }
                         warned = false;
                         if (closed.get()) {
@@ -153,9 +198,10 @@ public final class RedisConnections implements AutoCloseable {
                         warned = true;
                         LOG.log(
                             Level.WARNING,
-                            "prediction cache: Redis "
+                            "Redis "
                                 + redactedUri()
-                                + " unreachable, serving without it: "
+                                + " unreachable, serving without it (its users skip their Redis"
+                                + " tier until it is back): "
                                 + failure);
                       }
                       connecting.set(false);
@@ -165,33 +211,53 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * The commands of the open connection, waiting up to {@code timeout} for one to open (for
-     * administrative calls, never on the request path); null when none opened in time.
+     * The commands of the open connection, waiting up to {@code timeout} for one to open and trying
+     * again after a failed attempt (for administrative calls and warm-ups, never on the request
+     * path); null when none opened in time.
      */
-    RedisAsyncCommands<String, byte[]> awaitCommands(Duration timeout) {
-      RedisAsyncCommands<String, byte[]> commands = commands();
-      if (commands != null) {
-        return commands;
+    public RedisAsyncCommands<String, byte[]> awaitCommands(Duration timeout) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        RedisAsyncCommands<String, byte[]> commands = commands();
+        if (commands != null) {
+          return commands;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || closed.get()) {
+          return null;
+        }
+        try {
+          pending.get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // A failed attempt: tried again below while time is left.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        StatefulRedisConnection<String, byte[]> open = connection;
+        if (open != null) {
+          return open.async();
+        }
+        if (deadline - System.nanoTime() <= AWAIT_RETRY.toNanos()) {
+          return null;
+        }
+        LockSupport.parkNanos(AWAIT_RETRY.toNanos());
       }
-      try {
-        pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        return null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-      StatefulRedisConnection<String, byte[]> open = connection;
-      return open == null ? null : open.async();
+    }
+
+    /** Whether the connection is open now. */
+    public boolean isOpen() {
+      return connection != null;
     }
 
     /** Whether a connection is being made now (a call then skips Redis without counting it). */
-    boolean isConnecting() {
+    public boolean isConnecting() {
       return connecting.get();
     }
 
-    String redactedUri() {
-      return PredictionCacheOptions.redacted(uri);
+    /** The URI without its password, for messages. */
+    public String redactedUri() {
+      return redacted(uri);
     }
   }
 }

@@ -10,18 +10,24 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -164,6 +170,10 @@ public final class RedisConnections implements AutoCloseable {
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile CompletableFuture<?> pending = CompletableFuture.completedFuture(null);
     private volatile boolean warned;
+    // Pub/sub: listeners by channel, on a connection of its own opened once one is registered.
+    private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private final AtomicBoolean subscribing = new AtomicBoolean();
+    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
 
     Connection(String uri) {
       this.uri = uri;
@@ -175,6 +185,9 @@ public final class RedisConnections implements AutoCloseable {
      */
     public RedisAsyncCommands<String, byte[]> commands() {
       StatefulRedisConnection<String, byte[]> open = connection;
+      if (!listeners.isEmpty() && pubSub == null) {
+        subscribeInBackground();
+      }
       if (open != null) {
         return open.async();
       }
@@ -243,6 +256,101 @@ public final class RedisConnections implements AutoCloseable {
         }
         LockSupport.parkNanos(AWAIT_RETRY.toNanos());
       }
+    }
+
+    /**
+     * Calls {@code listener} with every message published on {@code channel} of this Redis, by any
+     * server (on Lettuce's I/O thread: keep it short). Subscribes in the background on a pub/sub
+     * connection of its own; one that could not be made is tried again at the next {@link
+     * #commands()}, and Lettuce subscribes again after a reconnect. Messages published while this
+     * server was not subscribed are not delivered.
+     */
+    public void subscribe(String channel, Consumer<String> listener) {
+      listeners.computeIfAbsent(channel, name -> new CopyOnWriteArrayList<>()).add(listener);
+      StatefulRedisPubSubConnection<String, String> open = pubSub;
+      if (open != null) {
+        open.async().subscribe(channel);
+      } else {
+        subscribeInBackground();
+      }
+    }
+
+    /**
+     * Publishes {@code message} on {@code channel} without waiting; false when there is no
+     * connection to publish on.
+     */
+    public boolean publish(String channel, String message) {
+      RedisAsyncCommands<String, byte[]> commands = commands();
+      if (commands == null) {
+        return false;
+      }
+      commands.publish(channel, message.getBytes(StandardCharsets.UTF_8));
+      return true;
+    }
+
+    private void subscribeInBackground() {
+      if (closed.get() || !subscribing.compareAndSet(false, true)) {
+        return;
+      }
+      StatefulRedisPubSubConnection<String, String> open = pubSub;
+      if (open != null) {
+        // Made meanwhile: it may lack the channels registered since.
+        open.async().subscribe(listeners.keySet().toArray(String[]::new));
+        subscribing.set(false);
+        return;
+      }
+      client()
+          .connectPubSubAsync(StringCodec.UTF8, RedisURI.create(uri))
+          .toCompletableFuture()
+          .whenComplete(
+              (connected, failure) -> {
+                if (failure == null) {
+                  connected.addListener(
+                      new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String channel, String message) {
+                          deliver(channel, message);
+                        }
+                      });
+                  connected
+                      .async()
+                      .subscribe(listeners.keySet().toArray(String[]::new))
+                      .whenComplete(
+                          (ok, notSubscribed) -> {
+                            // Published only once subscribed: a message sent after isSubscribed()
+                            // says true is delivered.
+                            pubSub = connected;
+                            subscribing.set(false);
+                          });
+                  if (closed.get()) {
+                    connected.closeAsync();
+                  }
+                  return;
+                } else {
+                  LOG.log(
+                      Level.FINE,
+                      "subscribing to Redis "
+                          + redactedUri()
+                          + " failed (tried again): "
+                          + failure);
+                }
+                subscribing.set(false);
+              });
+    }
+
+    private void deliver(String channel, String message) {
+      for (Consumer<String> listener : listeners.getOrDefault(channel, List.of())) {
+        try {
+          listener.accept(message);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "a listener of Redis channel " + channel + " failed", e);
+        }
+      }
+    }
+
+    /** Whether this server listens on this Redis's channels now ({@link #subscribe}). */
+    public boolean isSubscribed() {
+      return pubSub != null;
     }
 
     /** Whether the connection is open now. */

@@ -85,6 +85,35 @@ class EarlyRefusalTest {
   }
 
   @Test
+  void aRefusalOnAConnectionThatClosesAfterItReachesTheClientWhileItIsStillSending()
+      throws Exception {
+    assertThat(infer("limited", INFER, null).statusCode()).isEqualTo(200);
+    // A body far larger than the socket buffers: the server must read it (and drop it) before
+    // closing, or the close resets the connection under the client still writing it.
+    byte[] body = new byte[4 << 20];
+    java.util.Arrays.fill(body, (byte) ' ');
+    String head =
+        "POST /v2/models/limited/infer HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Connection: close\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n\r\n";
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 503").contains("model 'limited'");
+    }
+  }
+
+  @Test
   void aCallerOverItsQuotaGets429BeforeItsBodyIsParsedAndOthersStillRun() {
     assertThat(infer("quota", INFER, ManagementAuthTest.INFERRER).statusCode()).isEqualTo(200);
 

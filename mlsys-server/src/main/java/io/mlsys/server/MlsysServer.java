@@ -323,7 +323,9 @@ public interface MlsysServer extends AutoCloseable {
           loadModelsOnStart,
           grpcPort,
           graphs,
-          graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
+          graphOptions != null
+              ? graphOptions
+              : GraphOptions.defaults().withClock(clock).withMeterRegistry(registry),
           graphReload,
           modelRegistry,
           predictionLog,

@@ -121,7 +121,11 @@ final class ServerWiring {
             resources.computeIfAbsent(
                 Experiments.class,
                 () -> Experiments.open(config.store(), dataDir, clock, registry)))
-        .graphOptions(GraphOptions.defaults().withClock(clock).withResources(resources));
+        .graphOptions(
+            GraphOptions.defaults()
+                .withClock(clock)
+                .withResources(resources)
+                .withMeterRegistry(registry));
     builder.monitors(
         monitors(resources, clock, registry, modelRegistry, config.modelSources().models()));
     if (file != null) {

@@ -171,7 +171,8 @@ class SplitTest {
       if (arm.equals("b") && i % 3 == 0) {
         continue;
       }
-      lab.experiments.record(new ExperimentRecord.Exposure("iris-ab", arm, user, "r" + i, 0L));
+      lab.experiments.record(
+          new ExperimentRecord.Exposure("iris-ab", arm, user, "r" + i, 0L, 100L, null, null));
     }
 
     Map<String, Object> report = lab.experiments.report("iris-ab");
@@ -180,6 +181,8 @@ class SplitTest {
     Map<String, Object> srm = (Map<String, Object>) report.get("sample_ratio_mismatch");
     assertThat(srm).containsEntry("mismatch", true);
     assertThat((Double) srm.get("p_value")).isLessThan(1e-6);
+    // Flagged before any conclusion.
+    assertThat(report).containsEntry("verdict", OnlineAnalysis.SAMPLE_RATIO_MISMATCH);
   }
 
   @Test
@@ -240,5 +243,54 @@ class SplitTest {
     // The stored 90/50 table (64.3% a) rebalanced to the config's 90/10: b's units move to a
     // (25.7% of buckets, about 77 of 300 units, sd 7.6); a's never move.
     assertThat(moved).isBetween(77 - 38, 77 + 38);
+  }
+
+  @Test
+  void anArmBreachingItsGuardrailIsStoppedThroughTheRuntimeParametersOnce() throws Exception {
+    lab.model(
+        "broken",
+        (request, context) -> {
+          throw new IllegalStateException("broken model");
+        });
+    Map<String, SplitOptions.Arm> arms = new LinkedHashMap<>();
+    arms.put("a", new SplitOptions.Arm(Lab.model("iris-svc"), 50.0, null));
+    arms.put("b", new SplitOptions.Arm(Lab.model("broken"), 50.0, null));
+    lab.graph(
+        "iris-ab",
+        new SplitOptions(
+            new UnitKey("x-user", null, null),
+            arms,
+            null,
+            null,
+            null,
+            null,
+            new SplitOptions.Guardrails(0.05, null, 50),
+            null));
+    List<String> audit = new java.util.ArrayList<>();
+    lab.experiments.parameterChanger(
+        (graph, changes, who) -> {
+          audit.add(graph + " " + changes + " by " + who);
+          lab.graphs().setParameters(graph, changes, who);
+        });
+    for (int i = 0; i < 400; i++) {
+      try {
+        arm("user-" + i);
+      } catch (RuntimeException expected) {
+        // b fails every call
+      }
+    }
+    lab.experiments.flush();
+
+    assertThat(lab.experiments.checkGuardrails()).containsExactly("iris-ab/b");
+    assertThat(lab.experiments.checkGuardrails()).isEmpty();
+
+    assertThat(audit)
+        .containsExactly("iris-ab {split.arms.b.weight=0.0} by " + Experiments.GUARDRAIL_ACTOR);
+    assertThat(lab.graphs().parameters("iris-ab")).containsEntry("split.arms.b.weight", 0.0);
+    for (int i = 0; i < 100; i++) {
+      assertThat(arm("user-" + i)).isEqualTo("a");
+    }
+    Map<String, Object> report = lab.experiments.report("iris-ab");
+    assertThat(report).containsEntry("verdict", OnlineAnalysis.STOPPED_BY_GUARDRAIL);
   }
 }

@@ -145,6 +145,57 @@ public final class Experiments implements AutoCloseable {
     declared.put(spec.name(), spec);
   }
 
+  /**
+   * Declares the experiments of {@code graphs} whose root is a {@code split} or {@code mirror}
+   * without building them (no model is loaded): how the CLI reads reports from the store.
+   * Experiments nested deeper in a graph are served, but not declared here.
+   *
+   * @return the names declared
+   */
+  public List<String> declareGraphs(Map<String, io.mlsys.graph.GraphConfig> graphs) {
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<String, io.mlsys.graph.GraphConfig> graph : graphs.entrySet()) {
+      String name = graph.getKey();
+      switch (graph.getValue().root().options()) {
+        case SplitOptions split -> {
+          List<String> models = new ArrayList<>();
+          List<String> weights = new ArrayList<>();
+          split
+              .arms()
+              .forEach(
+                  (arm, options) -> {
+                    models.add(
+                        options.node().options() instanceof io.mlsys.graph.ModelOptions model
+                            ? model.name()
+                            : null);
+                    weights.add(SplitKind.NAME + ".arms." + arm + ".weight");
+                  });
+          declare(
+              new ExperimentSpec.Split(
+                  name,
+                  List.copyOf(split.arms().keySet()),
+                  split.srmAlpha(),
+                  name,
+                  models,
+                  weights,
+                  split));
+          names.add(name);
+        }
+        case MirrorOptions mirror -> {
+          declare(
+              new ExperimentSpec.Mirror(
+                  name,
+                  List.copyOf(mirror.candidates().keySet()),
+                  mirror.compare(),
+                  mirror.verdict()));
+          names.add(name);
+        }
+        default -> {}
+      }
+    }
+    return names;
+  }
+
   /** The bucket table of a split for these arms and weights, made or rebalanced in the store. */
   BucketTable table(ExperimentSpec.Split spec, double[] weights) {
     return store.table(spec, weights, clock.instant());

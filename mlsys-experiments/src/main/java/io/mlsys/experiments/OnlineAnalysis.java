@@ -29,8 +29,9 @@ import java.util.Map;
  * the test rejects when its largest value crosses, so reading the report at any time (and as often
  * as one likes) keeps the error rate. {@code t2} is {@code (mixture-effect-size * pooled sd)^2}.
  * The always-valid p-value is {@code 1 / max ratio}; the always-valid interval of the difference is
- * {@code d +- sqrt(V (V + t2) / t2 * (ln((V + t2) / V) + 2 ln(1/alpha)))}. With several arms, alpha
- * is split evenly over the comparisons (Bonferroni).
+ * {@code d +- sqrt(V (V + t2) / t2 * (ln((V + t2) / V) + 2 ln(1/alpha)))}, intersected over the
+ * units so far (a confidence sequence). With several arms, alpha is split evenly over the
+ * comparisons (Bonferroni).
  */
 final class OnlineAnalysis {
   static final String WINNER = "winner";
@@ -500,6 +501,10 @@ final class OnlineAnalysis {
     double effect = decision.mixtureEffectSize();
     int checkpoint = 0;
     double[] last = new double[2];
+    // The running intersection of the always-valid intervals: itself always valid, and consistent
+    // with the test, which rejects on the largest ratio along the way.
+    double low = Double.NEGATIVE_INFINITY;
+    double high = Double.POSITIVE_INFINITY;
     for (Unit unit : units) {
       while (checkpoint < checkpoints.length && unit.firstMicros() > checkpoints[checkpoint]) {
         timelinePValues[checkpoint++] = Double.isNaN(maxLog) ? 1 : Math.min(1, Math.exp(-maxLog));
@@ -520,6 +525,11 @@ final class OnlineAnalysis {
         }
         last[0] = v;
         last[1] = t2;
+        double half = halfWidth(v, t2, alpha);
+        if (!Double.isNaN(half)) {
+          low = Math.max(low, b.mean() - a.mean() - half);
+          high = Math.min(high, b.mean() - a.mean() + half);
+        }
       }
     }
     while (checkpoint < checkpoints.length) {
@@ -527,18 +537,20 @@ final class OnlineAnalysis {
     }
     double difference = b.n == 0 || a.n == 0 ? Double.NaN : b.mean() - a.mean();
     double half = halfWidth(last[0], last[1], alpha);
+    if (Double.isNaN(half) || low > high) {
+      // No interval yet, or an empty intersection (rare, by chance): the latest one.
+      low = difference - half;
+      high = difference + half;
+    }
     boolean significant = !Double.isNaN(maxLog) && maxLog >= Math.log(1 / alpha);
     boolean equivalent =
-        !Double.isNaN(half)
-            && !Double.isNaN(minEffect)
-            && difference - half > -minEffect
-            && difference + half < minEffect;
+        !Double.isNaN(half) && !Double.isNaN(minEffect) && low > -minEffect && high < minEffect;
     return new Comparison(
         names.get(arm),
         names.get(control),
         difference,
-        difference - half,
-        difference + half,
+        low,
+        high,
         maxLog,
         Double.isNaN(maxLog) ? 1 : Math.min(1, Math.exp(-maxLog)),
         significant,

@@ -64,6 +64,8 @@ class OnlineAnalysisTest {
               traffic(1000 + sim, 20_000, new double[] {0.05, 0.065}, decision(null)));
       if (result.verdict().equals(OnlineAnalysis.WINNER)) {
         assertThat(result.best()).isEqualTo("b");
+        // The always-valid interval agrees with the test: it excludes no difference.
+        assertThat(result.comparisons().getFirst().low()).isPositive();
         detected++;
       }
     }

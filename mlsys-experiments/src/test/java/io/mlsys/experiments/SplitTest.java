@@ -293,4 +293,46 @@ class SplitTest {
     Map<String, Object> report = lab.experiments.report("iris-ab");
     assertThat(report).containsEntry("verdict", OnlineAnalysis.STOPPED_BY_GUARDRAIL);
   }
+
+  @Test
+  void exposuresWrittenBySchemaVersion1AreReadWithoutLatencyOrError() throws Exception {
+    lab.graph("iris-ab", split(50, 50));
+    arm("user-0"); // migrates the store and makes the table
+    // Rows as version 1 wrote them: no latency, error or value columns.
+    try (io.mlsys.store.Store store =
+        io.mlsys.store.Store.open(StoreConfig.defaults(), dir, Experiments.STORE_OWNER)) {
+      store.inTransaction(
+          connection -> {
+            try (var insert =
+                connection.prepareStatement(
+                    "INSERT INTO experiment_exposures (schema_version, experiment, arm, unit,"
+                        + " request_id, time_us) VALUES (1, 'iris-ab', ?, ?, ?, 1)")) {
+              for (int i = 0; i < 300; i++) {
+                insert.setString(1, i % 2 == 0 ? "a" : "b");
+                insert.setString(2, "old-" + i);
+                insert.setString(3, "old-r" + i);
+                insert.addBatch();
+              }
+              insert.executeBatch();
+            }
+            return null;
+          });
+    }
+
+    Map<String, Object> report = lab.experiments.report("iris-ab");
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> arms = (List<Map<String, Object>>) report.get("arms");
+    long units = 0;
+    long guarded = 0;
+    for (Map<String, Object> arm : arms) {
+      units += (Long) arm.get("units");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> guardrail = (Map<String, Object>) arm.get("guardrail");
+      guarded += (Long) guardrail.get("calls");
+    }
+    assertThat(units).isEqualTo(301);
+    // Only the call served by this version has a latency for the guardrails.
+    assertThat(guarded).isEqualTo(1);
+  }
 }

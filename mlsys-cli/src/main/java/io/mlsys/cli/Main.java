@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ImageCommand.class,
       BatchCommand.class,
       MonitorCommand.class,
+      ExperimentCommand.class,
       FeaturesCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class

@@ -141,7 +141,13 @@ final class HelidonMlsysServer implements MlsysServer {
     }
     new CacheEndpoints(predictionCaches).addTo(routes);
     if (experiments != null) {
-      new ExperimentEndpoints(experiments).addTo(routes);
+      new ExperimentEndpoints(experiments, served, modelRegistry).addTo(routes);
+      // Guardrails stop an arm as PUT /v2/models/{graph}/parameters would, audited.
+      experiments.parameterChanger(
+          (graph, changes, who) -> served.graphs().setParameters(graph, changes, who));
+      if (predictionLog != null) {
+        experiments.feedbackSource(new PredictionLogFeedback(predictionLog));
+      }
     }
     if (monitors != null) {
       new MonitorEndpoints(monitors).addTo(routes);

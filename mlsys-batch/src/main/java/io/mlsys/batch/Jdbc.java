@@ -25,6 +25,12 @@ final class Jdbc {
     if (table.password() != null) {
       properties.setProperty("password", table.password());
     }
+    if (table.url().startsWith("jdbc:sqlite:")) {
+      // WAL: a source that streams a table does not block a sink writing the same file; the
+      // busy timeout waits out another writer instead of failing at once.
+      properties.setProperty("journal_mode", "WAL");
+      properties.setProperty("busy_timeout", "10000");
+    }
     return properties;
   }
 

@@ -42,10 +42,10 @@ public record SourceSpec(
     if (columns != null) {
       for (int i = 0; i < columns.size(); i++) {
         violations.check(
-            JdbcTable.NAME.matcher(columns.get(i)).matches(),
+            columns.get(i) != null && !columns.get(i).isBlank(),
             "columns[" + i + "]",
             columns.get(i),
-            "a column name ([A-Za-z_][A-Za-z0-9_]*)");
+            "a column name (quoted in SQL, so any non-blank text)");
       }
     }
     violations.throwIfAny(null);

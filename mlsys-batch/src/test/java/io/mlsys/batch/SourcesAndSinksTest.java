@@ -229,6 +229,32 @@ class SourcesAndSinksTest {
   }
 
   @Test
+  void progressIsPublishedAsGaugesAfterEveryChunk() throws Exception {
+    Path input = dir.resolve("rows.csv");
+    Files.write(input, lines);
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    List<Double> seen = new ArrayList<>();
+    BatchMetrics metrics = new BatchMetrics(registry, "nightly");
+    new BatchRun(iris, iris.metadata(), options(), clock)
+        .run(
+            input,
+            dir.resolve("out.csv"),
+            BatchMetrics.both(
+                metrics,
+                (done, predicted, rejected, fraction) ->
+                    seen.add(
+                        registry
+                            .get("mlsys.batch.rows.done")
+                            .tag("job", "nightly")
+                            .gauge()
+                            .value())));
+
+    assertThat(seen).containsExactly(500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0);
+    assertThat(registry.get("mlsys.batch.rows.predicted").gauge().value()).isEqualTo(ROWS);
+    assertThat(registry.get("mlsys.batch.progress").gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
   void aJobFileBindsStrictlyAndNamesTheBadKey() throws Exception {
     Path job = dir.resolve("job.yaml");
     Files.writeString(

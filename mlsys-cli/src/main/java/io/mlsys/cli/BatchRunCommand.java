@@ -185,7 +185,11 @@ final class BatchRunCommand implements Callable<Integer> {
 
   private void report(BatchReport report, String rejects) {
     spec.commandLine().getErr().println();
-    PrintWriter out = spec.commandLine().getOut();
+    report(spec.commandLine().getOut(), report, rejects);
+  }
+
+  /** The final report: rows, failures, rows/s, time. */
+  static void report(PrintWriter out, BatchReport report, String rejects) {
     out.printf(
         Locale.ROOT,
         "%d rows: %d predicted, %d rejected%s in %.1f s (%.0f rows/s)%s%n",
@@ -200,25 +204,36 @@ final class BatchRunCommand implements Callable<Integer> {
   }
 
   private int runJob() throws Exception {
-    BatchJob spec = BatchJob.load(job, System.getenv());
-    PrintWriter err = this.spec.commandLine().getErr();
-    Clock clock = Clock.systemUTC();
-    try (JobModel resolved = JobModel.open(spec.model(), clock)) {
-      BatchProgress progress = new ProgressLine(err, System.console() != null);
-      BatchReport report =
-          new BatchRun(resolved.predictor, resolved.metadata, spec.options(), clock)
-              .run(spec.source(), spec.sink(), spec.rejectSink(), spec.checkpointFile(), progress);
-      var rejects = spec.rejectSink();
-      report(
-          report,
-          rejects.jdbc() != null
-              ? rejects.jdbc().table()
-              : String.valueOf(
-                  rejects.csv() != null
-                      ? rejects.csv()
-                      : rejects.jsonl() != null ? rejects.jsonl() : rejects.parquet()));
-      return 0;
+    BatchJob loaded = BatchJob.load(job, System.getenv());
+    PrintWriter err = spec.commandLine().getErr();
+    BatchReport report =
+        runJob(loaded, new ProgressLine(err, System.console() != null), Clock.systemUTC());
+    report(report, rejectsOf(loaded));
+    return 0;
+  }
+
+  /** Runs a job in this process: its model loaded, run, closed. */
+  static BatchReport runJob(BatchJob loaded, BatchProgress progress, Clock clock) throws Exception {
+    try (JobModel resolved = JobModel.open(loaded.model(), clock)) {
+      return new BatchRun(resolved.predictor, resolved.metadata, loaded.options(), clock)
+          .run(
+              loaded.source(),
+              loaded.sink(),
+              loaded.rejectSink(),
+              loaded.checkpointFile(),
+              progress);
     }
+  }
+
+  /** Where a job's rejects went, for the report. */
+  static String rejectsOf(BatchJob loaded) {
+    var rejects = loaded.rejectSink();
+    return rejects.jdbc() != null
+        ? rejects.jdbc().table()
+        : String.valueOf(
+            rejects.csv() != null
+                ? rejects.csv()
+                : rejects.jsonl() != null ? rejects.jsonl() : rejects.parquet());
   }
 
   /** A job's model, loaded in this process, and what to close after the run. */

@@ -413,7 +413,14 @@ final class BatchRunCommand implements Callable<Integer> {
 
     @Override
     public void chunkDone(long rowsDone, long predicted, long rejected, double fraction) {
-      int filled = (int) Math.round(fraction * WIDTH);
+      if (fraction < 0) {
+        // A query cannot tell how much is left: the rows so far, no bar.
+        String line = String.format(Locale.ROOT, "%d rows, %d rejected", rowsDone, rejected);
+        err.print(terminal ? "\r" + line : line + System.lineSeparator());
+        err.flush();
+        return;
+      }
+      int filled = (int) Math.round(Math.min(1, fraction) * WIDTH);
       String line =
           String.format(
               Locale.ROOT,

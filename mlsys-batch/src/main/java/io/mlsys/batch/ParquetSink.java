@@ -66,7 +66,8 @@ final class ParquetSink implements RowSink {
             kept = true;
           }
         }
-        if (!kept && !name.equals(MANIFEST)) {
+        // Only parts (and their temporary files) go: anything else in the folder is not ours.
+        if (!kept && name.matches("part-[0-9]{5,}\\.parquet(\\.tmp)?")) {
           Files.delete(file);
         }
       }

@@ -229,6 +229,43 @@ class SourcesAndSinksTest {
   }
 
   @Test
+  void aCheckpointOfTheCsvOnlyVersionIsResumed() throws Exception {
+    Path input = dir.resolve("rows.csv");
+    Files.write(input, lines);
+    Path output = dir.resolve("out.csv");
+    new BatchRun(iris, iris.metadata(), options(), clock).run(input, output, BatchProgress.NONE);
+    List<String> complete = Files.readAllLines(output);
+    // What a version 1 run left after 1,000 rows (header + 1,000 lines), plus half a chunk after.
+    long bytes = 0;
+    for (String line : complete.subList(0, 1001)) {
+      bytes += line.length() + 1;
+    }
+    try (var channel =
+        java.nio.channels.FileChannel.open(output, java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(bytes + 200);
+    }
+    Files.writeString(
+        Checkpoint.fileOf(output),
+        "{\"version\":1,\"input\":\""
+            + input
+            + "\",\"input_size\":"
+            + Files.size(input)
+            + ",\"input_modified\":"
+            + Files.getLastModifiedTime(input).toMillis()
+            + ",\"model\":\"iris:1\",\"header\":false,\"rows_done\":1000,\"predicted\":1000,"
+            + "\"rejected\":0,\"output_bytes\":"
+            + bytes
+            + ",\"reject_bytes\":0}");
+
+    BatchReport report =
+        new BatchRun(iris, iris.metadata(), options(), clock)
+            .run(input, output, BatchProgress.NONE);
+
+    assertThat(report.resumedAt()).isEqualTo(1000);
+    assertThat(Files.readAllLines(output)).isEqualTo(complete);
+  }
+
+  @Test
   void progressIsPublishedAsGaugesAfterEveryChunk() throws Exception {
     Path input = dir.resolve("rows.csv");
     Files.write(input, lines);

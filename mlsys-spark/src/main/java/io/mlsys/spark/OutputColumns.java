@@ -74,6 +74,61 @@ final class OutputColumns implements Serializable {
    * @throws SparkBatchException when the answer's tensors are not the ones the schema was made of
    */
   List<Row> rows(InferResponse response, long[] rowNumbers) {
+    Object[][] values = values(response, rowNumbers);
+    List<Row> rows = new ArrayList<>(values.length);
+    for (Object[] row : values) {
+      rows.add(RowFactory.create(row));
+    }
+    return rows;
+  }
+
+  /**
+   * As {@link #rows}, each row as one CSV line (no line break), its numbers written as {@code mlsys
+   * batch run} writes them ({@link Float#toString}, ...).
+   */
+  List<Row> lines(InferResponse response, long[] rowNumbers) {
+    Object[][] values = values(response, rowNumbers);
+    List<Row> lines = new ArrayList<>(values.length);
+    StringBuilder line = new StringBuilder(64);
+    for (Object[] row : values) {
+      line.setLength(0);
+      for (int i = 0; i < row.length; i++) {
+        if (i > 0) {
+          line.append(',');
+        }
+        appendField(line, String.valueOf(row[i]));
+      }
+      lines.add(RowFactory.create(line.toString()));
+    }
+    return lines;
+  }
+
+  /** The CSV header line: {@code row}, then the outputs' columns. */
+  String headerLine() {
+    StringBuilder line = new StringBuilder(ROW);
+    for (Output output : outputs) {
+      for (String column : output.columns()) {
+        appendField(line.append(','), column);
+      }
+    }
+    return line.toString();
+  }
+
+  /** A field, quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+  private static void appendField(StringBuilder line, String field) {
+    boolean quote = false;
+    for (int i = 0; i < field.length() && !quote; i++) {
+      char c = field.charAt(i);
+      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+    }
+    if (quote) {
+      line.append('"').append(field.replace("\"", "\"\"")).append('"');
+    } else {
+      line.append(field);
+    }
+  }
+
+  private Object[][] values(InferResponse response, long[] rowNumbers) {
     int n = rowNumbers.length;
     Object[][] values = new Object[n][width];
     for (int r = 0; r < n; r++) {
@@ -105,11 +160,7 @@ final class OutputColumns implements Serializable {
       fill(tensor, values, column, w);
       column += w;
     }
-    List<Row> rows = new ArrayList<>(n);
-    for (Object[] row : values) {
-      rows.add(RowFactory.create(row));
-    }
-    return rows;
+    return values;
   }
 
   private static void fill(Tensor tensor, Object[][] rows, int column, int w) {

@@ -9,25 +9,46 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
  * Predicts one partition's rows: takes them {@code batchRows} at a time, makes one model call per
  * batch through the executor's {@link ExecutorModels model}, and hands Spark the predicted rows as
  * it pulls them, so a partition is never held in memory whole (one batch in and out at a time).
- * Serialized to every task; holds only the model's key and the column layouts.
+ * Serialized to every task; holds only the model's key, the column layouts and the row counter.
+ *
+ * <p>For CSV output each predicted row is one text line, and a partition's lines start with the
+ * header, for Spark's text writer: Spark 4.2's CSV writer formats each value through a lookup that
+ * builds the task's SQL configuration anew for every value (in a profile of a million rows, more
+ * time than the CSV parsing and the model together).
  */
 final class PartitionPredictor implements FlatMapFunction<Iterator<Tuple2<Row, Long>>, Row> {
   private final ModelKey model;
   private final InputColumns inputs;
   private final OutputColumns outputs;
   private final int batchRows;
+  private final boolean csvLines;
+  private final LongAccumulator predicted;
 
-  PartitionPredictor(ModelKey model, InputColumns inputs, OutputColumns outputs, int batchRows) {
+  /**
+   * @param csvLines whether rows are CSV lines (after a header line) rather than typed columns
+   * @param predicted counts the rows predicted
+   */
+  PartitionPredictor(
+      ModelKey model,
+      InputColumns inputs,
+      OutputColumns outputs,
+      int batchRows,
+      boolean csvLines,
+      LongAccumulator predicted) {
     this.model = model;
     this.inputs = inputs;
     this.outputs = outputs;
     this.batchRows = batchRows;
+    this.csvLines = csvLines;
+    this.predicted = predicted;
   }
 
   @Override
@@ -35,14 +56,15 @@ final class PartitionPredictor implements FlatMapFunction<Iterator<Tuple2<Row, L
     ExecutorModels.Loaded loaded = ExecutorModels.get(model);
     CallContext context = CallContext.of(Clock.systemUTC());
     return new Iterator<>() {
-      private Iterator<Row> predicted = List.<Row>of().iterator();
+      private Iterator<Row> batch = List.<Row>of().iterator();
+      private boolean headerDue = csvLines;
 
       @Override
       public boolean hasNext() {
-        while (!predicted.hasNext() && rows.hasNext()) {
-          predicted = nextBatch().iterator();
+        while (!batch.hasNext() && rows.hasNext()) {
+          batch = nextBatch().iterator();
         }
-        return predicted.hasNext();
+        return batch.hasNext();
       }
 
       @Override
@@ -50,7 +72,11 @@ final class PartitionPredictor implements FlatMapFunction<Iterator<Tuple2<Row, L
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        return predicted.next();
+        if (headerDue) {
+          headerDue = false;
+          return RowFactory.create(outputs.headerLine());
+        }
+        return batch.next();
       }
 
       private List<Row> nextBatch() {
@@ -81,7 +107,8 @@ final class PartitionPredictor implements FlatMapFunction<Iterator<Tuple2<Row, L
                   + ")",
               e);
         }
-        return outputs.rows(response, rowNumbers);
+        predicted.add(rowNumbers.length);
+        return csvLines ? outputs.lines(response, rowNumbers) : outputs.rows(response, rowNumbers);
       }
     };
   }

@@ -12,16 +12,15 @@ import java.util.Locale;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple2;
 
 /**
  * Batch prediction on Spark: the rows of a CSV or Parquet input (fields in the model's input order)
@@ -37,6 +36,11 @@ import scala.Tuple2;
  * and for {@code scripts/batch-spark.sh}, which runs Spark in local mode in a JVM of its own.
  */
 public final class SparkBatchJob {
+  /** The predictions as CSV lines: one text column. */
+  private static final StructType LINE =
+      DataTypes.createStructType(
+          List.of(DataTypes.createStructField("value", DataTypes.StringType, false)));
+
   private final SparkSession spark;
   private final Clock clock;
 
@@ -61,7 +65,18 @@ public final class SparkBatchJob {
     ModelKey key = options.model();
     ExecutorModels.Loaded model = ExecutorModels.get(key);
     InputColumns inputs = InputColumns.of(model.metadata());
-    InferResponse probe = model.predictor().infer(inputs.probe(), CallContext.of(clock));
+    InferResponse probe;
+    try {
+      probe = model.predictor().infer(inputs.probe(), CallContext.of(clock));
+    } catch (RuntimeException e) {
+      throw new SparkBatchException(
+          "model "
+              + key
+              + " failed on a row of zeros, which the job asks to learn the outputs' columns ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
     OutputColumns outputs = OutputColumns.of(probe, model.metadata());
 
     JavaPairRDD<Row, Long> numbered = read(options, inputs).javaRDD().zipWithIndex();
@@ -69,17 +84,19 @@ public final class SparkBatchJob {
       numbered = numbered.repartition(options.partitions());
     }
     LongAccumulator predicted = spark.sparkContext().longAccumulator("rows predicted");
-    FlatMapFunction<java.util.Iterator<Tuple2<Row, Long>>, Row> predict =
-        new CountingPredictor(
-            new PartitionPredictor(key, inputs, outputs, options.batchRows()), predicted);
-    JavaRDD<Row> rows = numbered.mapPartitions(predict);
+    boolean csv = options.outputFormat() == DataFormat.CSV;
+    JavaRDD<Row> rows =
+        numbered.mapPartitions(
+            new PartitionPredictor(key, inputs, outputs, options.batchRows(), csv, predicted));
     try {
-      spark
-          .createDataFrame(rows, outputs.schema())
-          .write()
+      // CSV as lines through the text writer (see PartitionPredictor), Parquet as typed columns.
+      (csv
+              ? spark.createDataFrame(rows, LINE).write().format("text")
+              : spark
+                  .createDataFrame(rows, outputs.schema())
+                  .write()
+                  .format(options.outputFormat().sparkName()))
           .mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-          .format(options.outputFormat().sparkName())
-          .option("header", true)
           .save(options.output());
     } catch (Exception e) {
       // Spark wraps a task's exception in its own (SparkException is checked in Java's terms).
@@ -127,28 +144,6 @@ public final class SparkBatchJob {
         yield parquet.select(columns.toArray(Column[]::new));
       }
     };
-  }
-
-  /** Counts the rows a partition gave, as Spark pulls them. */
-  private record CountingPredictor(PartitionPredictor predictor, LongAccumulator counter)
-      implements FlatMapFunction<java.util.Iterator<Tuple2<Row, Long>>, Row> {
-    @Override
-    public java.util.Iterator<Row> call(java.util.Iterator<Tuple2<Row, Long>> rows) {
-      java.util.Iterator<Row> predicted = predictor.call(rows);
-      return new java.util.Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return predicted.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          Row row = predicted.next();
-          counter.add(1);
-          return row;
-        }
-      };
-    }
   }
 
   /** The {@link SparkBatchException} a failed task threw, found in the causes Spark wraps it in. */

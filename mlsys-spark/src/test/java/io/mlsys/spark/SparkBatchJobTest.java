@@ -125,6 +125,22 @@ class SparkBatchJobTest {
     }
     // One model in this JVM: the driver's and both task threads' (local mode shares the JVM).
     assertThat(ExecutorModels.loadedCount()).isEqualTo(1);
+    // The CSV text is the in-process run's, line for line (each part file starts with the header).
+    ExecutorModels.Loaded model = ExecutorModels.get(iris);
+    Path inProcess = dir.resolve("in-process.csv");
+    new BatchRun(model.predictor(), model.metadata(), BatchOptions.defaults(), clock)
+        .run(input, inProcess, BatchProgress.NONE);
+    List<String> expected = Files.readAllLines(inProcess);
+    List<String> lines = new java.util.ArrayList<>();
+    try (var parts = Files.newDirectoryStream(output, "part-*")) {
+      for (Path part : parts) {
+        List<String> partLines = Files.readAllLines(part);
+        assertThat(partLines.getFirst()).isEqualTo(expected.getFirst());
+        lines.addAll(partLines.subList(1, partLines.size()));
+      }
+    }
+    lines.sort(java.util.Comparator.comparingLong(line -> Long.parseLong(line.split(",")[0])));
+    assertThat(lines).containsExactlyElementsOf(expected.subList(1, expected.size()));
   }
 
   @Test
@@ -159,6 +175,34 @@ class SparkBatchJobTest {
             .as("P(%d) of row %d", c, r + 1)
             .isEqualTo(Float.parseFloat(fields[2 + c]));
       }
+    }
+  }
+
+  @Test
+  void readsParquetColumnsByPositionCastToTheInputsType() {
+    // Double columns with names of their own: the first four columns fill float_input in order.
+    Path input = dir.resolve("rows.parquet");
+    spark
+        .read()
+        .schema("sepal_length DOUBLE, sepal_width DOUBLE, petal_length DOUBLE, petal_width DOUBLE")
+        .csv(writeRows())
+        .coalesce(1)
+        .write()
+        .parquet(input.toString());
+    Path output = dir.resolve("predictions.csv");
+
+    run(SparkBatchOptions.of(iris, input.toString(), output.toString()));
+
+    assertThat(readSorted(output, DataFormat.CSV))
+        .extracting(row -> ((Number) row.get(1)).longValue())
+        .containsExactly(LABELS[0], LABELS[1], LABELS[2], LABELS[3]);
+  }
+
+  private String writeRows() {
+    try {
+      return Files.writeString(dir.resolve("fixture-rows.csv"), ROWS).toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -67,6 +67,10 @@ class SparkBatchJobTest {
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", 2)
+            // Input files split into partitions of 32 KB: rand_iris.csv (192 KB) into six, so rows
+            // are numbered across partitions.
+            .config("spark.sql.files.maxPartitionBytes", 32 * 1024)
+            .config("spark.sql.files.openCostInBytes", 0)
             .getOrCreate();
   }
 

@@ -36,6 +36,12 @@ public final class SparkBatchBenchmark {
   private static final int BATCH_ROWS = 256;
   private static final long LIMIT_WINDOW_MILLIS = 2_000;
 
+  /**
+   * Rows per CPU second of the whole JVM in the last {@link #limit} measurement: CPU time is what a
+   * shared machine's load does not stretch, so these figures compare ways across moving load.
+   */
+  private static final double[] LAST_LIMIT_ROWS_PER_CPU_SECOND = new double[1];
+
   private SparkBatchBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -88,6 +94,8 @@ public final class SparkBatchBenchmark {
             Locale.ROOT, "run %d: ORT limit with %d callers %.0f rows/s%n", run, cores, all);
         for (int w = 0; w < ways.length; w++) {
           double before = limit(model.predictor(), batch, 1);
+          double beforeCpu = LAST_LIMIT_ROWS_PER_CPU_SECOND[0];
+          long cpuStart = processCpuNanos();
           double rowsPerSecond =
               switch (w) {
                 case 0 -> {
@@ -114,18 +122,24 @@ public final class SparkBatchBenchmark {
                   yield report.rowsPerSecond();
                 }
               };
+          double rowsPerCpuSecond = rows / ((processCpuNanos() - cpuStart) / 1e9);
           double after = limit(model.predictor(), batch, 1);
           double limit = (before + after) / 2;
-          figures.get(w).add(new double[] {rowsPerSecond, limit});
+          double limitCpu = (beforeCpu + LAST_LIMIT_ROWS_PER_CPU_SECOND[0]) / 2;
+          figures.get(w).add(new double[] {rowsPerSecond, limit, rowsPerCpuSecond, limitCpu});
           System.out.printf(
               Locale.ROOT,
-              "run %d: %s %.0f rows/s; ORT limit (1 caller) %.0f before, %.0f after: %.0f%%%n",
+              "run %d: %s %.0f rows/s; ORT limit (1 caller) %.0f before, %.0f after: %.0f%%;"
+                  + " per CPU second of the JVM: %.0f rows, limit %.0f rows: %.0f%%%n",
               run,
               ways[w],
               rowsPerSecond,
               before,
               after,
-              100 * rowsPerSecond / limit);
+              100 * rowsPerSecond / limit,
+              rowsPerCpuSecond,
+              limitCpu,
+              100 * rowsPerCpuSecond / limitCpu);
         }
       }
       spark.stop();
@@ -134,11 +148,15 @@ public final class SparkBatchBenchmark {
         List<double[]> runsOfWay = figures.get(w);
         System.out.printf(
             Locale.ROOT,
-            "  %s: %.0f rows/s, %.0f%% of the limit measured around it (limit %.0f rows/s)%n",
+            "  %s: %.0f rows/s, %.0f%% of the limit measured around it (limit %.0f rows/s);"
+                + " %.0f rows per CPU second of the JVM, %.0f%% of the limit's %.0f%n",
             ways[w],
             median(runsOfWay.stream().map(f -> f[0]).toList()),
             median(runsOfWay.stream().map(f -> 100 * f[0] / f[1]).toList()),
-            median(runsOfWay.stream().map(f -> f[1]).toList()));
+            median(runsOfWay.stream().map(f -> f[1]).toList()),
+            median(runsOfWay.stream().map(f -> f[2]).toList()),
+            median(runsOfWay.stream().map(f -> 100 * f[2] / f[3]).toList()),
+            median(runsOfWay.stream().map(f -> f[3]).toList()));
       }
     } finally {
       try (Stream<Path> files = Files.walk(folder)) {
@@ -167,6 +185,7 @@ public final class SparkBatchBenchmark {
     AtomicLong calls = new AtomicLong();
     CallContext context = CallContext.of(Clock.systemUTC());
     long started = System.nanoTime();
+    long cpuStart = processCpuNanos();
     long end = started + LIMIT_WINDOW_MILLIS * 1_000_000;
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
@@ -184,7 +203,16 @@ public final class SparkBatchBenchmark {
       thread.join();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    LAST_LIMIT_ROWS_PER_CPU_SECOND[0] =
+        calls.get() * BATCH_ROWS / ((processCpuNanos() - cpuStart) / 1e9);
     return calls.get() * BATCH_ROWS / seconds;
+  }
+
+  /** CPU time of every thread of this JVM (JIT and GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {

@@ -331,6 +331,22 @@ public final class JobStore {
    */
   public List<String> expireOverdue() {
     long now = micros(clock.instant());
+    // A read first: most sweeps find nothing, and then take no write lock.
+    boolean any =
+        store.read(
+            connection -> {
+              try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT 1 FROM jobs WHERE state = 'queued' AND expires_us < ? LIMIT 1")) {
+                select.setLong(1, now);
+                try (ResultSet rows = select.executeQuery()) {
+                  return rows.next();
+                }
+              }
+            });
+    if (!any) {
+      return List.of();
+    }
     return store.inTransaction(
         connection -> {
           List<String> expired = new ArrayList<>();
@@ -368,9 +384,24 @@ public final class JobStore {
    * @return how many
    */
   public int deleteOld() {
+    long before = micros(clock.instant().minus(config.resultTtl()));
+    boolean any =
+        store.read(
+            connection -> {
+              try (PreparedStatement select =
+                  connection.prepareStatement("SELECT 1 FROM jobs WHERE finished_us < ? LIMIT 1")) {
+                select.setLong(1, before);
+                try (ResultSet rows = select.executeQuery()) {
+                  return rows.next();
+                }
+              }
+            });
+    if (!any) {
+      return 0;
+    }
     return update(
         "DELETE FROM jobs WHERE finished_us < ? AND state NOT IN ('queued', 'running')",
-        micros(clock.instant().minus(config.resultTtl())),
+        before,
         null);
   }
 

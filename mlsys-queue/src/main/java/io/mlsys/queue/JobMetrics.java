@@ -45,7 +45,6 @@ final class JobMetrics {
         Timer.builder("mlsys.jobs.queue.latency")
             .description("From submission to a worker's first start")
             .publishPercentileHistogram()
-            .publishPercentiles(0.5, 0.99)
             .register(registry);
     this.run =
         Timer.builder("mlsys.jobs.run")

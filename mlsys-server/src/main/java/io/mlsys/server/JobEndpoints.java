@@ -7,7 +7,6 @@ import io.helidon.http.Method;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelMetadata;
-import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.ResourceNotFoundException;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
@@ -21,7 +20,6 @@ import io.mlsys.queue.JobState;
 import io.mlsys.queue.JobStore;
 import io.mlsys.queue.Jobs;
 import io.mlsys.queue.NewJob;
-import io.mlsys.server.config.Role;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -64,7 +62,7 @@ final class JobEndpoints {
     routes
         .get(PATH, Protocol.MANAGEMENT, Access.READ, this::list)
         .get(PATH + "/{id}", Protocol.MANAGEMENT, Access.INFER, this::status)
-        .add(Method.DELETE, PATH + "/{id}", Protocol.MANAGEMENT, Access.INFER, this::cancel);
+        .add(Method.DELETE, PATH + "/{id}", Protocol.MANAGEMENT, Access.MANAGE, this::cancel);
   }
 
   /** Whether the request asks to be answered asynchronously ({@code Prefer: respond-async}). */
@@ -182,22 +180,10 @@ final class JobEndpoints {
     return Reply.json(JobJson.writeList(jobs.list(state, limit)));
   }
 
+  /** A state change: {@code manage} when tokens are required, refused cross-site. */
   Reply cancel(Exchange exchange) {
     Job job = job(exchange.pathParameter("id"));
-    Identity caller = exchange.caller();
-    // With authentication on, a job is cancelled by whoever submitted it or by a manager.
-    if (caller != null
-        && job.caller() != null
-        && !job.caller().equals(caller.user())
-        && !caller.role().implies(Role.MANAGE)) {
-      throw new PermissionDeniedException(
-          caller.user(),
-          "job '"
-              + job.id()
-              + "' was submitted by another caller (expected: its submitter or a"
-              + " manager)");
-    }
-    return Reply.json(JobJson.write(jobs.cancel(job.id(), caller == null ? null : caller.user())));
+    return Reply.json(JobJson.write(jobs.cancel(job.id(), GraphEndpoints.caller(exchange))));
   }
 
   private Job job(String id) {

@@ -91,8 +91,16 @@ class AsyncJobsServingTest {
     JsonNode sync = Stubs.json(server.postJson("/v2/models/iris/infer", body).body());
     assertThat(done.get("result")).isEqualTo(sync);
 
-    HttpResponse<String> cancelled =
+    // Cancelling changes state: refused cross-site (no JSON content type), like management calls.
+    HttpResponse<String> bare =
         server.send(HttpRequest.newBuilder(server.uri(location)).DELETE().build());
+    assertThat(bare.statusCode()).as(bare.body()).isEqualTo(403);
+    HttpResponse<String> cancelled =
+        server.send(
+            HttpRequest.newBuilder(server.uri(location))
+                .header("Content-Type", "application/json")
+                .DELETE()
+                .build());
     assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(409);
     JsonNode listed = Stubs.json(server.get("/v2/jobs?state=succeeded").body());
     assertThat(listed.get("jobs").get(0).get("id").asText()).isEqualTo(job.get("id").asText());

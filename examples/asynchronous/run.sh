@@ -136,3 +136,4 @@ show GET '/v2/jobs?state=failed'
 echo "\$ curl -s $base/metrics | grep mlsys_jobs"
 curl -s "$base/metrics" | grep '^mlsys_jobs_count'
 stop_worker
+echo "asynchronous: all checks passed"

@@ -22,12 +22,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,24 +128,41 @@ class JobsKillIT {
         workers.add(start(command, started++));
       }
       List<String> rows = Files.readAllLines(Fixtures.require("sklearn-iris/rand_iris.csv"));
-      Map<String, String> requestIds = new HashMap<>();
+      Map<String, String> requestIds = new ConcurrentHashMap<>();
+      AtomicReference<Throwable> submitFailure = new AtomicReference<>();
+      // Submitted while the workers run and are killed, as clients would.
+      Thread submitter =
+          Thread.ofPlatform()
+              .name("submitter")
+              .start(
+                  () -> {
+                    try {
+                      for (int i = 0; i < JOBS; i++) {
+                        String requestId = "r" + i;
+                        String body =
+                            "{\"id\":\""
+                                + requestId
+                                + "\",\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\","
+                                + "\"shape\":[1,4],\"data\":["
+                                + rows.get(i % rows.size())
+                                + "]}]}";
+                        Job job =
+                            jobs.submit(
+                                    new NewJob(
+                                        "iris",
+                                        null,
+                                        body.getBytes(StandardCharsets.UTF_8),
+                                        null,
+                                        null,
+                                        null))
+                                .job();
+                        requestIds.put(job.id(), requestId);
+                      }
+                    } catch (Throwable e) {
+                      submitFailure.set(e);
+                    }
+                  });
       int kills = 0;
-      for (int i = 0; i < JOBS; i++) {
-        String requestId = "r" + i;
-        String body =
-            "{\"id\":\""
-                + requestId
-                + "\",\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\",\"shape\":[1,4],"
-                + "\"data\":["
-                + rows.get(i % rows.size())
-                + "]}]}";
-        Job job =
-            jobs.submit(
-                    new NewJob(
-                        "iris", null, body.getBytes(StandardCharsets.UTF_8), null, null, null))
-                .job();
-        requestIds.put(job.id(), requestId);
-      }
       // Kill at spread points of progress, each time the worker that has run longest.
       long[] killAt = new long[KILLS];
       for (int k = 0; k < KILLS; k++) {
@@ -162,6 +180,8 @@ class JobsKillIT {
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }
+      submitter.join();
+      assertThat(submitFailure.get()).as("submission failure").isNull();
       assertThat(kills).as("workers killed mid-run").isEqualTo(KILLS);
       assertThat(done).as("jobs in a final state").isEqualTo(JOBS);
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       QuickstartCommand.class,
       ServeCommand.class,
+      WorkerCommand.class,
       TrainDemoCommand.class,
       TrainCommand.class,
       RegistryCommand.class,

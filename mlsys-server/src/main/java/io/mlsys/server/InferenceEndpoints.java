@@ -51,6 +51,7 @@ final class InferenceEndpoints {
   private final KServeV1Json v1Json;
   private final Deadlines deadlines;
   private final RequestLimits limits;
+  private final JobEndpoints jobs;
 
   InferenceEndpoints(
       ServedModels served,
@@ -58,7 +59,22 @@ final class InferenceEndpoints {
       KServeV1Json v1Json,
       Deadlines deadlines,
       RequestLimits limits) {
+    this(served, oipJson, v1Json, deadlines, limits, null);
+  }
+
+  /**
+   * @param jobs where requests with {@code Prefer: respond-async} go; null: jobs are off and the
+   *     preference is ignored (answered synchronously, as RFC 7240 allows)
+   */
+  InferenceEndpoints(
+      ServedModels served,
+      OipJson oipJson,
+      KServeV1Json v1Json,
+      Deadlines deadlines,
+      RequestLimits limits,
+      JobEndpoints jobs) {
     this.served = served;
+    this.jobs = jobs;
     this.oipJson = oipJson;
     this.oipBinary = OipBinary.create();
     this.v1Json = v1Json;
@@ -69,6 +85,9 @@ final class InferenceEndpoints {
   Reply inferV2(Exchange exchange) {
     String model = exchange.pathParameter("model");
     String version = exchange.pathParameter("version");
+    if (jobs != null && JobEndpoints.wantsAsync(exchange)) {
+      return jobs.submit(exchange, model, version);
+    }
     Predictor predictor = served.predictor(model, version);
     exchange.knownModel(model, version);
     byte[] body = exchange.inferenceBody();

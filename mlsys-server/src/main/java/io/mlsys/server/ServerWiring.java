@@ -19,6 +19,7 @@ import io.mlsys.graph.GraphOptions;
 import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.predictionlog.PredictionLogConfig;
+import io.mlsys.queue.Jobs;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.registry.RegistryModelResolver;
@@ -124,6 +125,10 @@ final class ServerWiring {
         .graphOptions(GraphOptions.defaults().withClock(clock).withResources(resources));
     builder.monitors(
         monitors(resources, clock, registry, modelRegistry, config.modelSources().models()));
+    if (config.jobs().enabled()) {
+      builder.jobs(
+          Jobs.open(config.jobs(), config.store(), dataDir, clock, registry, System.getenv()));
+    }
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));

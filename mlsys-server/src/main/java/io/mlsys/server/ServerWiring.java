@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.cache.PredictionCaches;
 import io.mlsys.core.spi.DecoratorOptions;
+import io.mlsys.core.spi.JobSubmitter;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.ModelDirectory;
 import io.mlsys.core.spi.SharedResources;
@@ -130,8 +131,11 @@ final class ServerWiring {
     builder.monitors(
         monitors(resources, clock, registry, modelRegistry, config.modelSources().models()));
     if (config.jobs().enabled()) {
-      builder.jobs(
-          Jobs.open(config.jobs(), config.store(), dataDir, clock, registry, System.getenv()));
+      Jobs jobs =
+          Jobs.open(config.jobs(), config.store(), dataDir, clock, registry, System.getenv());
+      builder.jobs(jobs);
+      // Before any graph compiles: an asynchronous cascade stage submits through it.
+      resources.computeIfAbsent(JobSubmitter.class, () -> new GraphJobSubmitter(jobs));
     }
     if (file != null) {
       builder.reloadGraphsFrom(

@@ -18,6 +18,7 @@ import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.redis.RedisBreaker;
 import io.mlsys.testing.ManualClock;
+import io.mlsys.testing.PrivateRedis;
 import io.mlsys.testing.StubModel;
 import java.time.Duration;
 import java.util.ArrayList;

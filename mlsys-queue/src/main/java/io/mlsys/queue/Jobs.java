@@ -71,8 +71,8 @@ public final class Jobs implements AutoCloseable {
    * Opens the jobs' store ({@value JobStore#OWNER} owner), the queue backend and the sweeper.
    *
    * @param environment where {@code jobs.callbacks.secret-env} is read
-   * @throws io.mlsys.config.ConfigException when the backend's settings are invalid or the secret is
-   *     not set
+   * @throws io.mlsys.config.ConfigException when the backend's settings are invalid or the secret
+   *     is not set
    * @throws StoreException when the store cannot be opened
    */
   public static Jobs open(

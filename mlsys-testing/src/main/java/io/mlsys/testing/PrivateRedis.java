@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A redis-server of the test's own on a free port, without persistence, that a test may stop and
@@ -71,6 +73,20 @@ public final class PrivateRedis implements AutoCloseable {
     process = null;
     while (accepts()) {
       Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Polls for something a real process does in its own time (a reconnection, a key written by
+   * another thread); fails after 30 s.
+   */
+  public static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
   }
 

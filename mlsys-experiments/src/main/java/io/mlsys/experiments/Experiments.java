@@ -84,6 +84,9 @@ public final class Experiments implements AutoCloseable {
   private Experiments(Builder builder) {
     this.store = new ExperimentStore(builder.store);
     this.clock = builder.clock;
+    // The first check one interval after start: a check as the writer drains its first batch
+    // would race with a caller's own (tests, an operator's report).
+    this.lastGuardrailCheck = this.clock.instant();
     this.nanos = builder.nanos;
     this.random = builder.random;
     this.registry = builder.registry;
@@ -544,8 +547,7 @@ public final class Experiments implements AutoCloseable {
 
   private void guardrailsIfDue() {
     Instant now = clock.instant();
-    if (lastGuardrailCheck != null
-        && Duration.between(lastGuardrailCheck, now).compareTo(GUARDRAIL_INTERVAL) < 0) {
+    if (Duration.between(lastGuardrailCheck, now).compareTo(GUARDRAIL_INTERVAL) < 0) {
       return;
     }
     lastGuardrailCheck = now;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Asynchronous jobs, end to end, on the iris SVC fixture with the embedded queue (SQLite in a
-# temporary data directory), next to the synchronous rate of the same server in the same run:
+# temporary data directory; QUEUE_YAML picks another backend), next to the synchronous rate of the same server in the same run:
 #   1. reference: synchronous POST /v2/models/iris/infer with wrk (the server's sync limit);
 #   2. queue latency at a steady rate: RATE_CONNECTIONS connections each submitting one job every
 #      DELAY_MS ms for STEADY; p50/p99 of submission -> a worker's first start
@@ -11,6 +11,8 @@
 #
 #   bench/async-jobs.sh
 #   WORKERS=4 STORE_YAML='store: { url: "jdbc:postgresql://127.0.0.1:5432/test", user: postgres }' bench/async-jobs.sh
+#   QUEUE_YAML="queue: redis, redis: { stream: bench-$$ }" bench/async-jobs.sh
+#   QUEUE_YAML="queue: rabbitmq, rabbitmq: { queue: bench-$$ }" bench/async-jobs.sh
 #
 # Needs: wrk and ../shared/fixtures (the iris SVC model).
 set -euo pipefail
@@ -29,7 +31,7 @@ work="$(mktemp -d)"
 trap 'kill "${server_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 EXTRA_YAML="data-dir: $work/data
 ${STORE_YAML:-}
-jobs: { workers: $workers, sweep-interval: 1s, max-queued: 10000000, expire-after: 1h }" \
+jobs: { workers: $workers, sweep-interval: 1s, max-queued: 10000000, expire-after: 1h${QUEUE_YAML:+, $QUEUE_YAML} }" \
   start_iris_server "$work" "$port" --grpc-port off
 url="http://127.0.0.1:$port/v2/models/iris/infer"
 export MLSYS_BODY='{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}'

@@ -115,10 +115,11 @@ final class StoreSink implements EventSink {
     setNullable(insert, 11, event.caller());
     setNullable(insert, 12, subject(event));
     insert.setString(13, PredictionEvent.mapper().valueToTree(event.headers()).toString());
-    setNullable(insert, 14, event.inputs() == null ? null : event.inputs().toString());
-    setNullable(insert, 15, event.outputs() == null ? null : event.outputs().toString());
+    // The tensors' JSON as the event holds it, without parsing it into a tree.
+    setNullable(insert, 14, event.inputsJson());
+    setNullable(insert, 15, event.outputsJson());
     setNullable(insert, 16, event.traceId());
-    setNullable(insert, 17, event.features() == null ? null : event.features().toString());
+    setNullable(insert, 17, event.featuresJson());
     setNullable(insert, 18, event.graphPath());
     setNullable(insert, 19, event.arm());
   }

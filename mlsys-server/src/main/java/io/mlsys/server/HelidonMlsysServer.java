@@ -146,6 +146,9 @@ final class HelidonMlsysServer implements MlsysServer {
     if (monitors != null) {
       new MonitorEndpoints(monitors).addTo(routes);
     }
+    if (predictionLog != null) {
+      new MonitorReportEndpoint(predictionLog, monitors, clock).addTo(routes);
+    }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).
     // Beyond the limit, Helidon's own refusal closes the connection unread; up to LINGER_BYTES

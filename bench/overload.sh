@@ -8,7 +8,12 @@
 #
 #   bench/overload.sh                        # 20 s phases, 1 run
 #   RUNS=3 DURATION=30s bench/overload.sh
-#   MAX_IN_FLIGHT=1 MAX_QUEUED=1 MAX_QUEUE_WAIT=5ms CONNECTIONS=40 bench/overload.sh
+#   MAX_IN_FLIGHT=1 MAX_QUEUED=1 MAX_QUEUE_WAIT=5ms MAX_QUEUE_TIME=10ms CONNECTIONS=40 bench/overload.sh
+#   KEEPALIVE=0 bench/overload.sh            # a new connection per request (connect timed too)
+#
+# Refusals happen before the request's body is read (InferenceEndpoints: Predictor.reserve), and
+# MAX_QUEUE_TIME refuses an admitted call that has spent longer than that in the server since its
+# head was read (0s: off).
 #
 # Needs: wrk (apt-get install wrk) and ../shared/fixtures (paddleocr). Loopback only.
 set -euo pipefail
@@ -22,6 +27,8 @@ port="${PORT:-18090}"
 max_in_flight="${MAX_IN_FLIGHT:-1}"
 max_queued="${MAX_QUEUED:-1}"
 max_queue_wait="${MAX_QUEUE_WAIT:-5ms}"
+max_queue_time="${MAX_QUEUE_TIME:-10ms}"
+export MLSYS_KEEPALIVE="${KEEPALIVE:-1}"
 model="$fixtures/paddleocr/ch_PP-OCRv4_det_infer.onnx"
 
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
@@ -36,7 +43,7 @@ models:
     uri: $model
     intra-op-threads: 1
     decorators:
-      - concurrency-limit: { max-in-flight: $max_in_flight, max-queued: $max_queued, max-queue-wait: $max_queue_wait }
+      - concurrency-limit: { max-in-flight: $max_in_flight, max-queued: $max_queued, max-queue-wait: $max_queue_wait, max-queue-time: $max_queue_time }
   det-plain:
     uri: $model
     intra-op-threads: 1
@@ -49,14 +56,18 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 
-# A 64x64 RGB image, values in [0, 1): 12288 inputs, a 16 KB answer (sent on a new connection per
-# request: bench/wrk/overload.lua says why).
+# A 64x64 RGB image, values in [0, 1): 12288 inputs (a 50 KB body), a 16 KB answer.
 MLSYS_BODY="$(awk 'BEGIN { n = 3 * 64 * 64
   printf "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3,64,64],\"datatype\":\"FP32\",\"data\":["
   for (i = 0; i < n; i++) printf "%s%.2f", (i ? "," : ""), (i % 7) / 7.0
   printf "]}]}" }')"
 export MLSYS_BODY
-curl -fs -o /dev/null -H 'Content-Type: application/json' -d "$MLSYS_BODY" "http://127.0.0.1:$port/v2/models/det/infer"
+# The first calls of a cold JVM may take longer than max-queue-time: warm up on the unguarded one.
+for _ in 1 2 3; do
+  curl -fs -o /dev/null -H 'Content-Type: application/json' -d "$MLSYS_BODY" "http://127.0.0.1:$port/v2/models/det-plain/infer"
+done
+status=$(curl -s -o "$work/first" -w '%{http_code}' -H 'Content-Type: application/json' -d "$MLSYS_BODY" "http://127.0.0.1:$port/v2/models/det/infer")
+[ "$status" = 200 ] || echo "first guarded call: HTTP $status $(cat "$work/first")"
 
 # drive NAME MODEL CONNECTIONS DELAY_MS DURATION: one wrk run; prints its report.
 drive() {
@@ -84,4 +95,5 @@ for run in $(seq 1 "$runs"); do
   drive "overload, no guard (reference)" det-plain "$connections" "$pause" "$duration"
   drive "after the load drops, no guard" det-plain 1 0 5s
 done
+echo "machine: $(nproc) CPUs, $(uptime | sed 's/.*load/load/')"
 echo "server RSS: $(( $(ps -o rss= -p "$server_pid") / 1024 )) MiB; OutOfMemoryError in the log: $(grep -c OutOfMemoryError "$work/server.log" || true)"

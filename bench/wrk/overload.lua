@@ -1,7 +1,6 @@
 -- wrk script for overload runs: one connection per wrk thread (run with -t N -c N), so each
--- thread's request and response alternate and every request (a connection of its own) is timed,
--- connect included, with the
--- monotonic clock (LuaJIT FFI). Latencies are kept apart by outcome: accepted (2xx), shed (429,
+-- thread's request and response alternate and every request is timed (with its connect when it has
+-- a connection of its own) with the monotonic clock (LuaJIT FFI). Latencies are kept apart by outcome: accepted (2xx), shed (429,
 -- 503: the limits' fast refusals) and other. MLSYS_BODY is the request body; MLSYS_DELAY_MS paces
 -- each connection (a pause after every answer), so N connections offer about N * 1000 / (delay +
 -- latency) requests a second whatever the server does with them.
@@ -19,9 +18,12 @@ end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = os.getenv("MLSYS_BODY")
--- A new connection per request: answers larger than one socket write otherwise wait for the
--- client's delayed ACK on a keep-alive connection (the REST socket does not set TCP_NODELAY).
-wrk.headers["Connection"] = "close"
+-- MLSYS_KEEPALIVE=1 keeps each connection for its requests (the REST socket sets TCP_NODELAY, so a
+-- large answer no longer waits for the client's delayed ACK); otherwise a new connection per
+-- request, its connect timed with it.
+if os.getenv("MLSYS_KEEPALIVE") ~= "1" then
+  wrk.headers["Connection"] = "close"
+end
 local pause = tonumber(os.getenv("MLSYS_DELAY_MS") or "0")
 
 local threads = {}

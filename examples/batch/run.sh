@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch pattern: a file of rows predicted in chunks by a model in the same process, the answers
 # written in place as chunks complete; a run killed with SIGKILL resumes with the same command and
-# ends with every row exactly once; unreadable rows go to a reject file with the reason.
+# ends with every row exactly once; unreadable rows go to a reject file with the reason. Then the
+# same rows through a job file (job.yaml) into JSON lines.
 #   examples/batch/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -66,6 +67,20 @@ echo "\$ cat predictions.rejects.csv"
 cat "$tmp/predictions.rejects.csv"
 expect "the unreadable row, with why" "$(cat "$tmp/predictions.rejects.csv")" "^42,\"column 3 is 'not-a-number'"
 expect "no checkpoint left" "$(ls "$tmp/predictions.csv.checkpoint" 2>&1 || true)" 'No such file'
+
+echo
+echo "== 6. The same rows as a job file: source, model, sink and reject sink named in job.yaml"
+cp "$here/job.yaml" "$tmp/job.yaml"
+cat "$tmp/job.yaml" | grep -v '^#'
+echo "\$ mlsys batch run job.yaml"
+report="$("$root/mlsys" batch run "$tmp/job.yaml" 2> /dev/null)"
+echo "$report"
+expect "every row handled by the job" "$report" '^200000 rows: 199999 predicted, 1 rejected'
+head -2 "$tmp/predictions.jsonl"
+expect "199,999 JSON lines" "$(wc -l < "$tmp/predictions.jsonl")" '^ *199999$'
+distinct="$(grep -o '"row":[0-9]*' "$tmp/predictions.jsonl" | sort -u | wc -l)"
+expect "each row number once" "$distinct" '^ *199999$'
+expect "the unreadable row in rejects.jsonl, with why" "$(cat "$tmp/rejects.jsonl")" '"row":42,"error":"column 3'
 
 echo
 echo "batch: all checks passed"

@@ -60,8 +60,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
 public class MirrorBenchmark {
-  /** {@code none}: the model alone; {@code slow}: behind a mirror with a 10x slower candidate. */
-  @Param({"none", "slow"})
+  /**
+   * {@code none}: the model alone; {@code slow}: behind a mirror with a 10x slower candidate;
+   * {@code budget}: the same with {@code candidate-budget: 0.1} (the candidate may take 10% of one
+   * core's time; calls beyond it are shed).
+   */
+  @Param({"none", "slow", "budget"})
   public String mirror;
 
   private Path folder;
@@ -110,7 +114,8 @@ public class MirrorBenchmark {
                     100,
                     1,
                     null,
-                    null));
+                    null,
+                    mirror.equals("budget") ? 0.1 : null));
     graphs =
         Graphs.create(
             Map.of("g", new GraphConfig(root)),
@@ -126,7 +131,7 @@ public class MirrorBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException, InterruptedException {
-    if (mirror.equals("slow")) {
+    if (!mirror.equals("none")) {
       double mirrored = count("mirrored");
       double shed = count("shed");
       System.out.printf(

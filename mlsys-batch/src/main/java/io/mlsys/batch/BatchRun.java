@@ -1,22 +1,13 @@
 package io.mlsys.batch;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,28 +16,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One batch prediction run: the rows of a CSV file (fields in the model's input order) predicted in
- * chunks through an in-process model, the answers written in place to a CSV file ({@code row}, then
- * the outputs' values) as each chunk completes, unreadable or failed rows to a reject file ({@code
- * row,error,line}).
+ * One batch prediction run: the rows of a {@link RowSource} (fields in the model's input order)
+ * predicted in chunks through an in-process model, the answers written to a {@link RowSink} ({@code
+ * row}, then the outputs' values) as each chunk completes, unreadable or failed rows to a reject
+ * sink ({@code row,error,line}).
+ *
+ * <h2>A pipeline of three stages</h2>
+ *
+ * A reader thread reads rows and parses them straight into the model's input arrays, the calling
+ * thread runs the model, and a writer thread formats and writes the answers; {@value
+ * #QUEUED_BATCHES} batches at most wait between two stages. The model is the costly step, so with
+ * reading and writing beside it a run approaches the model's own rate ({@code BatchRowsBenchmark}).
  *
  * <h2>Exactly once across kills</h2>
  *
- * After each chunk the output and reject files are forced to disk, then a {@link Checkpoint}
- * records the rows done and both files' lengths. A run that finds a checkpoint for the same input
- * and model cuts the files back to those lengths and starts at the next row: a run killed at any
- * point (SIGKILL included) and started again with the same command ends with every input row in the
- * output or the reject file exactly once. The checkpoint is deleted when the run completes.
+ * After each chunk both sinks make their rows durable (a forced file, a committed transaction, a
+ * renamed Parquet part), then a {@link Checkpoint} records the rows done and both sinks' positions.
+ * A run that finds a checkpoint for the same source and model cuts the sinks back to those
+ * positions and starts at the next row: a run killed at any point (SIGKILL included) and started
+ * again with the same command ends with every input row in the sink or the reject sink exactly
+ * once. The checkpoint is deleted when the run completes.
  */
 public final class BatchRun {
-  private static final CsvMapper CSV =
-      CsvMapper.builder()
-          .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-          .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-          .build();
-  private static final ObjectWriter LINE = CSV.writerFor(String[].class);
+  /** Batches waiting between two stages of the pipeline, at most. */
+  static final int QUEUED_BATCHES = 4;
 
   private final Predictor predictor;
   private final ModelMetadata metadata;
@@ -77,335 +75,558 @@ public final class BatchRun {
   }
 
   /**
-   * Predicts every row of {@code input} into {@code output}, resuming from the checkpoint an
-   * earlier run of the same input and model left.
+   * Predicts every row of a CSV file into a CSV file (the flag form), resuming from the checkpoint
+   * ({@code <output>.checkpoint}) an earlier run of the same input and model left; rejects go to
+   * {@link #rejectsOf}.
    *
    * @throws BatchException when the input cannot be read as rows of the model, the checkpoint is
    *     for another input or model, or the model fails beyond the failure policy (the checkpoint
    *     stays: the same command resumes)
    */
   public BatchReport run(Path input, Path output, BatchProgress progress) throws IOException {
-    if (!Files.isRegularFile(input)) {
-      throw new BatchException("input " + input + ": no such file");
-    }
+    return run(
+        SourceSpec.ofCsv(input, options.header()),
+        SinkSpec.ofCsv(output),
+        SinkSpec.ofCsv(rejectsOf(output)),
+        Checkpoint.fileOf(output),
+        progress);
+  }
+
+  /**
+   * Predicts every row of {@code source} into {@code sink}, resuming from {@code checkpoint} when
+   * an earlier run of the same source and model left one there.
+   *
+   * @param rejects where unreadable and failed rows go
+   * @param checkpoint the checkpoint file; its lock file ({@code .lock} for {@code .checkpoint})
+   *     keeps a second run out while this one writes
+   * @throws BatchException as {@link #run(Path, Path, BatchProgress)}
+   */
+  public BatchReport run(
+      SourceSpec source, SinkSpec sink, SinkSpec rejects, Path checkpoint, BatchProgress progress)
+      throws IOException {
     long started = clock.millis();
-    OutputLock lock = OutputLock.take(output);
-    try {
-      return run(input, output, progress, started);
-    } finally {
-      lock.close();
+    try (RowSource rows = openSource(source)) {
+      Path lockFile = lockOf(checkpoint);
+      OutputLock lock =
+          OutputLock.take(
+              lockFile, sink.path() != null ? sink.path().toString() : sink.jdbc().describe());
+      try (RowSink out = openSink(sink, false);
+          RowSink rejected = openSink(rejects, true)) {
+        return run(rows, out, rejected, checkpoint, progress, started);
+      } finally {
+        lock.close();
+      }
     }
   }
 
-  private BatchReport run(Path input, Path output, BatchProgress progress, long started)
+  static Path lockOf(Path checkpoint) {
+    String name = checkpoint.getFileName().toString();
+    String stem = name.endsWith(".checkpoint") ? name.substring(0, name.length() - 11) : name;
+    return checkpoint.resolveSibling(stem + ".lock");
+  }
+
+  private RowSource openSource(SourceSpec spec) throws IOException {
+    if (spec.csv() != null) {
+      Boolean header = spec.header() != null ? spec.header() : options.header();
+      return new CsvSource(spec.csv(), header, codec::looksLikeHeader);
+    }
+    if (spec.jsonl() != null) {
+      return new JsonlSource(spec.jsonl(), spec.columns());
+    }
+    if (spec.parquet() != null) {
+      return JdbcSource.parquet(spec.parquet(), spec.columns(), parquetIdentity(spec.parquet()));
+    }
+    return JdbcSource.of(spec.jdbc(), spec.columns());
+  }
+
+  private static String parquetIdentity(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      throw new BatchException("input " + path + ": no such file or folder");
+    }
+    StringBuilder identity = new StringBuilder("parquet ").append(path);
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(path)) {
+      try (var list = Files.list(path)) {
+        list.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+            .sorted()
+            .forEach(files::add);
+      }
+    } else {
+      files.add(path);
+    }
+    for (Path file : files) {
+      identity
+          .append(' ')
+          .append(file.getFileName())
+          .append(':')
+          .append(Files.size(file))
+          .append(':')
+          .append(Files.getLastModifiedTime(file).toMillis());
+    }
+    return identity.toString();
+  }
+
+  private static RowSink openSink(SinkSpec spec, boolean rejects) {
+    if (spec.csv() != null) {
+      // A CSV reject file has no header: row,error,line as the docs say (and as earlier runs
+      // wrote).
+      return new CsvSink(spec.csv(), !rejects);
+    }
+    if (spec.jsonl() != null) {
+      return new JsonlSink(spec.jsonl());
+    }
+    if (spec.parquet() != null) {
+      return new ParquetSink(spec.parquet());
+    }
+    return new JdbcSink(spec.jdbc());
+  }
+
+  private String modelName() {
+    return metadata.name() + (metadata.version() == null ? "" : ":" + metadata.version());
+  }
+
+  private BatchReport run(
+      RowSource source,
+      RowSink sink,
+      RowSink rejects,
+      Path checkpointFile,
+      BatchProgress progress,
+      long started)
       throws IOException {
-    Path checkpointFile = Checkpoint.fileOf(output);
-    Path rejects = rejectsOf(output);
-    long inputSize = Files.size(input);
-    long inputModified = Files.getLastModifiedTime(input).toMillis();
-    String model = metadata.name() + (metadata.version() == null ? "" : ":" + metadata.version());
+    String model = modelName();
     Checkpoint resumeFrom = null;
     if (Files.exists(checkpointFile)) {
       resumeFrom = Checkpoint.read(checkpointFile);
-      if (resumeFrom.inputSize() != inputSize
-          || resumeFrom.inputModified() != inputModified
-          || !resumeFrom.model().equals(model)) {
+      if (!resumeFrom.source().equals(source.identity()) || !resumeFrom.model().equals(model)) {
         throw new BatchException(
             checkpointFile
                 + " is from a run of "
-                + resumeFrom.input()
+                + resumeFrom.source()
                 + " with "
                 + resumeFrom.model()
-                + " on an input of "
-                + resumeFrom.inputSize()
-                + " bytes; the input or the model changed since (now "
-                + inputSize
-                + " bytes, "
+                + "; the input or the model changed since (now "
+                + source.identity()
+                + ", "
                 + model
                 + "): delete it to start the run over");
       }
     }
-    try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-        MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader);
-        FileChannel out = open(output, resumeFrom == null ? 0 : resumeFrom.outputBytes());
-        RejectFile rejectFile =
-            new RejectFile(rejects, resumeFrom == null ? 0 : resumeFrom.rejectBytes())) {
-      State state = new State(resumeFrom);
-      Start start = skipHeaderAndDoneRows(rows, resumeFrom);
-      boolean header = start.header();
-      String[] firstRow = start.firstRow();
-      int columns = state.columns;
-      while (firstRow != null || rows.hasNextValue()) {
-        List<String[]> chunk = new ArrayList<>(Math.min(options.chunkRows(), 65_536));
-        if (firstRow != null) {
-          chunk.add(firstRow);
-          firstRow = null;
-        }
-        while (chunk.size() < options.chunkRows() && rows.hasNextValue()) {
-          chunk.add(rows.nextValue());
-        }
-        StringWriter predicted = new StringWriter();
-        StringWriter rejected = new StringWriter();
-        columns = predictChunk(chunk, state, predicted, rejected, out.size() == 0, columns);
-        writeFully(out, predicted.toString());
-        out.force(false);
-        rejectFile.append(rejected.toString());
-        state.columns = columns;
-        new Checkpoint(
-                Checkpoint.VERSION,
-                input.toString(),
-                inputSize,
-                inputModified,
-                model,
-                header,
-                state.rowsDone,
-                state.predicted,
-                state.rejected,
-                out.size(),
-                rejectFile.size())
-            .write(checkpointFile);
-        double fraction =
-            !rows.hasNextValue()
-                ? 1
-                : Math.min(1, (double) rows.getCurrentLocation().getCharOffset() / inputSize);
-        progress.chunkDone(state.rowsDone, state.predicted, state.rejected, fraction);
+    Writer writer = new Writer(sink, rejects, checkpointFile, progress, resumeFrom, source);
+    writer.openForResume();
+    source.open(
+        resumeFrom == null ? 0 : resumeFrom.rowsDone(),
+        resumeFrom == null ? null : resumeFrom.header());
+    writer.header = source.header();
+    Pipeline pipeline = new Pipeline();
+    Thread reader =
+        Thread.ofPlatform()
+            .name("batch-reader")
+            .daemon()
+            .start(() -> pipeline.stage(() -> read(source, writer.rowsDone, pipeline)));
+    Thread writing =
+        Thread.ofPlatform()
+            .name("batch-writer")
+            .daemon()
+            .start(() -> pipeline.stage(() -> writer.drain(pipeline)));
+    pipeline.stage(() -> predictAll(pipeline));
+    join(reader);
+    join(writing);
+    pipeline.rethrow();
+    writer.finish();
+    Files.deleteIfExists(checkpointFile);
+    return new BatchReport(
+        writer.rowsDone,
+        writer.predicted,
+        writer.rejectedRows,
+        writer.resumedAt,
+        Duration.ofMillis(clock.millis() - started));
+  }
+
+  private static void join(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-      if (out.size() == 0) {
-        // No rows at all: the header alone, from the model's signature.
-        writeFully(out, headerLine(emptyHeader()));
-        out.force(false);
-      }
-      Files.deleteIfExists(checkpointFile);
-      return new BatchReport(
-          state.rowsDone,
-          state.predicted,
-          state.rejected,
-          state.resumedAt,
-          Duration.ofMillis(clock.millis() - started));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new BatchException("input " + input + ": not CSV (" + e.getOriginalMessage() + ")", e);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  /** Counts across the run, resumed ones included. */
-  private static final class State {
+  /**
+   * Rows on their way: a model call's rows, the rows rejected since the last one, and whether a
+   * chunk ends after them.
+   */
+  private static final class Unit {
+    static final Unit END = new Unit();
+
+    InferRequest request;
+    long[] numbers = new long[0];
+    int size;
+    List<String[]> fields;
+    final List<String[]> rejects = new ArrayList<>();
+    boolean endsChunk;
     long rowsDone;
-    long predicted;
-    long rejected;
-    final long resumedAt;
-    int columns = -1;
-
-    State(Checkpoint resumeFrom) {
-      if (resumeFrom != null) {
-        rowsDone = resumeFrom.rowsDone();
-        predicted = resumeFrom.predicted();
-        rejected = resumeFrom.rejected();
-      }
-      resumedAt = rowsDone;
-    }
+    double fraction;
+    InferResponse response;
+    InferResponse[] perRow;
   }
 
-  /**
-   * Where reading starts.
-   *
-   * @param header whether the input has a header line
-   * @param firstRow the first data row, when it was read to decide that; else null
-   */
-  private record Start(boolean header, String[] firstRow) {}
+  /** The bounded queues between the stages, and the first failure of any stage. */
+  private static final class Pipeline {
+    final BlockingQueue<Unit> toModel = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+    final BlockingQueue<Unit> toWriter = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+    private volatile Throwable failure;
 
-  /** Reads past the header (when there is one) and the rows an earlier run did. */
-  private Start skipHeaderAndDoneRows(MappingIterator<String[]> rows, Checkpoint resumeFrom)
-      throws IOException {
-    if (resumeFrom != null) {
-      if (resumeFrom.header() && rows.hasNextValue()) {
-        rows.nextValue();
-      }
-      for (long i = 0; i < resumeFrom.rowsDone() && rows.hasNextValue(); i++) {
-        rows.nextValue();
-      }
-      return new Start(resumeFrom.header(), null);
+    interface Stage {
+      void run() throws Exception;
     }
-    if (!rows.hasNextValue()) {
-      return new Start(false, null);
-    }
-    // The first line is a header when it cannot be a row of the model, unless the options say.
-    // Jackson's iterator cannot push back, so a first line that is data goes to the first chunk.
-    String[] first = rows.nextValue();
-    boolean header = options.header() != null ? options.header() : codec.looksLikeHeader(first);
-    return new Start(header, header ? null : first);
-  }
 
-  private int predictChunk(
-      List<String[]> chunk,
-      State state,
-      StringWriter predicted,
-      StringWriter rejected,
-      boolean writeHeader,
-      int columns)
-      throws IOException {
-    try (SequenceWriter out = LINE.writeValues(predicted);
-        SequenceWriter rejects = LINE.writeValues(rejected)) {
-      List<String[]> batch = new ArrayList<>(options.batchRows());
-      List<Long> numbers = new ArrayList<>(options.batchRows());
-      for (String[] fields : chunk) {
-        long rowNumber = ++state.rowsDone;
-        String problem = codec.problem(fields);
-        if (problem != null) {
-          rejects.write(new String[] {Long.toString(rowNumber), problem, join(fields)});
-          state.rejected++;
-          continue;
-        }
-        batch.add(fields);
-        numbers.add(rowNumber);
-        if (batch.size() == options.batchRows()) {
-          columns = predictBatch(batch, numbers, out, rejects, state, writeHeader, columns);
-          writeHeader = false;
-          batch.clear();
-          numbers.clear();
+    void stage(Stage stage) {
+      try {
+        stage.run();
+      } catch (Throwable e) {
+        synchronized (this) {
+          if (failure == null) {
+            failure = e;
+          }
         }
       }
-      if (!batch.isEmpty()) {
-        columns = predictBatch(batch, numbers, out, rejects, state, writeHeader, columns);
-      }
     }
-    return columns;
-  }
 
-  private int predictBatch(
-      List<String[]> batch,
-      List<Long> numbers,
-      SequenceWriter out,
-      SequenceWriter rejects,
-      State state,
-      boolean writeHeader,
-      int columns)
-      throws IOException {
-    InferResponse response = call(batch, numbers);
-    if (response == null) {
-      // The policy is rows: each row alone; the ones that still fail are rejected.
-      for (int i = 0; i < batch.size(); i++) {
-        InferResponse one;
-        try {
-          one = predictor.infer(codec.request(List.<String[]>of(batch.get(i))), context());
-        } catch (RuntimeException e) {
-          rejects.write(new String[] {numbers.get(i).toString(), message(e), join(batch.get(i))});
-          state.rejected++;
-          continue;
+    boolean failed() {
+      return failure != null;
+    }
+
+    /** Hands a unit on; gives up when another stage failed (it would never be taken). */
+    void put(BlockingQueue<Unit> queue, Unit unit) throws InterruptedException {
+      while (!queue.offer(unit, 50, TimeUnit.MILLISECONDS)) {
+        if (failed()) {
+          throw new StageStopped();
         }
-        columns = writeRows(one, List.of(numbers.get(i)), out, state, writeHeader, columns);
-        writeHeader = false;
-      }
-      return columns;
-    }
-    return writeRows(response, numbers, out, state, writeHeader, columns);
-  }
-
-  private int writeRows(
-      InferResponse response,
-      List<Long> numbers,
-      SequenceWriter out,
-      State state,
-      boolean writeHeader,
-      int columns)
-      throws IOException {
-    if (columns < 0 || writeHeader) {
-      List<String> header = OutputColumns.header(response, metadata);
-      columns = header.size();
-      if (writeHeader) {
-        out.write(header.toArray(String[]::new));
       }
     }
-    OutputColumns.Decoded decoded = OutputColumns.decode(response);
-    for (int r = 0; r < numbers.size(); r++) {
-      out.write(decoded.row(r, numbers.get(r), columns));
+
+    Unit take(BlockingQueue<Unit> queue) throws InterruptedException {
+      Unit unit;
+      while ((unit = queue.poll(50, TimeUnit.MILLISECONDS)) == null) {
+        if (failed()) {
+          throw new StageStopped();
+        }
+      }
+      return unit;
     }
-    state.predicted += numbers.size();
-    return columns;
+
+    void rethrow() throws IOException {
+      Throwable e = failure;
+      if (e == null) {
+        return;
+      }
+      if (e instanceof UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e instanceof Error error) {
+        throw error;
+      }
+      throw new BatchException(e.toString(), e);
+    }
   }
 
-  /**
-   * Calls the model, retrying per the policy.
-   *
-   * @return null when the policy is rows and the batch still fails
-   */
-  private InferResponse call(List<String[]> batch, List<Long> numbers) {
-    InferRequest request = codec.request(batch);
+  /** Another stage failed: this one stops without a failure of its own. */
+  private static final class StageStopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StageStopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The reader stage: rows into model calls, a unit per call, chunk ends marked. */
+  private void read(RowSource source, long rowsDone, Pipeline pipeline) throws Exception {
+    try {
+      long rowNumber = rowsDone;
+      long chunkEnd = rowNumber + options.chunkRows();
+      boolean keepFields = options.failures() == FailurePolicy.ROWS;
+      RowCodec.Batch batch = codec.batch(options.batchRows());
+      Unit unit = newUnit(keepFields);
+      RowSource.Row row;
+      while ((row = source.next()) != null) {
+        rowNumber++;
+        if (row.fields() == null) {
+          unit.rejects.add(new String[] {Long.toString(rowNumber), row.problem(), row.describe()});
+        } else {
+          String problem = batch.add(row.fields());
+          if (problem != null) {
+            unit.rejects.add(new String[] {Long.toString(rowNumber), problem, row.describe()});
+          } else {
+            unit.numbers[unit.size++] = rowNumber;
+            if (keepFields) {
+              unit.fields.add(row.fields());
+            }
+          }
+        }
+        boolean chunkDone = rowNumber == chunkEnd;
+        if (batch.full() || chunkDone) {
+          unit.request = batch.size() == 0 ? null : batch.request();
+          unit.endsChunk = chunkDone;
+          unit.rowsDone = rowNumber;
+          unit.fraction = source.fraction();
+          pipeline.put(pipeline.toModel, unit);
+          batch = codec.batch(options.batchRows());
+          unit = newUnit(keepFields);
+          if (chunkDone) {
+            chunkEnd += options.chunkRows();
+          }
+        }
+      }
+      if (rowNumber > chunkEnd - options.chunkRows()) {
+        unit.request = batch.size() == 0 ? null : batch.request();
+        unit.endsChunk = true;
+        unit.rowsDone = rowNumber;
+        unit.fraction = 1;
+        pipeline.put(pipeline.toModel, unit);
+      }
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new BatchException("input: not readable (" + e.getOriginalMessage() + ")", e);
+    } finally {
+      if (!pipeline.failed()) {
+        pipeline.put(pipeline.toModel, Unit.END);
+      }
+    }
+  }
+
+  private Unit newUnit(boolean keepFields) {
+    Unit unit = new Unit();
+    unit.numbers = new long[options.batchRows()];
+    unit.fields = keepFields ? new ArrayList<>(options.batchRows()) : null;
+    return unit;
+  }
+
+  /** The model stage, on the calling thread. */
+  private void predictAll(Pipeline pipeline) throws Exception {
+    try {
+      Unit unit;
+      while ((unit = pipeline.take(pipeline.toModel)) != Unit.END) {
+        if (unit.request != null) {
+          predict(unit);
+        }
+        pipeline.put(pipeline.toWriter, unit);
+      }
+    } finally {
+      if (!pipeline.failed()) {
+        pipeline.put(pipeline.toWriter, Unit.END);
+      }
+    }
+  }
+
+  /** Calls the model, retrying per the policy; under {@code rows}, row by row when all fails. */
+  private void predict(Unit unit) {
     RuntimeException last = null;
     int attempts = options.failures() == FailurePolicy.NONE ? 1 : options.retries() + 1;
     for (int attempt = 0; attempt < attempts; attempt++) {
       try {
-        return predictor.infer(request, context());
+        unit.response = predictor.infer(unit.request, context());
+        return;
       } catch (RuntimeException e) {
         last = e;
       }
     }
-    if (options.failures() == FailurePolicy.ROWS) {
-      return null;
+    if (options.failures() != FailurePolicy.ROWS) {
+      throw new BatchException(
+          "rows "
+              + unit.numbers[0]
+              + " to "
+              + unit.numbers[unit.size - 1]
+              + ": the model failed"
+              + (attempts > 1 ? " " + attempts + " times" : "")
+              + " ("
+              + message(last)
+              + "); the run stopped there, and the same command resumes it",
+          last);
     }
-    throw new BatchException(
-        "rows "
-            + numbers.getFirst()
-            + " to "
-            + numbers.getLast()
-            + ": the model failed"
-            + (attempts > 1 ? " " + attempts + " times" : "")
-            + " ("
-            + message(last)
-            + "); the run stopped there, and the same command resumes it",
-        last);
+    // The policy is rows: each row alone; the ones that still fail are rejected.
+    unit.perRow = new InferResponse[unit.size];
+    for (int i = 0; i < unit.size; i++) {
+      RowCodec.Batch one = codec.batch(1);
+      one.add(unit.fields.get(i));
+      try {
+        unit.perRow[i] = predictor.infer(one.request(), context());
+      } catch (RuntimeException e) {
+        unit.rejects.add(
+            new String[] {
+              Long.toString(unit.numbers[i]), message(e), String.join(",", unit.fields.get(i))
+            });
+      }
+    }
+  }
+
+  /** The writer stage: answers and rejects into the sinks, a checkpoint after each chunk. */
+  private final class Writer {
+    private final RowSink sink;
+    private final RowSink rejects;
+    private final Path checkpointFile;
+    private final BatchProgress progress;
+    private final Checkpoint resumeFrom;
+    private final RowSource source;
+    private Columns columns;
+    private String sinkPosition;
+    private String rejectPosition;
+    boolean header;
+    long rowsDone;
+    long predicted;
+    long rejectedRows;
+    final long resumedAt;
+
+    Writer(
+        RowSink sink,
+        RowSink rejects,
+        Path checkpointFile,
+        BatchProgress progress,
+        Checkpoint resumeFrom,
+        RowSource source) {
+      this.sink = sink;
+      this.rejects = rejects;
+      this.checkpointFile = checkpointFile;
+      this.progress = progress;
+      this.resumeFrom = resumeFrom;
+      this.source = source;
+      if (resumeFrom != null) {
+        rowsDone = resumeFrom.rowsDone();
+        predicted = resumeFrom.predicted();
+        rejectedRows = resumeFrom.rejected();
+        columns = resumeFrom.sinkColumns();
+        sinkPosition = resumeFrom.sinkPosition();
+        rejectPosition = resumeFrom.rejectPosition();
+      }
+      resumedAt = rowsDone;
+    }
+
+    /**
+     * Cuts the sinks back to the checkpoint before anything is written, so that what a killed run
+     * wrote after its last checkpoint goes even if this run writes nothing more there; a fresh run
+     * empties sinks an earlier run filled.
+     */
+    void openForResume() throws IOException {
+      if (resumeFrom != null && columns != null) {
+        sink.open(columns, sinkPosition);
+      } else if (resumeFrom == null && sink.exists() && columns != null) {
+        sink.open(columns, null);
+      }
+      if (rejectPosition != null || rejects.exists()) {
+        rejects.open(Columns.REJECTS, rejectPosition);
+      }
+    }
+
+    void drain(Pipeline pipeline) throws Exception {
+      Unit unit;
+      while ((unit = pipeline.take(pipeline.toWriter)) != Unit.END) {
+        write(unit);
+      }
+    }
+
+    private void write(Unit unit) throws IOException {
+      if (unit.response != null) {
+        writeRows(unit.response, unit.numbers, 0, unit.size);
+      } else if (unit.perRow != null) {
+        for (int i = 0; i < unit.size; i++) {
+          if (unit.perRow[i] != null) {
+            writeRows(unit.perRow[i], unit.numbers, i, 1);
+          }
+        }
+      }
+      if (!unit.rejects.isEmpty()) {
+        if (!rejects.isOpen()) {
+          rejects.open(Columns.REJECTS, rejectPosition);
+        }
+        for (String[] reject : unit.rejects) {
+          rejects.write(reject);
+        }
+        rejectedRows += unit.rejects.size();
+      }
+      if (unit.endsChunk) {
+        rowsDone = unit.rowsDone;
+        if (sink.isOpen()) {
+          sinkPosition = sink.commit();
+        }
+        if (rejects.isOpen()) {
+          rejectPosition = rejects.commit();
+        }
+        new Checkpoint(
+                Checkpoint.VERSION,
+                source.identity(),
+                modelName(),
+                header,
+                rowsDone,
+                predicted,
+                rejectedRows,
+                Checkpoint.names(columns),
+                columns == null ? null : columns.kinds(),
+                sinkPosition,
+                rejectPosition)
+            .write(checkpointFile);
+        progress.chunkDone(rowsDone, predicted, rejectedRows, unit.fraction);
+      }
+    }
+
+    private void writeRows(InferResponse response, long[] numbers, int from, int count)
+        throws IOException {
+      if (!sink.isOpen()) {
+        Columns answered = OutputColumns.columns(response, metadata);
+        if (columns != null && !columns.names().equals(answered.names())) {
+          throw new BatchException(
+              "the model's outputs changed since the run started (now "
+                  + answered.names()
+                  + ", the sink holds "
+                  + columns.names()
+                  + ")");
+        }
+        columns = answered;
+        sink.open(columns, sinkPosition);
+      }
+      OutputColumns.Decoded decoded = OutputColumns.decode(response);
+      int width = columns.size();
+      for (int r = 0; r < count; r++) {
+        sink.write(decoded.row(r, numbers[from + r], width));
+      }
+      predicted += count;
+    }
+
+    /** After the last chunk: a sink that got no row still gets its header. */
+    void finish() throws IOException {
+      if (!sink.isOpen()) {
+        columns = columns != null ? columns : OutputColumns.empty(metadata);
+        sink.open(columns, sinkPosition);
+        sink.commit();
+      }
+    }
   }
 
   private CallContext context() {
     return CallContext.of(clock);
   }
 
-  private List<String> emptyHeader() {
-    List<String> header = new ArrayList<>();
-    header.add(OutputColumns.ROW);
-    metadata.outputs().forEach(spec -> header.add(spec.name()));
-    return header;
-  }
-
-  private static String headerLine(List<String> header) throws IOException {
-    return LINE.writeValueAsString(header.toArray(String[]::new));
-  }
-
-  private static String join(String[] fields) {
-    return String.join(",", fields);
-  }
-
   private static String message(Throwable e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private static FileChannel open(Path file, long length) throws IOException {
-    FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    // Cut back to what the checkpoint holds (nothing for a fresh run): a chunk written after the
-    // last checkpoint is written again.
-    channel.truncate(length);
-    channel.position(length);
-    return channel;
-  }
-
-  private static void writeFully(FileChannel channel, String text) throws IOException {
-    ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    while (bytes.hasRemaining()) {
-      channel.write(bytes);
-    }
-  }
-
   /**
-   * {@code <output>.lock}, held while a run writes the output: a second run of the same output
-   * would interleave chunks, so it is refused. The operating system releases the lock when the
-   * process dies, SIGKILL included; the empty file stays.
+   * The lock file beside the checkpoint ({@code <output>.lock}), held while a run writes: a second
+   * run of the same output would interleave chunks, so it is refused. The operating system releases
+   * the lock when the process dies, SIGKILL included; the empty file stays.
    */
   private record OutputLock(FileChannel channel, java.nio.channels.FileLock lock)
       implements AutoCloseable {
-    static OutputLock take(Path output) throws IOException {
-      Path file = output.resolveSibling(output.getFileName() + ".lock");
+    static OutputLock take(Path file, String output) throws IOException {
       FileChannel channel =
           FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       java.nio.channels.FileLock lock;
@@ -426,43 +647,6 @@ public final class BatchRun {
     public void close() throws IOException {
       lock.release();
       channel.close();
-    }
-  }
-
-  /** The reject file, made at its first row. */
-  private static final class RejectFile implements AutoCloseable {
-    private final Path file;
-    private final long length;
-    private FileChannel channel;
-
-    RejectFile(Path file, long length) throws IOException {
-      this.file = file;
-      this.length = length;
-      if (length > 0 || Files.exists(file)) {
-        channel = open(file, length);
-      }
-    }
-
-    void append(String text) throws IOException {
-      if (text.isEmpty()) {
-        return;
-      }
-      if (channel == null) {
-        channel = open(file, length);
-      }
-      writeFully(channel, text);
-      channel.force(false);
-    }
-
-    long size() throws IOException {
-      return channel == null ? 0 : channel.size();
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (channel != null) {
-        channel.close();
-      }
     }
   }
 }

@@ -36,6 +36,43 @@ final class OutputColumns {
     return header;
   }
 
+  /** The columns for a response's tensors, with their kinds. */
+  static Columns columns(InferResponse response, ModelMetadata metadata) {
+    List<String> names = header(response, metadata);
+    List<Columns.Kind> kinds = new ArrayList<>();
+    kinds.add(Columns.Kind.INTEGER);
+    for (Tensor tensor : response.outputs()) {
+      Columns.Kind kind = kind(tensor.datatype());
+      int width = width(tensor);
+      for (int i = 0; i < width; i++) {
+        kinds.add(kind);
+      }
+    }
+    return new Columns(names, kinds);
+  }
+
+  /** The columns when no row was predicted: {@code row} and one per output. */
+  static Columns empty(ModelMetadata metadata) {
+    List<String> names = new ArrayList<>();
+    List<Columns.Kind> kinds = new ArrayList<>();
+    names.add(ROW);
+    kinds.add(Columns.Kind.INTEGER);
+    for (TensorSpec spec : metadata.outputs()) {
+      names.add(spec.name());
+      kinds.add(kind(spec.datatype()));
+    }
+    return new Columns(names, kinds);
+  }
+
+  static Columns.Kind kind(io.mlsys.core.DataType type) {
+    return switch (type) {
+      case FP16, BF16, FP32, FP64 -> Columns.Kind.REAL;
+      case INT8, INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64 -> Columns.Kind.INTEGER;
+      case BOOL -> Columns.Kind.BOOLEAN;
+      case BYTES -> Columns.Kind.TEXT;
+    };
+  }
+
   /** A response's values as text, each tensor converted once. */
   static Decoded decode(InferResponse response) {
     List<String[]> tensors = new ArrayList<>();

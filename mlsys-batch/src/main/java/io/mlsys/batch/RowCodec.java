@@ -124,67 +124,154 @@ final class RowCodec {
     return fields.length == columns && problem(fields) != null;
   }
 
-  /** One model call for these rows, each of which {@link #problem} accepted. */
-  InferRequest request(List<String[]> rows) {
-    List<Tensor> tensors = new ArrayList<>(inputs.size());
-    int n = rows.size();
-    for (Input input : inputs) {
-      TensorSpec spec = input.spec();
-      long[] shape = new long[spec.shape().size()];
-      shape[0] = n;
-      for (int i = 1; i < shape.length; i++) {
-        shape[i] = spec.shape().get(i);
-      }
-      int width = input.columns();
-      int from = input.firstColumn();
-      tensors.add(
-          switch (spec.datatype()) {
-            case FP32 -> {
-              float[] values = new float[n * width];
-              fill(rows, from, width, (i, s) -> values[i] = Float.parseFloat(s));
-              yield Tensor.ofFloats(spec.name(), shape, values);
-            }
-            case FP64 -> {
-              double[] values = new double[n * width];
-              fill(rows, from, width, (i, s) -> values[i] = Double.parseDouble(s));
-              yield Tensor.ofDoubles(spec.name(), shape, values);
-            }
-            case INT32 -> {
-              int[] values = new int[n * width];
-              fill(rows, from, width, (i, s) -> values[i] = Integer.parseInt(s));
-              yield Tensor.ofInts(spec.name(), shape, values);
-            }
-            case INT64 -> {
-              long[] values = new long[n * width];
-              fill(rows, from, width, (i, s) -> values[i] = Long.parseLong(s));
-              yield Tensor.ofLongs(spec.name(), shape, values);
-            }
-            case BOOL -> {
-              boolean[] values = new boolean[n * width];
-              fill(rows, from, width, (i, s) -> values[i] = Boolean.parseBoolean(s));
-              yield Tensor.ofBools(spec.name(), shape, values);
-            }
-            default -> {
-              String[] values = new String[n * width];
-              fill(rows, from, width, (i, s) -> values[i] = s);
-              yield Tensor.ofStrings(spec.name(), shape, values);
-            }
-          });
-    }
-    return new InferRequest(null, tensors, List.of(), Map.of());
+  /** A model call being filled row by row; each field is parsed once. */
+  Batch batch(int capacity) {
+    return new Batch(capacity);
   }
 
-  private interface FieldSetter {
-    void set(int index, String field);
-  }
+  /** The rows of one model call, parsed into the inputs' arrays as they are added. */
+  final class Batch {
+    private final int capacity;
+    private final Object[] arrays;
+    private int rows;
 
-  private static void fill(List<String[]> rows, int from, int width, FieldSetter setter) {
-    int index = 0;
-    for (String[] row : rows) {
-      for (int c = 0; c < width; c++) {
-        setter.set(index++, row[from + c].strip());
+    private Batch(int capacity) {
+      this.capacity = capacity;
+      this.arrays = new Object[inputs.size()];
+      for (int i = 0; i < inputs.size(); i++) {
+        int length = capacity * inputs.get(i).columns();
+        arrays[i] =
+            switch (inputs.get(i).spec().datatype()) {
+              case FP32 -> new float[length];
+              case FP64 -> new double[length];
+              case INT32 -> new int[length];
+              case INT64 -> new long[length];
+              case BOOL -> new boolean[length];
+              default -> new String[length];
+            };
       }
     }
+
+    int size() {
+      return rows;
+    }
+
+    boolean full() {
+      return rows == capacity;
+    }
+
+    /**
+     * Adds a row when every field parses as its input's type.
+     *
+     * @return null when added, else why not (naming the column and the input)
+     */
+    String add(String[] fields) {
+      if (fields.length != columns) {
+        return "has " + fields.length + " fields (expected: " + columns + ", " + layout() + ")";
+      }
+      for (int i = 0; i < inputs.size(); i++) {
+        Input input = inputs.get(i);
+        int width = input.columns();
+        int at = rows * width;
+        for (int c = 0; c < width; c++) {
+          String field = fields[input.firstColumn() + c];
+          if (!set(input.spec().datatype(), arrays[i], at + c, field)) {
+            return "column "
+                + (input.firstColumn() + c + 1)
+                + " is '"
+                + abbreviate(field.strip())
+                + "' (expected: "
+                + expected(input.spec().datatype())
+                + " for input "
+                + input.spec().name()
+                + ")";
+          }
+        }
+      }
+      rows++;
+      return null;
+    }
+
+    /** The model call for the rows added. */
+    InferRequest request() {
+      List<Tensor> tensors = new ArrayList<>(inputs.size());
+      for (int i = 0; i < inputs.size(); i++) {
+        TensorSpec spec = inputs.get(i).spec();
+        long[] shape = new long[spec.shape().size()];
+        shape[0] = rows;
+        for (int d = 1; d < shape.length; d++) {
+          shape[d] = spec.shape().get(d);
+        }
+        int length = rows * inputs.get(i).columns();
+        Object array = arrays[i];
+        tensors.add(
+            switch (spec.datatype()) {
+              case FP32 -> Tensor.ofFloats(spec.name(), shape, trim((float[]) array, length));
+              case FP64 -> Tensor.ofDoubles(spec.name(), shape, trim((double[]) array, length));
+              case INT32 -> Tensor.ofInts(spec.name(), shape, trim((int[]) array, length));
+              case INT64 -> Tensor.ofLongs(spec.name(), shape, trim((long[]) array, length));
+              case BOOL -> Tensor.ofBools(spec.name(), shape, trim((boolean[]) array, length));
+              default -> Tensor.ofStrings(spec.name(), shape, trim((String[]) array, length));
+            });
+      }
+      return new InferRequest(null, tensors, List.of(), Map.of());
+    }
+  }
+
+  private static float[] trim(float[] array, int length) {
+    return array.length == length ? array : java.util.Arrays.copyOf(array, length);
+  }
+
+  private static double[] trim(double[] array, int length) {
+    return array.length == length ? array : java.util.Arrays.copyOf(array, length);
+  }
+
+  private static int[] trim(int[] array, int length) {
+    return array.length == length ? array : java.util.Arrays.copyOf(array, length);
+  }
+
+  private static long[] trim(long[] array, int length) {
+    return array.length == length ? array : java.util.Arrays.copyOf(array, length);
+  }
+
+  private static boolean[] trim(boolean[] array, int length) {
+    return array.length == length ? array : java.util.Arrays.copyOf(array, length);
+  }
+
+  private static String[] trim(String[] array, int length) {
+    return array.length == length ? array : java.util.Arrays.copyOf(array, length);
+  }
+
+  /** Parses a field into {@code array[index]}; false when it is not of the type. */
+  private static boolean set(DataType type, Object array, int index, String field) {
+    try {
+      switch (type) {
+        case FP32 -> ((float[]) array)[index] = Numbers.parseFloat(trimmed(field));
+        case FP64 -> ((double[]) array)[index] = Numbers.parseDouble(trimmed(field));
+        case INT32 -> ((int[]) array)[index] = Integer.parseInt(trimmed(field));
+        case INT64 -> ((long[]) array)[index] = Long.parseLong(trimmed(field));
+        case BOOL -> {
+          String text = trimmed(field);
+          if (text.equalsIgnoreCase("true")) {
+            ((boolean[]) array)[index] = true;
+          } else if (text.equalsIgnoreCase("false")) {
+            ((boolean[]) array)[index] = false;
+          } else {
+            return false;
+          }
+        }
+        default -> ((String[]) array)[index] = field.strip();
+      }
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** The field without surrounding blanks; the same string (no copy) when it has none. */
+  private static String trimmed(String field) {
+    int n = field.length();
+    return n > 0 && field.charAt(0) > ' ' && field.charAt(n - 1) > ' ' ? field : field.strip();
   }
 
   private String layout() {

@@ -15,7 +15,10 @@ import io.mlsys.core.Model;
 import io.mlsys.core.ModelExecutionException;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Parameters;
+import io.mlsys.core.Reservation;
 import io.mlsys.core.spi.StaleAnswers;
+import io.mlsys.redis.RedisBreaker;
+import io.mlsys.redis.RedisConnections;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,6 +192,13 @@ final class CachedModel extends ForwardingModel {
     Instant now = clock.instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
+
+  /**
+   * Holds nothing: a hit is answered without the model, so the limits behind the cache must not
+   * refuse a call before its request (its key) is known.
+   */
+  @Override
+  public void reserve(Reservation reservation, CallContext context) {}
 
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {

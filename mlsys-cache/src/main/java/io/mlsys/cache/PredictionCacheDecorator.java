@@ -4,6 +4,7 @@ import io.mlsys.core.Model;
 import io.mlsys.core.spi.DecoratorContext;
 import io.mlsys.core.spi.ModelDecorator;
 import io.mlsys.core.spi.StaleAnswers;
+import io.mlsys.redis.RedisConnections;
 
 /**
  * The {@code cache} decorator: the model behind a prediction cache ({@link
@@ -40,10 +41,7 @@ public final class PredictionCacheDecorator implements ModelDecorator<Prediction
     RedisConnections.Connection redis =
         options.redis() == null
             ? null
-            : context
-                .resources()
-                .computeIfAbsent(RedisConnections.class, RedisConnections::new)
-                .connection(options.redis());
+            : RedisConnections.shared(context.resources()).connection(options.redis());
     return new CachedModel(
         model,
         options,

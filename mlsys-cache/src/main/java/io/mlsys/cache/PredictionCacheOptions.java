@@ -4,6 +4,7 @@ import io.mlsys.config.ConfigDefaults;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.Violations;
 import io.mlsys.core.spi.DecoratorOptions;
+import io.mlsys.redis.RedisConnections;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -110,14 +111,7 @@ public record PredictionCacheOptions(
 
   /** The URI without its password, for messages and logs. */
   static String redacted(String uri) {
-    if (uri == null) {
-      return null;
-    }
-    int at = uri.indexOf('@');
-    int scheme = uri.indexOf("://");
-    return at < 0 || scheme < 0 || at < scheme
-        ? uri
-        : uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+    return RedisConnections.redacted(uri);
   }
 
   private static boolean validRedis(String uri) {

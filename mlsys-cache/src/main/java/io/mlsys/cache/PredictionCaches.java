@@ -3,6 +3,7 @@ package io.mlsys.cache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mlsys.core.ResourceNotFoundException;
+import io.mlsys.redis.RedisConnections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,14 @@ public final class PredictionCaches {
   private final MeterRegistry registry;
   private final Map<String, Set<CachedModel>> live = new ConcurrentHashMap<>();
   private final Map<String, CacheMeters> meters = new ConcurrentHashMap<>();
+  private final Set<RedisConnections.Connection> subscribed = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The Redis channel on which a server that empties a model's caches ({@link #invalidate}) tells
+   * the other servers on that Redis, which then empty their in-process entries of the model. The
+   * message is the model's name.
+   */
+  public static final String INVALIDATION_CHANNEL = "mlsys:cache:invalidate";
 
   public PredictionCaches(MeterRegistry registry) {
     this.registry = registry;
@@ -61,6 +70,20 @@ public final class PredictionCaches {
 
   void register(String model, CachedModel cache) {
     live.computeIfAbsent(model, name -> new CopyOnWriteArraySet<>()).add(cache);
+    RedisConnections.Connection redis = cache.redis();
+    if (redis != null && subscribed.add(redis)) {
+      redis.subscribe(INVALIDATION_CHANNEL, this::invalidatedElsewhere);
+    }
+  }
+
+  /**
+   * A server on a shared Redis emptied {@code model}'s caches: its Redis keys are gone, and this
+   * server's in-process entries go too, so no replica answers from what was invalidated.
+   */
+  private void invalidatedElsewhere(String model) {
+    for (CachedModel cache : live.getOrDefault(model, Set.of())) {
+      cache.invalidateMemory();
+    }
   }
 
   void unregister(String model, CachedModel cache) {
@@ -79,7 +102,8 @@ public final class PredictionCaches {
 
   /**
    * Empties every loaded version's cache of {@code model}: the in-process entries, and the model's
-   * keys (all versions) in each Redis its caches use.
+   * keys (all versions) in each Redis its caches use, then tells the other servers on each of those
+   * Redis ({@link #INVALIDATION_CHANNEL}) to empty their in-process entries of it.
    *
    * @throws ResourceNotFoundException when no loaded version of the model has a cache
    * @throws io.mlsys.core.UpstreamFailureException when a Redis tier could not be emptied (the
@@ -105,6 +129,9 @@ public final class PredictionCaches {
       if (redis != null && done.add(redis)) {
         redisKeys += RedisTier.invalidate(redis, model);
       }
+    }
+    for (RedisConnections.Connection redis : done) {
+      redis.publish(INVALIDATION_CHANNEL, model);
     }
     return new Invalidation(model, entries, redisKeys);
   }

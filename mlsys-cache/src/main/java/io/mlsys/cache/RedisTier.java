@@ -6,6 +6,8 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.mlsys.core.UpstreamFailureException;
+import io.mlsys.redis.RedisBreaker;
+import io.mlsys.redis.RedisConnections;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

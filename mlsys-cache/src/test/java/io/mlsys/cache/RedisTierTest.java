@@ -16,7 +16,9 @@ import io.mlsys.core.TensorSpec;
 import io.mlsys.core.spi.DecoratorContext;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.SharedResources;
+import io.mlsys.redis.RedisBreaker;
 import io.mlsys.testing.ManualClock;
+import io.mlsys.testing.PrivateRedis;
 import io.mlsys.testing.StubModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,10 +147,18 @@ class RedisTierTest {
     b.cache().infer(request("3", 1, 2), context());
     assertThat(b.count("mlsys.cache.hits", "model", modelName, "tier", "memory")).isEqualTo(1);
 
+    PrivateRedis.await(() -> b.cache().redis().isSubscribed(), "B listening for invalidations");
+    assertThat(b.cache().entries()).isEqualTo(1);
+
     PredictionCaches.Invalidation done =
         a.resources().find(PredictionCaches.class).orElseThrow().invalidate(modelName);
     assertThat(done.redisKeys()).isEqualTo(1);
     assertThat(keys(redis)).isEmpty();
+    // B (another server) heard of it over Redis and dropped its in-process copy too.
+    PrivateRedis.await(() -> b.cache().entries() == 0, "B's in-process entry dropped");
+    assertThat(b.cache().infer(request("4", 1, 2), context()).parameters())
+        .containsEntry("cache", "miss");
+    assertThat(modelB.calls()).isEqualTo(1);
   }
 
   @Test

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
       "Batch prediction: rows of a file predicted in chunks through a model in this process, the"
           + " answers written in place as each chunk completes, resumable after a kill."
     },
-    subcommands = {BatchRunCommand.class})
+    subcommands = {BatchRunCommand.class, BatchScheduleCommand.class})
 final class BatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

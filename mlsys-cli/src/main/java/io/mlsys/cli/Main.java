@@ -12,12 +12,14 @@ import picocli.CommandLine.Command;
     subcommands = {
       QuickstartCommand.class,
       ServeCommand.class,
+      WorkerCommand.class,
       TrainDemoCommand.class,
       TrainCommand.class,
       RegistryCommand.class,
       ImageCommand.class,
       BatchCommand.class,
       MonitorCommand.class,
+      ExperimentCommand.class,
       FeaturesCommand.class,
       TrainStandInsCommand.class,
       CommandLine.HelpCommand.class

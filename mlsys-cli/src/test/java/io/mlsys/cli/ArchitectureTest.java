@@ -50,6 +50,8 @@ class ArchitectureTest {
             "io.mlsys.deploy..",
             "io.mlsys.predictionlog..",
             "io.mlsys.cache..",
+            "io.mlsys.redis..",
+            "io.mlsys.features..",
             "io.mlsys.monitoring..")
         .should()
         .dependOnClassesThat()

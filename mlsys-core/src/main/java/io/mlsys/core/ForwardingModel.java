@@ -26,6 +26,16 @@ public abstract class ForwardingModel implements Model {
     return delegate.infer(request, context);
   }
 
+  /**
+   * Forwards: a decorator that always calls its delegate does not change what the delegate's limits
+   * hold. A decorator that may answer without its delegate (a cache, a fallback) overrides this to
+   * hold nothing, since a call it can answer must not be refused by the limits behind it.
+   */
+  @Override
+  public void reserve(Reservation reservation, CallContext context) {
+    delegate.reserve(reservation, context);
+  }
+
   @Override
   public ModelMetadata metadata() {
     return delegate.metadata();

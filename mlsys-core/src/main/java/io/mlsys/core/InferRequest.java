@@ -42,4 +42,8 @@ public record InferRequest(
   public InferRequest withInputs(List<Tensor> newInputs) {
     return new InferRequest(id, newInputs, outputs, parameters);
   }
+
+  public InferRequest withParameters(Map<String, Object> newParameters) {
+    return new InferRequest(id, inputs, outputs, newParameters);
+  }
 }

@@ -13,4 +13,17 @@ public interface Predictor {
    * @throws MlsysException (one of its subclasses) for every expected failure
    */
   InferResponse infer(InferRequest request, CallContext context);
+
+  /**
+   * Before the request is read: takes what a call arriving now will need from the limits in front
+   * of the model, adding a hold to {@code reservation} for each, or refuses the call at once. Cheap
+   * and never blocking; called by transports as soon as they know the model, so a refusal costs no
+   * reading or parsing. The default holds nothing and refuses nothing.
+   *
+   * @param context the call as known before its body is read (headers, caller, deadline from the
+   *     headers)
+   * @throws CapacityExceededException when a limit is full (503)
+   * @throws QuotaExceededException when the caller is over its quota (429)
+   */
+  default void reserve(Reservation reservation, CallContext context) {}
 }

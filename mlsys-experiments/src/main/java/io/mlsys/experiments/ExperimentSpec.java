@@ -18,10 +18,49 @@ sealed interface ExperimentSpec {
 
   /**
    * @param srmAlpha the p-value under which the sample-ratio-mismatch test flags the split
+   * @param graph the graph the split is in (feedback is sent to it as a model)
+   * @param armModels per arm, in order: the model its node calls, or null when it is not a model
+   * @param weightParameters per arm, in order: the runtime parameter path of its weight
+   * @param options the split's metric, decision rule, guardrails and promotion alias
    */
-  record Split(String name, List<String> arms, double srmAlpha) implements ExperimentSpec {
+  record Split(
+      String name,
+      List<String> arms,
+      double srmAlpha,
+      String graph,
+      List<String> armModels,
+      List<String> weightParameters,
+      SplitOptions options)
+      implements ExperimentSpec {
     public Split {
       arms = List.copyOf(arms);
+      armModels = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(armModels));
+      weightParameters = List.copyOf(weightParameters);
+    }
+
+    /** A split with the default analysis, for tests of assignment. */
+    Split(String name, List<String> arms, double srmAlpha) {
+      this(
+          name,
+          arms,
+          srmAlpha,
+          name,
+          java.util.Collections.nCopies(arms.size(), null),
+          arms.stream().map(arm -> "split.arms." + arm + ".weight").toList(),
+          null);
+    }
+
+    SplitOptions.Metric metric() {
+      return options == null ? SplitOptions.Metric.DEFAULTS : options.metric();
+    }
+
+    SplitOptions.Decision decision() {
+      return options == null ? SplitOptions.Decision.DEFAULTS : options.decision();
+    }
+
+    /** Null when the split has none. */
+    SplitOptions.Guardrails guardrails() {
+      return options == null ? null : options.guardrails();
     }
 
     @Override

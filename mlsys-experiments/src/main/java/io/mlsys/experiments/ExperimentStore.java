@@ -273,7 +273,8 @@ final class ExperimentStore implements AutoCloseable {
               try (PreparedStatement exposures =
                       connection.prepareStatement(
                           "INSERT INTO experiment_exposures (schema_version, experiment, arm, unit,"
-                              + " request_id, time_us) VALUES (?, ?, ?, ?, ?, ?)");
+                              + " request_id, time_us, latency_us, error, value)"
+                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
                   PreparedStatement pairs =
                       connection.prepareStatement(
                           "INSERT INTO experiment_pairs (schema_version, experiment, candidate,"
@@ -291,6 +292,9 @@ final class ExperimentStore implements AutoCloseable {
                       setText(exposures, 4, exposure.unit());
                       setText(exposures, 5, exposure.requestId());
                       exposures.setLong(6, exposure.timeMicros());
+                      exposures.setLong(7, exposure.latencyMicros());
+                      setText(exposures, 8, exposure.error());
+                      setText(exposures, 9, exposure.value());
                       exposures.addBatch();
                       exposureCount++;
                     }
@@ -352,6 +356,59 @@ final class ExperimentStore implements AutoCloseable {
                 }
               }
               return counts;
+            });
+  }
+
+  /**
+   * An exposure as the online analysis reads it.
+   *
+   * @param latencyMicros -1 when not recorded (schema version 1)
+   */
+  record ExposureRow(
+      String arm,
+      String unit,
+      String requestId,
+      long timeMicros,
+      long latencyMicros,
+      String error,
+      String value) {}
+
+  /**
+   * The latest {@code limit} exposures of a split in {@code [fromMicros, toMicros)}, oldest first.
+   */
+  List<ExposureRow> exposures(String experiment, long fromMicros, long toMicros, int limit) {
+    return store()
+        .read(
+            connection -> {
+              List<ExposureRow> result = new ArrayList<>();
+              try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT arm, unit, request_id, time_us, latency_us, error, value"
+                          + " FROM experiment_exposures WHERE experiment = ? AND time_us >= ?"
+                          + " AND time_us < ? ORDER BY id DESC LIMIT ?")) {
+                select.setString(1, experiment);
+                select.setLong(2, fromMicros);
+                select.setLong(3, toMicros);
+                select.setInt(4, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                  while (rows.next()) {
+                    long latency = rows.getLong(5);
+                    if (rows.wasNull()) {
+                      latency = -1;
+                    }
+                    result.add(
+                        new ExposureRow(
+                            rows.getString(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            rows.getLong(4),
+                            latency,
+                            rows.getString(6),
+                            rows.getString(7)));
+                  }
+                }
+              }
+              return result.reversed();
             });
   }
 

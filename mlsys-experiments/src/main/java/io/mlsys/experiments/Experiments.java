@@ -48,6 +48,15 @@ public final class Experiments implements AutoCloseable {
   /** How old a replica's view of another replica's state change may get. */
   public static final Duration STATE_REFRESH = Duration.ofSeconds(5);
 
+  /** How often the guardrails of running splits are checked. */
+  public static final Duration GUARDRAIL_INTERVAL = Duration.ofSeconds(10);
+
+  /** The guardrails read at most this many of a split's latest exposures. */
+  static final int GUARDRAIL_WINDOW = 50_000;
+
+  /** The actor of the audit line when a guardrail stops an arm. */
+  public static final String GUARDRAIL_ACTOR = "experiments-guardrail";
+
   private static final System.Logger LOG = System.getLogger(Experiments.class.getName());
 
   private final ExperimentStore store;
@@ -67,6 +76,10 @@ public final class Experiments implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private long processed;
   private volatile boolean closed;
+  private volatile FeedbackSource feedback;
+  private volatile ParameterChanger parameters;
+  private final java.util.Set<String> stoppedArms = ConcurrentHashMap.newKeySet();
+  private Instant lastGuardrailCheck;
 
   private Experiments(Builder builder) {
     this.store = new ExperimentStore(builder.store);
@@ -130,6 +143,57 @@ public final class Experiments implements AutoCloseable {
   /** Called by a node when its graph is built (no store access: building must not execute). */
   void declare(ExperimentSpec spec) {
     declared.put(spec.name(), spec);
+  }
+
+  /**
+   * Declares the experiments of {@code graphs} whose root is a {@code split} or {@code mirror}
+   * without building them (no model is loaded): how the CLI reads reports from the store.
+   * Experiments nested deeper in a graph are served, but not declared here.
+   *
+   * @return the names declared
+   */
+  public List<String> declareGraphs(Map<String, io.mlsys.graph.GraphConfig> graphs) {
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<String, io.mlsys.graph.GraphConfig> graph : graphs.entrySet()) {
+      String name = graph.getKey();
+      switch (graph.getValue().root().options()) {
+        case SplitOptions split -> {
+          List<String> models = new ArrayList<>();
+          List<String> weights = new ArrayList<>();
+          split
+              .arms()
+              .forEach(
+                  (arm, options) -> {
+                    models.add(
+                        options.node().options() instanceof io.mlsys.graph.ModelOptions model
+                            ? model.name()
+                            : null);
+                    weights.add(SplitKind.NAME + ".arms." + arm + ".weight");
+                  });
+          declare(
+              new ExperimentSpec.Split(
+                  name,
+                  List.copyOf(split.arms().keySet()),
+                  split.srmAlpha(),
+                  name,
+                  models,
+                  weights,
+                  split));
+          names.add(name);
+        }
+        case MirrorOptions mirror -> {
+          declare(
+              new ExperimentSpec.Mirror(
+                  name,
+                  List.copyOf(mirror.candidates().keySet()),
+                  mirror.compare(),
+                  mirror.verdict()));
+          names.add(name);
+        }
+        default -> {}
+      }
+    }
+    return names;
   }
 
   /** The bucket table of a split for these arms and weights, made or rebalanced in the store. */
@@ -206,12 +270,180 @@ public final class Experiments implements AutoCloseable {
    * @throws ResourceNotFoundException when this server has no such split or mirror graph
    */
   public Map<String, Object> report(String name) throws InterruptedException {
+    return report(name, null, null, null);
+  }
+
+  /**
+   * The analysis of an experiment's records in {@code [from, to)}, after writing what is buffered.
+   *
+   * @param from null: from the first record
+   * @param to null: up to now
+   * @param online receives a split's analysis (for the HTML report); null: not wanted
+   * @throws ResourceNotFoundException when this server has no such split or mirror graph
+   */
+  public Map<String, Object> report(
+      String name, Instant from, Instant to, java.util.function.Consumer<Object> online)
+      throws InterruptedException {
     ExperimentSpec spec = declared.get(name);
     if (spec == null) {
       throw notFound(name);
     }
     flush();
-    return Reports.report(spec, store.find(name), store, clock.instant());
+    return Reports.report(
+        spec,
+        store.find(name),
+        store,
+        feedback,
+        clock.instant(),
+        from,
+        to,
+        online == null ? null : online::accept);
+  }
+
+  /**
+   * The self-contained HTML report (inline SVG plots) of an experiment's records in {@code [from,
+   * to)}: for a split, arms over time, outcome intervals and distributions, latency; for a mirror,
+   * agreement and score differences per candidate.
+   *
+   * @throws ResourceNotFoundException when this server has no such split or mirror graph
+   */
+  public String htmlReport(String name, Instant from, Instant to) throws InterruptedException {
+    Object[] online = new Object[1];
+    Map<String, Object> report = report(name, from, to, result -> online[0] = result);
+    return ExperimentHtml.render(report, (OnlineAnalysis.Result) online[0]);
+  }
+
+  /** Where split reports read their outcomes; null: none (reports then have no outcomes). */
+  public void feedbackSource(FeedbackSource source) {
+    this.feedback = source;
+  }
+
+  /** How guardrails stop an arm; null: they only report breaches. */
+  public void parameterChanger(ParameterChanger changer) {
+    this.parameters = changer;
+  }
+
+  /**
+   * Checks the guardrails of every running split that has some, and stops (weight 0, through the
+   * {@link ParameterChanger}, audited) each arm that breaches one and is not stopped yet. Runs on
+   * the writer thread every {@link #GUARDRAIL_INTERVAL}; public for tests and operators.
+   *
+   * @return the arms stopped now, as {@code experiment/arm}
+   */
+  public List<String> checkGuardrails() {
+    List<String> stopped = new ArrayList<>();
+    ParameterChanger changer = parameters;
+    for (ExperimentSpec spec : declared.values()) {
+      if (!(spec instanceof ExperimentSpec.Split split)
+          || split.guardrails() == null
+          || !state(split.name()).running()) {
+        continue;
+      }
+      List<OnlineAnalysis.Guard> guards =
+          OnlineAnalysis.guards(
+              new OnlineAnalysis.Input(
+                  split.arms(),
+                  split.metric(),
+                  split.decision(),
+                  split.guardrails(),
+                  Reports.exposures(store, split.name(), null, null, GUARDRAIL_WINDOW),
+                  Map.of(),
+                  false),
+              armIndex(split.arms()));
+      for (int i = 0; i < guards.size(); i++) {
+        OnlineAnalysis.Guard guard = guards.get(i);
+        String key = split.name() + "/" + guard.arm();
+        if (!guard.breached() || changer == null || stoppedArms.contains(key)) {
+          continue;
+        }
+        try {
+          changer.change(
+              split.graph(), Map.of(split.weightParameters().get(i), 0.0), GUARDRAIL_ACTOR);
+        } catch (RuntimeException e) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "experiment " + split.name() + ": cannot stop arm " + guard.arm() + ": " + e);
+          continue;
+        }
+        stoppedArms.add(key);
+        stopped.add(key);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "experiment "
+                + split.name()
+                + ": arm "
+                + guard.arm()
+                + " stopped by a guardrail (weight 0): "
+                + guard.reason());
+      }
+    }
+    return stopped;
+  }
+
+  private static Map<String, Integer> armIndex(List<String> arms) {
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < arms.size(); i++) {
+      index.put(arms.get(i), i);
+    }
+    return index;
+  }
+
+  /**
+   * What promoting an experiment's winner moves: the winning arm and the model its node calls.
+   *
+   * @param model null when the arm's node is not a {@code model} node
+   */
+  public record Promotion(
+      String experiment, String graph, String arm, String model, String alias) {}
+
+  /**
+   * The promotion of a concluded split's winner.
+   *
+   * @throws ResourceNotFoundException when this server has no such graph
+   * @throws io.mlsys.core.FailedPreconditionException (409) when it is not a split, not concluded,
+   *     has no winner, or the winner's node is not a model
+   */
+  public Promotion promotion(String name) {
+    ExperimentSpec spec = declared.get(name);
+    if (spec == null) {
+      throw notFound(name);
+    }
+    if (!(spec instanceof ExperimentSpec.Split split)) {
+      throw new io.mlsys.core.FailedPreconditionException(
+          "experiment '" + name + "' is a mirror (expected: a split, whose winner is promoted)");
+    }
+    ExperimentStore.Row row = store.find(name);
+    if (row == null || row.state() != ExperimentState.CONCLUDED) {
+      throw new io.mlsys.core.FailedPreconditionException(
+          "experiment '"
+              + name
+              + "' is "
+              + (row == null ? ExperimentState.RUNNING : row.state()).wire()
+              + " (expected: concluded with a winner: PUT /v2/experiments/"
+              + name
+              + " {\"state\": \"concluded\", \"winner\": \"<arm>\"})");
+    }
+    if (row.winner() == null) {
+      throw new io.mlsys.core.FailedPreconditionException(
+          "experiment '" + name + "' was concluded without a winner (nothing to promote)");
+    }
+    String model = split.armModels().get(split.arms().indexOf(row.winner()));
+    if (model == null) {
+      throw new io.mlsys.core.FailedPreconditionException(
+          "experiment '"
+              + name
+              + "': winner '"
+              + row.winner()
+              + "' is not a model node (expected: arm: { model: <name> })");
+    }
+    return new Promotion(
+        name,
+        split.graph(),
+        row.winner(),
+        model,
+        split.options() == null
+            ? SplitOptions.DEFAULT_PROMOTE_ALIAS
+            : split.options().promoteAlias());
   }
 
   /**
@@ -281,6 +513,7 @@ public final class Experiments implements AutoCloseable {
         if (refreshWanted.getAndSet(false)) {
           refreshStates();
         }
+        guardrailsIfDue();
       } catch (InterruptedException e) {
         if (closed) {
           buffer.drainTo(batch);
@@ -306,6 +539,20 @@ public final class Experiments implements AutoCloseable {
     synchronized (progress) {
       processed += batch.size();
       progress.notifyAll();
+    }
+  }
+
+  private void guardrailsIfDue() {
+    Instant now = clock.instant();
+    if (lastGuardrailCheck != null
+        && Duration.between(lastGuardrailCheck, now).compareTo(GUARDRAIL_INTERVAL) < 0) {
+      return;
+    }
+    lastGuardrailCheck = now;
+    try {
+      checkGuardrails();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "experiments: guardrail check failed: " + e);
     }
   }
 

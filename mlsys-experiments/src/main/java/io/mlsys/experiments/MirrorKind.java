@@ -60,10 +60,19 @@ public final class MirrorKind implements NodeKind<MirrorOptions> {
     experiments.declare(spec);
     MirrorPool pool =
         compiler.shared(
-            new MirrorPool.Key(place.path(), options.queueCapacity(), options.concurrency()),
+            new MirrorPool.Key(
+                place.path(),
+                options.queueCapacity(),
+                options.concurrency(),
+                options.candidateBudget()),
             MirrorPool.class,
             () ->
-                new MirrorPool(options.queueCapacity(), options.concurrency(), compiler.threads()));
+                new MirrorPool(
+                    options.queueCapacity(),
+                    options.concurrency(),
+                    compiler.threads(),
+                    options.candidateBudget(),
+                    experiments::nanoTime));
     return new MirrorNode(place, spec, options, primary, candidates, pool, experiments);
   }
 

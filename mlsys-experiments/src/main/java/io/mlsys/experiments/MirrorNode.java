@@ -196,7 +196,7 @@ final class MirrorNode implements Node {
             candidateError));
   }
 
-  private static String describe(RuntimeException e) {
+  static String describe(RuntimeException e) {
     String text = e.getClass().getSimpleName() + ": " + e.getMessage();
     return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text;
   }

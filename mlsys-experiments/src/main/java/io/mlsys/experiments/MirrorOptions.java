@@ -29,6 +29,10 @@ import java.util.Objects;
  * @param candidateTimeout a candidate's own time budget (the primary's deadline does not apply to
  *     it); null: 10s
  * @param verdict the thresholds of the report's verdict; null: the defaults
+ * @param candidateBudget the share of one core's time the candidates' calls of this mirror may take
+ *     together (their summed wall time per second: 0.1 is 100 ms a second), in (0, {@value
+ *     #MAX_CONCURRENCY}]; a call beyond it is shed, so a slow candidate cannot take the CPU the
+ *     primary needs; null: no budget (only the queue bounds them)
  */
 public record MirrorOptions(
     NodeConfig primary,
@@ -40,7 +44,8 @@ public record MirrorOptions(
     Integer queueCapacity,
     Integer concurrency,
     Duration candidateTimeout,
-    Verdict verdict)
+    Verdict verdict,
+    Double candidateBudget)
     implements NodeOptions {
   public static final double DEFAULT_SHARE = 1.0;
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
@@ -96,7 +101,38 @@ public record MirrorOptions(
         "candidate-timeout",
         candidateTimeout,
         "a duration > 0, such as 10s");
+    violations.check(
+        candidateBudget == null || (candidateBudget > 0 && candidateBudget <= MAX_CONCURRENCY),
+        "candidate-budget",
+        candidateBudget,
+        "a number in (0, " + MAX_CONCURRENCY + "], such as 0.1");
     violations.throwIfAny(null);
+  }
+
+  /** A mirror without a candidate budget. */
+  public MirrorOptions(
+      NodeConfig primary,
+      Map<String, NodeConfig> candidates,
+      Double share,
+      UnitKey key,
+      String salt,
+      Compare compare,
+      Integer queueCapacity,
+      Integer concurrency,
+      Duration candidateTimeout,
+      Verdict verdict) {
+    this(
+        primary,
+        candidates,
+        share,
+        key,
+        salt,
+        compare,
+        queueCapacity,
+        concurrency,
+        candidateTimeout,
+        verdict,
+        null);
   }
 
   /**

@@ -47,15 +47,155 @@ final class Reports {
     return status;
   }
 
+  /** The report reads at most this many of the latest exposures of a split. */
+  static final int EXPOSURE_WINDOW = 500_000;
+
+  /**
+   * @param feedback null when the server keeps no feedback
+   * @param from null: from the first record
+   * @param to null: up to now
+   * @param online receives the split's analysis; may be null
+   */
   static Map<String, Object> report(
-      ExperimentSpec spec, ExperimentStore.Row row, ExperimentStore store, Instant now) {
+      ExperimentSpec spec,
+      ExperimentStore.Row row,
+      ExperimentStore store,
+      FeedbackSource feedback,
+      Instant now,
+      Instant from,
+      Instant to,
+      java.util.function.Consumer<OnlineAnalysis.Result> online) {
     Map<String, Object> report = status(spec.name(), spec, row);
     report.put("generated", now.toString());
+    report.put("from", from == null ? null : from.toString());
+    report.put("to", to == null ? null : to.toString());
     switch (spec) {
-      case ExperimentSpec.Split split -> split(split, store, report);
+      case ExperimentSpec.Split split -> {
+        split(split, store, report);
+        OnlineAnalysis.Result result = online(split, store, feedback, from, to, report);
+        if (online != null) {
+          online.accept(result);
+        }
+      }
       case ExperimentSpec.Mirror mirror -> mirror(mirror, store, report);
     }
     return report;
+  }
+
+  /** The exposures of a split in a range (null ends: open), oldest first. */
+  static List<ExperimentStore.ExposureRow> exposures(
+      ExperimentStore store, String name, Instant from, Instant to, int limit) {
+    return store.exposures(
+        name,
+        from == null ? Long.MIN_VALUE : ExperimentStore.micros(from),
+        to == null ? Long.MAX_VALUE : ExperimentStore.micros(to),
+        limit);
+  }
+
+  private static OnlineAnalysis.Result online(
+      ExperimentSpec.Split spec,
+      ExperimentStore store,
+      FeedbackSource source,
+      Instant from,
+      Instant to,
+      Map<String, Object> report) {
+    List<ExperimentStore.ExposureRow> exposures =
+        exposures(store, spec.name(), from, to, EXPOSURE_WINDOW);
+    SplitOptions.Metric metric = spec.metric();
+    String kind = metric.feedback().name().toLowerCase(java.util.Locale.ROOT);
+    Map<String, JsonNode> feedback = Map.of();
+    if (source != null && !exposures.isEmpty()) {
+      Instant first =
+          Instant.EPOCH.plus(
+              exposures.getFirst().timeMicros(), java.time.temporal.ChronoUnit.MICROS);
+      feedback = source.feedback(spec.graph(), kind, first, EXPOSURE_WINDOW);
+    }
+    @SuppressWarnings("unchecked")
+    boolean mismatch =
+        (Boolean) ((Map<String, Object>) report.get("sample_ratio_mismatch")).get("mismatch");
+    OnlineAnalysis.Result result =
+        OnlineAnalysis.analyse(
+            new OnlineAnalysis.Input(
+                spec.arms(),
+                metric,
+                spec.decision(),
+                spec.guardrails(),
+                exposures,
+                feedback,
+                mismatch));
+    Map<String, Object> metricJson = new LinkedHashMap<>();
+    metricJson.put("outcome", metric.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    metricJson.put("feedback", kind);
+    metricJson.put("output", metric.output());
+    metricJson.put(
+        "feedback_source", source == null ? null : "POST /v2/models/" + spec.graph() + "/feedback");
+    metricJson.put("exposures_read", exposures.size());
+    metricJson.put("exposure_window", EXPOSURE_WINDOW);
+    metricJson.put("feedback_joined", result.feedbackJoined());
+    report.put("metric", metricJson);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> arms = (List<Map<String, Object>>) report.get("arms");
+    for (int i = 0; i < arms.size(); i++) {
+      OnlineAnalysis.ArmOutcome outcome = result.arms().get(i);
+      Map<String, Object> analysis = new LinkedHashMap<>();
+      analysis.put("units_with_outcome", outcome.units());
+      analysis.put("mean", nullIfNaN(outcome.mean()));
+      analysis.put("sd", nullIfNaN(outcome.sd()));
+      analysis.put("interval", List.of(nullIfNaN(outcome.low()), nullIfNaN(outcome.high())));
+      arms.get(i).put("outcome", analysis);
+      OnlineAnalysis.Guard guard = result.guards().get(i);
+      Map<String, Object> guardJson = new LinkedHashMap<>();
+      guardJson.put("calls", guard.calls());
+      guardJson.put("errors", guard.errors());
+      guardJson.put("error_rate", guard.errorRate());
+      guardJson.put("latency_p50_micros", nullIfNaN(guard.p50Micros()));
+      guardJson.put("latency_p99_micros", nullIfNaN(guard.p99Micros()));
+      guardJson.put("breached", guard.breached());
+      guardJson.put("reason", guard.reason());
+      arms.get(i).put("guardrail", guardJson);
+    }
+    List<Map<String, Object>> comparisons = new ArrayList<>();
+    for (OnlineAnalysis.Comparison comparison : result.comparisons()) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("arm", comparison.arm());
+      json.put("control", comparison.control());
+      json.put("difference", nullIfNaN(comparison.difference()));
+      json.put(
+          "always_valid_interval",
+          Double.isNaN(comparison.low()) ? null : List.of(comparison.low(), comparison.high()));
+      json.put("always_valid_p_value", comparison.pValue());
+      json.put("significant", comparison.significant());
+      json.put("equivalent", comparison.equivalent());
+      comparisons.add(json);
+    }
+    report.put("comparisons", comparisons);
+    report.put("verdict", result.verdict());
+    report.put("best_arm", result.best());
+    report.put("reason", result.reason());
+    SplitOptions.Decision decision = spec.decision();
+    Map<String, Object> thresholds = new LinkedHashMap<>();
+    thresholds.put(
+        "test",
+        "mixture sequential probability ratio test on per-unit means, valid under continuous"
+            + " monitoring");
+    thresholds.put("alpha", decision.alpha());
+    thresholds.put("alpha_per_comparison", result.alphaPerComparison());
+    thresholds.put("mixture_effect_size", decision.mixtureEffectSize());
+    thresholds.put("min_units", decision.minUnits());
+    thresholds.put("min_effect", nullIfNaN(decision.minEffectFor(metric)));
+    thresholds.put("max_units", decision.maxUnits());
+    thresholds.put("higher_is_better", decision.higherIsBetter());
+    thresholds.put("srm_alpha", spec.srmAlpha());
+    SplitOptions.Guardrails guardrails = spec.guardrails();
+    if (guardrails != null) {
+      thresholds.put("max_error_rate", guardrails.maxErrorRate());
+      thresholds.put(
+          "max_p99_latency_micros",
+          guardrails.maxP99Latency() == null ? null : guardrails.maxP99Latency().toNanos() / 1000);
+      thresholds.put("guardrail_min_calls", guardrails.minCalls());
+    }
+    report.put("thresholds", thresholds);
+    return result;
   }
 
   private static void split(

@@ -1,6 +1,7 @@
 package io.mlsys.experiments;
 
 import io.micrometer.core.instrument.Counter;
+import io.mlsys.graph.ModelOptions;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
@@ -32,6 +33,8 @@ public final class SplitKind implements NodeKind<SplitOptions> {
     Experiments experiments = experiments(compiler);
     String name = experimentName(place);
     List<SplitNode.Arm> arms = new ArrayList<>();
+    List<String> armModels = new ArrayList<>();
+    List<String> weightParameters = new ArrayList<>();
     int[] weights = new int[options.arms().size()];
     for (Map.Entry<String, SplitOptions.Arm> entry : options.arms().entrySet()) {
       String arm = entry.getKey();
@@ -40,6 +43,9 @@ public final class SplitKind implements NodeKind<SplitOptions> {
       int active = compiler.activeParameter(at.parameter("active"), entry.getValue().active());
       int weight = compiler.weightParameter(at.parameter("weight"), entry.getValue().weight());
       weights[arms.size()] = weight;
+      armModels.add(
+          entry.getValue().node().options() instanceof ModelOptions model ? model.name() : null);
+      weightParameters.add(at.parameter("weight"));
       Counter exposures =
           experiments == null
               ? null
@@ -55,7 +61,13 @@ public final class SplitKind implements NodeKind<SplitOptions> {
     compiler.weightGroup(place.parameter(NAME), weights);
     ExperimentSpec.Split spec =
         new ExperimentSpec.Split(
-            name, arms.stream().map(SplitNode.Arm::name).toList(), options.srmAlpha());
+            name,
+            arms.stream().map(SplitNode.Arm::name).toList(),
+            options.srmAlpha(),
+            place.graph(),
+            armModels,
+            weightParameters,
+            options);
     if (experiments != null) {
       experiments.declare(spec);
     }
@@ -65,6 +77,10 @@ public final class SplitKind implements NodeKind<SplitOptions> {
         arms.toArray(new SplitNode.Arm[0]),
         options.key(),
         options.salt() == null ? name : options.salt(),
+        options.metric().outcome() == SplitOptions.Outcome.ACCURACY
+            ? options.metric().output()
+            : null,
+        options.metric().outcome() == SplitOptions.Outcome.ACCURACY,
         experiments);
   }
 

@@ -7,6 +7,7 @@ import io.mlsys.core.FailedPreconditionException;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Parameters;
+import io.mlsys.core.Tensor;
 import io.mlsys.core.UpstreamFailureException;
 import io.mlsys.graph.spi.Demand;
 import io.mlsys.graph.spi.Flow;
@@ -42,6 +43,8 @@ final class SplitNode implements Node {
   private final Arm[] arms;
   private final UnitKey key;
   private final String salt;
+  private final String comparedOutput;
+  private final boolean recordsValue;
   private final Experiments experiments;
   private volatile BucketTable table;
 
@@ -51,12 +54,16 @@ final class SplitNode implements Node {
       Arm[] arms,
       UnitKey key,
       String salt,
+      String comparedOutput,
+      boolean recordsValue,
       Experiments experiments) {
     this.place = place;
     this.spec = spec;
     this.arms = arms;
     this.key = key;
     this.salt = salt;
+    this.comparedOutput = comparedOutput;
+    this.recordsValue = recordsValue;
     this.experiments = experiments;
   }
 
@@ -65,20 +72,14 @@ final class SplitNode implements Node {
     String unit = key == null ? null : key.read(request, context).orElse(null);
     Experiments.CachedState experiment = experiments.state(spec.name());
     Arm chosen;
-    if (experiment.running()) {
+    boolean exposed = experiment.running();
+    if (exposed) {
       BucketTable current = table(state);
       int bucket =
           unit != null
               ? BucketTable.bucket(salt, unit)
               : experiments.random().nextInt(BucketTable.BUCKETS);
       chosen = arms[current.armIndex(bucket)];
-      experiments.record(
-          new ExperimentRecord.Exposure(
-              spec.name(),
-              chosen.name(),
-              unit,
-              context.attribute(CallAttribute.REQUEST_ID).orElse(request.id()),
-              ExperimentStore.micros(context.clock().instant())));
       chosen.exposures().increment();
     } else {
       chosen = arms[0];
@@ -92,7 +93,54 @@ final class SplitNode implements Node {
     if (unit != null) {
       armContext = armContext.with(CallAttribute.UNIT_KEY, unit);
     }
-    InferResponse answer = chosen.node().call(request, armContext, state);
+    if (!exposed) {
+      return withArm(chosen.node().call(request, armContext, state), chosen);
+    }
+    long time = ExperimentStore.micros(context.clock().instant());
+    long start = experiments.nanoTime();
+    InferResponse answer;
+    try {
+      answer = chosen.node().call(request, armContext, state);
+    } catch (RuntimeException e) {
+      expose(request, context, chosen, unit, time, start, MirrorNode.describe(e), null);
+      throw e;
+    }
+    String value = null;
+    if (recordsValue) {
+      String output = comparedOutput;
+      if (output == null && !answer.outputs().isEmpty()) {
+        output = answer.outputs().getFirst().name();
+      }
+      Tensor tensor = output == null ? null : answer.output(output).orElse(null);
+      value = tensor == null ? null : MirrorNode.json(tensor);
+    }
+    expose(request, context, chosen, unit, time, start, null, value);
+    return withArm(answer, chosen);
+  }
+
+  /** Records the exposure (off the request path) once the arm answered or failed. */
+  private void expose(
+      InferRequest request,
+      CallContext context,
+      Arm chosen,
+      String unit,
+      long time,
+      long startNanos,
+      String error,
+      String value) {
+    experiments.record(
+        new ExperimentRecord.Exposure(
+            spec.name(),
+            chosen.name(),
+            unit,
+            context.attribute(CallAttribute.REQUEST_ID).orElse(request.id()),
+            time,
+            (experiments.nanoTime() - startNanos) / 1000,
+            error,
+            value));
+  }
+
+  private static InferResponse withArm(InferResponse answer, Arm chosen) {
     Map<String, Object> parameters = Parameters.withAdded(answer.parameters(), ARM, chosen.name());
     return new InferResponse(
         answer.modelName(), answer.modelVersion(), answer.id(), answer.outputs(), parameters);

@@ -171,7 +171,8 @@ class SplitTest {
       if (arm.equals("b") && i % 3 == 0) {
         continue;
       }
-      lab.experiments.record(new ExperimentRecord.Exposure("iris-ab", arm, user, "r" + i, 0L));
+      lab.experiments.record(
+          new ExperimentRecord.Exposure("iris-ab", arm, user, "r" + i, 0L, 100L, null, null));
     }
 
     Map<String, Object> report = lab.experiments.report("iris-ab");
@@ -180,6 +181,8 @@ class SplitTest {
     Map<String, Object> srm = (Map<String, Object>) report.get("sample_ratio_mismatch");
     assertThat(srm).containsEntry("mismatch", true);
     assertThat((Double) srm.get("p_value")).isLessThan(1e-6);
+    // Flagged before any conclusion.
+    assertThat(report).containsEntry("verdict", OnlineAnalysis.SAMPLE_RATIO_MISMATCH);
   }
 
   @Test
@@ -240,5 +243,96 @@ class SplitTest {
     // The stored 90/50 table (64.3% a) rebalanced to the config's 90/10: b's units move to a
     // (25.7% of buckets, about 77 of 300 units, sd 7.6); a's never move.
     assertThat(moved).isBetween(77 - 38, 77 + 38);
+  }
+
+  @Test
+  void anArmBreachingItsGuardrailIsStoppedThroughTheRuntimeParametersOnce() throws Exception {
+    lab.model(
+        "broken",
+        (request, context) -> {
+          throw new IllegalStateException("broken model");
+        });
+    Map<String, SplitOptions.Arm> arms = new LinkedHashMap<>();
+    arms.put("a", new SplitOptions.Arm(Lab.model("iris-svc"), 50.0, null));
+    arms.put("b", new SplitOptions.Arm(Lab.model("broken"), 50.0, null));
+    lab.graph(
+        "iris-ab",
+        new SplitOptions(
+            new UnitKey("x-user", null, null),
+            arms,
+            null,
+            null,
+            null,
+            null,
+            new SplitOptions.Guardrails(0.05, null, 50),
+            null));
+    List<String> audit = new java.util.ArrayList<>();
+    lab.experiments.parameterChanger(
+        (graph, changes, who) -> {
+          audit.add(graph + " " + changes + " by " + who);
+          lab.graphs().setParameters(graph, changes, who);
+        });
+    for (int i = 0; i < 400; i++) {
+      try {
+        arm("user-" + i);
+      } catch (RuntimeException expected) {
+        // b fails every call
+      }
+    }
+    lab.experiments.flush();
+
+    assertThat(lab.experiments.checkGuardrails()).containsExactly("iris-ab/b");
+    assertThat(lab.experiments.checkGuardrails()).isEmpty();
+
+    assertThat(audit)
+        .containsExactly("iris-ab {split.arms.b.weight=0.0} by " + Experiments.GUARDRAIL_ACTOR);
+    assertThat(lab.graphs().parameters("iris-ab")).containsEntry("split.arms.b.weight", 0.0);
+    for (int i = 0; i < 100; i++) {
+      assertThat(arm("user-" + i)).isEqualTo("a");
+    }
+    Map<String, Object> report = lab.experiments.report("iris-ab");
+    assertThat(report).containsEntry("verdict", OnlineAnalysis.STOPPED_BY_GUARDRAIL);
+  }
+
+  @Test
+  void exposuresWrittenBySchemaVersion1AreReadWithoutLatencyOrError() throws Exception {
+    lab.graph("iris-ab", split(50, 50));
+    arm("user-0"); // migrates the store and makes the table
+    // Rows as version 1 wrote them: no latency, error or value columns.
+    try (io.mlsys.store.Store store =
+        io.mlsys.store.Store.open(StoreConfig.defaults(), dir, Experiments.STORE_OWNER)) {
+      store.inTransaction(
+          connection -> {
+            try (var insert =
+                connection.prepareStatement(
+                    "INSERT INTO experiment_exposures (schema_version, experiment, arm, unit,"
+                        + " request_id, time_us) VALUES (1, 'iris-ab', ?, ?, ?, 1)")) {
+              for (int i = 0; i < 300; i++) {
+                insert.setString(1, i % 2 == 0 ? "a" : "b");
+                insert.setString(2, "old-" + i);
+                insert.setString(3, "old-r" + i);
+                insert.addBatch();
+              }
+              insert.executeBatch();
+            }
+            return null;
+          });
+    }
+
+    Map<String, Object> report = lab.experiments.report("iris-ab");
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> arms = (List<Map<String, Object>>) report.get("arms");
+    long units = 0;
+    long guarded = 0;
+    for (Map<String, Object> arm : arms) {
+      units += (Long) arm.get("units");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> guardrail = (Map<String, Object>) arm.get("guardrail");
+      guarded += (Long) guardrail.get("calls");
+    }
+    assertThat(units).isEqualTo(301);
+    // Only the call served by this version has a latency for the guardrails.
+    assertThat(guarded).isEqualTo(1);
   }
 }

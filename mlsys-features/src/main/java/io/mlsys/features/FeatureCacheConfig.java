@@ -24,9 +24,17 @@ import java.util.Objects;
  * @param redis {@code redis://HOST:PORT[/DB]}: the shared tier; null: none
  * @param redisTimeout the longest a Redis read or write may take before the tier is skipped for the
  *     call; null: {@value #DEFAULT_REDIS_TIMEOUT_MS} ms
+ * @param warmOnStart load the source's rows (at most {@code max-entries}) into the cache in the
+ *     background when the store opens (server start, graph reload), so the first calls find them
+ *     cached; what {@code mlsys features warm --all} does by hand; null: false
  */
 public record FeatureCacheConfig(
-    Integer maxEntries, Duration ttl, Duration missingTtl, String redis, Duration redisTimeout) {
+    Integer maxEntries,
+    Duration ttl,
+    Duration missingTtl,
+    String redis,
+    Duration redisTimeout,
+    Boolean warmOnStart) {
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
   public static final long DEFAULT_TTL_SECONDS = 300;
   public static final long DEFAULT_MISSING_TTL_SECONDS = 10;
@@ -42,6 +50,7 @@ public record FeatureCacheConfig(
         Objects.requireNonNullElse(missingTtl, Duration.ofSeconds(DEFAULT_MISSING_TTL_SECONDS));
     redisTimeout =
         Objects.requireNonNullElse(redisTimeout, Duration.ofMillis(DEFAULT_REDIS_TIMEOUT_MS));
+    warmOnStart = Objects.requireNonNullElse(warmOnStart, Boolean.FALSE);
     Violations violations = new Violations();
     violations.check(
         maxEntries >= 0 && maxEntries <= MAX_ENTRIES_LIMIT,
@@ -72,27 +81,31 @@ public record FeatureCacheConfig(
 
   /** Every default: an in-process tier only. */
   public static FeatureCacheConfig defaults() {
-    return new FeatureCacheConfig(null, null, null, null, null);
+    return new FeatureCacheConfig(null, null, null, null, null, null);
   }
 
   public FeatureCacheConfig withMaxEntries(int entries) {
-    return new FeatureCacheConfig(entries, ttl, missingTtl, redis, redisTimeout);
+    return new FeatureCacheConfig(entries, ttl, missingTtl, redis, redisTimeout, warmOnStart);
   }
 
   public FeatureCacheConfig withTtl(Duration newTtl) {
-    return new FeatureCacheConfig(maxEntries, newTtl, missingTtl, redis, redisTimeout);
+    return new FeatureCacheConfig(maxEntries, newTtl, missingTtl, redis, redisTimeout, warmOnStart);
   }
 
   public FeatureCacheConfig withMissingTtl(Duration newMissingTtl) {
-    return new FeatureCacheConfig(maxEntries, ttl, newMissingTtl, redis, redisTimeout);
+    return new FeatureCacheConfig(maxEntries, ttl, newMissingTtl, redis, redisTimeout, warmOnStart);
   }
 
   public FeatureCacheConfig withRedis(String url) {
-    return new FeatureCacheConfig(maxEntries, ttl, missingTtl, url, redisTimeout);
+    return new FeatureCacheConfig(maxEntries, ttl, missingTtl, url, redisTimeout, warmOnStart);
   }
 
   public FeatureCacheConfig withRedisTimeout(Duration timeout) {
-    return new FeatureCacheConfig(maxEntries, ttl, missingTtl, redis, timeout);
+    return new FeatureCacheConfig(maxEntries, ttl, missingTtl, redis, timeout, warmOnStart);
+  }
+
+  public FeatureCacheConfig withWarmOnStart(boolean warm) {
+    return new FeatureCacheConfig(maxEntries, ttl, missingTtl, redis, redisTimeout, warm);
   }
 
   private static boolean isRedisUrl(String url) {

@@ -3,7 +3,10 @@ package io.mlsys.features;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.features.FeaturesOptions.EntityType;
+import io.mlsys.redis.RedisConnections;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +19,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,6 +34,11 @@ import java.util.concurrent.atomic.LongAdder;
  * one store serves every node of a generation with the same source, features and cache.
  */
 public final class FeatureStore implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(FeatureStore.class.getName());
+
+  /** The longest the warm-up on start may read the source. */
+  static final Duration WARM_ON_START_TIMEOUT = Duration.ofMinutes(5);
+
   /** Where a vector came from. */
   public enum Tier {
     MEMORY,
@@ -55,14 +67,21 @@ public final class FeatureStore implements AutoCloseable {
   private final JdbcFeatureSource source;
   private final Cache<String, Entry> memory;
   private final RedisFeatureTier redis;
+  // Connections the store made itself (no server's to share): closed with it.
+  private RedisConnections ownConnections;
   private final String namespace;
   private final Duration maxTtl;
   private final LongAdder memoryHits = new LongAdder();
   private final LongAdder redisHits = new LongAdder();
   private final LongAdder sourceReads = new LongAdder();
   private final LongAdder queries = new LongAdder();
+  private final LongAdder joins = new LongAdder();
+  private volatile Thread warming;
+  private volatile boolean closed;
+  // Ids being fetched now from Redis or the source, each by the one call that asked first.
+  private final Map<String, CompletableFuture<Served>> inFlight = new ConcurrentHashMap<>();
 
-  private FeatureStore(FeaturesOptions options, Clock clock) {
+  private FeatureStore(FeaturesOptions options, Clock clock, RedisConnections connections) {
     this.options = options;
     this.clock = clock;
     FeatureCacheConfig cache = options.cache();
@@ -104,9 +123,18 @@ public final class FeatureStore implements AutoCloseable {
     RedisFeatureTier tier = null;
     if (cache.redis() != null) {
       try {
-        tier = new RedisFeatureTier(cache.redis(), cache.redisTimeout(), clock);
+        if (connections == null) {
+          ownConnections = new RedisConnections();
+          connections = ownConnections;
+        }
+        tier =
+            new RedisFeatureTier(
+                connections.connection(cache.redis()), cache.redisTimeout(), clock);
       } catch (RuntimeException e) {
         source.close();
+        if (ownConnections != null) {
+          ownConnections.close();
+        }
         throw e;
       }
     }
@@ -118,7 +146,61 @@ public final class FeatureStore implements AutoCloseable {
    * per call, not a failure here) and Redis is connected at the first use.
    */
   public static FeatureStore open(FeaturesOptions options, Clock clock) {
-    return new FeatureStore(options, clock);
+    return open(options, clock, null);
+  }
+
+  /**
+   * Opens a store whose Redis tier uses the server's connection to its Redis ({@code connections},
+   * which the store does not close); null: connections of its own, closed with it.
+   */
+  public static FeatureStore open(
+      FeaturesOptions options, Clock clock, RedisConnections connections) {
+    FeatureStore store = new FeatureStore(options, clock, connections);
+    if (options.cache().warmOnStart()) {
+      store.warmInBackground();
+    }
+    return store;
+  }
+
+  /**
+   * {@code warm-on-start}: {@link #warmAll} on a virtual thread of its own, up to the in-process
+   * tier's size (every row when only Redis caches). A failure is logged; calls go on meanwhile,
+   * fetching what is not loaded yet.
+   */
+  private void warmInBackground() {
+    long limit = options.cache().maxEntries() > 0 ? options.cache().maxEntries() : Long.MAX_VALUE;
+    warming =
+        Thread.ofVirtual()
+            .name("mlsys-features-warm")
+            .start(
+                () -> {
+                  try {
+                    WarmResult result = warmAll(limit, WARM_ON_START_TIMEOUT);
+                    LOG.log(
+                        Level.INFO,
+                        () ->
+                            "features from "
+                                + source.describe()
+                                + ": "
+                                + result.requested()
+                                + " rows loaded into the cache on start");
+                  } catch (RuntimeException e) {
+                    if (!closed) {
+                      LOG.log(
+                          Level.WARNING,
+                          "warming the features cache from "
+                              + source.describe()
+                              + " on start failed (calls fetch what they need): "
+                              + e.getMessage());
+                    }
+                  }
+                });
+  }
+
+  /** Waits for the warm-up on start to end (for tests); false when it is still running. */
+  boolean awaitWarm(Duration timeout) throws InterruptedException {
+    Thread thread = warming;
+    return thread == null || thread.join(timeout);
   }
 
   /**
@@ -180,6 +262,77 @@ public final class FeatureStore implements AutoCloseable {
     if (wanted.isEmpty()) {
       return served;
     }
+    // Single flight: an id another call is fetching now is awaited, not fetched again.
+    Map<String, CompletableFuture<Served>> owned = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Served>> joined = null;
+    for (String id : wanted) {
+      CompletableFuture<Served> mine = new CompletableFuture<>();
+      CompletableFuture<Served> theirs = inFlight.putIfAbsent(id, mine);
+      if (theirs == null) {
+        owned.put(id, mine);
+      } else {
+        if (joined == null) {
+          joined = new HashMap<>();
+        }
+        joined.put(id, theirs);
+      }
+    }
+    if (!owned.isEmpty()) {
+      // Owned ids are fetched and published before any joined one is awaited: two calls that
+      // each wait for the other's ids never wait for each other forever.
+      try {
+        Map<String, Served> fetched = fetch(new ArrayList<>(owned.keySet()), budget);
+        served.putAll(fetched);
+        owned.forEach((id, future) -> future.complete(fetched.get(id)));
+      } catch (RuntimeException | Error e) {
+        owned.values().forEach(future -> future.completeExceptionally(e));
+        throw e;
+      } finally {
+        owned.forEach(inFlight::remove);
+      }
+    }
+    if (joined != null) {
+      joins.add(joined.size());
+      long deadline = System.nanoTime() + budget.toNanos();
+      for (Map.Entry<String, CompletableFuture<Served>> entry : joined.entrySet()) {
+        served.put(entry.getKey(), await(entry.getValue(), deadline));
+      }
+    }
+    return served;
+  }
+
+  /** What another call fetching the same id got, waiting at most until {@code deadline}. */
+  private Served await(CompletableFuture<Served> future, long deadline) {
+    try {
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      // The other call's failure is this one's: the same source, the same moment.
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new DependencyUnavailableException(
+          source.describe(),
+          "no answer in time (another call is fetching the same ids)",
+          JdbcFeatureSource.RETRY_AFTER,
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DependencyUnavailableException(
+          source.describe(),
+          "interrupted while waiting for the same ids",
+          JdbcFeatureSource.RETRY_AFTER,
+          e);
+    }
+  }
+
+  /** The rows of {@code wanted} (not in memory) from Redis, then from the source. */
+  private Map<String, Served> fetch(List<String> wanted, Duration budget) {
+    Map<String, Served> served = new HashMap<>(wanted.size() * 2);
     if (redis != null) {
       List<String> keys = new ArrayList<>(wanted.size());
       for (String id : wanted) {
@@ -267,9 +420,18 @@ public final class FeatureStore implements AutoCloseable {
    */
   public record WarmResult(long requested, long found, long storedShared, boolean shared) {}
 
-  /** Counters since the store opened: served from memory, from Redis, read from the source. */
+  /**
+   * Counters since the store opened: served from memory, from Redis, read from the source, source
+   * queries, Redis failures, and ids that waited for another call's fetch of the same id (single
+   * flight) instead of fetching it again.
+   */
   public record Stats(
-      long memoryHits, long redisHits, long sourceReads, long queries, long redisFailures) {}
+      long memoryHits,
+      long redisHits,
+      long sourceReads,
+      long queries,
+      long redisFailures,
+      long singleFlightJoins) {}
 
   public Stats stats() {
     return new Stats(
@@ -277,7 +439,8 @@ public final class FeatureStore implements AutoCloseable {
         redisHits.sum(),
         sourceReads.sum(),
         queries.sum(),
-        redis == null ? 0 : redis.failures());
+        redis == null ? 0 : redis.failures(),
+        joins.sum());
   }
 
   /** Waits up to {@code timeout} for the Redis tier's connection; whether there is one. */
@@ -342,9 +505,14 @@ public final class FeatureStore implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    Thread thread = warming;
+    if (thread != null) {
+      thread.interrupt();
+    }
     try {
-      if (redis != null) {
-        redis.close();
+      if (ownConnections != null) {
+        ownConnections.close();
       }
     } finally {
       source.close();

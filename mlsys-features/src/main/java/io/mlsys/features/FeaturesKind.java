@@ -4,6 +4,7 @@ import io.mlsys.graph.spi.GraphNode;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
+import io.mlsys.redis.RedisConnections;
 
 /**
  * {@code features}: the data cache pattern as a graph node. Nodes of a generation with the same
@@ -45,7 +46,16 @@ public final class FeaturesKind implements NodeKind<FeaturesOptions> {
                 options.maxAge(),
                 options.cache()),
             FeatureStore.class,
-            () -> FeatureStore.open(options, compiler.options().clock()));
-    return new FeaturesNode(compiler.place(), options, store, child);
+            () ->
+                FeatureStore.open(
+                    options,
+                    compiler.options().clock(),
+                    RedisConnections.shared(compiler.options().resources())));
+    return new FeaturesNode(
+        compiler.place(),
+        options,
+        store,
+        child,
+        new FeatureNodeMetrics(compiler.options().meterRegistry(), compiler.place()));
   }
 }

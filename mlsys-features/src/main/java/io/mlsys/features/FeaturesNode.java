@@ -47,9 +47,16 @@ final class FeaturesNode implements Node {
   private final GraphNode child;
   private final DataType datatype;
   private final int width;
+  private final FeatureNodeMetrics metrics;
 
-  FeaturesNode(Place place, FeaturesOptions options, FeatureStore store, GraphNode child) {
+  FeaturesNode(
+      Place place,
+      FeaturesOptions options,
+      FeatureStore store,
+      GraphNode child,
+      FeatureNodeMetrics metrics) {
     this.place = place;
+    this.metrics = metrics;
     this.options = options;
     this.entity = options.entityRef();
     this.store = store;
@@ -67,12 +74,17 @@ final class FeaturesNode implements Node {
     }
     context.checkDeadline(place.path());
     Map<String, FeatureStore.Served> rows;
+    // The call's clock, so a test's clock decides what is recorded.
+    Instant started = context.clock().instant();
     try {
       rows = store.get(ids, budget);
+      metrics.fetched(Duration.between(started, context.clock().instant()).toNanos());
     } catch (DependencyUnavailableException e) {
+      metrics.failed();
       throw new DependencyUnavailableException(
           place.path() + ": " + e.dependency(), e.problem(), e.retryAfter(), e);
     } catch (ModelExecutionException e) {
+      metrics.failed();
       throw new ModelExecutionException(place.graph(), place.path() + ": " + e.getMessage(), e);
     }
     Instant now = context.clock().instant();
@@ -123,6 +135,8 @@ final class FeaturesNode implements Node {
           new FetchedFeatures.Entity(
               id, Arrays.asList(values), Arrays.asList(statuses), served.tier().label()));
     }
+    tiers.forEach(metrics::rows);
+    counts.forEach(metrics::values);
     long[] shape = {n, width};
     Tensor tensor =
         floats != null

@@ -37,7 +37,7 @@ final class JdbcFeatureSource implements AutoCloseable {
   /** Hikari refuses connection timeouts below this. */
   private static final long MIN_CONNECTION_TIMEOUT_MS = 250;
 
-  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final FeatureSourceConfig config;
   private final List<String> features;

@@ -9,13 +9,22 @@ import io.mlsys.features.FeatureStore.Tier;
 import io.mlsys.features.FeaturesOptions.EntityType;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.PostgresDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The store over the machine's PostgreSQL, in a database of its own and a schema of the test's: one
@@ -87,6 +96,38 @@ class FeatureStorePostgresTest {
       // Updated two hours ago, a max-age of one hour.
       assertThat(row.status(0, clock.instant(), options.maxAge()))
           .isEqualTo(FeatureStatus.OUTSIDE_MAX_AGE);
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS) // stops a hang only; nothing waits on time
+  void concurrentMissesOfTheSameIdsAreOneQuery() throws Exception {
+    FeaturesOptions options =
+        FeaturesOptions.of("input:id", source(), List.of("sepal_width", "petal_width"), "x");
+    int callers = 4;
+    try (FeatureStore store = FeatureStore.open(options, clock);
+        Connection locker = DriverManager.getConnection(url, database.user(), null);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      // The table locked by another transaction: the first caller's query waits for it, and the
+      // others find the ids in flight.
+      locker.setAutoCommit(false);
+      try (Statement statement = locker.createStatement()) {
+        statement.execute("LOCK TABLE shop.flowers IN ACCESS EXCLUSIVE MODE");
+      }
+      List<Future<Map<String, Served>>> answers = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        answers.add(threads.submit(() -> store.get(List.of("10", "20"), Duration.ofSeconds(30))));
+      }
+      while (store.stats().singleFlightJoins() < 2L * (callers - 1)) {
+        Thread.onSpinWait();
+      }
+      locker.commit();
+
+      for (Future<Map<String, Served>> answer : answers) {
+        assertThat(answer.get().get("10").row().values()).containsExactly(10.2, 10.4);
+        assertThat(answer.get().get("20").row().values()).containsExactly(20.2, 20.4);
+      }
+      assertThat(store.stats().queries()).isEqualTo(1);
     }
   }
 

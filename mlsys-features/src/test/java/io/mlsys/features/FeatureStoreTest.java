@@ -58,6 +58,31 @@ class FeatureStoreTest {
   }
 
   @Test
+  void warmOnStartLoadsTheRowsSoTheFirstCallsAreServedFromMemory() throws Exception {
+    FeaturesOptions options =
+        options().withCache(FeatureCacheConfig.defaults().withMaxEntries(50).withWarmOnStart(true));
+    try (FeatureStore store = FeatureStore.open(options, clock)) {
+      assertThat(store.awaitWarm(Duration.ofSeconds(30))).isTrue();
+      long queries = store.stats().queries();
+
+      Map<String, Served> rows = store.get(List.of("1", "2", "3"), Duration.ofSeconds(1));
+
+      assertThat(rows.values()).extracting(Served::tier).containsOnly(Tier.MEMORY);
+      assertThat(rows.get("2").row().values()).containsExactly(2.1, 2.2, 2.3, 2.4);
+      assertThat(store.stats().queries()).isEqualTo(queries);
+    }
+  }
+
+  @Test
+  void withoutWarmOnStartTheFirstCallGoesToTheSource() throws Exception {
+    try (FeatureStore store = FeatureStore.open(options(), clock)) {
+      assertThat(store.awaitWarm(Duration.ofSeconds(1))).isTrue();
+      assertThat(store.get(List.of("1"), Duration.ofSeconds(1)).get("1").tier())
+          .isEqualTo(Tier.SOURCE);
+    }
+  }
+
+  @Test
   void anEntryExpiresAfterTheCacheTtl() {
     FeaturesOptions options =
         options().withCache(FeatureCacheConfig.defaults().withTtl(Duration.ofSeconds(30)));

@@ -126,6 +126,23 @@ class FeaturesServingTest {
       JsonNode mixed = JSON.readTree(post(client, server, ids(3, 5)).body());
       assertThat(mixed.at("/parameters/features.served-from").asText())
           .isEqualTo("memory:1,source:1");
+
+      // The node's meters: 3 + 1 rows from the source (misses), 3 + 1 from memory (hits).
+      String metrics =
+          client
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      String node = "graph=\"flowers\",node=\"graphs.flowers\"";
+      assertThat(metrics)
+          .contains("mlsys_features_rows_total{" + node + ",tier=\"source\"} 4.0")
+          .contains("mlsys_features_rows_total{" + node + ",tier=\"memory\"} 4.0")
+          .contains("mlsys_features_rows_total{" + node + ",tier=\"redis\"} 0.0")
+          .contains("mlsys_features_values_total{" + node + ",status=\"present\"} 32.0")
+          .contains("mlsys_features_fetch_seconds_count{" + node + "} 3");
     }
   }
 

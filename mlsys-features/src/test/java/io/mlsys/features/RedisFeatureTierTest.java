@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlsys.features.FeatureStore.Served;
 import io.mlsys.features.FeatureStore.Tier;
 import io.mlsys.testing.ManualClock;
+import io.mlsys.testing.PrivateRedis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,8 +78,8 @@ class RedisFeatureTierTest {
 
   @Test
   void servingGoesOnWithoutRedisAndUsesItAgainWhenItIsBack() throws Exception {
-    try (PrivateRedis redis = new PrivateRedis().start();
-        FeatureStore store = FeatureStore.open(options(redis.url()), clock)) {
+    try (PrivateRedis redis = new PrivateRedis();
+        FeatureStore store = FeatureStore.open(options(redis.uri()), clock)) {
       connect(store);
       store.warm(List.of("1", "2"), Duration.ofSeconds(5));
       assertThat(store.get(List.of("1"), Duration.ofSeconds(1)).get("1").tier())

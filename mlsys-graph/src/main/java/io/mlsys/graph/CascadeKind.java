@@ -1,5 +1,6 @@
 package io.mlsys.graph;
 
+import io.mlsys.core.spi.JobSubmitter;
 import io.mlsys.graph.spi.Node;
 import io.mlsys.graph.spi.NodeCompiler;
 import io.mlsys.graph.spi.NodeKind;
@@ -44,13 +45,23 @@ public final class CascadeKind implements NodeKind<CascadeOptions> {
           accept == null
               ? -1
               : compiler.thresholdParameter(at.parameter("threshold"), accept.threshold());
+      JobSubmitter jobs = null;
+      if (stage.async()) {
+        jobs = compiler.options().resources().find(JobSubmitter.class).orElse(null);
+        if (jobs == null) {
+          compiler.violation(
+              at.configPath() + ".async",
+              "true, but this server runs no jobs (expected: jobs enabled, see docs/async.md)");
+        }
+      }
       compiled.add(
           new CascadeNode.Stage(
               stage.name(),
               compiler.child(stage.node(), at),
               accept == null ? null : accept.output(),
               threshold,
-              stage.name().getBytes(StandardCharsets.UTF_8)));
+              stage.name().getBytes(StandardCharsets.UTF_8),
+              jobs));
     }
     return new CascadeNode(
         place, compiled.toArray(new CascadeNode.Stage[0]), cascade.stageOutput());

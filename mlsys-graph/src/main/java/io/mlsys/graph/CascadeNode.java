@@ -11,6 +11,8 @@ import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorRows;
 import io.mlsys.core.TensorSpec;
+import io.mlsys.core.spi.JobSubmitter;
+import io.mlsys.core.spi.JobSubmitter.SubmittedJob;
 import io.mlsys.graph.spi.Demand;
 import io.mlsys.graph.spi.Flow;
 import io.mlsys.graph.spi.GraphNode;
@@ -30,11 +32,28 @@ import java.util.Map;
  * to the next stage; the last stage answers the rest. Rows are merged back in order, with a BYTES
  * [N] {@code stageOutput} naming the stage of each row, and the response parameter {@value #STAGE}
  * when one stage answered every row.
+ *
+ * <p>An asynchronous last stage does not run in the call: the rows the earlier stages did not
+ * accept go to a job that runs this graph again with the request parameter {@value #RUN_STAGE}
+ * naming that stage (so the worker runs only it), and the caller gets the earlier stage's answer
+ * for every row at once, with parameters naming the job and the rows it will answer.
  */
 record CascadeNode(Place place, Stage[] stages, String stageOutput) implements Node {
 
   /** Response parameter naming the stage when one stage answered every row. */
   static final String STAGE = "stage";
+
+  /** Request parameter of a job: run only the asynchronous stage at this place. */
+  static final String RUN_STAGE = "mlsys_cascade_stage";
+
+  /** Response parameters of an answer whose last stage runs as a job. */
+  static final String JOB = "job";
+
+  static final String JOB_LOCATION = "job_location";
+  static final String JOB_STAGE = "job_stage";
+
+  /** The rows (0-based, comma-separated) the job answers, in the order of its answer. */
+  static final String JOB_ROWS = "job_rows";
 
   /**
    * One stage.
@@ -42,11 +61,26 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
    * @param accept the output rows are accepted by; null for the last stage
    * @param thresholdSlot -1 for the last stage
    * @param label the name as UTF-8
+   * @param jobs non-null for an asynchronous (last) stage: where its jobs go
    */
-  record Stage(String name, GraphNode node, String accept, int thresholdSlot, byte[] label) {}
+  record Stage(
+      String name,
+      GraphNode node,
+      String accept,
+      int thresholdSlot,
+      byte[] label,
+      JobSubmitter jobs) {}
 
   @Override
   public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {
+    Object onlyStage = request.parameters().get(RUN_STAGE);
+    if (onlyStage != null) {
+      for (int s = 0; s < stages.length; s++) {
+        if (stages[s].jobs() != null && stages[s].node().place().path().equals(onlyStage)) {
+          return runOnly(s, request, context, state);
+        }
+      }
+    }
     InferResponse[] answers = new InferResponse[stages.length];
     int[] given = new int[stages.length];
     int rows = -1;
@@ -56,8 +90,23 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
     // The original rows the current stage gets, in order; null: all of them.
     int[] pending = null;
     InferRequest current = request;
+    SubmittedJob job = null;
     for (int s = 0; s < stages.length; s++) {
       Stage stage = stages[s];
+      if (stage.jobs() != null) {
+        // The rows left keep the previous stage's answer (stageOf and localOf still point there);
+        // the job brings this stage's.
+        job =
+            stage
+                .jobs()
+                .submit(
+                    place.graph(),
+                    current.withParameters(
+                        Parameters.withAdded(
+                            current.parameters(), RUN_STAGE, stage.node().place().path())),
+                    context);
+        break;
+      }
       InferResponse answer = stage.node().call(current, context, state);
       answers[s] = answer;
       int expected = pending != null ? pending.length : rows;
@@ -88,10 +137,10 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
       int left = 0;
       for (int local = 0; local < accepted.length; local++) {
         int row = pending == null ? local : pending[local];
-        if (accepted[local]) {
-          stageOf[row] = s;
-          localOf[row] = local;
-        } else {
+        // Every row given points at this stage's answer; the next stage re-points the rows it gets.
+        stageOf[row] = s;
+        localOf[row] = local;
+        if (!accepted[local]) {
           rest[left++] = row;
         }
       }
@@ -103,7 +152,55 @@ record CascadeNode(Place place, Stage[] stages, String stageOutput) implements N
         current = slice(request, pending);
       }
     }
+    InferResponse merged = merge(request, answers, given, rows, stageOf, localOf);
+    return job == null ? merged : withJob(merged, job, pending, rows);
+  }
+
+  /** A job's call: the asynchronous stage alone, on the rows it was given. */
+  private InferResponse runOnly(
+      int s, InferRequest request, CallContext context, ParameterState state) {
+    Map<String, Object> parameters = new LinkedHashMap<>(request.parameters());
+    parameters.remove(RUN_STAGE);
+    InferResponse answer =
+        stages[s].node().call(request.withParameters(parameters), context, state);
+    int rows = rowCount(answer, stages[s]);
+    InferResponse[] answers = new InferResponse[stages.length];
+    answers[s] = answer;
+    int[] given = new int[stages.length];
+    given[s] = rows;
+    int[] stageOf = new int[rows];
+    int[] localOf = new int[rows];
+    Arrays.fill(stageOf, s);
+    Arrays.setAll(localOf, row -> row);
     return merge(request, answers, given, rows, stageOf, localOf);
+  }
+
+  /** Rows in a stage's answer: dim 0 of its first output with a shape. */
+  private int rowCount(InferResponse answer, Stage stage) {
+    for (Tensor output : answer.outputs()) {
+      if (output.shape().length > 0) {
+        return (int) output.shape()[0];
+      }
+    }
+    throw new ModelExecutionException(
+        place.graph(),
+        stage.node().place().path() + ": answered no [N, ...] output (expected: one row per row)",
+        null);
+  }
+
+  private InferResponse withJob(InferResponse answer, SubmittedJob job, int[] pending, int rows) {
+    StringBuilder jobRows = new StringBuilder();
+    int count = pending == null ? rows : pending.length;
+    for (int i = 0; i < count; i++) {
+      jobRows.append(i == 0 ? "" : ",").append(pending == null ? i : pending[i]);
+    }
+    Map<String, Object> parameters = answer.parameters();
+    parameters = Parameters.withAdded(parameters, JOB, job.id());
+    parameters = Parameters.withAdded(parameters, JOB_LOCATION, job.location());
+    parameters = Parameters.withAdded(parameters, JOB_STAGE, stages[stages.length - 1].name());
+    parameters = Parameters.withAdded(parameters, JOB_ROWS, jobRows.toString());
+    return new InferResponse(
+        answer.modelName(), answer.modelVersion(), answer.id(), answer.outputs(), parameters);
   }
 
   private static boolean[] all(int rows) {

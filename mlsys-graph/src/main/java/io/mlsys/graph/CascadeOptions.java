@@ -48,7 +48,16 @@ public record CascadeOptions(List<Stage> stages, String stageOutput) implements 
           violations.add(
               path + ".accept",
               "missing (expected: {output, threshold} on every stage but the last)");
-        } else if (last && stage.accept() != null && i > 0) {
+        }
+        if (Boolean.TRUE.equals(stage.async()) && (!last || i == 0)) {
+          violations.add(
+              path + ".async",
+              "true on "
+                  + (last ? "the only stage" : "a stage but the last")
+                  + " (expected: only the last stage answers later, after an earlier stage"
+                  + " answered every row at once)");
+        }
+        if (last && stage.accept() != null && i > 0) {
           violations.add(
               path + ".accept",
               "not allowed on the last stage (expected: none; the last stage answers every row"
@@ -66,15 +75,24 @@ public record CascadeOptions(List<Stage> stages, String stageOutput) implements 
    * @param node what the stage runs
    * @param name unique in the cascade; what {@code stage-output} holds
    * @param accept null for the last stage
+   * @param async the last stage only: true runs it later, as a job; the caller gets the earlier
+   *     stage's answer for every row at once, with the job that brings the last stage's answer for
+   *     the rows the earlier stages did not accept. Null: false
    */
-  public record Stage(@ConfigInline NodeConfig node, String name, Accept accept) {
+  public record Stage(@ConfigInline NodeConfig node, String name, Accept accept, Boolean async) {
     static final String EXPECTED_NAME = "a stage name of " + Checks.EXPECTED_NODE_NAME;
+
+    /** A stage that runs when it is reached. */
+    public Stage(NodeConfig node, String name, Accept accept) {
+      this(node, name, accept, false);
+    }
 
     /**
      * @throws ConfigException when the name is missing or invalid
      */
     public Stage {
       Objects.requireNonNull(node, "node");
+      async = Objects.requireNonNullElse(async, false);
       Violations violations = new Violations();
       if (violations.present("name", name, EXPECTED_NAME)) {
         violations.check(Checks.NODE_NAME.matcher(name).matches(), "name", name, EXPECTED_NAME);

@@ -10,6 +10,8 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.ModelExecutionException;
 import io.mlsys.core.Tensor;
+import io.mlsys.core.spi.JobSubmitter;
+import io.mlsys.core.spi.SharedResources;
 import io.mlsys.testing.StubModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class CascadeNodeTest {
   private final TestModels models = new TestModels();
   private final List<float[]> heavyRows = new ArrayList<>();
+  private final List<Map<String, Object>> heavyParameters = new ArrayList<>();
   private StubModel heavy;
 
   /** Light is sure (0.95) about rows whose x >= 5, unsure (0.6) otherwise; it answers label 1. */
@@ -48,6 +51,7 @@ class CascadeNodeTest {
             (call, context) -> {
               float[] x = call.inputs().getFirst().floats();
               heavyRows.add(x);
+              heavyParameters.add(call.parameters());
               long[] labels = new long[x.length];
               float[] p = new float[x.length * 2];
               for (int row = 0; row < x.length; row++) {
@@ -136,5 +140,100 @@ class CascadeNodeTest {
     assertThatThrownBy(() -> infer(models.graphs("g", root), 5, 1))
         .isInstanceOf(ModelExecutionException.class)
         .hasMessageContaining("graphs.g.cascade.stages[odd]: answered 'label' as BYTES [1]");
+  }
+
+  private static CascadeOptions asyncCascade() {
+    return new CascadeOptions(
+        List.of(
+            new CascadeOptions.Stage(model("light"), "light", new CascadeOptions.Accept("p", 0.9)),
+            new CascadeOptions.Stage(model("heavy"), "heavy", null, true)),
+        null);
+  }
+
+  /** Graphs whose server runs jobs: each submitted job is recorded, not run. */
+  private Graphs graphsWithJobs(List<InferRequest> jobs, CascadeOptions root) {
+    SharedResources resources = SharedResources.create();
+    resources.computeIfAbsent(
+        JobSubmitter.class,
+        () ->
+            (target, request, context) -> {
+              assertThat(target).isEqualTo("g");
+              jobs.add(request);
+              return new JobSubmitter.SubmittedJob("job-" + jobs.size(), "/v2/jobs/job-1");
+            });
+    return Graphs.create(
+        Map.of("g", new GraphConfig(NodeConfig.of(root))),
+        models,
+        models.options().withResources(resources));
+  }
+
+  @Test
+  void anAsyncLastStageAnswersEveryRowFromTheFirstAtOnceAndQueuesTheRestAsAJob() {
+    List<InferRequest> jobs = new ArrayList<>();
+
+    InferResponse answer = infer(graphsWithJobs(jobs, asyncCascade()), 5, 1, 6, 2);
+
+    assertThat(heavy.calls()).isZero();
+    assertThat(answer.output("label").orElseThrow().longs()).containsExactly(1, 1, 1, 1);
+    assertThat(answer.output("stage").orElseThrow().strings())
+        .containsExactly("light", "light", "light", "light");
+    assertThat(answer.parameters())
+        .containsEntry("job", "job-1")
+        .containsEntry("job_location", "/v2/jobs/job-1")
+        .containsEntry("job_stage", "heavy")
+        .containsEntry("job_rows", "1,3");
+    assertThat(jobs).hasSize(1);
+    assertThat(jobs.getFirst().inputs().getFirst().floats()).containsExactly(1, 2);
+    assertThat(jobs.getFirst().parameters())
+        .containsEntry("mlsys_cascade_stage", "graphs.g.cascade.stages[heavy]");
+  }
+
+  @Test
+  void theJobRunsOnlyTheAsyncStageOnTheRowsItWasGiven() {
+    List<InferRequest> jobs = new ArrayList<>();
+    Graphs graphs = graphsWithJobs(jobs, asyncCascade());
+    infer(graphs, 5, 1, 6, 2);
+
+    InferResponse later =
+        graphs.predictor("g").infer(jobs.getFirst(), CallContext.of(models.clock));
+
+    assertThat(heavyRows.getFirst()).containsExactly(1, 2);
+    assertThat(answerParametersOfHeavyCall()).doesNotContainKey("mlsys_cascade_stage");
+    assertThat(later.output("label").orElseThrow().longs()).containsExactly(2, 2);
+    assertThat(later.parameters()).containsEntry("stage", "heavy").doesNotContainKey("job");
+  }
+
+  @Test
+  void whenTheFirstStageIsSureOfEveryRowNoJobIsQueued() {
+    List<InferRequest> jobs = new ArrayList<>();
+
+    InferResponse answer = infer(graphsWithJobs(jobs, asyncCascade()), 5, 7);
+
+    assertThat(jobs).isEmpty();
+    assertThat(answer.parameters()).containsEntry("stage", "light").doesNotContainKey("job");
+  }
+
+  @Test
+  void anAsyncStageNeedsAServerThatRunsJobs() {
+    assertThatThrownBy(() -> models.graphs("g", asyncCascade()))
+        .hasMessageContaining(
+            "graphs.g.cascade.stages[1].async: true, but this server runs no jobs");
+  }
+
+  @Test
+  void onlyTheLastStageMayBeAsync() {
+    assertThatThrownBy(
+            () ->
+                new CascadeOptions(
+                    List.of(
+                        new CascadeOptions.Stage(
+                            model("light"), "light", new CascadeOptions.Accept("p", 0.9), true),
+                        new CascadeOptions.Stage(model("heavy"), "heavy", null)),
+                    null))
+        .hasMessageContaining("stages[0].async: true on a stage but the last");
+  }
+
+  private Map<String, Object> answerParametersOfHeavyCall() {
+    return heavyParameters.getLast();
   }
 }

@@ -82,13 +82,13 @@ class NodeKindsTest {
   void aKindNamedLikeAPlaceKeyStopsTheBuild() {
     assertThat(NodeKinds.PLACE_KEYS)
         .containsExactly(
-            "timeout", "when", "inputs", "active", "policy", "weight", "name", "accept");
+            "timeout", "when", "inputs", "active", "policy", "weight", "name", "accept", "async");
     assertThatThrownBy(() -> NodeKinds.of(List.of(new WhenKind())))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "the node kind io.mlsys.graph.NodeKindsTest$WhenKind is named 'when', a key of the"
                 + " places nodes sit in (expected: a name other than timeout, when, inputs, active,"
-                + " policy, weight, name, accept)");
+                + " policy, weight, name, accept, async)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -207,6 +208,19 @@ final class BufferedPredictionLog implements PredictionLog {
     }
     throw new UnsupportedOperationException(
         "prediction log: no sink reads events back (expected: prediction-log.store.enabled: true)");
+  }
+
+  @Override
+  public List<Feedback> readFeedback(
+      String modelName, Feedback.Kind kind, Instant from, int limit) {
+    for (SinkChannel channel : channels) {
+      List<Feedback> found = channel.sink().readFeedback(modelName, kind, from, limit);
+      if (found != null) {
+        return found;
+      }
+    }
+    throw new UnsupportedOperationException(
+        "prediction log: no sink keeps feedback (expected: prediction-log.store.enabled: true)");
   }
 
   private void run() {

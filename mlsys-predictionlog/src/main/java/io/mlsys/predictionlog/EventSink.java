@@ -63,6 +63,17 @@ public interface EventSink extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The newest {@code limit} feedback of one kind for a model's requests, received at or after
+   * {@code from}.
+   *
+   * @return null when this sink does not keep feedback
+   */
+  default List<Feedback> readFeedback(
+      String modelName, Feedback.Kind kind, java.time.Instant from, int limit) {
+    return null;
+  }
+
   @Override
   void close();
 }

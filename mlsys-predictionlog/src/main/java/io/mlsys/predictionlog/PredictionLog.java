@@ -7,6 +7,7 @@ import io.mlsys.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -159,6 +160,15 @@ public interface PredictionLog extends AutoCloseable {
       StoreSink.read(opened, query, each);
     }
   }
+
+  /**
+   * The newest {@code limit} feedback of one kind sent for a model's requests at or after {@code
+   * from}, from the first sink that keeps feedback (the store): how the online analysis of an
+   * experiment joins outcomes to its exposures.
+   *
+   * @throws UnsupportedOperationException when no sink keeps feedback
+   */
+  List<Feedback> readFeedback(String modelName, Feedback.Kind kind, Instant from, int limit);
 
   /**
    * Writes what is buffered (to the sinks, or to their journals), stops the threads and closes the

@@ -38,6 +38,9 @@ final class StoreSink implements EventSink {
           + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model_name, request_id, kind) DO UPDATE SET"
           + " value = excluded.value, time = excluded.time, time_us = excluded.time_us";
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+
   private final Supplier<Store> open;
   private final Duration maxAge;
   private final String subjectField;
@@ -172,6 +175,40 @@ final class StoreSink implements EventSink {
                 upsert.executeBatch();
               }
               return (long) feedback.size();
+            });
+  }
+
+  @Override
+  public List<Feedback> readFeedback(
+      String modelName, Feedback.Kind kind, Instant from, int limit) {
+    return store()
+        .read(
+            connection -> {
+              List<Feedback> found = new java.util.ArrayList<>();
+              try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT request_id, value, time_us FROM prediction_feedback"
+                          + " WHERE model_name = ? AND kind = ? AND time_us >= ?"
+                          + " ORDER BY time_us DESC LIMIT ?")) {
+                select.setString(1, modelName);
+                select.setString(2, kind.key());
+                select.setLong(3, ChronoUnit.MICROS.between(Instant.EPOCH, from));
+                select.setInt(4, limit);
+                try (java.sql.ResultSet rows = select.executeQuery()) {
+                  while (rows.next()) {
+                    found.add(
+                        new Feedback(
+                            modelName,
+                            rows.getString(1),
+                            kind,
+                            JSON.readTree(rows.getString(2)),
+                            Instant.EPOCH.plus(rows.getLong(3), ChronoUnit.MICROS)));
+                  }
+                } catch (java.io.IOException e) {
+                  throw new SQLException("prediction_feedback: a value is not JSON", e);
+                }
+              }
+              return found;
             });
   }
 

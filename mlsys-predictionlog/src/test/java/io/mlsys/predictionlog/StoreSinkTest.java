@@ -331,6 +331,12 @@ class StoreSinkTest {
       log.recordFeedback(List.of(feedback("a", Feedback.Kind.LABEL, "\"virginica\"")));
 
       assertThat(joined(sink)).containsExactly("a label \"virginica\"", "b reward 0.5");
+      // What the experiments read back: one kind, by request id.
+      assertThat(log.readFeedback("iris", Feedback.Kind.LABEL, clock.instant().minusSeconds(1), 10))
+          .extracting(f -> f.requestId() + " " + f.value())
+          .containsExactly("a \"virginica\"");
+      assertThat(log.readFeedback("iris", Feedback.Kind.REWARD, clock.instant().plusSeconds(1), 10))
+          .isEmpty();
       // Forgetting a subject forgets its feedback too.
       assertThat(log.deleteSubject("caller", "alice")).isEqualTo(1);
       assertThat(joined(sink)).containsExactly("b reward 0.5");

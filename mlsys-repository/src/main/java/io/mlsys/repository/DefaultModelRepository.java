@@ -1,6 +1,9 @@
 package io.mlsys.repository;
 
 import io.mlsys.config.ConfigException;
+import io.mlsys.core.CallContext;
+import io.mlsys.core.InferRequest;
+import io.mlsys.core.InferResponse;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.Model;
 import io.mlsys.core.ModelLoadException;
@@ -8,6 +11,7 @@ import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.Predictor;
+import io.mlsys.core.Reservation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,7 +121,23 @@ final class DefaultModelRepository implements ModelRepository {
         && snapshot.failure() == null) {
       throw new ModelNotFoundException(modelName, version);
     }
-    return (request, context) -> call(entry, version, slot -> slot.model().infer(request, context));
+    return new Predictor() {
+      @Override
+      public InferResponse infer(InferRequest request, CallContext context) {
+        return call(entry, version, slot -> slot.model().infer(request, context));
+      }
+
+      @Override
+      public void reserve(Reservation reservation, CallContext context) {
+        call(
+            entry,
+            version,
+            slot -> {
+              slot.model().reserve(reservation, context);
+              return null;
+            });
+      }
+    };
   }
 
   @Override

@@ -28,6 +28,14 @@ public interface AdmissionControl {
    */
   Permit admit(long bytes, CallContext context);
 
+  /**
+   * {@link #admit(long, CallContext)}, waiting no longer than {@code maxWait} either: what is left
+   * of a queue-time budget the call has partly spent before it got here.
+   */
+  default Permit admit(long bytes, CallContext context, Duration maxWait) {
+    return admit(bytes, context);
+  }
+
   /** Calls admitted and not yet done. */
   int inFlight();
 

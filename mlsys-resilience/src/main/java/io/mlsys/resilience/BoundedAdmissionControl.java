@@ -59,9 +59,17 @@ final class BoundedAdmissionControl implements AdmissionControl {
 
   @Override
   public Permit admit(long bytes, CallContext context) {
+    return admit(bytes, context, maxQueueWait);
+  }
+
+  @Override
+  public Permit admit(long bytes, CallContext context, Duration maxWait) {
     // Larger than the budget: it may run alone, rather than never.
     long cost = Math.clamp(bytes, 0, budget);
-    Duration wait = maxQueueWait;
+    Duration wait = maxWait.compareTo(maxQueueWait) < 0 ? maxWait : maxQueueWait;
+    if (wait.isNegative()) {
+      wait = Duration.ZERO;
+    }
     Duration left = context.remaining().orElse(null);
     if (left != null && left.compareTo(wait) < 0) {
       wait = left;

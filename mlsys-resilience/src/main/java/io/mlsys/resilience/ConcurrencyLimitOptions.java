@@ -21,17 +21,27 @@ import java.util.Objects;
  *     slot is busy)
  * @param maxQueueWait the queue-time bound: longest a call waits for a slot before it is refused
  *     (sooner when its deadline comes first), >= 0
+ * @param maxQueueTime the longest a call may have spent in the server, from its arrival (its
+ *     request's head read by the transport) to the moment it would start running, before it is
+ *     refused (503) instead of run late: the time its body took to be read and parsed and its wait
+ *     for the CPU count, which {@code max-queue-wait} does not see; {@code 0s}: no such bound (the
+ *     default). Calls that did not come through a transport (no arrival time) are not bounded by it
  * @param shedByDeadline refuse a call before it runs when its time left is shorter than the
  *     estimated wait plus the model's measured service time (an average over recent calls, used
  *     once {@value LatencyEstimate#WARM_UP_CALLS} calls were measured)
  */
 public record ConcurrencyLimitOptions(
-    int maxInFlight, int maxQueued, Duration maxQueueWait, boolean shedByDeadline)
+    int maxInFlight,
+    int maxQueued,
+    Duration maxQueueWait,
+    Duration maxQueueTime,
+    boolean shedByDeadline)
     implements DecoratorOptions {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 8;
   public static final int DEFAULT_MAX_QUEUED = 32;
   public static final Duration DEFAULT_MAX_QUEUE_WAIT = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_QUEUE_TIME = Duration.ZERO;
   public static final boolean DEFAULT_SHED_BY_DEADLINE = true;
 
   static final int MAX_LIMIT = 100_000;
@@ -44,6 +54,7 @@ public record ConcurrencyLimitOptions(
    */
   public ConcurrencyLimitOptions {
     maxQueueWait = Objects.requireNonNullElse(maxQueueWait, DEFAULT_MAX_QUEUE_WAIT);
+    maxQueueTime = Objects.requireNonNullElse(maxQueueTime, DEFAULT_MAX_QUEUE_TIME);
     Violations violations = new Violations();
     violations.check(
         maxInFlight >= 1 && maxInFlight <= MAX_LIMIT,
@@ -53,6 +64,7 @@ public record ConcurrencyLimitOptions(
     violations.check(
         maxQueued >= 0 && maxQueued <= MAX_LIMIT, "max-queued", maxQueued, EXPECTED_QUEUED);
     violations.check(!maxQueueWait.isNegative(), "max-queue-wait", maxQueueWait, EXPECTED_WAIT);
+    violations.check(!maxQueueTime.isNegative(), "max-queue-time", maxQueueTime, EXPECTED_WAIT);
     violations.throwIfAny(null);
   }
 
@@ -63,22 +75,32 @@ public record ConcurrencyLimitOptions(
         DEFAULT_MAX_IN_FLIGHT,
         DEFAULT_MAX_QUEUED,
         DEFAULT_MAX_QUEUE_WAIT,
+        DEFAULT_MAX_QUEUE_TIME,
         DEFAULT_SHED_BY_DEADLINE);
   }
 
   public ConcurrencyLimitOptions withMaxInFlight(int newMaxInFlight) {
-    return new ConcurrencyLimitOptions(newMaxInFlight, maxQueued, maxQueueWait, shedByDeadline);
+    return new ConcurrencyLimitOptions(
+        newMaxInFlight, maxQueued, maxQueueWait, maxQueueTime, shedByDeadline);
   }
 
   public ConcurrencyLimitOptions withMaxQueued(int newMaxQueued) {
-    return new ConcurrencyLimitOptions(maxInFlight, newMaxQueued, maxQueueWait, shedByDeadline);
+    return new ConcurrencyLimitOptions(
+        maxInFlight, newMaxQueued, maxQueueWait, maxQueueTime, shedByDeadline);
   }
 
   public ConcurrencyLimitOptions withMaxQueueWait(Duration newMaxQueueWait) {
-    return new ConcurrencyLimitOptions(maxInFlight, maxQueued, newMaxQueueWait, shedByDeadline);
+    return new ConcurrencyLimitOptions(
+        maxInFlight, maxQueued, newMaxQueueWait, maxQueueTime, shedByDeadline);
+  }
+
+  public ConcurrencyLimitOptions withMaxQueueTime(Duration newMaxQueueTime) {
+    return new ConcurrencyLimitOptions(
+        maxInFlight, maxQueued, maxQueueWait, newMaxQueueTime, shedByDeadline);
   }
 
   public ConcurrencyLimitOptions withShedByDeadline(boolean newShedByDeadline) {
-    return new ConcurrencyLimitOptions(maxInFlight, maxQueued, maxQueueWait, newShedByDeadline);
+    return new ConcurrencyLimitOptions(
+        maxInFlight, maxQueued, maxQueueWait, maxQueueTime, newShedByDeadline);
   }
 }

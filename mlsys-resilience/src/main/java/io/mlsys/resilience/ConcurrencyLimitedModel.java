@@ -7,10 +7,13 @@ import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Model;
+import io.mlsys.core.Reservation;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model behind a bulkhead: {@link AdmissionControl} bounds the calls running and waiting and the
@@ -19,12 +22,17 @@ import java.util.Optional;
  * refused at once instead of taking a slot and answering too late.
  */
 final class ConcurrencyLimitedModel extends ForwardingModel {
+  private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
+
   private final ConcurrencyLimitOptions options;
   private final String name;
   private final Clock clock;
   private final SheddingMetrics metrics;
   private final AdmissionControl admission;
   private final LatencyEstimate latency = new LatencyEstimate();
+  private final Duration retryAfter;
+  // Calls reserved before their request was read and not yet here: they count as waiting.
+  private final AtomicInteger reserved = new AtomicInteger();
 
   ConcurrencyLimitedModel(
       Model delegate,
@@ -45,16 +53,74 @@ final class ConcurrencyLimitedModel extends ForwardingModel {
             Long.MAX_VALUE,
             options.maxQueueWait(),
             options.maxQueued());
+    this.retryAfter =
+        options.maxQueueWait().compareTo(MIN_RETRY_AFTER) < 0
+            ? MIN_RETRY_AFTER
+            : options.maxQueueWait();
+  }
+
+  /**
+   * Holds a place among the calls that may wait (running, waiting or reserved: at most {@code
+   * max-in-flight + max-queued}), or refuses at once when none is left: the refusal the transport
+   * answers before reading the request's body.
+   */
+  @Override
+  public void reserve(Reservation reservation, CallContext context) {
+    int held = reserved.incrementAndGet();
+    int places = options.maxInFlight() + options.maxQueued();
+    if (admission.inFlight() + admission.waiting() + held > places) {
+      reserved.decrementAndGet();
+      metrics.shed(name, "concurrency");
+      throw new CapacityExceededException(
+          "model '"
+              + name
+              + "' ("
+              + options.maxInFlight()
+              + " calls in flight and "
+              + options.maxQueued()
+              + " waiting, the limits; refused before the request was read)",
+          retryAfter);
+    }
+    try {
+      reservation.hold(this, reserved::decrementAndGet);
+    } catch (RuntimeException e) {
+      reserved.decrementAndGet();
+      throw e;
+    }
+    super.reserve(reservation, context);
   }
 
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {
+    // Its reserved place becomes a place in the admission queue.
+    Reservation.consume(context, this);
     if (options.shedByDeadline()) {
       shedByDeadline(context);
     }
+    Duration wait = options.maxQueueWait();
+    if (!options.maxQueueTime().isZero()) {
+      Optional<Instant> arrival = context.attribute(Reservation.ARRIVAL);
+      if (arrival.isPresent()) {
+        Duration spent = Duration.between(arrival.get(), clock.instant());
+        Duration left = options.maxQueueTime().minus(spent);
+        if (left.isNegative()) {
+          metrics.shed(name, "queue-time");
+          throw new CapacityExceededException(
+              "model '"
+                  + name
+                  + "' (refused before running: the request arrived "
+                  + millis(spent.toNanos())
+                  + " ago, over max-queue-time "
+                  + millis(options.maxQueueTime().toNanos())
+                  + ")",
+              retryAfter);
+        }
+        wait = left.compareTo(wait) < 0 ? left : wait;
+      }
+    }
     AdmissionControl.Permit permit;
     try {
-      permit = admission.admit(0, context);
+      permit = admission.admit(0, context, wait);
     } catch (CapacityExceededException e) {
       metrics.shed(name, "concurrency");
       throw e;

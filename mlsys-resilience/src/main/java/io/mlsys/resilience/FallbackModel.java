@@ -21,6 +21,7 @@ import io.mlsys.core.Parameters;
 import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.PermissionDeniedException;
 import io.mlsys.core.QuotaExceededException;
+import io.mlsys.core.Reservation;
 import io.mlsys.core.ResourceExistsException;
 import io.mlsys.core.ResourceNotFoundException;
 import io.mlsys.core.UnauthenticatedException;
@@ -75,6 +76,13 @@ final class FallbackModel extends ForwardingModel {
     this.defaultAnswer = defaultAnswer;
     this.metrics = metrics;
   }
+
+  /**
+   * Holds nothing: a call the limits behind it refuse is answered by the fallback chain, so they
+   * must not refuse it before its request is read.
+   */
+  @Override
+  public void reserve(Reservation reservation, CallContext context) {}
 
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {

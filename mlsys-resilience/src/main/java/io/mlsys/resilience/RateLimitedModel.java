@@ -8,6 +8,7 @@ import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Model;
 import io.mlsys.core.QuotaExceededException;
+import io.mlsys.core.Reservation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -47,6 +48,24 @@ final class RateLimitedModel extends ForwardingModel {
 
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {
+    if (!Reservation.consume(context, this)) {
+      take(context);
+    }
+    return super.infer(request, context);
+  }
+
+  /**
+   * Spends the call's tokens before its request is read, so a call over a rate is refused before
+   * its body costs anything; {@link #infer} then does not spend them again.
+   */
+  @Override
+  public void reserve(Reservation reservation, CallContext context) {
+    take(context);
+    reservation.hold(this, () -> {});
+    super.reserve(reservation, context);
+  }
+
+  private void take(CallContext context) {
     long now = LatencyEstimate.nanosOf(clock);
     String caller = context.attribute(CallAttribute.CALLER).orElse(RateLimitOptions.ANONYMOUS);
     RateLimitOptions.Rate rate = options.rateOf(caller);
@@ -74,7 +93,6 @@ final class RateLimitedModel extends ForwardingModel {
             Duration.ofNanos(wait));
       }
     }
-    return super.infer(request, context);
   }
 
   private TokenBucket callerBucket(String caller, RateLimitOptions.Rate rate, long now) {

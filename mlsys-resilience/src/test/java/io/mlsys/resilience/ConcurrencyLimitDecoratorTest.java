@@ -8,6 +8,7 @@ import io.mlsys.core.CallContext;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.DeadlineExceededException;
 import io.mlsys.core.Model;
+import io.mlsys.core.Reservation;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
@@ -180,10 +181,83 @@ class ConcurrencyLimitDecoratorTest {
   }
 
   @Test
+  void reservingBeforeTheRequestIsReadRefusesOnceRunningWaitingAndReservedFillThePlaces()
+      throws Exception {
+    Model model = limited(ConcurrencyLimitOptions.defaults().withMaxInFlight(1).withMaxQueued(1));
+    CompletableFuture<?> held = holdTheOnlySlot(model);
+    Reservation first = Reservation.create();
+    model.reserve(first, CallContext.of(clock));
+    assertThat(first.held()).isEqualTo(1);
+
+    // One running and one reserved: no place left for another, refused before its body is read.
+    Reservation second = Reservation.create();
+    assertThatThrownBy(() -> model.reserve(second, CallContext.of(clock)))
+        .isInstanceOfSatisfying(
+            CapacityExceededException.class,
+            e -> {
+              assertThat(e.resource()).contains("refused before the request was read");
+              assertThat(e.retryAfter()).isPositive();
+            });
+    assertThat(shed("concurrency")).isEqualTo(1.0);
+
+    // The reserved call gives its place back when it ends without reaching the model...
+    first.close();
+    model.reserve(second, CallContext.of(clock));
+    // ...or takes it into the queue when it does.
+    CompletableFuture<?> waiting =
+        CompletableFuture.runAsync(
+            () ->
+                model.infer(
+                    GuardTesting.rows(1),
+                    CallContext.of(clock).with(Reservation.ATTRIBUTE, second)),
+            callers);
+    while (((ConcurrencyLimitedModel) model).waiting() == 0) {
+      Thread.onSpinWait();
+    }
+    assertThat(second.held()).isZero();
+    assertThatThrownBy(() -> model.reserve(Reservation.create(), CallContext.of(clock)))
+        .isInstanceOf(CapacityExceededException.class);
+
+    release.countDown();
+    held.get();
+    waiting.get();
+    model.reserve(Reservation.create(), CallContext.of(clock));
+    assertThat(stub.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void aCallThatSpentMoreThanMaxQueueTimeSinceItArrivedIsRefusedBeforeRunning() {
+    Model model =
+        limited(ConcurrencyLimitOptions.defaults().withMaxQueueTime(Duration.ofMillis(10)));
+    CallContext arrived = CallContext.of(clock).with(Reservation.ARRIVAL, clock.instant());
+    model.infer(GuardTesting.rows(1), arrived);
+    assertThat(stub.calls()).isEqualTo(1);
+
+    // The stub's call took 50 ms of the clock: a request that arrived then has waited 50 ms.
+    assertThatThrownBy(() -> model.infer(GuardTesting.rows(1), arrived))
+        .isInstanceOfSatisfying(
+            CapacityExceededException.class,
+            e ->
+                assertThat(e.resource())
+                    .contains("the request arrived 50.0 ms ago, over max-queue-time 10.0 ms"));
+    assertThat(stub.calls()).isEqualTo(1);
+    assertThat(shed("queue-time")).isEqualTo(1.0);
+
+    // Without an arrival (not from a transport), or with the bound off, the call runs.
+    model.infer(GuardTesting.rows(1), CallContext.of(clock));
+    limited(ConcurrencyLimitOptions.defaults()).infer(GuardTesting.rows(1), arrived);
+    assertThat(stub.calls()).isEqualTo(3);
+  }
+
+  @Test
   void optionsNameEachInvalidKey() {
-    assertThatThrownBy(() -> new ConcurrencyLimitOptions(0, -1, Duration.ofMillis(-1), true))
+    assertThatThrownBy(
+            () ->
+                new ConcurrencyLimitOptions(
+                    0, -1, Duration.ofMillis(-1), Duration.ofMillis(-1), true))
         .hasMessageContaining("max-in-flight: 0 (expected: an integer from 1 to 100000)")
         .hasMessageContaining("max-queued: -1")
-        .hasMessageContaining("max-queue-wait: -1ms");
+        .hasMessageContaining("max-queue-wait: -1ms")
+        .hasMessageContaining("max-queue-time: -1ms");
   }
 }

@@ -10,6 +10,7 @@ import io.mlsys.core.CallContext;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.Model;
 import io.mlsys.core.QuotaExceededException;
+import io.mlsys.core.Reservation;
 import io.mlsys.core.spi.SharedResources;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.StubModel;
@@ -55,6 +56,20 @@ class RateLimitDecoratorTest {
     assertThat(stub.calls()).isEqualTo(3);
     assertThat(registry.get("mlsys.shed").tags("model", "ocr", "reason", "rate").counter().count())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void aReservationSpendsTheTokensBeforeTheRequestIsReadAndTheCallDoesNotSpendThemAgain() {
+    Model model = limited(RateLimitOptions.defaults().withRequestsPerSecond(1, 0));
+    Reservation reservation = Reservation.create();
+    model.reserve(reservation, CallContext.of(clock));
+
+    assertThatThrownBy(() -> model.reserve(Reservation.create(), CallContext.of(clock)))
+        .isInstanceOf(CapacityExceededException.class);
+    model.infer(
+        GuardTesting.rows(1), CallContext.of(clock).with(Reservation.ATTRIBUTE, reservation));
+    assertThat(stub.calls()).isEqualTo(1);
+    assertThat(reservation.held()).isZero();
   }
 
   @Test

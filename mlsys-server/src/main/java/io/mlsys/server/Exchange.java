@@ -413,6 +413,23 @@ final class Exchange {
     return new PayloadTooLargeException(limit);
   }
 
+  /**
+   * Reads and drops the body the endpoint did not read (an answer given from the request's head,
+   * such as a refusal under overload), at most {@code max-request-bytes}, so a connection that
+   * closes after the answer (the client sent {@code Connection: close}) does not reset it under the
+   * client while it still sends, for the reason {@link #refuseOversized} gives.
+   */
+  void discardUnreadBody() {
+    if (bodyRead() || !request.content().hasEntity()) {
+      return;
+    }
+    try {
+      drain(request.content().inputStream(), maxRequestBytes);
+    } catch (IOException | RuntimeException e) {
+      framingBroken = true;
+    }
+  }
+
   private void drain(InputStream in, long budget) throws IOException {
     byte[] sink = new byte[CHUNK];
     long dropped = 0;

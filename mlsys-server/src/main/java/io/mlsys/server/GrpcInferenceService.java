@@ -34,6 +34,7 @@ import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.Predictor;
+import io.mlsys.core.Reservation;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.protocol.GrpcTensors;
 import io.mlsys.repository.ModelState;
@@ -41,6 +42,7 @@ import io.mlsys.repository.ModelStatus;
 import io.mlsys.resilience.AdmissionControl;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -181,21 +183,37 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     GrpcCallInterceptor.Call call = GrpcCallInterceptor.current();
     String model = null;
     String version = emptyToNull(request.getModelVersion());
+    Reservation reservation = Reservation.create();
     try {
       String name = requireModel(request.getModelName(), "model_name");
       call.about(name, version);
       Predictor predictor = served.predictor(name, version);
       model = name;
+      // The model's limits, before the message's tensors are converted (the message itself is
+      // parsed by now: gRPC names the model inside it).
+      CallContext early =
+          deadlines.context(
+              Map.of(),
+              call.timeoutHeader(),
+              call.headerMap(),
+              call.requestId(),
+              GrpcAuthInterceptor.caller(),
+              call.span());
+      Instant arrival = early.clock().instant();
+      limits.checkEarly();
+      predictor.reserve(reservation, early);
       InferRequest inferRequest = GrpcTensors.readRequest(request);
       CallContext context =
           withGrpcDeadline(
-              deadlines.context(
-                  inferRequest.parameters(),
-                  call.timeoutHeader(),
-                  call.headerMap(),
-                  call.requestId(),
-                  GrpcAuthInterceptor.caller(),
-                  call.span()));
+                  deadlines.context(
+                      inferRequest.parameters(),
+                      call.timeoutHeader(),
+                      call.headerMap(),
+                      call.requestId(),
+                      GrpcAuthInterceptor.caller(),
+                      call.span()))
+              .with(Reservation.ATTRIBUTE, reservation)
+              .with(Reservation.ARRIVAL, arrival);
       if (isCancelled()) {
         return;
       }
@@ -227,6 +245,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
       record(model, version, GrpcStatus.INTERNAL.code(), GrpcStatus.INTERNAL.kind(), start);
       observer.onError(internalError(e, call.requestId()));
     } finally {
+      reservation.close();
       metrics.requestFinished();
     }
   }

@@ -18,6 +18,8 @@ import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipJson;
+import io.mlsys.queue.JobRunner;
+import io.mlsys.queue.Jobs;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.ConnectionsConfig;
 import io.mlsys.server.config.MlsysConfig;
@@ -65,6 +67,8 @@ final class HelidonMlsysServer implements MlsysServer {
   private final GrpcTransport grpc;
   private final GraphGenerations generations;
   private final GraphReload graphReload;
+  private final Jobs jobs;
+  private final JobRunner jobRunner;
   private ConfigWatcher watcher;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -87,6 +91,7 @@ final class HelidonMlsysServer implements MlsysServer {
       Experiments experiments,
       Monitors monitors,
       Tracing tracing,
+      Jobs jobs,
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
@@ -128,8 +133,12 @@ final class HelidonMlsysServer implements MlsysServer {
     Deadlines deadlines = new Deadlines(clock, config.defaultTimeout());
     RequestLimits limits = RequestLimits.of(config.limits(), registry);
     String version = serverVersion();
+    JobEndpoints jobEndpoints = jobs == null ? null : new JobEndpoints(jobs, served, oipJson);
+    this.jobs = jobs;
+    this.jobRunner = jobs == null ? null : new ServedJobRunner(served, oipJson, deadlines, clock);
     InferenceEndpoints inference =
-        new InferenceEndpoints(served, oipJson, KServeV1Json.create(), deadlines, limits);
+        new InferenceEndpoints(
+            served, oipJson, KServeV1Json.create(), deadlines, limits, jobEndpoints);
     ManagementEndpoints management =
         new ManagementEndpoints(served, oipJson, metrics, version, transportHealth);
     RouteTable routes = routes(inference, management, new GraphEndpoints(served));
@@ -141,13 +150,22 @@ final class HelidonMlsysServer implements MlsysServer {
     }
     new CacheEndpoints(predictionCaches).addTo(routes);
     if (experiments != null) {
-      new ExperimentEndpoints(experiments).addTo(routes);
+      new ExperimentEndpoints(experiments, served, modelRegistry).addTo(routes);
+      // Guardrails stop an arm as PUT /v2/models/{graph}/parameters would, audited.
+      experiments.parameterChanger(
+          (graph, changes, who) -> served.graphs().setParameters(graph, changes, who));
+      if (predictionLog != null) {
+        experiments.feedbackSource(new PredictionLogFeedback(predictionLog));
+      }
     }
     if (monitors != null) {
       new MonitorEndpoints(monitors).addTo(routes);
     }
     if (predictionLog != null) {
       new MonitorReportEndpoint(predictionLog, monitors, clock).addTo(routes);
+    }
+    if (jobEndpoints != null) {
+      jobEndpoints.addTo(routes);
     }
     // Artifact uploads are streamed to disk and may exceed the limit of bodies held in memory,
     // which each endpoint still applies itself (Exchange).
@@ -416,6 +434,10 @@ final class HelidonMlsysServer implements MlsysServer {
                   changed -> generations.reload(graphReload.overrides().apply(changed)))
               .start();
     }
+    if (jobs != null) {
+      // Once models and graphs are served: a worker runs what a synchronous call would.
+      jobs.startWorkers(jobRunner, jobs.config().workers());
+    }
     for (Runnable task : afterStart) {
       task.run();
     }
@@ -468,6 +490,10 @@ final class HelidonMlsysServer implements MlsysServer {
       }
     } finally {
       try {
+        if (jobs != null) {
+          // Before the models close: running jobs finish (or go back to the queue) first.
+          jobs.close(shutdownGrace);
+        }
         generations.close();
         repository.close();
       } finally {

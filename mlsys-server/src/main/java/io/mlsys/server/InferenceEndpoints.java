@@ -13,6 +13,7 @@ import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.Predictor;
 import io.mlsys.core.RequestedOutput;
+import io.mlsys.core.Reservation;
 import io.mlsys.core.Tensor;
 import io.mlsys.protocol.KServeV1Json;
 import io.mlsys.protocol.OipBinary;
@@ -37,6 +38,13 @@ import java.util.Set;
  * (remote calls, graphs) read the deadline from the {@link CallContext}. Each request is admitted
  * under {@code server.limits} ({@link RequestLimits}) before its model runs, and holds its permit
  * until its answer is encoded.
+ *
+ * <p>Overload is refused before the body is read: as soon as the model is known, the server's
+ * limits and the model's ({@link Predictor#reserve}: its {@code concurrency-limit} and {@code
+ * rate-limit} decorators) are asked with what the request's head says, and a call over them gets
+ * 503 (or 429 for a caller's quota) with Retry-After without its body being read or parsed. A call
+ * under them holds its place while its body is parsed, and carries its arrival time so a model's
+ * queue-time bound ({@code max-queue-time}) counts the time it spent in the server.
  */
 final class InferenceEndpoints {
   static final HeaderName TIMEOUT_HEADER = HeaderNames.create(MlsysHeaders.TIMEOUT);
@@ -51,6 +59,7 @@ final class InferenceEndpoints {
   private final KServeV1Json v1Json;
   private final Deadlines deadlines;
   private final RequestLimits limits;
+  private final JobEndpoints jobs;
 
   InferenceEndpoints(
       ServedModels served,
@@ -58,7 +67,22 @@ final class InferenceEndpoints {
       KServeV1Json v1Json,
       Deadlines deadlines,
       RequestLimits limits) {
+    this(served, oipJson, v1Json, deadlines, limits, null);
+  }
+
+  /**
+   * @param jobs where requests with {@code Prefer: respond-async} go; null: jobs are off and the
+   *     preference is ignored (answered synchronously, as RFC 7240 allows)
+   */
+  InferenceEndpoints(
+      ServedModels served,
+      OipJson oipJson,
+      KServeV1Json v1Json,
+      Deadlines deadlines,
+      RequestLimits limits,
+      JobEndpoints jobs) {
     this.served = served;
+    this.jobs = jobs;
     this.oipJson = oipJson;
     this.oipBinary = OipBinary.create();
     this.v1Json = v1Json;
@@ -69,8 +93,55 @@ final class InferenceEndpoints {
   Reply inferV2(Exchange exchange) {
     String model = exchange.pathParameter("model");
     String version = exchange.pathParameter("version");
+    if (jobs != null && JobEndpoints.wantsAsync(exchange)) {
+      return jobs.submit(exchange, model, version);
+    }
     Predictor predictor = served.predictor(model, version);
     exchange.knownModel(model, version);
+    try (Reservation reservation = reserve(exchange, predictor)) {
+      return inferV2(exchange, model, version, predictor, reservation);
+    }
+  }
+
+  /**
+   * The check before the body is read: the server's limits, then the model's ({@link
+   * Predictor#reserve}), with what the request's head says (caller, timeout header). A refusal here
+   * answers at once: the body is neither read into memory nor parsed.
+   */
+  private Reservation reserve(Exchange exchange, Predictor predictor) {
+    limits.checkEarly();
+    Reservation reservation = Reservation.create();
+    try {
+      predictor.reserve(
+          reservation,
+          deadlines.context(
+              Map.of(),
+              exchange.header(TIMEOUT_HEADER),
+              exchange.headers(),
+              exchange.requestId(),
+              exchange.caller(),
+              exchange.span()));
+    } catch (RuntimeException e) {
+      reservation.close();
+      throw e;
+    }
+    return reservation;
+  }
+
+  /** The call with what the reservation holds and its arrival, for the model's limits. */
+  private static CallContext reserved(
+      CallContext context, Exchange exchange, Reservation reservation) {
+    return context
+        .with(Reservation.ATTRIBUTE, reservation)
+        .with(Reservation.ARRIVAL, exchange.startTime());
+  }
+
+  private Reply inferV2(
+      Exchange exchange,
+      String model,
+      String version,
+      Predictor predictor,
+      Reservation reservation) {
     byte[] body = exchange.inferenceBody();
     Optional<String> jsonLength = exchange.header(INFERENCE_HEADER_LENGTH);
     InferRequest request;
@@ -86,13 +157,16 @@ final class InferenceEndpoints {
     // Read before running the model: a bad flag is a 400, not a wasted inference.
     boolean binary = oipBinary.wantsBinary(request);
     CallContext context =
-        deadlines.context(
-            request.parameters(),
-            exchange.header(TIMEOUT_HEADER),
-            exchange.headers(),
-            exchange.requestId(),
-            exchange.caller(),
-            exchange.span());
+        reserved(
+            deadlines.context(
+                request.parameters(),
+                exchange.header(TIMEOUT_HEADER),
+                exchange.headers(),
+                exchange.requestId(),
+                exchange.caller(),
+                exchange.span()),
+            exchange,
+            reservation);
     // Held until the answer is encoded: the encoded answer is part of what the request holds.
     AdmissionControl.Permit permit =
         limits.admit(request, served.metadata(model, version), body.length, context);
@@ -126,23 +200,28 @@ final class InferenceEndpoints {
     Predictor predictor = served.predictor(model, null);
     exchange.knownModel(model, null);
     ModelMetadata metadata = served.metadata(model, null);
-    byte[] body = exchange.body();
-    InferRequest request = v1Json.readPredictRequest(body, metadata);
-    CallContext context =
-        deadlines.context(
-            Map.of(),
-            exchange.header(TIMEOUT_HEADER),
-            exchange.headers(),
-            exchange.requestId(),
-            exchange.caller(),
-            exchange.span());
-    AdmissionControl.Permit permit = limits.admit(request, metadata, body.length, context);
-    try {
-      InferResponse response = invoke(model, predictor, request, context);
-      exchange.answeredBy(response.modelVersion());
-      return Reply.json(v1Json.writePredictResponse(response, metadata));
-    } finally {
-      permit.close();
+    try (Reservation reservation = reserve(exchange, predictor)) {
+      byte[] body = exchange.body();
+      InferRequest request = v1Json.readPredictRequest(body, metadata);
+      CallContext context =
+          reserved(
+              deadlines.context(
+                  Map.of(),
+                  exchange.header(TIMEOUT_HEADER),
+                  exchange.headers(),
+                  exchange.requestId(),
+                  exchange.caller(),
+                  exchange.span()),
+              exchange,
+              reservation);
+      AdmissionControl.Permit permit = limits.admit(request, metadata, body.length, context);
+      try {
+        InferResponse response = invoke(model, predictor, request, context);
+        exchange.answeredBy(response.modelVersion());
+        return Reply.json(v1Json.writePredictResponse(response, metadata));
+      } finally {
+        permit.close();
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import io.mlsys.graph.GraphOptions;
 import io.mlsys.graph.Graphs;
 import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
+import io.mlsys.queue.Jobs;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.repository.ModelRepository;
 import io.mlsys.server.config.MlsysConfig;
@@ -130,6 +131,7 @@ public interface MlsysServer extends AutoCloseable {
     private Experiments experiments;
     private Monitors monitors;
     private Tracing tracing;
+    private Jobs jobs;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Runnable> afterStart = new ArrayList<>();
 
@@ -286,6 +288,16 @@ public interface MlsysServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Asynchronous inference jobs: {@code Prefer: respond-async} on infer, {@code /v2/jobs}, and
+     * {@code jobs.workers} worker threads started once the models are loaded. The server closes
+     * them on stop, before the models.
+     */
+    public Builder jobs(Jobs newJobs) {
+      this.jobs = Objects.requireNonNull(newJobs, "jobs");
+      return this;
+    }
+
     /** Reloads the graphs when the config file changes (see {@link ConfigWatcher}). */
     Builder reloadGraphsFrom(GraphReload reload) {
       this.graphReload = Objects.requireNonNull(reload, "reload");
@@ -323,7 +335,9 @@ public interface MlsysServer extends AutoCloseable {
           loadModelsOnStart,
           grpcPort,
           graphs,
-          graphOptions != null ? graphOptions : GraphOptions.defaults().withClock(clock),
+          graphOptions != null
+              ? graphOptions
+              : GraphOptions.defaults().withClock(clock).withMeterRegistry(registry),
           graphReload,
           modelRegistry,
           predictionLog,
@@ -331,6 +345,7 @@ public interface MlsysServer extends AutoCloseable {
           experiments,
           monitors,
           tracing != null ? tracing : Tracing.off(),
+          jobs,
           List.copyOf(closeables),
           List.copyOf(afterStart));
     }

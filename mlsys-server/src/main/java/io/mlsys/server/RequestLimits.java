@@ -3,6 +3,7 @@ package io.mlsys.server;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mlsys.core.CallContext;
+import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.DataType;
 import io.mlsys.core.ErrorMessages;
 import io.mlsys.core.InferRequest;
@@ -14,6 +15,7 @@ import io.mlsys.core.TensorData;
 import io.mlsys.core.TensorSpec;
 import io.mlsys.resilience.AdmissionControl;
 import io.mlsys.resilience.LimitsConfig;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,12 +29,23 @@ final class RequestLimits {
   /** What a BYTES element is estimated at when the model's signature gives no size. */
   static final long BYTES_ELEMENT_ESTIMATE = 64;
 
+  private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
+
   private final long maxRequestElements;
   private final AdmissionControl admission;
+  private final int maxInFlight;
+  private final Duration retryAfter;
 
-  RequestLimits(long maxRequestElements, AdmissionControl admission) {
+  /**
+   * @param maxInFlight the admission's in-flight limit: with as many requests waiting as running, a
+   *     new one is refused before its body is read ({@link #checkEarly})
+   */
+  RequestLimits(
+      long maxRequestElements, AdmissionControl admission, int maxInFlight, Duration maxQueueWait) {
     this.maxRequestElements = maxRequestElements;
     this.admission = admission;
+    this.maxInFlight = maxInFlight;
+    this.retryAfter = maxQueueWait.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : maxQueueWait;
   }
 
   /** The limits of {@code config}; its default budget is a share of this JVM's maximum heap. */
@@ -53,7 +66,26 @@ final class RequestLimits {
         .description("Estimated bytes held by the inference requests in flight")
         .baseUnit("bytes")
         .register(registry);
-    return new RequestLimits(config.maxRequestElements(), admission);
+    return new RequestLimits(
+        config.maxRequestElements(), admission, config.maxInFlight(), config.maxQueueWait());
+  }
+
+  /**
+   * The server's part of the check before a request's body is read: refuses (503) when the requests
+   * in flight are at {@code server.limits.max-in-flight} and as many again already wait, since a
+   * new one would wait a whole round behind them and cost its parsing for nothing.
+   *
+   * @throws io.mlsys.core.CapacityExceededException when the server is that full
+   */
+  void checkEarly() {
+    if (admission.inFlight() >= maxInFlight && admission.waiting() >= maxInFlight) {
+      throw new CapacityExceededException(
+          "server ("
+              + maxInFlight
+              + " requests in flight and as many waiting, server.limits.max-in-flight; refused"
+              + " before the request was read)",
+          retryAfter);
+    }
   }
 
   /**

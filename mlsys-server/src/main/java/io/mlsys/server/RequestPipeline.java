@@ -128,10 +128,15 @@ final class RequestPipeline {
                 null,
                 span.traceId()));
       }
-      boolean close =
-          mustClose(exchange, reply) || request.headers().containsToken(CONNECTION_CLOSE);
+      boolean forced = mustClose(exchange, reply);
+      boolean close = forced || request.headers().containsToken(CONNECTION_CLOSE);
       send(response, exchange, reply, close);
       if (close) {
+        if (!forced) {
+          // Answered from the head alone (a refusal under overload): the body the client is
+          // still sending is read and dropped first, or closing would reset the connection.
+          exchange.discardUnreadBody();
+        }
         // Helidon would otherwise read (and drop) the rest of the body to reuse the connection,
         // and keeps the connection open after a client's "Connection: close".
         throw new CloseConnectionException("the connection closes after this answer");

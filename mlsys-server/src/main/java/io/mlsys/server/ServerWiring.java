@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.cache.PredictionCaches;
 import io.mlsys.core.spi.DecoratorOptions;
+import io.mlsys.core.spi.JobSubmitter;
 import io.mlsys.core.spi.ModelDecorators;
 import io.mlsys.core.spi.ModelDirectory;
 import io.mlsys.core.spi.SharedResources;
@@ -19,6 +20,7 @@ import io.mlsys.graph.GraphOptions;
 import io.mlsys.monitoring.Monitors;
 import io.mlsys.predictionlog.PredictionLog;
 import io.mlsys.predictionlog.PredictionLogConfig;
+import io.mlsys.queue.Jobs;
 import io.mlsys.registry.ModelRegistry;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.registry.RegistryModelResolver;
@@ -121,9 +123,20 @@ final class ServerWiring {
             resources.computeIfAbsent(
                 Experiments.class,
                 () -> Experiments.open(config.store(), dataDir, clock, registry)))
-        .graphOptions(GraphOptions.defaults().withClock(clock).withResources(resources));
+        .graphOptions(
+            GraphOptions.defaults()
+                .withClock(clock)
+                .withResources(resources)
+                .withMeterRegistry(registry));
     builder.monitors(
         monitors(resources, clock, registry, modelRegistry, config.modelSources().models()));
+    if (config.jobs().enabled()) {
+      Jobs jobs =
+          Jobs.open(config.jobs(), config.store(), dataDir, clock, registry, System.getenv());
+      builder.jobs(jobs);
+      // Before any graph compiles: an asynchronous cascade stage submits through it.
+      resources.computeIfAbsent(JobSubmitter.class, () -> new GraphJobSubmitter(jobs));
+    }
     if (file != null) {
       builder.reloadGraphsFrom(
           new GraphReload(file, config, overrides, config.server().watchConfig()));

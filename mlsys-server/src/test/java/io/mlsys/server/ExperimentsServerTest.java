@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlsys.registry.ModelRegistry;
+import io.mlsys.registry.NewVersion;
+import io.mlsys.registry.RegistryConfig;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.store.StoreConfig;
@@ -15,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +203,128 @@ class ExperimentsServerTest {
         assertThat(seen.path("state").asText()).isEqualTo("concluded");
         assertThat(seen.path("winner").asText()).isEqualTo("b");
       }
+    }
+  }
+
+  /**
+   * Online A/B end to end: calls carry a user and a request id, label feedback sent to the graph
+   * joins them per unit in the report; a concluded winner's registry version takes the alias.
+   */
+  @Test
+  void feedbackJoinsTheReportAndAConcludedWinnerIsPromotedThroughTheRegistry() throws Exception {
+    Path sources = dir.resolve("sources");
+    RegistryConfig rules = RegistryConfig.defaults().withSourceRoots(List.of(sources));
+    Path dataDir = dir.resolve("data");
+    try (ModelRegistry registry = TestRegistries.open(StoreConfig.defaults(), dataDir, rules)) {
+      for (int version = 1; version <= 2; version++) {
+        registry.register(
+            new NewVersion(
+                "iris",
+                TestRegistries.irisFolder(sources, "v" + version).toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of()),
+            "alice");
+      }
+      registry.setAlias("iris", "champion", 1, "alice");
+      registry.setAlias("iris", "challenger", 2, "alice");
+    }
+    String yaml =
+        """
+        server: { port: 0, grpc-port: null, access-log: false }
+        models:
+          iris-champion: { registry: iris@champion }
+          iris-challenger: { registry: iris@challenger }
+        prediction-log:
+          store: { enabled: true }
+        graphs:
+          iris-ab:
+            split:
+              key: { header: x-user }
+              metric: { outcome: accuracy, output: output_label }
+              arms:
+                a: { weight: 50, model: iris-champion }
+                b: { weight: 50, model: iris-challenger }
+              promote-alias: champion
+        """;
+    MlsysConfig config =
+        MlsysConfigLoader.parse(yaml, dir, Map.of()).withRegistry(rules).withDataDir(dataDir);
+    try (MlsysServer server = MlsysServer.fromConfig(config).start();
+        HttpClient client = HttpClient.newHttpClient()) {
+      StringBuilder feedback = new StringBuilder("{\"feedback\": [");
+      for (int i = 0; i < 60; i++) {
+        HttpRequest request =
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v2/models/iris-ab/infer"))
+                .header("Content-Type", "application/json")
+                .header("x-user", "user-" + (i % 20))
+                .header("X-Request-Id", "req-" + i)
+                .POST(HttpRequest.BodyPublishers.ofString(ROW.formatted("5.1, 3.5, 1.4, 0.2")))
+                .build();
+        HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        // iris_svc labels this row 0; users 0-9 send a wrong label (1) for every call.
+        feedback
+            .append(i == 0 ? "" : ",")
+            .append("{\"request_id\": \"req-")
+            .append(i)
+            .append("\", \"label\": ")
+            .append(i % 20 < 10 ? 1 : 0)
+            .append("}");
+      }
+      feedback.append("]}");
+      HttpResponse<String> sent =
+          send(client, server, "POST", "/v2/models/iris-ab/feedback", feedback.toString(), null);
+      assertThat(sent.body()).isEqualTo("{\"accepted\":60}");
+
+      JsonNode report =
+          JSON.readTree(
+              send(client, server, "GET", "/v2/experiments/iris-ab/report", null, null).body());
+      HttpResponse<String> html =
+          send(client, server, "GET", "/v2/experiments/iris-ab/report.html", null, null);
+      HttpResponse<String> early =
+          send(client, server, "POST", "/v2/experiments/iris-ab/promote", null, null);
+      send(
+          client,
+          server,
+          "PUT",
+          "/v2/experiments/iris-ab",
+          "{\"state\": \"concluded\", \"winner\": \"b\"}",
+          null);
+      HttpResponse<String> promoted =
+          send(client, server, "POST", "/v2/experiments/iris-ab/promote", null, null);
+
+      assertThat(report.path("metric").path("feedback_joined").asInt()).isEqualTo(60);
+      long units = 0;
+      double correct = 0;
+      for (JsonNode arm : report.path("arms")) {
+        JsonNode outcome = arm.path("outcome");
+        units += outcome.path("units_with_outcome").asLong();
+        correct += outcome.path("mean").asDouble() * outcome.path("units_with_outcome").asLong();
+      }
+      // 20 users, each right on every call or on none: half of them right.
+      assertThat(units).isEqualTo(20);
+      assertThat(correct).isEqualTo(10.0);
+      assertThat(report.path("verdict").asText()).isEqualTo("not_enough_data");
+      assertThat(report.path("thresholds").path("alpha").asDouble()).isEqualTo(0.05);
+      assertThat(html.statusCode()).isEqualTo(200);
+      assertThat(html.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+      assertThat(html.body())
+          .contains("<svg")
+          .doesNotContain("<script")
+          .doesNotContain("<link")
+          .doesNotContain(" src=");
+      assertThat(early.statusCode()).isEqualTo(409);
+      assertThat(early.body()).contains("is running").contains("concluded");
+      assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+      assertThat(JSON.readTree(promoted.body()).path("version").asLong()).isEqualTo(2);
+    }
+    try (ModelRegistry registry = TestRegistries.open(StoreConfig.defaults(), dataDir, rules)) {
+      assertThat(registry.store().versionByAlias("iris", "champion").version()).isEqualTo(2);
     }
   }
 }

@@ -52,6 +52,16 @@ class IrisComponentTest {
    * from a config that names the folder.
    */
   static MlsysServer startIris(Path dir, io.mlsys.server.config.ServerConfig serverConfig) {
+    layoutIris(dir);
+    MlsysConfig config =
+        MlsysConfig.defaults()
+            .withServer(serverConfig)
+            .withModelRepository(ModelRepositoryConfig.of(dir.resolve("models")));
+    return MlsysServer.fromConfig(config);
+  }
+
+  /** Lays out {@code models/iris} and {@code models/broken} under {@code dir}. */
+  static void layoutIris(Path dir) {
     Path svc = Fixtures.require("sklearn-iris/iris_svc.onnx");
     Path labels = Fixtures.require("sklearn-iris/label.json");
     try {
@@ -64,11 +74,6 @@ class IrisComponentTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    MlsysConfig config =
-        MlsysConfig.defaults()
-            .withServer(serverConfig)
-            .withModelRepository(ModelRepositoryConfig.of(dir.resolve("models")));
-    return MlsysServer.fromConfig(config);
   }
 
   static String row(float[] row) {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -47,6 +48,15 @@ public final class Store implements AutoCloseable {
   private final Properties driverProperties;
   private final String schemaName;
   private final ThreadLocal<Boolean> inTransaction = ThreadLocal.withInitial(() -> false);
+
+  /**
+   * SQLite: this process's write transactions take turns here before {@code BEGIN IMMEDIATE}.
+   * SQLite's own wait for the file lock sleeps in native code, which pins a virtual thread's
+   * carrier: a few waiters could occupy every carrier while the lock's holder, unmounted, cannot
+   * run to commit, so each waited out the busy timeout (seen as SQLITE_BUSY under 16 concurrent job
+   * submissions). Waiting on this lock unmounts instead; other processes still meet the file lock.
+   */
+  private final ReentrantLock sqliteWrites = new ReentrantLock(true);
 
   private Store(
       StoreConfig config,
@@ -230,6 +240,10 @@ public final class Store implements AutoCloseable {
       throw new IllegalStateException("store '" + owner + "': transactions do not nest");
     }
     inTransaction.set(true);
+    boolean gated = database == Database.SQLITE && !readOnly;
+    if (gated) {
+      sqliteWrites.lock();
+    }
     try {
       SQLException last = null;
       for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -244,6 +258,9 @@ public final class Store implements AutoCloseable {
       }
       throw new StoreException(describe() + ": " + rootMessage(last), last);
     } finally {
+      if (gated) {
+        sqliteWrites.unlock();
+      }
       inTransaction.remove();
     }
   }

@@ -5,6 +5,7 @@ import io.mlsys.config.ConfigInline;
 import io.mlsys.config.Violations;
 import io.mlsys.graph.GraphConfig;
 import io.mlsys.predictionlog.PredictionLogConfig;
+import io.mlsys.queue.JobsConfig;
 import io.mlsys.registry.RegistryConfig;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelDefaultsConfig;
@@ -42,6 +43,8 @@ import java.util.Objects;
  *     null means {@link PredictionLogConfig#defaults()}, no log
  * @param tracing where spans are exported; null means {@link TracingConfig#defaults()}, none (the
  *     trace ids are still read, passed on and logged)
+ * @param jobs asynchronous inference jobs ({@code Prefer: respond-async}); null means {@link
+ *     JobsConfig#defaults()}, on with the embedded queue
  */
 public record MlsysConfig(
     ServerConfig server,
@@ -51,7 +54,8 @@ public record MlsysConfig(
     RegistryConfig registry,
     Path dataDir,
     PredictionLogConfig predictionLog,
-    TracingConfig tracing) {
+    TracingConfig tracing,
+    JobsConfig jobs) {
 
   /** Environment variable naming the data directory when the config names none. */
   public static final String DATA_DIR_VARIABLE = "MLSYS_DATA_DIR";
@@ -71,6 +75,7 @@ public record MlsysConfig(
     registry = Objects.requireNonNullElseGet(registry, RegistryConfig::defaults);
     predictionLog = Objects.requireNonNullElseGet(predictionLog, PredictionLogConfig::defaults);
     tracing = Objects.requireNonNullElseGet(tracing, TracingConfig::defaults);
+    jobs = Objects.requireNonNullElseGet(jobs, JobsConfig::defaults);
     graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
     checkGraphNames(graphs.keySet(), modelSources.models().keySet(), violations);
@@ -97,7 +102,7 @@ public record MlsysConfig(
       StoreConfig store,
       RegistryConfig registry,
       Path dataDir) {
-    this(server, modelSources, graphs, store, registry, dataDir, null, null);
+    this(server, modelSources, graphs, store, registry, dataDir, null, null, null);
   }
 
   /**
@@ -151,22 +156,22 @@ public record MlsysConfig(
 
   public MlsysConfig withServer(ServerConfig newServer) {
     return new MlsysConfig(
-        newServer, modelSources, graphs, store, registry, dataDir, predictionLog, tracing);
+        newServer, modelSources, graphs, store, registry, dataDir, predictionLog, tracing, jobs);
   }
 
   public MlsysConfig withModelSources(ModelsConfig newModelSources) {
     return new MlsysConfig(
-        server, newModelSources, graphs, store, registry, dataDir, predictionLog, tracing);
+        server, newModelSources, graphs, store, registry, dataDir, predictionLog, tracing, jobs);
   }
 
   public MlsysConfig withStore(StoreConfig newStore) {
     return new MlsysConfig(
-        server, modelSources, graphs, newStore, registry, dataDir, predictionLog, tracing);
+        server, modelSources, graphs, newStore, registry, dataDir, predictionLog, tracing, jobs);
   }
 
   public MlsysConfig withRegistry(RegistryConfig newRegistry) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, newRegistry, dataDir, predictionLog, tracing);
+        server, modelSources, graphs, store, newRegistry, dataDir, predictionLog, tracing, jobs);
   }
 
   /**
@@ -189,19 +194,25 @@ public record MlsysConfig(
   /** The same config with this data directory; null for the default. */
   public MlsysConfig withDataDir(Path newDataDir) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, newDataDir, predictionLog, tracing);
+        server, modelSources, graphs, store, registry, newDataDir, predictionLog, tracing, jobs);
   }
 
   /** The same config with this prediction log; null for none. */
   public MlsysConfig withPredictionLog(PredictionLogConfig newPredictionLog) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, dataDir, newPredictionLog, tracing);
+        server, modelSources, graphs, store, registry, dataDir, newPredictionLog, tracing, jobs);
+  }
+
+  /** The same config with this jobs section; null for the default (on, embedded queue). */
+  public MlsysConfig withJobs(JobsConfig newJobs) {
+    return new MlsysConfig(
+        server, modelSources, graphs, store, registry, dataDir, predictionLog, tracing, newJobs);
   }
 
   /** The same config with this tracing section; null for the default (no export). */
   public MlsysConfig withTracing(TracingConfig newTracing) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, dataDir, predictionLog, newTracing);
+        server, modelSources, graphs, store, registry, dataDir, predictionLog, newTracing, jobs);
   }
 
   public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
@@ -224,7 +235,7 @@ public record MlsysConfig(
   /** The same config with these graphs (in the map's iteration order); null for none. */
   public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
     return new MlsysConfig(
-        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing);
+        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing, jobs);
   }
 
   /** The same config with one more graph (added last), or that graph replaced in place. */
@@ -232,6 +243,6 @@ public record MlsysConfig(
     Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
     newGraphs.put(name, graph);
     return new MlsysConfig(
-        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing);
+        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing, jobs);
   }
 }

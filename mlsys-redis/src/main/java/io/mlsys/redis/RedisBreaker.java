@@ -1,18 +1,19 @@
-package io.mlsys.cache;
+package io.mlsys.redis;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The breaker in front of one cache's Redis tier: after {@code threshold} consecutive failures
- * (errors, timeouts, no connection) it opens, and for {@code openPeriod} no call goes to Redis;
- * then one call probes it (half-open): a success closes the breaker, a failure opens it again. So a
- * Redis that is down or slow costs each call nothing while open, and the tier comes back by itself
- * when Redis does. Reads the injected clock only.
+ * The breaker in front of one user's Redis tier (a prediction cache, a feature store): after {@code
+ * threshold} consecutive failures (errors, timeouts, no connection) it opens, and for {@code
+ * openPeriod} no call goes to Redis; then one call probes it (half-open): a success closes the
+ * breaker, a failure opens it again. So a Redis that is down or slow costs each call nothing while
+ * open, and the tier comes back by itself when Redis does. Reads the injected clock only.
  */
-final class RedisBreaker {
-  enum State {
+public final class RedisBreaker {
+  /** Where the breaker is. */
+  public enum State {
     CLOSED,
     OPEN,
     HALF_OPEN
@@ -26,14 +27,18 @@ final class RedisBreaker {
   private int failures;
   private Instant until = Instant.MIN;
 
-  RedisBreaker(Clock clock, int threshold, Duration openPeriod) {
+  /**
+   * @param threshold consecutive failures that open it, >= 1
+   * @param openPeriod how long it stays open before a probe
+   */
+  public RedisBreaker(Clock clock, int threshold, Duration openPeriod) {
     this.clock = clock;
     this.threshold = threshold;
     this.openPeriod = openPeriod;
   }
 
   /** Whether a call may go to Redis now; a true answer out of an open breaker is the probe. */
-  boolean allow() {
+  public boolean allow() {
     if (state == State.CLOSED) {
       return true;
     }
@@ -52,7 +57,8 @@ final class RedisBreaker {
     }
   }
 
-  void success() {
+  /** A call to Redis succeeded: the breaker closes. */
+  public void success() {
     if (state == State.CLOSED && failures == 0) {
       return;
     }
@@ -62,7 +68,8 @@ final class RedisBreaker {
     }
   }
 
-  synchronized void failure() {
+  /** A call to Redis failed (an error, a timeout, no connection). */
+  public synchronized void failure() {
     failures++;
     if (state == State.HALF_OPEN || failures >= threshold) {
       state = State.OPEN;
@@ -70,7 +77,7 @@ final class RedisBreaker {
     }
   }
 
-  State state() {
+  public State state() {
     return state;
   }
 }

@@ -1,0 +1,122 @@
+package io.mlsys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlsys.server.MlsysServer;
+import io.mlsys.server.config.MlsysConfigLoader;
+import io.mlsys.testing.Fixtures;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code mlsys experiment} against the store a server wrote: traffic and feedback go through a
+ * server, which then stops; the commands read what it left.
+ */
+class ExperimentCommandTest {
+  @TempDir Path dir;
+
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  private int experiment(Path config, String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("experiment"));
+    all.addAll(List.of(args));
+    all.addAll(
+        List.of("--config", config.toString(), "--data-dir", dir.resolve("data").toString()));
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(all.toArray(String[]::new));
+  }
+
+  @Test
+  void listShowReportAndPromoteFromTheStore() throws Exception {
+    Path config = dir.resolve("mlsys.yaml");
+    Files.writeString(
+        config,
+        """
+        server: { port: 0, grpc-port: null, access-log: false }
+        models:
+          iris-svc: { uri: %s }
+          forest: { uri: %s }
+        prediction-log:
+          store: { enabled: true }
+        graphs:
+          iris-ab:
+            split:
+              key: { header: x-user }
+              arms:
+                a: { weight: 50, model: iris-svc }
+                b: { weight: 50, model: forest }
+        """
+            .formatted(
+                Fixtures.require("sklearn-iris/iris_svc.onnx"),
+                Fixtures.require("sklearn-iris/iris_svc_0_setosa.onnx")));
+    try (MlsysServer server =
+            MlsysServer.fromConfig(MlsysConfigLoader.load(config).withDataDir(dir.resolve("data")))
+                .start();
+        HttpClient client = HttpClient.newHttpClient()) {
+      String base = "http://127.0.0.1:" + server.port();
+      StringBuilder feedback = new StringBuilder("{\"feedback\": [");
+      for (int i = 0; i < 100; i++) {
+        HttpResponse<String> answer =
+            client.send(
+                HttpRequest.newBuilder(URI.create(base + "/v2/models/iris-ab/infer"))
+                    .header("x-user", "user-" + (i % 50))
+                    .header("X-Request-Id", "req-" + i)
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"inputs\": [{\"name\": \"float_input\", \"shape\": [1, 4],"
+                                + " \"datatype\": \"FP32\", \"data\": [5.1, 3.5, 1.4, 0.2]}]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        feedback
+            .append(i == 0 ? "" : ",")
+            .append("{\"request_id\": \"req-" + i + "\", \"reward\": 1}");
+      }
+      HttpResponse<String> sent =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v2/models/iris-ab/feedback"))
+                  .POST(HttpRequest.BodyPublishers.ofString(feedback + "]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(sent.body()).isEqualTo("{\"accepted\":100}");
+      // The report flushes the exposures to the store before the server stops.
+      client.send(
+          HttpRequest.newBuilder(URI.create(base + "/v2/experiments/iris-ab/report")).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    assertThat(experiment(config, "list")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("iris-ab").contains("split").contains("running");
+    assertThat(experiment(config, "show", "iris-ab")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("\"kind\" : \"split\"");
+
+    Path html = dir.resolve("report.html");
+    Path json = dir.resolve("report.json");
+    int reported =
+        experiment(config, "report", "iris-ab", "-o", html.toString(), "--json", json.toString());
+    assertThat(reported).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("verdict not_enough_data");
+    assertThat(Files.readString(html)).contains("<svg").contains("Arms over time");
+    // Every call converted: 50 units, all with outcome 1.
+    assertThat(Files.readString(json)).contains("\"feedback_joined\" : 100");
+
+    assertThat(experiment(config, "promote", "iris-ab")).isNotZero();
+    assertThat(err.toString()).contains("is running").contains("concluded");
+  }
+}

@@ -143,7 +143,7 @@ public class PredictionLogBenchmark {
     }
   }
 
-  static void deleteTree(Path folder) throws IOException {
+  public static void deleteTree(Path folder) throws IOException {
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(PredictionLogBenchmark::delete);
     }

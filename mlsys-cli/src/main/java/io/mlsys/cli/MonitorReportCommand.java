@@ -4,6 +4,9 @@ import io.mlsys.config.Durations;
 import io.mlsys.monitoring.Baseline;
 import io.mlsys.monitoring.MonitorReport;
 import io.mlsys.monitoring.MonitoringConfig;
+import io.mlsys.predictionlog.EventQuery;
+import io.mlsys.predictionlog.PredictionLog;
+import io.mlsys.server.config.MlsysConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Writes a self-contained HTML monitoring report (inline SVG plots) of one model over a time"
-          + " range, replaying the prediction log's JSONL files through the server's monitors:"
+          + " range, replaying the prediction log's JSONL files (--log) or its store (--store)"
+          + " through the server's monitors:"
           + " feature distributions baseline against the range, drift scores per window, class"
           + " shares, calls, errors and latency."
     })
@@ -34,10 +39,32 @@ final class MonitorReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--log",
-      required = true,
       paramLabel = "DIR",
       description = "The prediction log's JSONL folder (prediction-log.jsonl.dir).")
   Path log;
+
+  @Option(
+      names = "--store",
+      description =
+          "Read the events from the prediction log's store (prediction-log.store) instead: the"
+              + " store of --config (store:), --store-url or the SQLite store in --data-dir.")
+  boolean store;
+
+  @Option(
+      names = "--store-url",
+      paramLabel = "URL",
+      description =
+          "With --store: a PostgreSQL store, jdbc:postgresql://HOST:PORT/DATABASE (default: the"
+              + " SQLite store in the data directory). Overrides store.url.")
+  String storeUrl;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "With --store: the mlsys.yaml whose store: and data-dir the server used.")
+  Path configFile;
+
+  @Mixin DataDirOption dataDir = new DataDirOption();
 
   @Option(names = "--model", required = true, paramLabel = "NAME", description = "The model.")
   String model;
@@ -83,7 +110,14 @@ final class MonitorReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!Files.isDirectory(log)) {
+    if ((log == null) == !store) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--log or --store: "
+              + (store ? "both given" : "neither given")
+              + " (expected: exactly one source of events)");
+    }
+    if (log != null && !Files.isDirectory(log)) {
       throw new ParameterException(
           spec.commandLine(), "--log: " + log + " is not a folder (expected: the JSONL folder)");
     }
@@ -112,7 +146,8 @@ final class MonitorReportCommand implements Callable<Integer> {
     MonitorReport.Options options =
         new MonitorReport.Options(
             model, version, instant("--from", from), instant("--to", to), config, loaded);
-    MonitorReport.Result result = MonitorReport.compute(log, options);
+    MonitorReport.Result result =
+        log != null ? MonitorReport.compute(log, options) : fromStore(options);
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -134,6 +169,22 @@ final class MonitorReportCommand implements Callable<Integer> {
             + " features drifted");
     printer.flush();
     return 0;
+  }
+
+  /** Replays the store's events of the model (and version) that started in the range. */
+  private MonitorReport.Result fromStore(MonitorReport.Options options) {
+    MlsysConfig config = RegistryFiles.config(configFile);
+    Path data =
+        dataDir.dataDir != null
+            ? dataDir.resolve(System.getenv(), System.getProperty("user.home"))
+            : config.resolvedDataDir(System.getenv(), System.getProperty("user.home"));
+    MonitorReport.Replay replay = MonitorReport.replay(options);
+    PredictionLog.readStore(
+        RegistryOptions.storeConfig(config, storeUrl),
+        data,
+        new EventQuery(options.model(), options.version(), options.from(), options.to()),
+        event -> replay.accept(event.toJson()));
+    return replay.result();
   }
 
   private Instant instant(String option, String text) {

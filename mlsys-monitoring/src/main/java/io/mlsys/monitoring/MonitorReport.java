@@ -90,67 +90,100 @@ public final class MonitorReport {
     try (Stream<Path> listed = Files.list(dir)) {
       files = listed.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
     }
-    MonitoringConfig windowed =
-        options.config().withWindow(options.config().window(), 1, MonitoringConfig.MAX_HISTORY);
-    MonitoringConfig whole = options.config().withWindow(WHOLE_RANGE, 1, 1);
-    ModelMonitor perWindow = null;
-    ModelMonitor overall = null;
-    long events = 0;
-    long skipped = 0;
-    Instant first = null;
-    Instant last = null;
+    Replay replay = replay(options);
     for (Path file : files) {
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         String line;
         while ((line = reader.readLine()) != null) {
-          if (line.isBlank() || !line.contains(options.model())) {
-            continue;
-          }
-          JsonNode event;
-          try {
-            event = JSON.readTree(line);
-          } catch (IOException e) {
-            skipped++;
-            continue;
-          }
-          if (!options.model().equals(event.path("model_name").asText())
-              || (options.version() != null
-                  && !options.version().equals(event.path("model_version").asText()))) {
-            continue;
-          }
-          Observation observation = observation(event);
-          if (observation == null) {
-            skipped++;
-            continue;
-          }
-          Instant end = observation.end();
-          if ((options.from() != null && end.isBefore(options.from()))
-              || (options.to() != null && !end.isBefore(options.to()))) {
-            continue;
-          }
-          if (perWindow == null) {
-            Instant start = options.from() != null ? options.from() : end;
-            perWindow = monitor(options, windowed, start);
-            overall = monitor(options, whole, start);
-          }
-          perWindow.observe(observation);
-          overall.observe(observation);
-          events++;
-          last = last == null || end.isAfter(last) ? end : last;
-          first = first == null || end.isBefore(first) ? end : first;
+          replay.accept(line);
         }
       }
     }
-    Instant start = options.from() != null ? options.from() : Instant.EPOCH;
-    if (perWindow == null) {
-      perWindow = monitor(options, windowed, start);
-      overall = monitor(options, whole, start);
+    return replay.result();
+  }
+
+  /**
+   * A replay that takes events one JSON line at a time, in the order they were recorded, from any
+   * source (the JSONL files, the store's table); {@link Replay#result()} ends it.
+   */
+  public static Replay replay(Options options) {
+    return new Replay(options);
+  }
+
+  /**
+   * Events of one model replayed through a per-window and a whole-range {@link ModelMonitor}; lines
+   * of other models, versions or outside the range are passed over. Not thread-safe.
+   */
+  public static final class Replay {
+    private final Options options;
+    private final MonitoringConfig windowed;
+    private final MonitoringConfig whole;
+    private ModelMonitor perWindow;
+    private ModelMonitor overall;
+    private long events;
+    private long skipped;
+    private Instant first;
+    private Instant last;
+
+    private Replay(Options options) {
+      this.options = options;
+      this.windowed =
+          options.config().withWindow(options.config().window(), 1, MonitoringConfig.MAX_HISTORY);
+      this.whole = options.config().withWindow(WHOLE_RANGE, 1, 1);
     }
-    Instant lastSeen = last != null ? last : start;
-    Instant end = options.to() != null ? options.to() : lastSeen.plus(options.config().window());
-    MonitorState windows = perWindow.state(end);
-    MonitorState range = overall.state(lastSeen);
-    return new Result(range, windows.history(), events, skipped, first, last);
+
+    /** Takes one prediction log line (of any model: others are passed over). */
+    public void accept(String line) {
+      if (line.isBlank() || !line.contains(options.model())) {
+        return;
+      }
+      JsonNode event;
+      try {
+        event = JSON.readTree(line);
+      } catch (IOException e) {
+        skipped++;
+        return;
+      }
+      if (!options.model().equals(event.path("model_name").asText())
+          || (options.version() != null
+              && !options.version().equals(event.path("model_version").asText()))) {
+        return;
+      }
+      Observation observation = observation(event);
+      if (observation == null) {
+        skipped++;
+        return;
+      }
+      Instant end = observation.end();
+      if ((options.from() != null && end.isBefore(options.from()))
+          || (options.to() != null && !end.isBefore(options.to()))) {
+        return;
+      }
+      if (perWindow == null) {
+        Instant start = options.from() != null ? options.from() : end;
+        perWindow = monitor(options, windowed, start);
+        overall = monitor(options, whole, start);
+      }
+      perWindow.observe(observation);
+      overall.observe(observation);
+      events++;
+      last = last == null || end.isAfter(last) ? end : last;
+      first = first == null || end.isBefore(first) ? end : first;
+    }
+
+    /** The report's numbers over what was taken. */
+    public Result result() {
+      Instant start = options.from() != null ? options.from() : Instant.EPOCH;
+      if (perWindow == null) {
+        perWindow = monitor(options, windowed, start);
+        overall = monitor(options, whole, start);
+      }
+      Instant lastSeen = last != null ? last : start;
+      Instant end = options.to() != null ? options.to() : lastSeen.plus(options.config().window());
+      MonitorState windows = perWindow.state(end);
+      MonitorState range = overall.state(lastSeen);
+      return new Result(range, windows.history(), events, skipped, first, last);
+    }
   }
 
   private static ModelMonitor monitor(Options options, MonitoringConfig config, Instant start) {

@@ -332,6 +332,11 @@ final class MonitoredModel extends ForwardingModel {
     return name;
   }
 
+  /** The monitor; only its immutable settings may be read from other threads. */
+  ModelMonitor monitor() {
+    return monitor;
+  }
+
   @Override
   public void close() {
     closed = true;

@@ -94,6 +94,37 @@ public final class Monitors implements AutoCloseable {
     }
   }
 
+  /**
+   * Report options for a model over a time range: the settings (window, thresholds) and baseline of
+   * its monitored version {@code version} (or, when null, of its newest monitored version); the
+   * default settings and no baseline (no drift) when it is not monitored.
+   */
+  public MonitorReport.Options reportOptions(
+      String model, String version, java.time.Instant from, java.time.Instant to) {
+    MonitoredModel chosen = null;
+    for (MonitoredModel monitored : byModel.getOrDefault(model, List.of())) {
+      String candidate = monitored.monitor().version();
+      if (version != null ? version.equals(candidate) : newer(candidate, chosen)) {
+        chosen = monitored;
+      }
+    }
+    return chosen == null
+        ? new MonitorReport.Options(model, version, from, to, MonitoringConfig.defaults(), null)
+        : new MonitorReport.Options(
+            model, version, from, to, chosen.monitor().config(), chosen.monitor().baseline());
+  }
+
+  private static boolean newer(String version, MonitoredModel than) {
+    if (than == null) {
+      return true;
+    }
+    String other = than.monitor().version();
+    Comparator<String> order =
+        Comparator.nullsFirst(
+            Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
+    return order.compare(version, other) > 0;
+  }
+
   ObjectMapper mapper() {
     return mapper;
   }

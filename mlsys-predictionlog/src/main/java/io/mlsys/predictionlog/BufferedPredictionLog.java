@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
@@ -185,6 +186,28 @@ final class BufferedPredictionLog implements PredictionLog {
           "prediction log: no sink keeps feedback (expected: prediction-log.store.enabled: true)");
     }
     return stored;
+  }
+
+  @Override
+  public void readEvents(EventQuery query, Consumer<PredictionEvent> each)
+      throws InterruptedException {
+    flush();
+    for (SinkChannel channel : channels) {
+      boolean read;
+      try {
+        read = channel.sink().readEvents(query, each);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "prediction log: sink " + channel.sink().name() + " cannot be read", e);
+      }
+      if (read) {
+        return;
+      }
+    }
+    throw new UnsupportedOperationException(
+        "prediction log: no sink reads events back (expected: prediction-log.store.enabled: true)");
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.mlsys.predictionlog;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where prediction events end up: a JSONL file set, the store, or any other destination. A {@link
@@ -49,6 +50,17 @@ public interface EventSink extends AutoCloseable {
    */
   default long writeFeedback(List<Feedback> feedback) throws Exception {
     return -1;
+  }
+
+  /**
+   * Reads stored events back, oldest first, into {@code each}; for sinks that can be queried (the
+   * store).
+   *
+   * @return false when this sink cannot read events back (nothing was read)
+   * @throws Exception when the sink cannot be read now
+   */
+  default boolean readEvents(EventQuery query, Consumer<PredictionEvent> each) throws Exception {
+    return false;
   }
 
   /**

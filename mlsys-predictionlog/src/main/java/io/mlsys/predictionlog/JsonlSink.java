@@ -1,10 +1,10 @@
 package io.mlsys.predictionlog;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,7 +35,7 @@ final class JsonlSink implements EventSink {
 
   private final JsonlSinkConfig config;
   private final Clock clock;
-  private OutputStream out;
+  private CountingStream out;
   private Path current;
   private Instant opened;
   private long bytes;
@@ -72,9 +72,11 @@ final class JsonlSink implements EventSink {
     }
     try {
       for (PredictionEvent event : batch) {
-        byte[] line = (event.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
-        out.write(line);
-        bytes += line.length;
+        // Straight into the file's buffer: the tensors' JSON is copied, not turned into a String.
+        long before = out.count;
+        event.writeJson(out);
+        out.write('\n');
+        bytes += out.count - before;
         if (bytes >= config.maxFileBytes()) {
           rotate(now);
           openNew(now);
@@ -116,9 +118,11 @@ final class JsonlSink implements EventSink {
       n++;
     } while (Files.exists(file));
     out =
-        new BufferedOutputStream(
-            Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            64 * 1024);
+        new CountingStream(
+            new BufferedOutputStream(
+                Files.newOutputStream(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                64 * 1024));
     current = file;
     opened = now;
     bytes = 0;
@@ -184,6 +188,27 @@ final class JsonlSink implements EventSink {
       } finally {
         out = null;
       }
+    }
+  }
+
+  /** Counts the bytes written through it, for rotation by size. */
+  private static final class CountingStream extends FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -137,6 +138,28 @@ public interface PredictionLog extends AutoCloseable {
    * @throws RuntimeException when the sink fails (nothing is journaled for feedback)
    */
   long recordFeedback(List<Feedback> feedback);
+
+  /**
+   * Reads stored events back, oldest first, from the first sink that can (the store), after a
+   * {@link #flush()} so that events still buffered are included.
+   *
+   * @throws UnsupportedOperationException when no sink reads events back
+   * @throws RuntimeException when the sink fails (such as {@code StoreException})
+   */
+  void readEvents(EventQuery query, Consumer<PredictionEvent> each) throws InterruptedException;
+
+  /**
+   * Reads a prediction log store's events without a running log (for {@code mlsys monitor report}
+   * over the store a server wrote): opens the store's {@value #STORE_OWNER} owner, reads, closes.
+   *
+   * @throws io.mlsys.store.StoreException when the store cannot be opened or read
+   */
+  static void readStore(
+      StoreConfig store, Path dataDir, EventQuery query, Consumer<PredictionEvent> each) {
+    try (Store opened = Store.open(store, dataDir, STORE_OWNER)) {
+      StoreSink.read(opened, query, each);
+    }
+  }
 
   /**
    * The newest {@code limit} feedback of one kind sent for a model's requests at or after {@code

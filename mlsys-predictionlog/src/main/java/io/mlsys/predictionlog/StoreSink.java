@@ -1,14 +1,20 @@
 package io.mlsys.predictionlog;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.mlsys.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -118,10 +124,11 @@ final class StoreSink implements EventSink {
     setNullable(insert, 11, event.caller());
     setNullable(insert, 12, subject(event));
     insert.setString(13, PredictionEvent.mapper().valueToTree(event.headers()).toString());
-    setNullable(insert, 14, event.inputs() == null ? null : event.inputs().toString());
-    setNullable(insert, 15, event.outputs() == null ? null : event.outputs().toString());
+    // The tensors' JSON as the event holds it, without parsing it into a tree.
+    setNullable(insert, 14, event.inputsJson());
+    setNullable(insert, 15, event.outputsJson());
     setNullable(insert, 16, event.traceId());
-    setNullable(insert, 17, event.features() == null ? null : event.features().toString());
+    setNullable(insert, 17, event.featuresJson());
     setNullable(insert, 18, event.graphPath());
     setNullable(insert, 19, event.arm());
   }
@@ -246,6 +253,90 @@ final class StoreSink implements EventSink {
                 return (long) delete.executeUpdate();
               }
             });
+  }
+
+  @Override
+  public boolean readEvents(EventQuery query, Consumer<PredictionEvent> each) {
+    read(store(), query, each);
+    return true;
+  }
+
+  private static final String SELECT =
+      "SELECT event_id, schema_version, request_id, time, model_name, model_version, latency_us,"
+          + " status, error, caller, headers, inputs, outputs, trace_id, features, graph_path, arm"
+          + " FROM prediction_events WHERE model_name = ? AND time_us >= ? AND time_us < ?";
+
+  /** Rows fetched at a time: a report over a long range streams, it does not load the table. */
+  private static final int FETCH_SIZE = 256;
+
+  /**
+   * Reads the events {@code query} selects from a prediction log store, oldest first (by start
+   * time, then event id), in one read transaction; the tensors' JSON is handed on as stored, not
+   * parsed.
+   */
+  static void read(Store store, EventQuery query, Consumer<PredictionEvent> each) {
+    long fromUs =
+        query.from() == null
+            ? Long.MIN_VALUE
+            : ChronoUnit.MICROS.between(Instant.EPOCH, query.from());
+    long toUs =
+        query.to() == null ? Long.MAX_VALUE : ChronoUnit.MICROS.between(Instant.EPOCH, query.to());
+    String sql =
+        SELECT
+            + (query.version() == null ? "" : " AND model_version = ?")
+            + " ORDER BY time_us, event_id";
+    store.read(
+        connection -> {
+          try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setFetchSize(FETCH_SIZE);
+            select.setString(1, query.model());
+            select.setLong(2, fromUs);
+            select.setLong(3, toUs);
+            if (query.version() != null) {
+              select.setString(4, query.version());
+            }
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                each.accept(event(rows));
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  private static PredictionEvent event(ResultSet rows) throws SQLException {
+    Map<String, String> headers;
+    try {
+      headers =
+          PredictionEvent.mapper()
+              .readValue(rows.getString("headers"), new TypeReference<Map<String, String>>() {});
+    } catch (IOException e) {
+      throw new SQLException(
+          "prediction_events " + rows.getString("event_id") + ": headers are not a JSON object", e);
+    }
+    return new PredictionEvent(
+        rows.getInt("schema_version"),
+        rows.getString("event_id"),
+        rows.getString("request_id"),
+        rows.getString("trace_id"),
+        rows.getString("time"),
+        rows.getString("model_name"),
+        rows.getString("model_version"),
+        rows.getLong("latency_us"),
+        rows.getString("status"),
+        rows.getString("error"),
+        rows.getString("caller"),
+        rows.getString("graph_path"),
+        rows.getString("arm"),
+        headers,
+        json(rows.getString("inputs")),
+        json(rows.getString("outputs")),
+        json(rows.getString("features")));
+  }
+
+  private static JsonPart json(String text) {
+    return text == null ? null : JsonPart.ofBytes(text.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

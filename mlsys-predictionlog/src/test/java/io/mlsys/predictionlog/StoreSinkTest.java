@@ -125,6 +125,56 @@ class StoreSinkTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void readsOneModelsEventsOfATimeRangeBackOldestFirstAsTheyWereWritten(Database database) {
+    Instant t0 = clock.instant();
+    List<PredictionEvent> written = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      written.add(event("r" + i, "user" + i, t0.plusSeconds(i)));
+    }
+    PredictionCall other = Calls.call("other", t0.plusSeconds(2));
+    PredictionEvent otherModel =
+        factory.event(
+            new PredictionCall(
+                "other-model",
+                "1",
+                other.request(),
+                other.response(),
+                null,
+                other.start(),
+                other.end(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                other.options(),
+                false,
+                null));
+    try (StoreSink sink = sink(database, "read", null)) {
+      // Out of order, and another model among them.
+      sink.write(List.of(written.get(3), otherModel, written.get(1), written.get(4)));
+      sink.write(List.of(written.get(0), written.get(2)));
+
+      List<PredictionEvent> read = new ArrayList<>();
+      assertThat(
+              sink.readEvents(
+                  new EventQuery("iris", "1", t0.plusSeconds(1), t0.plusSeconds(4)), read::add))
+          .isTrue();
+      assertThat(read).containsExactly(written.get(1), written.get(2), written.get(3));
+      assertThat(read.getFirst().toJson()).isEqualTo(written.get(1).toJson());
+
+      read.clear();
+      sink.readEvents(new EventQuery("iris", null, null, null), read::add);
+      assertThat(read).containsExactlyElementsOf(written);
+      read.clear();
+      sink.readEvents(new EventQuery("iris", "2", null, null), read::add);
+      assertThat(read).isEmpty();
+    }
+  }
+
   private StoreConfig storeConfig(Database database, String schema) {
     StoreConfig config =
         switch (database) {

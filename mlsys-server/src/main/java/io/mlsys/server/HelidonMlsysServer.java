@@ -161,6 +161,9 @@ final class HelidonMlsysServer implements MlsysServer {
     if (monitors != null) {
       new MonitorEndpoints(monitors).addTo(routes);
     }
+    if (predictionLog != null) {
+      new MonitorReportEndpoint(predictionLog, monitors, clock).addTo(routes);
+    }
     if (jobEndpoints != null) {
       jobEndpoints.addTo(routes);
     }

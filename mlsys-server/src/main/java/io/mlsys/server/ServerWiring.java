@@ -59,7 +59,7 @@ final class ServerWiring {
     // What the decorators share; closed when the server stops, after every model.
     SharedResources resources = SharedResources.create();
     // Tracing first: its span covers what the prediction log does too.
-    Tracing tracing = Tracing.open(config.tracing());
+    Tracing tracing = Tracing.open(config.tracing(), registry);
     List<DecoratorOptions> everyModel = new ArrayList<>();
     if (tracing.isEnabled()) {
       everyModel.add(TracingOptions.defaults());

@@ -171,6 +171,57 @@ class MonitorServingTest {
   }
 
   @Test
+  void theReportOverHttpReadsTheStoreForATimeRangeAndShowsTheDrift() throws Exception {
+    try (MlsysServer server =
+            start("{ baseline: baseline.csv }", "prediction-log: { store: { enabled: true } }\n");
+        HttpClient client = HttpClient.newHttpClient()) {
+      java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+      send(client, server, rows, 1.3f, 100);
+      java.time.Instant after = java.time.Instant.now().plusSeconds(1);
+
+      HttpResponse<String> report =
+          get(
+              client,
+              server,
+              "/v2/models/iris/monitor/report?from=" + before + "&to=" + after + "&version=1");
+      assertThat(report.statusCode()).isEqualTo(200);
+      assertThat(report.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+      assertThat(report.body())
+          .startsWith("<!DOCTYPE html>")
+          .contains("<h1>Monitoring report: iris version 1</h1>")
+          .contains("<p>100 calls from ")
+          .contains("Feature drift over the range")
+          .contains("<svg");
+      String petalRow = report.body().substring(report.body().indexOf("<tr><th>petal_length"));
+      assertThat(petalRow.substring(0, petalRow.indexOf("</tr>"))).contains("class=\"drift\"");
+
+      // A range before the traffic holds no calls; the default range (the last day) holds them.
+      String earlier =
+          get(client, server, "/v2/models/iris/monitor/report?to=" + before.minusSeconds(60))
+              .body();
+      assertThat(earlier).contains("<p>0 calls from ");
+      assertThat(get(client, server, "/v2/models/iris/monitor/report").body())
+          .contains("<p>100 calls from ");
+
+      HttpResponse<String> bad = get(client, server, "/v2/models/iris/monitor/report?from=today");
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).contains("from").contains("ISO-8601");
+    }
+  }
+
+  @Test
+  void theReportOverHttpNeedsTheStore() throws Exception {
+    try (MlsysServer server =
+            start(
+                "{ baseline: baseline.csv }", "prediction-log: { jsonl: { dir: predictions } }\n");
+        HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> report = get(client, server, "/v2/models/iris/monitor/report");
+      assertThat(report.statusCode()).isEqualTo(409);
+      assertThat(report.body()).contains("prediction-log.store.enabled: true");
+    }
+  }
+
+  @Test
   void theReportReplaysTheJsonlLogAndShowsTheDrift() throws Exception {
     try (MlsysServer server =
             start(

@@ -1,5 +1,6 @@
 package io.mlsys.tracing;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mlsys.core.Span;
 import io.mlsys.core.TraceContext;
 import io.opentelemetry.api.common.AttributeKey;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * servers in one JVM do not share it), a parent-based ratio sampler, and a batch processor that
  * exports over OTLP/HTTP (protobuf) with the JDK's HTTP client. The processor's queue is bounded
  * ({@code max-queue-size}); spans beyond it are dropped by the SDK, requests are never held up.
+ * Exported, failed and dropped spans are counted ({@link SpanMetrics}).
  */
 final class OtelTracing implements Tracing {
   private static final String SCOPE = "io.mlsys";
@@ -54,21 +56,23 @@ final class OtelTracing implements Tracing {
     this.config = config;
   }
 
-  static OtelTracing open(TracingConfig config) {
+  static OtelTracing open(TracingConfig config, MeterRegistry registry) {
+    SpanMetrics metrics = new SpanMetrics(registry);
     OtlpHttpSpanExporterBuilder exporter =
         OtlpHttpSpanExporter.builder()
             .setEndpoint(config.tracesUrl())
             .setTimeout(config.timeout())
-            // The SDK's own meters would go to a global OpenTelemetry no one reads.
+            // The SDK's own meters would go to a global OpenTelemetry no one reads (SpanMetrics
+            // counts the exporter's outcomes).
             .setMeterProvider(MeterProvider::noop);
     config.headers().forEach(exporter::addHeader);
     BatchSpanProcessor processor =
-        BatchSpanProcessor.builder(exporter.build())
+        BatchSpanProcessor.builder(metrics.counting(exporter.build()))
             .setScheduleDelay(config.scheduleDelay())
             .setExporterTimeout(config.timeout())
             .setMaxQueueSize(config.maxQueueSize())
             .setMaxExportBatchSize(config.maxExportBatchSize())
-            .setMeterProvider(MeterProvider::noop)
+            .setMeterProvider(metrics::processorMeters)
             .build();
     SdkTracerProvider provider =
         SdkTracerProvider.builder()

@@ -1,5 +1,7 @@
 package io.mlsys.tracing;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlsys.core.Span;
 import io.mlsys.core.TraceContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,9 +52,22 @@ public interface Tracing extends AutoCloseable {
     return new UntracedTracing(random);
   }
 
-  /** Spans exported as {@code config} says; {@link #off()} when it names no endpoint. */
+  /**
+   * Spans exported as {@code config} says; {@link #off()} when it names no endpoint. The spans
+   * exported, failed and dropped are counted in a registry of their own (see {@link
+   * #open(TracingConfig, MeterRegistry)}).
+   */
   static Tracing open(TracingConfig config) {
-    return config.enabled() ? OtelTracing.open(config) : off();
+    return open(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Spans exported as {@code config} says, counted in {@code registry}: {@code
+   * mlsys_tracing_spans_exported_total}, {@code _failed_total} and {@code _dropped_total}
+   * (docs/observability.md); {@link #off()} when it names no endpoint.
+   */
+  static Tracing open(TracingConfig config, MeterRegistry registry) {
+    return config.enabled() ? OtelTracing.open(config, registry) : off();
   }
 
   /** Ids only: the caller's trace kept, or a new unsampled one. */

@@ -3,12 +3,12 @@ package io.mlsys.batch;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.RowLayout;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns input rows (text fields, in the model's input order) into model calls. Each input takes as
@@ -16,21 +16,10 @@ import java.util.Set;
  * [-1, 1]} input one; several inputs take their columns one after the other.
  */
 final class RowCodec {
-  private static final Set<DataType> SUPPORTED =
-      Set.of(
-          DataType.FP32,
-          DataType.FP64,
-          DataType.INT32,
-          DataType.INT64,
-          DataType.BOOL,
-          DataType.BYTES);
-
-  private record Input(TensorSpec spec, int columns, int firstColumn) {}
-
-  private final List<Input> inputs;
+  private final List<RowLayout> inputs;
   private final int columns;
 
-  private RowCodec(List<Input> inputs, int columns) {
+  private RowCodec(List<RowLayout> inputs, int columns) {
     this.inputs = inputs;
     this.columns = columns;
   }
@@ -39,51 +28,13 @@ final class RowCodec {
    * @throws BatchException when an input has a datatype or shape that rows cannot fill
    */
   static RowCodec of(ModelMetadata metadata) {
-    List<Input> inputs = new ArrayList<>();
-    int column = 0;
-    for (TensorSpec spec : metadata.inputs()) {
-      if (!SUPPORTED.contains(spec.datatype())) {
-        throw new BatchException(
-            "model "
-                + metadata.name()
-                + ": input "
-                + spec.name()
-                + " is "
-                + spec.datatype()
-                + " (batch rows fill FP32, FP64, INT32, INT64, BOOL and BYTES inputs)");
-      }
-      List<Long> shape = spec.shape();
-      long width = 1;
-      for (int i = 1; i < shape.size(); i++) {
-        if (shape.get(i) < 1) {
-          throw new BatchException(
-              "model "
-                  + metadata.name()
-                  + ": input "
-                  + spec.name()
-                  + " has shape "
-                  + shape
-                  + " (batch rows need a fixed size after the batch dimension)");
-        }
-        width *= shape.get(i);
-      }
-      if (shape.isEmpty() || width > 100_000) {
-        throw new BatchException(
-            "model "
-                + metadata.name()
-                + ": input "
-                + spec.name()
-                + " has shape "
-                + shape
-                + " (expected: [-1] or [-1, columns] with a batch dimension first)");
-      }
-      inputs.add(new Input(spec, (int) width, column));
-      column += (int) width;
+    List<RowLayout> inputs;
+    try {
+      inputs = RowLayout.of(metadata);
+    } catch (IllegalArgumentException e) {
+      throw new BatchException(e.getMessage(), e);
     }
-    if (inputs.isEmpty()) {
-      throw new BatchException("model " + metadata.name() + " has no inputs");
-    }
-    return new RowCodec(List.copyOf(inputs), column);
+    return new RowCodec(inputs, RowLayout.columns(inputs));
   }
 
   /** Fields per row. */
@@ -100,7 +51,7 @@ final class RowCodec {
     if (fields.length != columns) {
       return "has " + fields.length + " fields (expected: " + columns + ", " + layout() + ")";
     }
-    for (Input input : inputs) {
+    for (RowLayout input : inputs) {
       for (int c = 0; c < input.columns(); c++) {
         String field = fields[input.firstColumn() + c].strip();
         if (!parses(input.spec().datatype(), field)) {
@@ -170,7 +121,7 @@ final class RowCodec {
         return "has " + fields.length + " fields (expected: " + columns + ", " + layout() + ")";
       }
       for (int i = 0; i < inputs.size(); i++) {
-        Input input = inputs.get(i);
+        RowLayout input = inputs.get(i);
         int width = input.columns();
         int at = rows * width;
         for (int c = 0; c < width; c++) {
@@ -276,7 +227,7 @@ final class RowCodec {
 
   private String layout() {
     List<String> parts = new ArrayList<>();
-    for (Input input : inputs) {
+    for (RowLayout input : inputs) {
       parts.add(input.spec().name() + " " + input.columns() + " x " + input.spec().datatype());
     }
     return String.join(", ", parts);

@@ -52,7 +52,8 @@ class ArchitectureTest {
             "io.mlsys.cache..",
             "io.mlsys.redis..",
             "io.mlsys.features..",
-            "io.mlsys.monitoring..")
+            "io.mlsys.monitoring..",
+            "io.mlsys.report..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -22,6 +22,19 @@ public final class ErrorMessages {
   private ErrorMessages() {}
 
   /**
+   * What went wrong at the bottom of a chain of causes, for an operator's message: the deepest
+   * cause's message, or its class name when it has none ({@code ConnectException: Connection
+   * refused} is usually more useful than the wrapper that carried it).
+   */
+  public static String rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /**
    * A client's text for a message: control characters replaced by {@code ?}, cut at {@value
    * #MAX_QUOTED_CHARS} characters with {@code ...}; not quoted.
    */

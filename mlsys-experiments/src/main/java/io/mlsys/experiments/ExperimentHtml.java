@@ -1,5 +1,18 @@
 package io.mlsys.experiments;
 
+import static io.mlsys.report.SvgChart.HEIGHT;
+import static io.mlsys.report.SvgChart.MARGIN;
+import static io.mlsys.report.SvgChart.WIDTH;
+import static io.mlsys.report.SvgChart.close;
+import static io.mlsys.report.SvgChart.color;
+import static io.mlsys.report.SvgChart.fmt;
+import static io.mlsys.report.SvgChart.legend;
+import static io.mlsys.report.SvgChart.line;
+import static io.mlsys.report.SvgChart.open;
+import static io.mlsys.report.SvgChart.text;
+import static io.mlsys.report.SvgChart.y;
+
+import io.mlsys.report.SvgChart;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,13 +25,7 @@ import java.util.Map;
  * SVG plots (no scripts, no external assets), as {@code mlsys monitor report} draws them.
  */
 final class ExperimentHtml {
-  private static final int WIDTH = 480;
-  private static final int HEIGHT = 200;
-  private static final int MARGIN = 36;
   private static final int BINS = 20;
-  private static final String[] COLORS = {
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"
-  };
 
   private ExperimentHtml() {}
 
@@ -224,7 +231,7 @@ final class ExperimentHtml {
     for (int i = 0; i < rows.size(); i++) {
       double[] row = rows.get(i);
       double y = MARGIN + slot * (i + 0.5);
-      String color = COLORS[i % COLORS.length];
+      String color = color(i);
       if (!Double.isNaN(row[1]) && !Double.isNaN(row[2])) {
         svg.append("<line stroke-width=\"2\" stroke=\"")
             .append(color)
@@ -299,7 +306,7 @@ final class ExperimentHtml {
             .append("\" height=\"")
             .append(fmt(h))
             .append("\" fill=\"")
-            .append(COLORS[s % COLORS.length])
+            .append(color(s))
             .append("\"/>\n");
       }
     }
@@ -309,138 +316,19 @@ final class ExperimentHtml {
     return close(svg, title + ": share of each arm per bin");
   }
 
-  /** Lines over time, one per series, and a dashed threshold when it is a number. */
-  private static String line(
-      String title,
-      List<Instant> times,
-      List<List<Double>> series,
-      List<String> names,
-      double threshold) {
-    StringBuilder svg = open(title);
-    double max = Double.isNaN(threshold) ? 1e-9 : threshold;
-    for (List<Double> values : series) {
-      for (double value : values) {
-        if (!Double.isNaN(value)) {
-          max = Math.max(max, value);
-        }
-      }
-    }
-    max *= 1.1;
-    int n = times.size();
-    for (int s = 0; s < series.size(); s++) {
-      StringBuilder points = new StringBuilder();
-      List<Double> values = series.get(s);
-      for (int i = 0; i < n && i < values.size(); i++) {
-        if (!Double.isNaN(values.get(i))) {
-          points.append(fmt(x(i, n))).append(',').append(fmt(y(values.get(i) / max))).append(' ');
-        }
-      }
-      svg.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"")
-          .append(COLORS[s % COLORS.length])
-          .append("\" points=\"")
-          .append(points)
-          .append("\"/>\n");
-    }
-    if (!Double.isNaN(threshold)) {
-      double y = y(threshold / max);
-      svg.append("<line stroke=\"#b00020\" stroke-dasharray=\"4 3\" x1=\"")
-          .append(MARGIN)
-          .append("\" x2=\"")
-          .append(WIDTH - MARGIN)
-          .append("\" y1=\"")
-          .append(fmt(y))
-          .append("\" y2=\"")
-          .append(fmt(y))
-          .append("\"/>\n");
-    }
-    text(svg, MARGIN - 4, MARGIN + 4, number(max), "end");
-    if (n > 0) {
-      text(svg, MARGIN, HEIGHT - MARGIN + 14, times.get(0).toString(), "start");
-      text(svg, WIDTH - MARGIN, HEIGHT - MARGIN + 14, times.get(n - 1).toString(), "end");
-    }
-    legend(svg, names);
-    return close(svg, title);
-  }
-
-  private static double x(int i, int n) {
-    return n <= 1 ? MARGIN : MARGIN + (WIDTH - 2.0 * MARGIN) * i / (n - 1);
-  }
-
-  private static double y(double fraction) {
-    return HEIGHT - MARGIN - (HEIGHT - 2.0 * MARGIN) * fraction;
-  }
-
-  private static StringBuilder open(String title) {
-    StringBuilder svg =
-        new StringBuilder("<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
-    svg.append(WIDTH)
-        .append("\" height=\"")
-        .append(HEIGHT)
-        .append("\" role=\"img\"><title>")
-        .append(escape(title))
-        .append("</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\" stroke=\"#ddd\"/>\n")
-        .append("<line stroke=\"#888\" x1=\"")
-        .append(MARGIN)
-        .append("\" y1=\"")
-        .append(HEIGHT - MARGIN)
-        .append("\" x2=\"")
-        .append(WIDTH - MARGIN)
-        .append("\" y2=\"")
-        .append(HEIGHT - MARGIN)
-        .append("\"/>\n");
-    text(svg, WIDTH / 2.0, 16, title, "middle");
-    return svg;
-  }
-
-  private static void legend(StringBuilder svg, List<String> names) {
-    for (int i = 0; i < names.size() && i < COLORS.length; i++) {
-      double x = WIDTH - MARGIN - 90;
-      double y = MARGIN + 4 + i * 14;
-      svg.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y - 8));
-      svg.append("\" width=\"10\" height=\"10\" fill=\"").append(COLORS[i]).append("\"/>\n");
-      text(svg, x + 14, y + 1, names.get(i), "start");
-    }
-  }
-
-  private static String close(StringBuilder svg, String caption) {
-    return svg.append("</svg><figcaption>")
-        .append(escape(caption))
-        .append("</figcaption></figure>\n")
-        .toString();
-  }
-
-  private static void text(StringBuilder svg, double x, double y, String text, String anchor) {
-    svg.append("<text font-size=\"11\" x=\"")
-        .append(fmt(x))
-        .append("\" y=\"")
-        .append(fmt(y))
-        .append("\" text-anchor=\"")
-        .append(anchor)
-        .append("\">")
-        .append(escape(text))
-        .append("</text>\n");
-  }
-
   private static String td(Object value) {
     return "<td>" + escape(String.valueOf(value)) + "</td>";
   }
 
   static String number(Double value) {
-    return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.4g", value);
+    return SvgChart.number(value);
   }
 
   private static String micros(double value) {
     return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f ms", value / 1000);
   }
 
-  private static String fmt(double value) {
-    return String.format(Locale.ROOT, "%.1f", value);
-  }
-
   static String escape(String text) {
-    return text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return SvgChart.escape(text);
   }
 }

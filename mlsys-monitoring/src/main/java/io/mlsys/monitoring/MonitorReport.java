@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.protocol.OipJson;
+import io.mlsys.report.SvgChart;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -351,7 +352,7 @@ public final class MonitorReport {
   }
 
   static String number(Double value) {
-    return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.4g", value);
+    return SvgChart.number(value);
   }
 
   private static String percent(Double value) {
@@ -363,9 +364,6 @@ public final class MonitorReport {
   }
 
   static String escape(String text) {
-    return text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return SvgChart.escape(text);
   }
 }

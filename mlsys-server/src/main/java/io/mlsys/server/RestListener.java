@@ -1,6 +1,7 @@
 package io.mlsys.server;
 
 import io.helidon.webserver.WebServer;
+import io.mlsys.core.ErrorMessages;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -147,7 +148,7 @@ final class RestListener {
             "restarting the HTTP listener on port "
                 + port
                 + " failed ("
-                + rootMessage(e)
+                + ErrorMessages.rootCause(e)
                 + "); retrying in "
                 + backoff.toMillis()
                 + " ms");
@@ -177,13 +178,5 @@ final class RestListener {
     } finally {
       lock.unlock();
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 }

@@ -3,6 +3,7 @@ package io.mlsys.spark;
 import io.mlsys.core.DataType;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.ModelMetadata;
+import io.mlsys.core.RowLayout;
 import io.mlsys.core.Tensor;
 import io.mlsys.core.TensorSpec;
 import java.io.Serializable;
@@ -35,55 +36,23 @@ final class InputColumns implements Serializable {
    * @throws SparkBatchException when an input has a datatype or shape that rows cannot fill
    */
   static InputColumns of(ModelMetadata metadata) {
+    List<RowLayout> layout;
+    try {
+      layout = RowLayout.of(metadata);
+    } catch (IllegalArgumentException e) {
+      throw new SparkBatchException(e.getMessage(), e);
+    }
     List<Input> inputs = new ArrayList<>();
-    int column = 0;
-    for (TensorSpec spec : metadata.inputs()) {
-      if (sparkType(spec.datatype()) == null) {
-        throw new SparkBatchException(
-            "model "
-                + metadata.name()
-                + ": input "
-                + spec.name()
-                + " is "
-                + spec.datatype()
-                + " (rows fill FP32, FP64, INT32, INT64, BOOL and BYTES inputs)");
-      }
-      List<Long> shape = spec.shape();
-      long width = 1;
-      for (int i = 1; i < shape.size(); i++) {
-        if (shape.get(i) < 1) {
-          throw new SparkBatchException(
-              "model "
-                  + metadata.name()
-                  + ": input "
-                  + spec.name()
-                  + " has shape "
-                  + shape
-                  + " (rows need a fixed size after the batch dimension)");
-        }
-        width *= shape.get(i);
-      }
-      if (shape.isEmpty() || width > 100_000) {
-        throw new SparkBatchException(
-            "model "
-                + metadata.name()
-                + ": input "
-                + spec.name()
-                + " has shape "
-                + shape
-                + " (expected: [-1] or [-1, columns] with a batch dimension first)");
-      }
-      long[] concrete = new long[shape.size()];
+    for (RowLayout input : layout) {
+      TensorSpec spec = input.spec();
+      long[] concrete = new long[spec.shape().size()];
       for (int i = 1; i < concrete.length; i++) {
-        concrete[i] = shape.get(i);
+        concrete[i] = spec.shape().get(i);
       }
-      inputs.add(new Input(spec.name(), spec.datatype(), concrete, (int) width, column));
-      column += (int) width;
+      inputs.add(
+          new Input(spec.name(), spec.datatype(), concrete, input.columns(), input.firstColumn()));
     }
-    if (inputs.isEmpty()) {
-      throw new SparkBatchException("model " + metadata.name() + " has no inputs");
-    }
-    return new InputColumns(List.copyOf(inputs), column);
+    return new InputColumns(List.copyOf(inputs), RowLayout.columns(layout));
   }
 
   /** Columns per row. */

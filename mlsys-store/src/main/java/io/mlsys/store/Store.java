@@ -2,6 +2,7 @@ package io.mlsys.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.mlsys.core.ErrorMessages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class Store implements AutoCloseable {
     try {
       this.pool = new HikariDataSource(hikari);
     } catch (RuntimeException e) {
-      throw new StoreException(describe() + ": cannot connect: " + rootMessage(e), e);
+      throw new StoreException(describe() + ": cannot connect: " + ErrorMessages.rootCause(e), e);
     }
   }
 
@@ -160,7 +161,8 @@ public final class Store implements AutoCloseable {
         last = e;
       }
     }
-    throw new StoreException(describe() + ": migration failed: " + rootMessage(last), last);
+    throw new StoreException(
+        describe() + ": migration failed: " + ErrorMessages.rootCause(last), last);
   }
 
   public Database database() {
@@ -256,7 +258,7 @@ public final class Store implements AutoCloseable {
           }
         }
       }
-      throw new StoreException(describe() + ": " + rootMessage(last), last);
+      throw new StoreException(describe() + ": " + ErrorMessages.rootCause(last), last);
     } finally {
       if (gated) {
         sqliteWrites.unlock();
@@ -347,15 +349,6 @@ public final class Store implements AutoCloseable {
           "store '" + owner + "' (SQLite " + jdbcUrl.substring("jdbc:sqlite:".length()) + ")";
       case POSTGRESQL -> "store '" + owner + "' (PostgreSQL schema " + schemaName + ")";
     };
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null ? root.getClass().getSimpleName() : message;
   }
 
   @Override

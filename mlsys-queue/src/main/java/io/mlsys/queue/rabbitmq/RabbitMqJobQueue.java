@@ -8,6 +8,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.mlsys.core.DependencyUnavailableException;
+import io.mlsys.core.ErrorMessages;
 import io.mlsys.queue.JobQueue;
 import java.io.IOException;
 import java.net.URI;
@@ -149,7 +150,7 @@ public final class RabbitMqJobQueue implements JobQueue {
       channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
       healthy = true;
     } catch (IOException | TimeoutException | ShutdownSignalException e) {
-      throw unavailable("publish job " + jobId + ": " + message(e), e);
+      throw unavailable("publish job " + jobId + ": " + ErrorMessages.rootCause(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable("publish job " + jobId + ": interrupted", e);
@@ -179,7 +180,7 @@ public final class RabbitMqJobQueue implements JobQueue {
           created.confirmSelect();
         } catch (IOException e) {
           closeQuietly(created);
-          throw unavailable("open a publishing channel: " + message(e), e);
+          throw unavailable("open a publishing channel: " + ErrorMessages.rootCause(e), e);
         }
         openPublishChannels++;
         return created;
@@ -237,7 +238,7 @@ public final class RabbitMqJobQueue implements JobQueue {
       channel.basicConsume(queue, false, "mlsys-worker", new Receiver(channel));
     } catch (IOException e) {
       closeQuietly(channel);
-      throw unavailable("consume: " + message(e), e);
+      throw unavailable("consume: " + ErrorMessages.rootCause(e), e);
     }
     consumeChannel = channel;
   }
@@ -287,7 +288,7 @@ public final class RabbitMqJobQueue implements JobQueue {
       }
       return channel;
     } catch (IOException | TimeoutException e) {
-      throw unavailable("cannot connect: " + message(e), e);
+      throw unavailable("cannot connect: " + ErrorMessages.rootCause(e), e);
     }
   }
 
@@ -324,14 +325,6 @@ public final class RabbitMqJobQueue implements JobQueue {
 
   private DependencyUnavailableException unavailable(String problem, Throwable cause) {
     return new DependencyUnavailableException(description, problem, RETRY_AFTER, cause);
-  }
-
-  private static String message(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private static void closeQuietly(Channel channel) {
@@ -412,7 +405,7 @@ public final class RabbitMqJobQueue implements JobQueue {
         } catch (IOException | ShutdownSignalException e) {
           // The channel went away: the broker gives the job to another worker, which finds it
           // final in the store and drops it.
-          throw unavailable("acknowledge job " + jobId + ": " + message(e), e);
+          throw unavailable("acknowledge job " + jobId + ": " + ErrorMessages.rootCause(e), e);
         }
       }
     }

@@ -23,6 +23,7 @@ import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.mlsys.core.DependencyUnavailableException;
+import io.mlsys.core.ErrorMessages;
 import io.mlsys.queue.JobQueue;
 import java.time.Clock;
 import java.time.Duration;
@@ -308,7 +309,7 @@ public final class RedisStreamsJobQueue implements JobQueue {
     try {
       return client.connect(uri);
     } catch (RuntimeException e) {
-      throw unavailable("cannot connect: " + message(e), e);
+      throw unavailable("cannot connect: " + ErrorMessages.rootCause(e), e);
     }
   }
 
@@ -370,7 +371,7 @@ public final class RedisStreamsJobQueue implements JobQueue {
         groupReady = false;
         throw unavailable(operation + ": the stream or its group is gone (Redis restarted?)", e);
       }
-      throw unavailable(operation + ": " + message(cause), cause);
+      throw unavailable(operation + ": " + ErrorMessages.rootCause(cause), cause);
     }
   }
 
@@ -386,14 +387,6 @@ public final class RedisStreamsJobQueue implements JobQueue {
 
   private DependencyUnavailableException unavailable(String problem, Throwable cause) {
     return new DependencyUnavailableException(description, problem, RETRY_AFTER, cause);
-  }
-
-  private static String message(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   @Override

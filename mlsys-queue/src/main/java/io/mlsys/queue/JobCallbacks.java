@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.crypto.Mac;
@@ -64,6 +66,8 @@ public final class JobCallbacks implements AutoCloseable {
    * @param environment where {@code secret-env} is read
    * @throws io.mlsys.config.ConfigException when {@code secret-env} names an unset variable
    */
+  private volatile Consumer<String> done = id -> {};
+
   public JobCallbacks(
       CallbacksConfig config, Clock clock, Map<String, String> environment, Resolver resolver) {
     this.config = Objects.requireNonNull(config, "config");
@@ -189,12 +193,46 @@ public final class JobCallbacks implements AutoCloseable {
       return;
     }
     if (!pending.tryAcquire()) {
+      // Not lost: the sweeper sends it once the retry schedule has passed (resend()).
       LOG.warning(
-          "job " + job.id() + ": callback dropped (" + MAX_PENDING + " callbacks already pending)");
+          "job "
+              + job.id()
+              + ": callback deferred ("
+              + MAX_PENDING
+              + " callbacks already pending; the sweeper sends it later)");
       return;
     }
     byte[] body = JobJson.write(job);
-    attempt(job, body, 1).whenComplete((ignored, error) -> pending.release());
+    attempt(job, body, 1)
+        .whenComplete(
+            (ignored, error) -> {
+              pending.release();
+              done.accept(job.id());
+            });
+  }
+
+  /**
+   * Called with a job's id once its callback was delivered or given up, so that the sweeper does
+   * not send it again; the store records it ({@link JobStore#callbackDone}).
+   */
+  public void onDone(Consumer<String> listener) {
+    this.done = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * How long after a callback was taken in hand it is surely done, delivered or given up, if its
+   * process lives: every attempt's timeout and every backoff, with a minute to spare. A callback
+   * still not done after it was lost with its process.
+   */
+  public Duration retrySchedule() {
+    Duration total = Duration.ofMinutes(1);
+    for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
+      total = total.plus(config.timeout());
+      if (attempt < config.maxAttempts()) {
+        total = total.plusMillis(config.backoff().toMillis() << Math.min(attempt - 1, 20));
+      }
+    }
+    return total;
   }
 
   private CompletableFuture<Void> attempt(Job job, byte[] body, int attempt) {

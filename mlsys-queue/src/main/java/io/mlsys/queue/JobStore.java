@@ -432,6 +432,81 @@ public final class JobStore {
         });
   }
 
+  /**
+   * Final jobs whose callback was taken in hand before {@code now - grace} and never done (the
+   * process sending it died): each is claimed by a conditional update, so that of several sweepers
+   * one sends it.
+   *
+   * @return the jobs this process now sends the callback of
+   */
+  public List<Job> claimOverdueCallbacks(Duration grace, int limit) {
+    long now = micros(clock.instant());
+    long before = micros(clock.instant().minus(grace));
+    String overdue =
+        " FROM jobs WHERE callback_url IS NOT NULL AND callback_done_us IS NULL AND NOT "
+            + NOT_FINAL
+            + " AND finished_us IS NOT NULL AND COALESCE(callback_claim_us, finished_us) < ?";
+    // A read first: most sweeps find nothing, and then take no write lock.
+    boolean any =
+        store.read(
+            connection -> {
+              try (PreparedStatement select =
+                  connection.prepareStatement("SELECT 1" + overdue + " LIMIT 1")) {
+                select.setLong(1, before);
+                try (ResultSet rows = select.executeQuery()) {
+                  return rows.next();
+                }
+              }
+            });
+    if (!any) {
+      return List.of();
+    }
+    return store.inTransaction(
+        connection -> {
+          List<Job> overdueJobs = new ArrayList<>();
+          List<Long> claims = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + ", COALESCE(callback_claim_us, finished_us)"
+                      + overdue
+                      + " ORDER BY finished_us LIMIT ?")) {
+            select.setLong(1, before);
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                overdueJobs.add(job(rows));
+                claims.add(rows.getLong(15));
+              }
+            }
+          }
+          List<Job> claimed = new ArrayList<>();
+          try (PreparedStatement claim =
+              connection.prepareStatement(
+                  "UPDATE jobs SET callback_claim_us = ? WHERE id = ? AND callback_done_us IS NULL"
+                      + " AND COALESCE(callback_claim_us, finished_us) = ?")) {
+            for (int i = 0; i < overdueJobs.size(); i++) {
+              claim.setLong(1, now);
+              claim.setString(2, overdueJobs.get(i).id());
+              claim.setLong(3, claims.get(i));
+              if (claim.executeUpdate() == 1) {
+                claimed.add(overdueJobs.get(i));
+              }
+            }
+          }
+          return claimed;
+        });
+  }
+
+  /** The job's callback was delivered or given up: the sweeper leaves it alone. */
+  public void callbackDone(String id) {
+    update(
+        "UPDATE jobs SET callback_done_us = ? WHERE id = ? AND callback_done_us IS NULL",
+        micros(clock.instant()),
+        id);
+  }
+
   private int update(String sql, Object first, String id) {
     return store.inTransaction(
         connection -> {

@@ -58,6 +58,17 @@ public final class Jobs implements AutoCloseable {
     this.store = store;
     this.queue = queue;
     this.callbacks = callbacks;
+    callbacks.onDone(
+        id -> {
+          try {
+            store.callbackDone(id);
+          } catch (RuntimeException e) {
+            LOG.log(
+                Level.WARNING,
+                "job " + id + ": callback done but not recorded (the sweeper may send it again)",
+                e);
+          }
+        });
     this.metrics = new JobMetrics(registry);
     this.clock = clock;
     this.scheduler =
@@ -234,6 +245,11 @@ public final class Jobs implements AutoCloseable {
     }
   }
 
+  /** How long a callback may take, retries included, before the sweeper counts it as lost. */
+  Duration callbacksRetrySchedule() {
+    return callbacks.retrySchedule();
+  }
+
   /** One sweep: expire late jobs, delete old ones, publish lost ones, refresh the gauges. */
   void sweep() {
     try {
@@ -246,6 +262,10 @@ public final class Jobs implements AutoCloseable {
       for (Job job : store.unpublished(config.lease(), 1000)) {
         queue.publish(job.id(), job.model(), clock.instant());
         store.markPublished(job.id());
+      }
+      // Callbacks whose process died before they were delivered or given up.
+      for (Job job : store.claimOverdueCallbacks(callbacks.retrySchedule(), 100)) {
+        callbacks.send(job);
       }
       metrics.counts(store.counts());
     } catch (RuntimeException e) {

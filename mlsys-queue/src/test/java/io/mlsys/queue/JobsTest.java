@@ -3,6 +3,7 @@ package io.mlsys.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlsys.core.CapacityExceededException;
 import io.mlsys.core.FailedPreconditionException;
@@ -13,10 +14,12 @@ import io.mlsys.store.Store;
 import io.mlsys.store.StoreConfig;
 import io.mlsys.testing.ManualClock;
 import io.mlsys.testing.PostgresDatabase;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -288,6 +291,76 @@ class JobsTest {
     clock.advance(Duration.ofHours(2));
     jobs.sweep();
     assertThat(jobs.find(late)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void aCallbackLostWithItsProcessIsSentByTheSweeperOnce(Database database) throws Exception {
+    AtomicInteger received = new AtomicInteger();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          received.incrementAndGet();
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      ManualClock clock = ManualClock.startingAt("2026-01-01T00:00:00Z");
+      JobsConfig config =
+          JobsConfig.defaults()
+              .withCallbacks(
+                  CallbacksConfig.defaults().withAllowedHosts(List.of("127.0.0.1"), true));
+      Jobs jobs = open(database, config, clock);
+      String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+      // Finished in the store by a process that died before its callback went out.
+      String id =
+          jobs.store().submit(new NewJob("iris", null, REQUEST, "alice", url, null)).job().id();
+      assertThat(jobs.store().finish(id, JobState.FAILED, null, "boom")).isTrue();
+
+      jobs.sweep(); // within the callbacks' retry schedule: the finishing process may still send
+      clock.advance(jobs.callbacksRetrySchedule().plusSeconds(1));
+      jobs.sweep();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (received.get() == 0 && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      assertThat(received).hasValue(1);
+      // Delivered and recorded: later sweeps leave it alone.
+      awaitCallbackDone(jobs, id);
+      clock.advance(jobs.callbacksRetrySchedule().plusSeconds(1));
+      jobs.sweep();
+      assertThat(received).hasValue(1);
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  private static void awaitCallbackDone(Jobs jobs, String id) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      boolean done =
+          jobs.store()
+              .store()
+              .read(
+                  connection -> {
+                    try (var select =
+                        connection.prepareStatement(
+                            "SELECT callback_done_us FROM jobs WHERE id = ?")) {
+                      select.setString(1, id);
+                      try (var rows = select.executeQuery()) {
+                        return rows.next() && rows.getObject(1) != null;
+                      }
+                    }
+                  });
+      if (done) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    throw new AssertionError("callback of job " + id + " not recorded as done");
   }
 
   @ParameterizedTest

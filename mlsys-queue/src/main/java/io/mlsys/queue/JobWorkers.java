@@ -1,5 +1,6 @@
 package io.mlsys.queue;
 
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.InvalidInputException;
 import io.mlsys.core.ModelNotFoundException;
 import io.mlsys.core.PayloadTooLargeException;
@@ -14,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,6 +33,12 @@ final class JobWorkers implements AutoCloseable {
   /** How long one receive waits before the loop checks whether it should stop. */
   static final Duration RECEIVE_WAIT = Duration.ofSeconds(1);
 
+  /**
+   * One warning per this while the queue cannot be reached, for all worker threads together: an
+   * outage of the broker must not flood the log with a line per thread per second.
+   */
+  static final Duration QUEUE_WARNING_INTERVAL = Duration.ofMinutes(1);
+
   private final JobStore store;
   private final JobQueue queue;
   private final JobRunner runner;
@@ -41,6 +50,8 @@ final class JobWorkers implements AutoCloseable {
   private final List<Worker> workers = new ArrayList<>();
   private final ScheduledFuture<?> leaseExtender;
   private volatile boolean running = true;
+  private final AtomicLong nextQueueWarning = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicBoolean queueFailing = new AtomicBoolean();
 
   JobWorkers(
       JobStore store,
@@ -81,10 +92,14 @@ final class JobWorkers implements AutoCloseable {
         try {
           setIdle(true);
           delivery = queue.receive(RECEIVE_WAIT);
+          if (queueFailing.compareAndSet(true, false)) {
+            LOG.info("job queue " + queue.backend() + ": receiving again");
+            nextQueueWarning.set(Long.MIN_VALUE);
+          }
         } catch (InterruptedException e) {
           continue;
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "job queue: receive failed; trying again", e);
+          warnQueueFailing(e);
           pause();
           continue;
         } finally {
@@ -113,6 +128,22 @@ final class JobWorkers implements AutoCloseable {
     synchronized void wake() {
       if (idle) {
         thread.interrupt();
+      }
+    }
+
+    private void warnQueueFailing(RuntimeException e) {
+      queueFailing.set(true);
+      long now = System.nanoTime();
+      long due = nextQueueWarning.get();
+      if ((due != Long.MIN_VALUE && now - due < 0)
+          || !nextQueueWarning.compareAndSet(due, now + QUEUE_WARNING_INTERVAL.toNanos())) {
+        return;
+      }
+      if (e instanceof DependencyUnavailableException) {
+        // The backend says what is down and why; a stack trace adds nothing.
+        LOG.warning("job queue: receive failed, workers keep trying: " + e.getMessage());
+      } else {
+        LOG.log(Level.WARNING, "job queue: receive failed, workers keep trying", e);
       }
     }
 

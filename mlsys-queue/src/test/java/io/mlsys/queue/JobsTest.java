@@ -22,11 +22,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -361,6 +364,80 @@ class JobsTest {
       TimeUnit.MILLISECONDS.sleep(10);
     }
     throw new AssertionError("callback of job " + id + " not recorded as done");
+  }
+
+  @Test
+  void anUnreachableQueueIsOneWarningForAllWorkersNotOnePerThreadPerSecond() throws Exception {
+    Jobs jobs = open(Database.SQLITE, JobsConfig.defaults(), Clock.systemUTC());
+    AtomicInteger receives = new AtomicInteger();
+    JobQueue down =
+        new JobQueue() {
+          @Override
+          public String backend() {
+            return "redis";
+          }
+
+          @Override
+          public void publish(String jobId, String model, java.time.Instant notBefore) {}
+
+          @Override
+          public java.util.Optional<Delivery> receive(Duration wait) {
+            receives.incrementAndGet();
+            throw new io.mlsys.core.DependencyUnavailableException(
+                "redis job queue 'jobs' at 127.0.0.1:1", "connection refused", wait, null);
+          }
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(JobWorkers.class.getName());
+    List<java.util.logging.LogRecord> warnings =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            if (record.getLevel() == java.util.logging.Level.WARNING) {
+              warnings.add(record);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(capture);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    JobWorkers workers =
+        new JobWorkers(
+            jobs.store(),
+            down,
+            job -> new byte[0],
+            jobs.config(),
+            Clock.systemUTC(),
+            new JobCallbacks(jobs.config().callbacks(), Clock.systemUTC(), Map.of(), host -> null),
+            new JobMetrics(new SimpleMeterRegistry()),
+            scheduler,
+            3);
+    try {
+      // Each thread pauses a second after a failure: 9 receives are 3 rounds of 3 threads.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (receives.get() < 9 && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      assertThat(receives.get()).isGreaterThanOrEqualTo(9);
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.getFirst().getMessage())
+          .contains("redis job queue 'jobs' at 127.0.0.1:1", "connection refused");
+      assertThat(warnings.getFirst().getThrown()).isNull();
+    } finally {
+      workers.close();
+      scheduler.shutdownNow();
+      logger.removeHandler(capture);
+    }
   }
 
   @ParameterizedTest

@@ -2,7 +2,6 @@ package io.mlsys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,34 +64,9 @@ class BatchJobKillIT {
             + "chunk-rows: 2000\n"
             + "checkpoint: job.checkpoint\n");
     Path checkpoint = dir.resolve("job.checkpoint");
-    List<String> command =
-        List.of(
-            ProcessHandle.current().info().command().orElseThrow(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-            Main.class.getName(),
-            "batch",
-            "run",
-            job.toString());
+    List<String> command = ChildMlsys.command("batch", "run", job.toString());
 
-    long lastDone = 0;
-    int kills = 0;
-    for (int attempt = 0; attempt < 2; attempt++) {
-      Process run = start(command);
-      Instant deadline = Instant.now().plusSeconds(120);
-      while (rowsDone(checkpoint) <= lastDone
-          && run.isAlive()
-          && Instant.now().isBefore(deadline)) {
-        Thread.sleep(20);
-      }
-      if (!run.isAlive()) {
-        break;
-      }
-      run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      kills++;
-      lastDone = rowsDone(checkpoint);
-    }
+    int kills = ChildMlsys.killAfterEachCheckpoint(() -> start(command), checkpoint, 2);
     Process last = start(command);
     assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
     String said = new String(last.getInputStream().readAllBytes());
@@ -163,15 +136,5 @@ class BatchJobKillIT {
         new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
     builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
     return builder.start();
-  }
-
-  private static long rowsDone(Path checkpoint) {
-    try {
-      JsonNode node = new ObjectMapper().readTree(Files.readAllBytes(checkpoint));
-      return node.get("rows_done").asLong();
-    } catch (IOException | RuntimeException e) {
-      // Absent, or read while being replaced: try again.
-      return 0;
-    }
   }
 }

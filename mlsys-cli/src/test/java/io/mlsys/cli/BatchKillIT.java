@@ -2,14 +2,10 @@ package io.mlsys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlsys.testing.Fixtures;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +40,7 @@ class BatchKillIT {
     Path output = dir.resolve("predictions.csv");
     Path checkpoint = dir.resolve("predictions.csv.checkpoint");
     List<String> command =
-        List.of(
-            ProcessHandle.current().info().command().orElseThrow(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-            Main.class.getName(),
+        ChildMlsys.command(
             "batch",
             "run",
             "--model-repository",
@@ -63,24 +54,7 @@ class BatchKillIT {
             "--chunk-rows",
             "2000");
 
-    long lastDone = 0;
-    int kills = 0;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Process run = start(command);
-      // Kill once this run has checkpointed a chunk of its own, at a moment it is writing.
-      Instant deadline = Instant.now().plusSeconds(120);
-      while (rowsDone(checkpoint) <= lastDone
-          && run.isAlive()
-          && Instant.now().isBefore(deadline)) {
-        Thread.sleep(20);
-      }
-      if (!run.isAlive()) {
-        break;
-      }
-      run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      kills++;
-      lastDone = rowsDone(checkpoint);
-    }
+    int kills = ChildMlsys.killAfterEachCheckpoint(() -> start(command), checkpoint, 3);
     Process last = start(command);
     assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
     String said = new String(last.getInputStream().readAllBytes());
@@ -103,19 +77,5 @@ class BatchKillIT {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
     return builder.start();
-  }
-
-  private static long rowsDone(Path checkpoint) {
-    try {
-      JsonNode node = new ObjectMapper().readTree(Files.readAllBytes(checkpoint));
-      return node.get("rows_done").asLong();
-    } catch (java.nio.file.NoSuchFileException e) {
-      return 0;
-    } catch (IOException e) {
-      // Read while being replaced: try again.
-      return 0;
-    } catch (UncheckedIOException e) {
-      return 0;
-    }
   }
 }

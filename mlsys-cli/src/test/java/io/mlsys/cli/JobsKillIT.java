@@ -155,17 +155,7 @@ class JobsKillIT {
             + jobsYaml);
     MlsysConfig config = MlsysConfigLoader.load(configFile);
     List<String> command =
-        List.of(
-            ProcessHandle.current().info().command().orElseThrow(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-            Main.class.getName(),
-            "worker",
-            "--config",
-            configFile.toString(),
-            "--threads",
-            "4");
+        ChildMlsys.command("worker", "--config", configFile.toString(), "--threads", "4");
     List<Process> workers = new ArrayList<>();
     int started = 0;
     try (Jobs jobs =

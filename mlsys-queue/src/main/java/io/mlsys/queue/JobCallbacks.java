@@ -229,7 +229,7 @@ public final class JobCallbacks implements AutoCloseable {
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
       total = total.plus(config.timeout());
       if (attempt < config.maxAttempts()) {
-        total = total.plusMillis(config.backoff().toMillis() << Math.min(attempt - 1, 20));
+        total = total.plusMillis(backoffMillis(attempt));
       }
     }
     return total;
@@ -264,7 +264,7 @@ public final class JobCallbacks implements AutoCloseable {
                     + (error != null ? error : "HTTP " + response.statusCode()));
             done.complete(null);
           } else {
-            long delay = config.backoff().toMillis() << Math.min(attempt - 1, 20);
+            long delay = backoffMillis(attempt);
             CompletableFuture.runAsync(
                 () ->
                     attempt(job, body, attempt + 1)
@@ -273,6 +273,11 @@ public final class JobCallbacks implements AutoCloseable {
           }
         });
     return done;
+  }
+
+  /** The wait after failed attempt {@code attempt}: the backoff, doubled after each failure. */
+  private long backoffMillis(int attempt) {
+    return config.backoff().toMillis() << Math.min(attempt - 1, 20);
   }
 
   private HttpRequest request(Job job, URI uri, byte[] body) {

@@ -405,4 +405,10 @@ final class CachedModel extends ForwardingModel {
     invalidateMemory();
     super.close();
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

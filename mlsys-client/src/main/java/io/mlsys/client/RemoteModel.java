@@ -38,6 +38,12 @@ public final class RemoteModel implements Predictor {
     return new RemoteModel(client, model, version);
   }
 
+  /** The remote server knows nothing of this graph. */
+  @Override
+  public boolean readsGraphPath() {
+    return false;
+  }
+
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {
     return client.infer(model, version, request, context);

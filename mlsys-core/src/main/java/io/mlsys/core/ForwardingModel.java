@@ -36,6 +36,16 @@ public abstract class ForwardingModel implements Model {
     delegate.reserve(reservation, context);
   }
 
+  /**
+   * True: a decorator may read {@link CallAttribute#GRAPH_PATH} itself. One that does not overrides
+   * this to ask its delegate ({@code return delegate().readsGraphPath();}), so that a graph calling
+   * a model whose chain reads nothing passes the call's context as it is.
+   */
+  @Override
+  public boolean readsGraphPath() {
+    return true;
+  }
+
   @Override
   public ModelMetadata metadata() {
     return delegate.metadata();

@@ -26,4 +26,25 @@ public interface Predictor {
    * @throws QuotaExceededException when the caller is over its quota (429)
    */
   default void reserve(Reservation reservation, CallContext context) {}
+
+  /**
+   * Whether this predictor, or anything it calls with the call's context, reads {@link
+   * CallAttribute#GRAPH_PATH}. True unless an implementation knows better, so one that reads it
+   * needs to do nothing; a model runtime or a decorator that only passes the context on says {@code
+   * false} or asks what it calls, sparing each call of a graph a new context.
+   */
+  default boolean readsGraphPath() {
+    return true;
+  }
+
+  /**
+   * Runs inference as the node at {@code graphPath} of a graph: the call's context carries {@link
+   * CallAttribute#GRAPH_PATH} when this predictor reads it ({@link #readsGraphPath}). Graph nodes
+   * call their models through this; a predictor that finds its model per call (a repository's)
+   * overrides it to ask the model it finds.
+   */
+  default InferResponse infer(InferRequest request, CallContext context, String graphPath) {
+    return infer(
+        request, readsGraphPath() ? context.with(CallAttribute.GRAPH_PATH, graphPath) : context);
+  }
 }

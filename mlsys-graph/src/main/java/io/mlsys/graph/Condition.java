@@ -13,7 +13,10 @@ import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigShorthand;
 import io.mlsys.config.Violations;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A rule (a switch rule's or a sequence step's {@code when}) as written ({@code source}) and as
@@ -72,21 +75,44 @@ public record Condition(String source, CelAbstractSyntaxTree ast, List<TensorRea
           .comprehensionMaxIterations(MAX_ITERATIONS)
           .build();
 
-  private static final CelCompiler COMPILER =
-      CelCompilerFactory.standardCelCompilerBuilder()
-          .setOptions(OPTIONS)
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addVar(HEADERS, MapType.create(SimpleType.STRING, SimpleType.STRING))
-          .addVar(PARAMETERS, MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar(INPUTS, MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar(
-              OUTPUTS,
-              MapType.create(SimpleType.STRING, MapType.create(SimpleType.STRING, SimpleType.DYN)))
-          .addVar(NOW, SimpleType.TIMESTAMP)
-          .addVar(TIME, SimpleType.DURATION)
-          .addVar(ZONE, SimpleType.STRING)
-          .setResultType(SimpleType.BOOL)
-          .build();
+  /**
+   * CEL's compiler for rules, made on first use (its holder's initialization): about a thousand
+   * classes of CEL, protobuf, Guava and ANTLR load then, which {@link #prepareInBackground} can do
+   * ahead on another thread.
+   */
+  private static final class Compiler {
+    static final CelCompiler INSTANCE =
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar(HEADERS, MapType.create(SimpleType.STRING, SimpleType.STRING))
+            .addVar(PARAMETERS, MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar(INPUTS, MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar(
+                OUTPUTS,
+                MapType.create(
+                    SimpleType.STRING, MapType.create(SimpleType.STRING, SimpleType.DYN)))
+            .addVar(NOW, SimpleType.TIMESTAMP)
+            .addVar(TIME, SimpleType.DURATION)
+            .addVar(ZONE, SimpleType.STRING)
+            .setResultType(SimpleType.BOOL)
+            .build();
+
+    private Compiler() {}
+  }
+
+  /**
+   * Rules compiled before, by their text: a reload of a file whose rules did not change compiles
+   * none of them again (CEL's parse and type-check is most of a warm reload's time). A condition is
+   * immutable and its variables are fixed above, so one text always compiles to the same one; a
+   * rule that fails to compile is not kept. Bounded by starting over when full: a process that has
+   * met that many distinct rules compiles the next ones again.
+   */
+  private static final Map<String, Condition> COMPILED = new ConcurrentHashMap<>();
+
+  private static final int MAX_COMPILED = 4096;
+
+  private static final AtomicBoolean PREPARING = new AtomicBoolean();
 
   public Condition {
     Objects.requireNonNull(source, "source");
@@ -105,13 +131,46 @@ public record Condition(String source, CelAbstractSyntaxTree ast, List<TensorRea
   @ConfigShorthand(only = true)
   public static Condition parse(String source) {
     Objects.requireNonNull(source, "source");
+    Condition known = COMPILED.get(source);
+    if (known != null) {
+      return known;
+    }
+    Condition compiled = compile(source);
+    if (COMPILED.size() >= MAX_COMPILED) {
+      COMPILED.clear();
+    }
+    COMPILED.put(source, compiled);
+    return compiled;
+  }
+
+  /**
+   * Makes CEL's compiler ready on a background thread, so that a process that will read rules pays
+   * the compiler's start-up (about 200 ms of class loading and set-up in a fresh JVM) while it does
+   * other work, such as binding the rest of its config, instead of after it. Harmless when rules
+   * come before it is done: the first {@link #parse} then waits for the compiler as it would have.
+   */
+  public static void prepareInBackground() {
+    if (PREPARING.getAndSet(true)) {
+      return;
+    }
+    Thread.ofPlatform()
+        .daemon()
+        .name("mlsys-cel-prepare")
+        .start(
+            () -> {
+              parse("true");
+              Rules.prepare();
+            });
+  }
+
+  private static Condition compile(String source) {
     if (source.isBlank()) {
       throw new ConfigException(
           "", Violations.describe(source) + " (expected: a rule such as inputs.x[0][2] > 2.5)");
     }
     CelAbstractSyntaxTree ast;
     try {
-      ast = COMPILER.compile(source).getAst();
+      ast = Compiler.INSTANCE.compile(source).getAst();
     } catch (CelValidationException e) {
       throw new ConfigException("", problem(source, e));
     }
@@ -163,7 +222,7 @@ public record Condition(String source, CelAbstractSyntaxTree ast, List<TensorRea
   /** Whether a rule compiles as CEL, for the migration's own check. */
   static boolean compiles(String source) {
     try {
-      COMPILER.compile(source).getAst();
+      Compiler.INSTANCE.compile(source).getAst();
       return true;
     } catch (CelValidationException e) {
       return false;

@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -37,7 +36,7 @@ record ModelNode(
     try {
       Predictor predictor = models.predictor(model, version);
       // The model's decorators (and what they log) read where in the graph the call is.
-      return predictor.infer(call, context.with(CallAttribute.GRAPH_PATH, place.path()));
+      return predictor.infer(call, context, place.path());
     } catch (MlsysException e) {
       throw NodeErrors.at(place.path(), e);
     } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.mlsys.graph;
 
-import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
@@ -20,7 +19,7 @@ record RemoteNode(Place place, String url, String model, String version, Predict
   @Override
   public InferResponse execute(InferRequest request, CallContext context, ParameterState state) {
     try {
-      return remote.infer(request, context.with(CallAttribute.GRAPH_PATH, place.path()));
+      return remote.infer(request, context, place.path());
     } catch (MlsysException e) {
       throw NodeErrors.at(place.path(), e);
     } catch (RuntimeException e) {

@@ -49,6 +49,11 @@ final class Rules {
 
   private Rules() {}
 
+  /** Makes CEL's runtime ready (this class's initialization), for {@link Condition}'s warm-up. */
+  static void prepare() {
+    Objects.requireNonNull(RUNTIME);
+  }
+
   /**
    * A compiled rule.
    *

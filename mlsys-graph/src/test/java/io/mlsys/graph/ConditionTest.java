@@ -22,6 +22,25 @@ class ConditionTest {
   }
 
   @Test
+  void aRuleReadAgainIsNotCompiledAgainAndABrokenOneFailsEveryTime() {
+    Condition first = Condition.parse("headers['x-cache-test'] == 'a'");
+
+    assertThat(Condition.parse("headers['x-cache-test'] == 'a'")).isSameAs(first);
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> Condition.parse("headers['x-cache-test'] =="))
+          .isInstanceOf(ConfigException.class);
+    }
+  }
+
+  @Test
+  void preparingInTheBackgroundLeavesParsingAsItWas() {
+    Condition.prepareInBackground();
+    Condition.prepareInBackground();
+
+    assertThat(Condition.parse("inputs.x[0][1] > 2.5").reads()).hasSize(1);
+  }
+
+  @Test
   void aRuleIsCompiledAndKeepsItsSource() {
     Condition condition = Condition.parse("inputs.float_input[0][2] > 2.5");
 

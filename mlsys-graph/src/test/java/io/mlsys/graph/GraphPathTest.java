@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlsys.core.CallAttribute;
 import io.mlsys.core.CallContext;
+import io.mlsys.core.ForwardingModel;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.Tensor;
+import io.mlsys.testing.StubModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,38 @@ class GraphPathTest {
 
     assertThat(paths).containsExactly("graphs.g.sequence[first]", "graphs.g.sequence[second]");
     assertThat(callers).containsExactly("alice", "alice");
+  }
+
+  @Test
+  void aModelThatDoesNotReadThePathGetsTheCallersContextAsItIs() {
+    List<CallContext> seen = new ArrayList<>();
+    StubModel inner =
+        new StubModel(
+            TestModels.metadata("quiet", List.of(), List.of()),
+            (call, context) -> {
+              seen.add(context);
+              return TestModels.answer("quiet", call, call.inputs().toArray(Tensor[]::new));
+            });
+    models.add(
+        new ForwardingModel(inner) {
+          @Override
+          public boolean readsGraphPath() {
+            return false;
+          }
+        });
+    CallContext caller = CallContext.of(models.clock);
+
+    infer(
+        """
+        graphs:
+          g:
+            sequence:
+              only: { model: quiet }
+        """,
+        caller);
+
+    // No context made for it: a graph of such models costs no allocation per model call.
+    assertThat(seen).singleElement().isSameAs(caller);
   }
 
   @Test

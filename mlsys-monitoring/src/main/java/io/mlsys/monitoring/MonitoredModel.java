@@ -353,4 +353,10 @@ final class MonitoredModel extends ForwardingModel {
     }
     super.close();
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

@@ -292,6 +292,12 @@ final class OrtOnnxModel implements OnnxModel {
     }
   }
 
+  /** ONNX Runtime reads the request only. */
+  @Override
+  public boolean readsGraphPath() {
+    return false;
+  }
+
   @Override
   public InferResponse infer(InferRequest request, CallContext context) {
     Objects.requireNonNull(request, "request");

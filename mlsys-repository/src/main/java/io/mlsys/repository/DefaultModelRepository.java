@@ -127,6 +127,17 @@ final class DefaultModelRepository implements ModelRepository {
         return call(entry, version, slot -> slot.model().infer(request, context));
       }
 
+      /** Asks the version that answers, which may change between calls. */
+      @Override
+      public InferResponse infer(InferRequest request, CallContext context, String graphPath) {
+        return call(entry, version, slot -> slot.model().infer(request, context, graphPath));
+      }
+
+      @Override
+      public boolean readsGraphPath() {
+        return call(entry, version, slot -> slot.model().readsGraphPath());
+      }
+
       @Override
       public void reserve(Reservation reservation, CallContext context) {
         call(

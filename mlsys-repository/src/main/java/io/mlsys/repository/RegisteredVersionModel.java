@@ -103,4 +103,10 @@ final class RegisteredVersionModel extends ForwardingModel {
       }
     }
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

@@ -28,4 +28,10 @@ final class BatchedModel extends ForwardingModel {
       super.close();
     }
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

@@ -169,4 +169,10 @@ final class BreakerModel extends ForwardingModel {
   public String toString() {
     return "BreakerModel[" + name + ", " + breaker.getState() + "]";
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

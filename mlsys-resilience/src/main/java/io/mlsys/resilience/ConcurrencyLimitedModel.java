@@ -188,4 +188,10 @@ final class ConcurrencyLimitedModel extends ForwardingModel {
   int waiting() {
     return admission.waiting();
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

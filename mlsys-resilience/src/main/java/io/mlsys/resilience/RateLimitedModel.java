@@ -104,4 +104,10 @@ final class RateLimitedModel extends ForwardingModel {
     return callers.computeIfAbsent(
         key, ignored -> new TokenBucket(rate.requestsPerSecond(), rate.bucketSize(), now));
   }
+
+  /** Passes the context on without reading the graph path. */
+  @Override
+  public boolean readsGraphPath() {
+    return delegate().readsGraphPath();
+  }
 }

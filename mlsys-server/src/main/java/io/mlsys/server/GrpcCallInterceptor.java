@@ -52,6 +52,8 @@ final class GrpcCallInterceptor implements ServerInterceptor {
     // Set by the service once it knows them, read when the call closes (another thread).
     private volatile String model;
     private volatile String version;
+    // Only the call's own thread reads it; a race would make the same map twice.
+    private Map<String, String> headerMap;
 
     Call(String requestId, Metadata headers, Span span) {
       this.requestId = requestId;
@@ -79,9 +81,21 @@ final class GrpcCallInterceptor implements ServerInterceptor {
       return Optional.ofNullable(headers.get(TIMEOUT));
     }
 
-    /** The text metadata (several values joined by commas), for the call context. */
+    /**
+     * The text metadata (several values joined by commas), for the call context; made once per
+     * call, as the metadata of a call does not change.
+     */
     Map<String, String> headerMap() {
-      Map<String, String> map = new HashMap<>();
+      Map<String, String> map = headerMap;
+      if (map == null) {
+        map = textMetadata(headers);
+        headerMap = map;
+      }
+      return map;
+    }
+
+    private static Map<String, String> textMetadata(Metadata headers) {
+      Map<String, String> map = HashMap.newHashMap(headers.keys().size());
       for (String key : headers.keys()) {
         if (!key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
           Iterable<String> values =

@@ -203,15 +203,18 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
       limits.checkEarly();
       predictor.reserve(reservation, early);
       InferRequest inferRequest = GrpcTensors.readRequest(request);
+      // Only a timeout parameter in the message can change the early context's deadline.
       CallContext context =
           withGrpcDeadline(
-                  deadlines.context(
-                      inferRequest.parameters(),
-                      call.timeoutHeader(),
-                      call.headerMap(),
-                      call.requestId(),
-                      GrpcAuthInterceptor.caller(),
-                      call.span()))
+                  inferRequest.parameters().containsKey(Deadlines.TIMEOUT_PARAMETER)
+                      ? deadlines.context(
+                          inferRequest.parameters(),
+                          call.timeoutHeader(),
+                          call.headerMap(),
+                          call.requestId(),
+                          GrpcAuthInterceptor.caller(),
+                          call.span())
+                      : early)
               .with(Reservation.ATTRIBUTE, reservation)
               .with(Reservation.ARRIVAL, arrival);
       if (isCancelled()) {

@@ -98,9 +98,21 @@ final class InferenceEndpoints {
     }
     Predictor predictor = served.predictor(model, version);
     exchange.knownModel(model, version);
-    try (Reservation reservation = reserve(exchange, predictor)) {
-      return inferV2(exchange, model, version, predictor, reservation);
+    CallContext head = headContext(exchange);
+    try (Reservation reservation = reserve(head, predictor)) {
+      return inferV2(exchange, model, version, predictor, head, reservation);
     }
+  }
+
+  /** The call context from what the request's head says (caller, timeout header). */
+  private CallContext headContext(Exchange exchange) {
+    return deadlines.context(
+        Map.of(),
+        exchange.header(TIMEOUT_HEADER),
+        exchange.headers(),
+        exchange.requestId(),
+        exchange.caller(),
+        exchange.span());
   }
 
   /**
@@ -108,19 +120,11 @@ final class InferenceEndpoints {
    * Predictor#reserve}), with what the request's head says (caller, timeout header). A refusal here
    * answers at once: the body is neither read into memory nor parsed.
    */
-  private Reservation reserve(Exchange exchange, Predictor predictor) {
+  private Reservation reserve(CallContext head, Predictor predictor) {
     limits.checkEarly();
     Reservation reservation = Reservation.create();
     try {
-      predictor.reserve(
-          reservation,
-          deadlines.context(
-              Map.of(),
-              exchange.header(TIMEOUT_HEADER),
-              exchange.headers(),
-              exchange.requestId(),
-              exchange.caller(),
-              exchange.span()));
+      predictor.reserve(reservation, head);
     } catch (RuntimeException e) {
       reservation.close();
       throw e;
@@ -141,6 +145,7 @@ final class InferenceEndpoints {
       String model,
       String version,
       Predictor predictor,
+      CallContext head,
       Reservation reservation) {
     byte[] body = exchange.inferenceBody();
     Optional<String> jsonLength = exchange.header(INFERENCE_HEADER_LENGTH);
@@ -156,15 +161,18 @@ final class InferenceEndpoints {
     }
     // Read before running the model: a bad flag is a 400, not a wasted inference.
     boolean binary = oipBinary.wantsBinary(request);
+    // Only a timeout parameter in the body can change the head's deadline.
     CallContext context =
         reserved(
-            deadlines.context(
-                request.parameters(),
-                exchange.header(TIMEOUT_HEADER),
-                exchange.headers(),
-                exchange.requestId(),
-                exchange.caller(),
-                exchange.span()),
+            request.parameters().containsKey(Deadlines.TIMEOUT_PARAMETER)
+                ? deadlines.context(
+                    request.parameters(),
+                    exchange.header(TIMEOUT_HEADER),
+                    exchange.headers(),
+                    exchange.requestId(),
+                    exchange.caller(),
+                    exchange.span())
+                : head,
             exchange,
             reservation);
     // Held until the answer is encoded: the encoded answer is part of what the request holds.
@@ -200,20 +208,11 @@ final class InferenceEndpoints {
     Predictor predictor = served.predictor(model, null);
     exchange.knownModel(model, null);
     ModelMetadata metadata = served.metadata(model, null);
-    try (Reservation reservation = reserve(exchange, predictor)) {
+    CallContext head = headContext(exchange);
+    try (Reservation reservation = reserve(head, predictor)) {
       byte[] body = exchange.body();
       InferRequest request = v1Json.readPredictRequest(body, metadata);
-      CallContext context =
-          reserved(
-              deadlines.context(
-                  Map.of(),
-                  exchange.header(TIMEOUT_HEADER),
-                  exchange.headers(),
-                  exchange.requestId(),
-                  exchange.caller(),
-                  exchange.span()),
-              exchange,
-              reservation);
+      CallContext context = reserved(head, exchange, reservation);
       AdmissionControl.Permit permit = limits.admit(request, metadata, body.length, context);
       try {
         InferResponse response = invoke(model, predictor, request, context);

@@ -1,5 +1,7 @@
 package io.mlsys.server;
 
+import io.mlsys.core.CallContext;
+import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.ModelMetadata;
@@ -29,25 +31,50 @@ final class RepositoryModelLookup implements ModelLookup {
   @Override
   public Predictor predictor(String name, String version) {
     Predictor model = repository.predictor(name, version);
-    return (request, context) -> {
-      long start = ticker.getAsLong();
-      try {
-        InferResponse response = model.infer(request, context);
-        metrics.recordInference(
-            name, response.modelVersion(), Protocol.GRAPH, 200, null, ticker.getAsLong() - start);
-        return response;
-      } catch (MlsysException e) {
-        HttpError error = HttpError.of(e);
-        metrics.recordInference(
-            name,
-            version != null ? version : defaultVersion(name),
-            Protocol.GRAPH,
-            error.status(),
-            error,
-            ticker.getAsLong() - start);
-        throw e;
+    return new Predictor() {
+      @Override
+      public InferResponse infer(InferRequest request, CallContext context) {
+        long start = ticker.getAsLong();
+        try {
+          return answered(name, model.infer(request, context), start);
+        } catch (MlsysException e) {
+          throw failed(name, version, e, start);
+        }
+      }
+
+      @Override
+      public InferResponse infer(InferRequest request, CallContext context, String graphPath) {
+        long start = ticker.getAsLong();
+        try {
+          return answered(name, model.infer(request, context, graphPath), start);
+        } catch (MlsysException e) {
+          throw failed(name, version, e, start);
+        }
+      }
+
+      @Override
+      public boolean readsGraphPath() {
+        return model.readsGraphPath();
       }
     };
+  }
+
+  private InferResponse answered(String name, InferResponse response, long start) {
+    metrics.recordInference(
+        name, response.modelVersion(), Protocol.GRAPH, 200, null, ticker.getAsLong() - start);
+    return response;
+  }
+
+  private MlsysException failed(String name, String version, MlsysException e, long start) {
+    HttpError error = HttpError.of(e);
+    metrics.recordInference(
+        name,
+        version != null ? version : defaultVersion(name),
+        Protocol.GRAPH,
+        error.status(),
+        error,
+        ticker.getAsLong() - start);
+    return e;
   }
 
   private String defaultVersion(String name) {

@@ -138,9 +138,12 @@ final class RequestLimits {
     if (!request.inputs().isEmpty()) {
       batch = Math.max(1, request.inputs().getFirst().batchSize());
     }
-    Set<String> asked = new HashSet<>();
-    for (RequestedOutput output : request.outputs()) {
-      asked.add(output.name());
+    Set<String> asked = Set.of();
+    if (!request.outputs().isEmpty()) {
+      asked = new HashSet<>();
+      for (RequestedOutput output : request.outputs()) {
+        asked.add(output.name());
+      }
     }
     for (TensorSpec output : metadata.outputs()) {
       if (asked.isEmpty() || asked.contains(output.name())) {

@@ -6,6 +6,7 @@ import io.mlsys.config.ConfigBinder.HiddenKeys;
 import io.mlsys.config.ConfigDocument;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.Violations;
+import io.mlsys.graph.Condition;
 import io.mlsys.repository.ModelConfig;
 import io.mlsys.repository.ModelConfigLoader;
 import io.mlsys.repository.ModelsConfig;
@@ -81,6 +82,10 @@ public final class MlsysConfigLoader {
   }
 
   private static MlsysConfig mlsys(ConfigDocument document) {
+    if (document.root().has("graphs")) {
+      // Graphs may hold rules: CEL's compiler starts while the rest of the file is bound.
+      Condition.prepareInBackground();
+    }
     Violations violations = document.violations();
     JsonNode models = document.root().path("models");
     if (models.isObject()) {

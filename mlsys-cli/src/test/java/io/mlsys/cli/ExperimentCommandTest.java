@@ -144,6 +144,8 @@ class ExperimentCommandTest {
                   arms:
                     a: { weight: 50, model: iris-svc }
                     b: { weight: 50, model: forest }
+          shadowed:
+            sequence:
               shadow:
                 mirror:
                   primary: { model: iris-svc }
@@ -153,13 +155,54 @@ class ExperimentCommandTest {
                 Fixtures.require("sklearn-iris/iris_svc.onnx"),
                 Fixtures.require("sklearn-iris/iris_svc_0_setosa.onnx")));
 
-    // The names a server gives them: <graph>:<parameter path of the node>.
+    // A server names them <graph>:<parameter path of the node> and records their calls.
+    try (MlsysServer server =
+            MlsysServer.fromConfig(MlsysConfigLoader.load(config).withDataDir(dir.resolve("data")))
+                .start();
+        HttpClient client = HttpClient.newHttpClient()) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> answer =
+            client.send(
+                HttpRequest.newBuilder(URI.create(base + "/v2/models/pipe/infer"))
+                    .header("x-user", "user-" + i)
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"inputs\": [{\"name\": \"float_input\", \"shape\": [1, 4],"
+                                + " \"datatype\": \"FP32\", \"data\": [5.1, 3.5, 1.4, 0.2]}]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      }
+      HttpResponse<String> report =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v2/experiments/pipe:sequence.ab/report"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+      assertThat(report.body()).contains("\"count\":20");
+    }
+
+    // The CLI finds them under the same names, with what the server recorded.
     assertThat(experiment(config, "list")).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("pipe:sequence.ab").contains("pipe:sequence.shadow");
+    assertThat(out.toString()).contains("pipe:sequence.ab").contains("shadowed:sequence.shadow");
     assertThat(experiment(config, "show", "pipe:sequence.ab")).as(err.toString()).isZero();
     assertThat(out.toString()).contains("\"kind\" : \"split\"").contains("\"served\" : true");
     Path html = dir.resolve("nested.html");
-    assertThat(experiment(config, "report", "pipe:sequence.shadow", "-o", html.toString()))
+    Path json = dir.resolve("nested.json");
+    assertThat(
+            experiment(
+                config,
+                "report",
+                "pipe:sequence.ab",
+                "-o",
+                html.toString(),
+                "--json",
+                json.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(Files.readString(json)).contains("\"count\" : 20");
+    assertThat(experiment(config, "report", "shadowed:sequence.shadow", "-o", html.toString()))
         .as(err.toString())
         .isZero();
     assertThat(out.toString()).contains("forest: not_enough_data");

@@ -34,15 +34,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mlsys experiment list|show|report|promote}: the experiments of the split and mirror graphs
- * of a config, read from its store (the one {@code mlsys serve} with the same config writes).
+ * {@code mlsys experiment list|show|report|promote}: the experiments of the split and mirror nodes
+ * of a config's graphs (found as a server finds them, so nested ones too, by the same names), read
+ * from its store (the one {@code mlsys serve} with the same config writes).
  */
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = {
-      "Shadow and online A/B experiments (split and mirror graphs of --config), from the store"
-          + " (docs/experiments.md)."
+      "Shadow and online A/B experiments (every split and mirror node of --config's graphs, at a"
+          + " graph's root or nested), from the store (docs/experiments.md)."
     },
     subcommands = {
       ExperimentCommand.ListExperiments.class,

@@ -186,8 +186,122 @@ final class ExperimentStore implements AutoCloseable {
             write.setString(7, spec.name());
             write.executeUpdate();
           }
+          try (PreparedStatement period =
+              connection.prepareStatement(
+                  "INSERT INTO experiment_periods (experiment, revision, schema_version, from_us,"
+                      + " arms, weights, buckets) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            period.setString(1, spec.name());
+            period.setInt(2, revision + 1);
+            period.setInt(3, PERIOD_SCHEMA_VERSION);
+            period.setLong(4, micros(now));
+            period.setString(5, String.join(",", table.arms()));
+            period.setString(6, formatWeights(weights));
+            period.setString(
+                7,
+                String.join(
+                    ",", Arrays.stream(table.counts()).mapToObj(Integer::toString).toList()));
+            period.executeUpdate();
+          }
           return table;
         });
+  }
+
+  /** The schema version of {@code experiment_periods} rows. */
+  static final int PERIOD_SCHEMA_VERSION = 1;
+
+  /**
+   * One bucket table a split had, from {@code fromMicros} until the next period's start.
+   *
+   * @param revision the table's revision (1: the first table; history starts there)
+   * @param buckets per arm (in {@code arms} order), the buckets it owned
+   */
+  record Period(int revision, long fromMicros, List<String> arms, int[] buckets) {}
+
+  /**
+   * The periods of a split, oldest first: one per bucket table it had. Empty for a split without a
+   * table, and for one whose table was made before periods were recorded (store schema 3) and not
+   * changed since.
+   */
+  List<Period> periods(String experiment) {
+    return store()
+        .read(
+            connection -> {
+              List<Period> result = new ArrayList<>();
+              try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT revision, from_us, arms, buckets FROM experiment_periods"
+                          + " WHERE experiment = ? ORDER BY revision")) {
+                select.setString(1, experiment);
+                try (ResultSet rows = select.executeQuery()) {
+                  while (rows.next()) {
+                    result.add(
+                        new Period(
+                            rows.getInt(1),
+                            rows.getLong(2),
+                            List.of(rows.getString(3).split(",")),
+                            Arrays.stream(rows.getString(4).split(","))
+                                .mapToInt(Integer::parseInt)
+                                .toArray()));
+                  }
+                }
+              }
+              return result;
+            });
+  }
+
+  /**
+   * Per arm, the units whose first exposure (the earliest recorded) falls in each period: {@code
+   * counts[p]} for the period starting at {@code starts[p]} (ascending) and ending at the next
+   * start. A call without a unit is a unit of its own. A first exposure before {@code starts[0]}
+   * counts in the first period when {@code beforeInFirst}, else in none.
+   */
+  Map<String, long[]> firstExposures(String experiment, long[] starts, boolean beforeInFirst) {
+    // Period of a time: CASE WHEN t < s1 THEN 0 WHEN t < s2 THEN 1 ... ELSE n-1 END (the starts
+    // are numbers of ours, written into the statement).
+    StringBuilder period = new StringBuilder();
+    if (!beforeInFirst) {
+      period.append(" WHEN time_us < ").append(starts[0]).append(" THEN -1");
+    }
+    for (int p = 1; p < starts.length; p++) {
+      period.append(" WHEN time_us < ").append(starts[p]).append(" THEN ").append(p - 1);
+    }
+    if (period.isEmpty()) {
+      period.append(starts.length - 1);
+    } else {
+      period.insert(0, "CASE").append(" ELSE ").append(starts.length - 1).append(" END");
+    }
+    return store()
+        .read(
+            connection -> {
+              Map<String, long[]> counts = new LinkedHashMap<>();
+              try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT arm, period, COUNT(*) FROM ("
+                          + " SELECT arm, "
+                          + period
+                          + " AS period FROM experiment_exposures WHERE id IN (SELECT MIN(id)"
+                          + " FROM experiment_exposures WHERE experiment = ? AND unit IS NOT NULL"
+                          + " GROUP BY unit)"
+                          + " UNION ALL SELECT arm, "
+                          + period
+                          + " AS period FROM experiment_exposures WHERE experiment = ?"
+                          + " AND unit IS NULL) firsts GROUP BY arm, period")) {
+                select.setString(1, experiment);
+                select.setString(2, experiment);
+                try (ResultSet rows = select.executeQuery()) {
+                  while (rows.next()) {
+                    int index = rows.getInt(2);
+                    if (index >= 0) {
+                      counts
+                              .computeIfAbsent(rows.getString(1), k -> new long[starts.length])[
+                              index] +=
+                          rows.getLong(3);
+                    }
+                  }
+                }
+              }
+              return counts;
+            });
   }
 
   /** The split's stored table; null when it has none yet. */

@@ -149,54 +149,91 @@ public final class Experiments implements AutoCloseable {
   }
 
   /**
-   * Declares the experiments of {@code graphs} whose root is a {@code split} or {@code mirror}
-   * without building them (no model is loaded): how the CLI reads reports from the store.
-   * Experiments nested deeper in a graph are served, but not declared here.
+   * Declares every experiment of {@code graphs}, at a graph's root or nested below it, without
+   * serving them: how the CLI reads reports from the store. The graphs are built as the server
+   * builds them (so the {@code split} and {@code mirror} kinds declare their experiments with the
+   * same names, arms and weight parameters as on a server), against models that are never loaded:
+   * every name that is not a graph counts as a model that is not ready, so no model is read and no
+   * signature checked; the built graphs are closed at once.
    *
-   * @return the names declared
+   * @return the names declared, in graph order
+   * @throws io.mlsys.config.ConfigException when the graphs do not build (as the server would
+   *     refuse them)
    */
   public List<String> declareGraphs(Map<String, io.mlsys.graph.GraphConfig> graphs) {
-    List<String> names = new ArrayList<>();
-    for (Map.Entry<String, io.mlsys.graph.GraphConfig> graph : graphs.entrySet()) {
-      String name = graph.getKey();
-      switch (graph.getValue().root().options()) {
-        case SplitOptions split -> {
-          List<String> models = new ArrayList<>();
-          List<String> weights = new ArrayList<>();
-          split
-              .arms()
-              .forEach(
-                  (arm, options) -> {
-                    models.add(
-                        options.node().options() instanceof io.mlsys.graph.ModelOptions model
-                            ? model.name()
-                            : null);
-                    weights.add(SplitKind.NAME + ".arms." + arm + ".weight");
-                  });
-          declare(
-              new ExperimentSpec.Split(
-                  name,
-                  List.copyOf(split.arms().keySet()),
-                  split.srmAlpha(),
-                  name,
-                  models,
-                  weights,
-                  split));
-          names.add(name);
-        }
-        case MirrorOptions mirror -> {
-          declare(
-              new ExperimentSpec.Mirror(
-                  name,
-                  List.copyOf(mirror.candidates().keySet()),
-                  mirror.compare(),
-                  mirror.verdict()));
-          names.add(name);
-        }
-        default -> {}
-      }
+    Map<String, ExperimentSpec> before = new java.util.HashMap<>(declared);
+    try (io.mlsys.core.spi.SharedResources others = io.mlsys.core.spi.SharedResources.create()) {
+      Discovery discovery = new Discovery(this, others);
+      io.mlsys.graph.GraphOptions options =
+          io.mlsys.graph.GraphOptions.defaults()
+              .withClock(clock)
+              .withMeterRegistry(registry)
+              .withResources(discovery);
+      io.mlsys.graph.Graphs.create(graphs, discovery.lookup(graphs.keySet()), options).close();
     }
+    List<String> names = new ArrayList<>();
+    declared.forEach(
+        (name, spec) -> {
+          if (before.get(name) != spec) {
+            names.add(name);
+          }
+        });
+    names.sort(null);
     return names;
+  }
+
+  /**
+   * What a discovery build sees: these experiments (never closed by the build) beside other
+   * resources, and models that are never ready.
+   */
+  private record Discovery(Experiments experiments, io.mlsys.core.spi.SharedResources others)
+      implements io.mlsys.core.spi.SharedResources {
+    @Override
+    public <T> java.util.Optional<T> find(Class<T> type) {
+      return type == Experiments.class
+          ? java.util.Optional.of(type.cast(experiments))
+          : others.find(type);
+    }
+
+    @Override
+    public <T> T computeIfAbsent(Class<T> type, Supplier<? extends T> create) {
+      return type == Experiments.class
+          ? type.cast(experiments)
+          : others.computeIfAbsent(type, create);
+    }
+
+    /** The caller closes {@code others}; the experiments are not the build's to close. */
+    @Override
+    public void close() {}
+
+    io.mlsys.graph.ModelLookup lookup(java.util.Set<String> graphNames) {
+      return new io.mlsys.graph.ModelLookup() {
+        @Override
+        public io.mlsys.core.Predictor predictor(String name, String version) {
+          throw notLoaded(name);
+        }
+
+        @Override
+        public io.mlsys.core.ModelMetadata metadata(String name, String version) {
+          throw notLoaded(name);
+        }
+
+        @Override
+        public boolean isModelReady(String name, String version) {
+          return false;
+        }
+
+        @Override
+        public boolean contains(String name) {
+          return !graphNames.contains(name);
+        }
+      };
+    }
+
+    private static io.mlsys.core.ModelNotReadyException notLoaded(String name) {
+      return new io.mlsys.core.ModelNotReadyException(
+          name, "not loaded (experiments are only being discovered)");
+    }
   }
 
   /** The bucket table of a split for these arms and weights, made or rebalanced in the store. */
@@ -489,7 +526,10 @@ public final class Experiments implements AutoCloseable {
 
   private static ResourceNotFoundException notFound(String name) {
     return new ResourceNotFoundException(
-        "experiment '" + name + "' (expected: a split or mirror graph of this server)");
+        "experiment '"
+            + name
+            + "' (expected: a split or mirror of this server's graphs, named <graph> at a graph's"
+            + " root, <graph>:<parameter path> below it)");
   }
 
   /** Waits until every record added before this call is written (or dropped by a failure). */

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code mirror}: a shadow A/B experiment, named after its graph. The primary answers every call; a
- * share of calls is also sent to each candidate off the request path, and each pair of answers is
- * recorded for the report.
+ * {@code mirror}: a shadow A/B experiment, named after its graph (nested: {@code <graph>:<parameter
+ * path>}). The primary answers every call; a share of calls is also sent to each candidate off the
+ * request path, and each pair of answers is recorded for the report.
  *
  * @param primary what answers
  * @param candidates candidate name to node, in order

@@ -232,14 +232,79 @@ final class Reports {
     report.put("count", totalCalls);
     report.put("units", totalUnits);
     report.put("arms", armReports);
-    double[] chi = Stats.chiSquare(units, expected);
+    report.put("sample_ratio_mismatch", sampleRatio(spec, store, table));
+  }
+
+  /**
+   * The sample-ratio-mismatch test of a split across its weight changes: each unit counts once, in
+   * the arm and the period (between two bucket tables) of its first exposure, against that period's
+   * bucket shares; one chi-square over every period's cells ({@link Stats#chiSquare(long[][],
+   * double[][])}).
+   *
+   * @param table the current table; stands for the whole history of a split whose table was made
+   *     before periods were recorded and never changed since (null: none, no test)
+   */
+  static Map<String, Object> sampleRatio(
+      ExperimentSpec.Split spec, ExperimentStore store, BucketTable table) {
+    List<ExperimentStore.Period> periods = store.periods(spec.name());
+    boolean fullHistory = periods.isEmpty() || periods.getFirst().revision() == 1;
+    if (periods.isEmpty() && table != null) {
+      periods =
+          List.of(new ExperimentStore.Period(1, Long.MIN_VALUE, table.arms(), table.counts()));
+    }
+    List<String> arms = spec.arms();
+    long[][] observed = new long[periods.size()][arms.size()];
+    double[][] shares = new double[periods.size()][arms.size()];
+    if (!periods.isEmpty()) {
+      long[] starts = periods.stream().mapToLong(ExperimentStore.Period::fromMicros).toArray();
+      Map<String, long[]> firsts = store.firstExposures(spec.name(), starts, fullHistory);
+      for (int p = 0; p < periods.size(); p++) {
+        ExperimentStore.Period period = periods.get(p);
+        for (int i = 0; i < arms.size(); i++) {
+          int index = period.arms().indexOf(arms.get(i));
+          shares[p][i] = index < 0 ? 0 : (double) period.buckets()[index] / BucketTable.BUCKETS;
+          long[] counts = firsts.get(arms.get(i));
+          observed[p][i] = counts == null ? 0 : counts[p];
+        }
+      }
+    }
+    double[] chi = Stats.chiSquare(observed, shares);
     Map<String, Object> srm = new LinkedHashMap<>();
-    srm.put("test", "chi-square of units per arm against the arms' bucket shares");
+    srm.put(
+        "test",
+        "chi-square of the units first exposed in each period (between weight changes) per arm"
+            + " against that period's bucket shares, summed over the periods");
     srm.put("chi_square", chi[0]);
-    srm.put("p_value", chi[1]);
+    srm.put("degrees_of_freedom", (long) chi[1]);
+    srm.put("p_value", chi[2]);
     srm.put("alpha", spec.srmAlpha());
-    srm.put("mismatch", chi[1] < spec.srmAlpha());
-    report.put("sample_ratio_mismatch", srm);
+    srm.put("mismatch", chi[2] < spec.srmAlpha());
+    srm.put("units", Arrays.stream(observed).flatMapToLong(Arrays::stream).sum());
+    srm.put("full_history", fullHistory);
+    List<Map<String, Object>> periodReports = new ArrayList<>();
+    for (int p = 0; p < periods.size(); p++) {
+      Map<String, Object> period = new LinkedHashMap<>();
+      long from = periods.get(p).fromMicros();
+      period.put("revision", periods.get(p).revision());
+      period.put(
+          "from",
+          from == Long.MIN_VALUE
+              ? null
+              : Instant.EPOCH.plus(from, java.time.temporal.ChronoUnit.MICROS).toString());
+      period.put("units", Arrays.stream(observed[p]).sum());
+      List<Map<String, Object>> cells = new ArrayList<>();
+      for (int i = 0; i < arms.size(); i++) {
+        Map<String, Object> cell = new LinkedHashMap<>();
+        cell.put("name", arms.get(i));
+        cell.put("units", observed[p][i]);
+        cell.put("expected_share", shares[p][i]);
+        cells.add(cell);
+      }
+      period.put("arms", cells);
+      periodReports.add(period);
+    }
+    srm.put("periods", periodReports);
+    return srm;
   }
 
   private static void mirror(

@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * {@code split}: an online A/B experiment, named after its graph. Each call goes to one arm, chosen
- * by the bucket its unit key hashes to (sticky across calls and servers), or at random when the
- * call carries no key.
+ * {@code split}: an online A/B experiment, named after its graph (nested: {@code <graph>:<parameter
+ * path>}). Each call goes to one arm, chosen by the bucket its unit key hashes to (sticky across
+ * calls and servers), or at random when the call carries no key.
  *
  * @param key where the unit is read from; null: every call is assigned at random
  * @param arms arm name to arm, in order (the first one is the control: a stopped split sends every

@@ -32,23 +32,46 @@ final class Stats {
    * with fewer than two left, or no observation, {@code [0, 1]}.
    */
   static double[] chiSquare(long[] observed, double[] expectedShares) {
-    long total = Arrays.stream(observed).sum();
+    double[] result = chiSquare(new long[][] {observed}, new double[][] {expectedShares});
+    return new double[] {result[0], result[2]};
+  }
+
+  /**
+   * Pearson's chi-square of counts observed in several periods, each against its own expected
+   * shares: {@code observed[p][arm]} against {@code expectedShares[p][arm]} (each period's shares
+   * summing to 1): {@code [statistic, degrees of freedom, p-value]}. Within a period, given its
+   * total, a sound split's counts are multinomial with that period's shares; periods are
+   * independent given their totals, so the per-period statistics (each with its categories - 1
+   * degrees of freedom) sum to one chi-square with the summed degrees of freedom: one test at one
+   * alpha, no correction for the number of periods. Categories expected to get nothing are left
+   * out, as are periods with fewer than two categories left or no observation; with none left,
+   * {@code [0, 0, 1]}.
+   */
+  static double[] chiSquare(long[][] observed, double[][] expectedShares) {
     double statistic = 0;
-    int categories = 0;
-    for (int i = 0; i < observed.length; i++) {
-      if (expectedShares[i] <= 0) {
-        continue;
+    int degrees = 0;
+    for (int p = 0; p < observed.length; p++) {
+      long total = Arrays.stream(observed[p]).sum();
+      double periodStatistic = 0;
+      int categories = 0;
+      for (int i = 0; i < observed[p].length; i++) {
+        if (expectedShares[p][i] <= 0) {
+          continue;
+        }
+        double expected = expectedShares[p][i] * total;
+        periodStatistic += (observed[p][i] - expected) * (observed[p][i] - expected) / expected;
+        categories++;
       }
-      double expected = expectedShares[i] * total;
-      statistic += (observed[i] - expected) * (observed[i] - expected) / expected;
-      categories++;
+      if (categories >= 2 && total > 0) {
+        statistic += periodStatistic;
+        degrees += categories - 1;
+      }
     }
-    if (categories < 2 || total == 0) {
-      return new double[] {0, 1};
+    if (degrees == 0) {
+      return new double[] {0, 0, 1};
     }
-    double p =
-        1 - new ChiSquaredDistribution(null, categories - 1).cumulativeProbability(statistic);
-    return new double[] {statistic, p};
+    double p = 1 - new ChiSquaredDistribution(null, degrees).cumulativeProbability(statistic);
+    return new double[] {statistic, degrees, p};
   }
 
   /** The {@code q} quantile (0..1) of sorted values, nearest rank; NaN when empty. */

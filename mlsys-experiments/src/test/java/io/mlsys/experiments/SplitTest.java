@@ -186,6 +186,69 @@ class SplitTest {
   }
 
   @Test
+  void aWeightChangeMidExperimentIsNoMismatchAndEachPeriodIsTestedAgainstItsOwnShares()
+      throws Exception {
+    lab.graph("iris-ab", split(50, 50));
+    for (int i = 0; i < 1500; i++) {
+      arm("user-" + i);
+    }
+    lab.clock.advance(java.time.Duration.ofHours(1));
+    lab.graphs()
+        .setParameters(
+            "iris-ab", Map.of("split.arms.a.weight", 80.0, "split.arms.b.weight", 20.0), "test");
+    // The first 1500 come back (30% of buckets moved from b to a: some change arm), 1500 new.
+    for (int i = 0; i < 3000; i++) {
+      arm("user-" + i);
+    }
+
+    Map<String, Object> report = lab.experiments.report("iris-ab");
+
+    // Counted by arm all-time against the current 80/20 table, this was chi-square > 300.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> srm = (Map<String, Object>) report.get("sample_ratio_mismatch");
+    assertThat(srm)
+        .containsEntry("mismatch", false)
+        .containsEntry("units", 3000L)
+        .containsEntry("degrees_of_freedom", 2L);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> periods = (List<Map<String, Object>>) srm.get("periods");
+    assertThat(periods).hasSize(2);
+    assertThat(periods.get(0)).containsEntry("revision", 1).containsEntry("units", 1500L);
+    assertThat(periods.get(1))
+        .containsEntry("revision", 2)
+        .containsEntry("units", 1500L)
+        .containsEntry("from", "2026-03-02T10:00:00Z");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> cells = (List<Map<String, Object>>) periods.get(1).get("arms");
+    assertThat(cells.get(0)).containsEntry("name", "a").containsEntry("expected_share", 0.8);
+    assertThat(report.get("verdict")).isNotEqualTo(OnlineAnalysis.SAMPLE_RATIO_MISMATCH);
+  }
+
+  @Test
+  void anArmStoppedMidExperimentIsNoMismatch() throws Exception {
+    lab.graph("iris-ab", split(50, 50));
+    for (int i = 0; i < 1000; i++) {
+      arm("user-" + i);
+    }
+    lab.clock.advance(java.time.Duration.ofMinutes(5));
+    // As a guardrail stops an arm: weight 0.
+    lab.graphs().setParameters("iris-ab", Map.of("split.arms.b.weight", 0.0), "guardrail");
+    for (int i = 0; i < 2000; i++) {
+      arm("user-" + i);
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> srm =
+        (Map<String, Object>) lab.experiments.report("iris-ab").get("sample_ratio_mismatch");
+
+    // The second period has one arm: no degree of freedom of its own.
+    assertThat(srm)
+        .containsEntry("mismatch", false)
+        .containsEntry("units", 2000L)
+        .containsEntry("degrees_of_freedom", 1L);
+  }
+
+  @Test
   void aStoppedSplitSendsEveryCallToItsFirstArmAndAConcludedOneToItsWinner() {
     lab.graph("iris-ab", split(50, 50));
     assertThat(arm("user-1")).isIn("a", "b");

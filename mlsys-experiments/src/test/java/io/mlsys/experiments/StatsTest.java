@@ -41,4 +41,21 @@ class StatsTest {
 
     assertThat(result[1]).isEqualTo(1.0);
   }
+
+  @Test
+  void chiSquareOverPeriodsSumsTheStatisticsAndTheirDegreesOfFreedom() {
+    double[] sound =
+        Stats.chiSquare(
+            new long[][] {{500, 500}, {800, 200}}, new double[][] {{0.5, 0.5}, {0.8, 0.2}});
+    double[] skewed =
+        Stats.chiSquare(
+            new long[][] {{550, 450}, {800, 200}, {300, 0}},
+            new double[][] {{0.5, 0.5}, {0.8, 0.2}, {1, 0}});
+
+    assertThat(sound).containsExactly(0, 2, 1);
+    // 10 + 0 on 2 degrees of freedom (a period with one arm has none): p = exp(-10 / 2).
+    assertThat(skewed[0]).isCloseTo(10.0, within(1e-9));
+    assertThat(skewed[1]).isEqualTo(2);
+    assertThat(skewed[2]).isCloseTo(Math.exp(-5), within(1e-9));
+  }
 }

@@ -9,8 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * memory hit), {@code mlsys_cache_misses_total{model}} (the model ran), {@code
  * mlsys_cache_evictions_total{model, cause}} (cause {@code size} or {@code expired}), {@code
  * mlsys_cache_redis_errors_total{model}} and {@code mlsys_cache_redis_skipped_total{model}} (calls
- * that did not ask Redis: breaker open or not connected yet). Shared by every version of the model,
- * so the counts run on across reloads.
+ * that did not ask Redis: breaker open or not connected yet), {@code
+ * mlsys_cache_invalidations_total{model, reason}} (times the in-process entries were emptied:
+ * {@code reload} when the served version changed here, {@code api} by the invalidation API, {@code
+ * remote} told by another server over Redis, {@code resubscribed} when this server subscribed to
+ * its Redis's invalidation channel again and may have missed messages). Shared by every version of
+ * the model, so the counts run on across reloads.
  */
 final class CacheMeters {
   private final Counter memoryHits;
@@ -20,8 +24,12 @@ final class CacheMeters {
   private final Counter expiredEvictions;
   private final Counter redisErrors;
   private final Counter redisSkipped;
+  private final MeterRegistry registry;
+  private final String model;
 
   CacheMeters(MeterRegistry registry, String model) {
+    this.registry = registry;
+    this.model = model;
     this.memoryHits = hits(registry, model, "memory");
     this.redisHits = hits(registry, model, "redis");
     this.misses =
@@ -82,6 +90,23 @@ final class CacheMeters {
 
   void redisSkipped() {
     redisSkipped.increment();
+  }
+
+  /** Reasons for {@link #invalidated}. */
+  enum Invalidation {
+    RELOAD,
+    API,
+    REMOTE,
+    RESUBSCRIBED
+  }
+
+  void invalidated(Invalidation reason) {
+    Counter.builder("mlsys.cache.invalidations")
+        .description("Times the prediction cache's in-process entries of a model were emptied")
+        .tag("model", model)
+        .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry)
+        .increment();
   }
 
   /** Hits over hits and misses since the server started; NaN before the first call. */

@@ -52,6 +52,7 @@ final class CachedModel extends ForwardingModel {
   static final String STALE = "stale";
 
   private final String modelName;
+  private final String modelVersion;
   private final PredictionCacheOptions options;
   private final Clock clock;
   private final CacheKeys keys;
@@ -111,6 +112,7 @@ final class CachedModel extends ForwardingModel {
       RedisConnections.Connection redisConnection) {
     super(model);
     this.modelName = modelName;
+    this.modelVersion = modelVersion;
     this.options = options;
     this.clock = clock;
     this.keys = new CacheKeys(modelName, modelVersion, fingerprint(model), options.keyParameters());
@@ -380,6 +382,10 @@ final class CachedModel extends ForwardingModel {
 
   long bytes() {
     return bytes.get();
+  }
+
+  String version() {
+    return modelVersion;
   }
 
   RedisConnections.Connection redis() {

@@ -11,7 +11,9 @@ import io.mlsys.redis.RedisConnections;
  * PredictionCacheOptions}): in process (Caffeine), and with {@code redis:} over a shared Redis tier
  * (Lettuce). Each loaded version gets its own cache, keyed by its version, so a new version or a
  * reload never answers from another's entries; the old version's entries are dropped when it
- * closes.
+ * closes. A change of the served version also empties the model's in-process entries on the other
+ * servers on its Redis, and a reload of the same version deletes its Redis entries ({@link
+ * PredictionCaches}).
  *
  * <p>Written in config as {@code decorators: [{cache: {ttl: 60s}}]}. Listed before {@code
  * batching}, hits are answered without queueing.

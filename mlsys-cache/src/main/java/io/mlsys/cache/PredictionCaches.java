@@ -7,6 +7,7 @@ import io.mlsys.redis.RedisConnections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -68,21 +69,75 @@ public final class PredictionCaches {
     return total;
   }
 
+  /**
+   * A version's cache starts serving. When the model already had a cache here, the version the name
+   * serves changed (a reload of the same version, a new version, a registry alias that moved): the
+   * model's in-process entries are dropped, and the other servers on its Redis are told ({@link
+   * #INVALIDATION_CHANNEL}) to drop theirs. A reload of the same version may bring new bytes under
+   * the same key space, so that version's Redis entries are deleted too, and the new cache reads no
+   * Redis entry until they are gone.
+   */
   void register(String model, CachedModel cache) {
-    live.computeIfAbsent(model, name -> new CopyOnWriteArraySet<>()).add(cache);
+    Set<CachedModel> caches = live.computeIfAbsent(model, name -> new CopyOnWriteArraySet<>());
+    List<CachedModel> before = List.copyOf(caches);
+    caches.add(cache);
     RedisConnections.Connection redis = cache.redis();
     if (redis != null && subscribed.add(redis)) {
-      redis.subscribe(INVALIDATION_CHANNEL, this::invalidatedElsewhere);
+      redis.subscribe(INVALIDATION_CHANNEL, this::invalidatedElsewhere, () -> resubscribed(redis));
+    }
+    if (before.isEmpty()) {
+      return;
+    }
+    boolean sameVersion = false;
+    for (CachedModel old : before) {
+      old.invalidateMemory();
+      if (Objects.equals(old.version(), cache.version())) {
+        sameVersion = true;
+        if (old.redisTier() != null) {
+          old.redisTier().supersede();
+        }
+      }
+    }
+    meters(model).invalidated(CacheMeters.Invalidation.RELOAD);
+    if (redis != null) {
+      if (sameVersion) {
+        cache.redisTier().fenceUntilVersionDeleted();
+      }
+      redis.publish(INVALIDATION_CHANNEL, model);
     }
   }
 
   /**
-   * A server on a shared Redis emptied {@code model}'s caches: its Redis keys are gone, and this
-   * server's in-process entries go too, so no replica answers from what was invalidated.
+   * A server on a shared Redis emptied {@code model}'s caches or changed the version it serves:
+   * this server's in-process entries go too, so no replica answers from what was invalidated.
    */
   private void invalidatedElsewhere(String model) {
-    for (CachedModel cache : live.getOrDefault(model, Set.of())) {
+    Set<CachedModel> caches = live.getOrDefault(model, Set.of());
+    for (CachedModel cache : caches) {
       cache.invalidateMemory();
+    }
+    if (!caches.isEmpty()) {
+      meters(model).invalidated(CacheMeters.Invalidation.REMOTE);
+    }
+  }
+
+  /**
+   * This server (re)subscribed to {@code redis}'s invalidation channel: pub/sub is not durable, so
+   * messages published while it was disconnected are lost. Every in-process entry of the models
+   * whose cache uses that Redis is dropped instead (answers come from Redis or the model again).
+   */
+  private void resubscribed(RedisConnections.Connection redis) {
+    for (Map.Entry<String, Set<CachedModel>> model : live.entrySet()) {
+      boolean dropped = false;
+      for (CachedModel cache : model.getValue()) {
+        if (cache.redis() == redis) {
+          cache.invalidateMemory();
+          dropped = true;
+        }
+      }
+      if (dropped) {
+        meters(model.getKey()).invalidated(CacheMeters.Invalidation.RESUBSCRIBED);
+      }
     }
   }
 
@@ -122,6 +177,7 @@ public final class PredictionCaches {
     for (CachedModel cache : caches) {
       entries += cache.invalidateMemory();
     }
+    meters(model).invalidated(CacheMeters.Invalidation.API);
     long redisKeys = 0;
     Set<RedisConnections.Connection> done = new HashSet<>();
     for (CachedModel cache : caches) {

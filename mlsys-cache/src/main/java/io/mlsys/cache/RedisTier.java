@@ -9,9 +9,11 @@ import io.mlsys.core.UpstreamFailureException;
 import io.mlsys.redis.RedisBreaker;
 import io.mlsys.redis.RedisConnections;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One cache's shared tier: entries in Redis under {@code mlsys:cache:<model>:<version>:<key>},
@@ -32,6 +34,11 @@ final class RedisTier {
   private final long timeoutNanos;
   private final RedisBreaker breaker;
   private final CacheMeters meters;
+  // A reload of this version: its old entries are being deleted; until that succeeds this tier
+  // neither reads nor writes (the entries are the old bytes' answers). Null when not fenced.
+  private final AtomicReference<CompletableFuture<Long>> fence = new AtomicReference<>();
+  // Replaced by a reload of the same version: writes would outlive the deletion of its entries.
+  private volatile boolean superseded;
 
   RedisTier(
       RedisConnections.Connection redis,
@@ -92,7 +99,72 @@ final class RedisTier {
     }
   }
 
+  /**
+   * This version was reloaded (same version, maybe new bytes): its entries in Redis are deleted in
+   * the background, and this tier is skipped until that has succeeded (tried again at the next call
+   * after a failure), so the reloaded model never answers from the old model's entries.
+   */
+  void fenceUntilVersionDeleted() {
+    fence.set(deleteVersion());
+  }
+
+  /** A reload of the same version replaced this tier's model: it writes no more. */
+  void supersede() {
+    superseded = true;
+  }
+
+  private CompletableFuture<Long> deleteVersion() {
+    RedisAsyncCommands<String, byte[]> commands = redis.commands();
+    if (commands == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("not connected to redis " + redis.redactedUri()));
+    }
+    return deleteMatching(commands, globEscaped(keyPrefix) + "*", ScanCursor.INITIAL, 0);
+  }
+
+  private static CompletableFuture<Long> deleteMatching(
+      RedisAsyncCommands<String, byte[]> commands, String pattern, ScanCursor cursor, long done) {
+    return commands
+        .scan(cursor, ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH))
+        .toCompletableFuture()
+        .thenCompose(
+            page -> {
+              CompletableFuture<Long> deleted =
+                  page.getKeys().isEmpty()
+                      ? CompletableFuture.completedFuture(0L)
+                      : commands
+                          .unlink(page.getKeys().toArray(String[]::new))
+                          .toCompletableFuture();
+              return deleted.thenCompose(
+                  count ->
+                      page.isFinished()
+                          ? CompletableFuture.completedFuture(done + count)
+                          : deleteMatching(commands, pattern, page, done + count));
+            });
+  }
+
+  /** Whether the fence (if any) is down; starts another deletion after a failed one. */
+  private boolean unfenced() {
+    CompletableFuture<Long> pending = fence.get();
+    if (pending == null) {
+      return true;
+    }
+    if (!pending.isDone()) {
+      return false;
+    }
+    if (!pending.isCompletedExceptionally()) {
+      fence.compareAndSet(pending, null);
+      return true;
+    }
+    fence.compareAndSet(pending, deleteVersion());
+    return false;
+  }
+
   private RedisAsyncCommands<String, byte[]> commands() {
+    if (superseded || !unfenced()) {
+      meters.redisSkipped();
+      return null;
+    }
     if (!breaker.allow()) {
       meters.redisSkipped();
       return null;

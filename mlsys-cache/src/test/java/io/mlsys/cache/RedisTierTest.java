@@ -62,12 +62,17 @@ class RedisTierTest {
   }
 
   private StubModel doubler() {
+    return multiplier(2);
+  }
+
+  /** Another model under the same name and version: a reload that brought new bytes. */
+  private StubModel multiplier(float factor) {
     return new StubModel(
         metadata(),
         (request, context) -> {
           float[] y = request.inputs().getFirst().floats().clone();
           for (int i = 0; i < y.length; i++) {
-            y[i] *= 2;
+            y[i] *= factor;
           }
           return new InferResponse(
               modelName,
@@ -85,12 +90,33 @@ class RedisTierTest {
       var counter = registry.find(name).tags(tags).counter();
       return counter == null ? 0 : counter.count();
     }
+
+    double invalidations(String modelName, String reason) {
+      return count("mlsys.cache.invalidations", "model", modelName, "reason", reason);
+    }
+
+    double resubscriptions() {
+      return count("mlsys.cache.invalidations", "reason", "resubscribed");
+    }
   }
 
   private Replica replica(StubModel model, PredictionCacheOptions options) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     SharedResources resources = SharedResources.create();
     toClose.add(resources);
+    Replica replica = new Replica(load(model, options, registry, resources), registry, resources);
+    PrivateRedis.await(() -> replica.cache().redis().commands() != null, "the connection to Redis");
+    // Subscribing empties the in-process entries (messages may have been missed before it).
+    PrivateRedis.await(() -> replica.resubscriptions() >= 1, "the invalidation subscription");
+    return replica;
+  }
+
+  /** Loads version 1 of the model behind its cache in one server, as the repository does. */
+  private CachedModel load(
+      StubModel model,
+      PredictionCacheOptions options,
+      SimpleMeterRegistry registry,
+      SharedResources resources) {
     Model decorated =
         ModelDecorators.installed()
             .decorate(
@@ -98,9 +124,7 @@ class RedisTierTest {
                 List.of(options),
                 new DecoratorContext(modelName, "1", clock, registry, resources));
     toClose.add(decorated);
-    CachedModel cache = (CachedModel) decorated;
-    PrivateRedis.await(() -> cache.redis().commands() != null, "the connection to Redis");
-    return new Replica(cache, registry, resources);
+    return (CachedModel) decorated;
   }
 
   private static InferRequest request(String id, float a, float b) {
@@ -158,6 +182,103 @@ class RedisTierTest {
     PrivateRedis.await(() -> b.cache().entries() == 0, "B's in-process entry dropped");
     assertThat(b.cache().infer(request("4", 1, 2), context()).parameters())
         .containsEntry("cache", "miss");
+    assertThat(modelB.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void aReloadOfTheSameVersionDropsItsEntriesHereInRedisAndOnTheOtherReplica() throws Exception {
+    PrivateRedis privateRedis = new PrivateRedis();
+    toClose.add(privateRedis);
+    PredictionCacheOptions options =
+        PredictionCacheOptions.defaults().withRedis(privateRedis.uri());
+    Replica a = replica(doubler(), options);
+    StubModel modelB = doubler();
+    Replica b = replica(modelB, options);
+    StatefulRedisConnection<String, String> redis = inspect(privateRedis.uri());
+    assertThat(a.cache().infer(request("1", 1, 2), context()).parameters())
+        .containsEntry("cache", "miss");
+    PrivateRedis.await(() -> keys(redis).size() == 1, "the answer in Redis");
+    assertThat(b.cache().infer(request("2", 1, 2), context()).parameters())
+        .containsEntry("cache", "hit");
+    assertThat(b.cache().entries()).isEqualTo(1);
+
+    // Server A reloads version 1 and gets new bytes: a new chain, then the old one closes.
+    StubModel reloaded = multiplier(3);
+    CachedModel a2 = load(reloaded, options, a.registry(), a.resources());
+    assertThat(a.cache().entries()).isZero();
+    assertThat(a.invalidations(modelName, "reload")).isEqualTo(1);
+    PrivateRedis.await(() -> keys(redis).isEmpty(), "version 1's entries deleted from Redis");
+    PrivateRedis.await(() -> b.cache().entries() == 0, "B's in-process entry dropped");
+    assertThat(b.invalidations(modelName, "remote")).isEqualTo(1);
+    a.cache().close();
+
+    InferResponse answer = a2.infer(request("3", 1, 2), context());
+    assertThat(answer.parameters()).containsEntry("cache", "miss");
+    assertThat(answer.outputs().getFirst().floats()).containsExactly(3, 6);
+    assertThat(reloaded.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewVersionTellsTheOtherReplicasButLeavesTheOldVersionsRedisEntries() throws Exception {
+    PrivateRedis privateRedis = new PrivateRedis();
+    toClose.add(privateRedis);
+    PredictionCacheOptions options =
+        PredictionCacheOptions.defaults().withRedis(privateRedis.uri());
+    Replica a = replica(doubler(), options);
+    Replica b = replica(doubler(), options);
+    StatefulRedisConnection<String, String> redis = inspect(privateRedis.uri());
+    a.cache().infer(request("1", 1, 2), context());
+    PrivateRedis.await(() -> keys(redis).size() == 1, "the answer in Redis");
+    b.cache().infer(request("2", 1, 2), context());
+    assertThat(b.cache().entries()).isEqualTo(1);
+
+    // A registry alias moved: server A now serves version 2 of the model.
+    Model version2 =
+        ModelDecorators.installed()
+            .decorate(
+                multiplier(3),
+                List.of(options),
+                new DecoratorContext(modelName, "2", clock, a.registry(), a.resources()));
+    toClose.add(version2);
+    PrivateRedis.await(() -> b.cache().entries() == 0, "B's in-process entry dropped");
+    assertThat(a.invalidations(modelName, "reload")).isEqualTo(1);
+    // Version 2's keys differ: version 1's entries stay for the servers that still serve it.
+    assertThat(keys(redis)).hasSize(1);
+    assertThat(version2.infer(request("3", 1, 2), context()).outputs().getFirst().floats())
+        .containsExactly(3, 6);
+  }
+
+  @Test
+  void aReplicaThatMissedAnInvalidationWhileDisconnectedDropsItsEntriesOnReconnect()
+      throws Exception {
+    PrivateRedis privateRedis = new PrivateRedis();
+    toClose.add(privateRedis);
+    CuttableProxy proxy = new CuttableProxy(privateRedis.port());
+    toClose.add(proxy);
+    Replica a = replica(doubler(), PredictionCacheOptions.defaults().withRedis(privateRedis.uri()));
+    StubModel modelB = doubler();
+    // B reaches the same Redis through a link the test cuts: B alone is disconnected.
+    Replica b = replica(modelB, PredictionCacheOptions.defaults().withRedis(proxy.uri()));
+    StatefulRedisConnection<String, String> redis = inspect(privateRedis.uri());
+    a.cache().infer(request("1", 1, 2), context());
+    PrivateRedis.await(() -> keys(redis).size() == 1, "the answer in Redis");
+    assertThat(b.cache().infer(request("2", 1, 2), context()).parameters())
+        .containsEntry("cache", "hit");
+    double subscribedBefore = b.resubscriptions();
+
+    proxy.cut();
+    PredictionCaches.Invalidation done =
+        a.resources().find(PredictionCaches.class).orElseThrow().invalidate(modelName);
+    assertThat(done.redisKeys()).isEqualTo(1);
+    // B could not hear it: its stale entry is still there while it is cut off.
+    assertThat(b.cache().entries()).isEqualTo(1);
+
+    proxy.restore();
+    PrivateRedis.await(
+        () -> b.resubscriptions() > subscribedBefore, "B subscribed again after reconnecting");
+    assertThat(b.cache().entries()).isZero();
+    InferResponse answer = b.cache().infer(request("3", 1, 2), context());
+    assertThat(answer.parameters()).containsEntry("cache", "miss");
     assertThat(modelB.calls()).isEqualTo(1);
   }
 

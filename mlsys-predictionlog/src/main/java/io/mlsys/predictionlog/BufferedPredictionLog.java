@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,7 +18,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The {@link PredictionLog}: an {@link ArrayBlockingQueue} the request threads {@code offer} to,
- * one writer thread that turns calls into events and hands batches to each {@link SinkChannel}.
+ * bounded in events ({@code buffer-capacity}) and in bytes ({@code buffer-bytes}, the calls'
+ * tensors: {@link EventSizes}), and one writer thread that turns calls into events and hands
+ * batches to each {@link SinkChannel}.
  */
 final class BufferedPredictionLog implements PredictionLog {
   private static final Logger LOG = Logger.getLogger(BufferedPredictionLog.class.getName());
@@ -27,11 +30,16 @@ final class BufferedPredictionLog implements PredictionLog {
 
   private record Flush(CountDownLatch done) {}
 
+  /** A call in the buffer with the bytes it was counted as. */
+  private record Buffered(PredictionCall call, long bytes) {}
+
   private enum Stop {
     INSTANCE
   }
 
   private final ArrayBlockingQueue<Object> buffer;
+  private final long maxBufferedBytes;
+  private final AtomicLong bufferedBytes = new AtomicLong();
   private final List<SinkChannel> channels;
   private final EventFactory events;
   private final PredictionLogMetrics metrics;
@@ -47,8 +55,10 @@ final class BufferedPredictionLog implements PredictionLog {
       PredictionLogMetrics metrics,
       boolean enabled,
       int bufferCapacity,
+      long bufferBytes,
       int batchSize) {
     this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
+    this.maxBufferedBytes = bufferBytes;
     this.channels = channels;
     this.events = new EventFactory(random);
     this.metrics = metrics;
@@ -65,6 +75,7 @@ final class BufferedPredictionLog implements PredictionLog {
       MeterRegistry registry,
       boolean enabled,
       int bufferCapacity,
+      long bufferBytes,
       int batchSize,
       long journalMaxBytes,
       Duration retryInterval,
@@ -81,15 +92,36 @@ final class BufferedPredictionLog implements PredictionLog {
               retryInterval,
               metrics,
               sinkQueueCapacity,
+              bufferBytes,
               4 * batchSize));
     }
     BufferedPredictionLog log =
         new BufferedPredictionLog(
-            List.copyOf(channels), random, metrics, enabled, bufferCapacity, batchSize);
+            List.copyOf(channels),
+            random,
+            metrics,
+            enabled,
+            bufferCapacity,
+            bufferBytes,
+            batchSize);
     Gauge.builder("mlsys.prediction.log.buffer", log.buffer, ArrayBlockingQueue::size)
         .description("Prediction events waiting in memory for the writer")
         .baseUnit("events")
         .register(registry);
+    Gauge.builder("mlsys.prediction.log.buffer.size", log.bufferedBytes, AtomicLong::get)
+        .description(
+            "Estimated bytes of the prediction events waiting in memory for the writer (their"
+                + " tensors)")
+        .baseUnit("bytes")
+        .register(registry);
+    for (SinkChannel channel : channels) {
+      Gauge.builder("mlsys.prediction.log.sink.queue.size", channel, SinkChannel::queuedBytes)
+          .description(
+              "Estimated bytes of the prediction events waiting in memory for a sink (their JSON)")
+          .tag("sink", channel.sink().name())
+          .baseUnit("bytes")
+          .register(registry);
+    }
     Gauge.builder("mlsys.prediction.log.journal", budget, Journal.Budget::used)
         .description("Bytes in the prediction log's disk journals (events a sink has not taken)")
         .baseUnit("bytes")
@@ -114,7 +146,13 @@ final class BufferedPredictionLog implements PredictionLog {
     }
     if (closed) {
       metrics.dropped(PredictionLogMetrics.CLOSED, 1);
-    } else if (!buffer.offer(call)) {
+      return;
+    }
+    long bytes = EventSizes.of(call);
+    long held = bufferedBytes.addAndGet(bytes);
+    // One event bigger than the whole bound still goes in when the buffer holds nothing else.
+    if ((held > maxBufferedBytes && held != bytes) || !buffer.offer(new Buffered(call, bytes))) {
+      bufferedBytes.addAndGet(-bytes);
       metrics.dropped(PredictionLogMetrics.BUFFER_FULL, 1);
     }
   }
@@ -233,12 +271,15 @@ final class BufferedPredictionLog implements PredictionLog {
         boolean stop = false;
         for (Object item : drained) {
           switch (item) {
-            case PredictionCall call -> {
+            case Buffered buffered -> {
               try {
-                batch.add(events.event(call));
+                batch.add(events.event(buffered.call()));
               } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "prediction log: cannot make an event", e);
                 metrics.dropped(PredictionLogMetrics.UNREADABLE, 1);
+              } finally {
+                // From here the event counts in the sinks' queues (or is on disk).
+                bufferedBytes.addAndGet(-buffered.bytes());
               }
             }
             case Flush flush -> {

@@ -68,6 +68,11 @@ final class JsonPart {
     return result;
   }
 
+  /** The length of the value's JSON in bytes (written on first use for a tree). */
+  int size() {
+    return bytes().length;
+  }
+
   /** Writes the value where {@code generator} expects one: the bytes as they are, else the tree. */
   void write(JsonGenerator generator) throws IOException {
     byte[] written = bytes;

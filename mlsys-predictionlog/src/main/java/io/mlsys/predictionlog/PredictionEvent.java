@@ -275,6 +275,17 @@ public final class PredictionEvent {
     return Instant.parse(time);
   }
 
+  /** Bytes of the event's inputs, outputs and features as JSON, for the log's byte bounds. */
+  long partsSize() {
+    long size = 0;
+    for (JsonPart part : new JsonPart[] {inputs, outputs, features}) {
+      if (part != null) {
+        size += part.size();
+      }
+    }
+    return size;
+  }
+
   /** The event as one line of JSON, without the line break. */
   public String toJson() {
     return new String(toJsonBytes(), StandardCharsets.UTF_8);

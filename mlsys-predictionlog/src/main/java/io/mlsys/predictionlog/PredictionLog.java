@@ -66,6 +66,7 @@ public interface PredictionLog extends AutoCloseable {
             .meterRegistry(registry)
             .enabled(config.enabled())
             .bufferCapacity(config.bufferCapacity())
+            .bufferBytes(config.bufferBytes())
             .batchSize(config.batchSize())
             .journalMaxBytes(config.journalMaxBytes())
             .retryInterval(config.retryInterval());
@@ -186,6 +187,7 @@ public interface PredictionLog extends AutoCloseable {
     private MeterRegistry meterRegistry;
     private boolean enabled = PredictionLogConfig.DEFAULT_ENABLED;
     private int bufferCapacity = PredictionLogConfig.DEFAULT_BUFFER_CAPACITY;
+    private long bufferBytes = PredictionLogConfig.DEFAULT_BUFFER_BYTES;
     private int batchSize = PredictionLogConfig.DEFAULT_BATCH_SIZE;
     private long journalMaxBytes = PredictionLogConfig.DEFAULT_JOURNAL_MAX_BYTES;
     private Duration retryInterval = PredictionLogConfig.DEFAULT_RETRY_INTERVAL;
@@ -227,6 +229,18 @@ public interface PredictionLog extends AutoCloseable {
         throw new IllegalArgumentException("bufferCapacity: " + newCapacity + " (expected: >= 1)");
       }
       bufferCapacity = newCapacity;
+      return this;
+    }
+
+    /**
+     * The buffer's bound in estimated bytes ({@link EventSizes}), and each sink's memory queue's:
+     * beyond it a call's event is dropped (the buffer) or goes to the journal (a sink's queue).
+     */
+    public Builder bufferBytes(long newBytes) {
+      if (newBytes < 1) {
+        throw new IllegalArgumentException("bufferBytes: " + newBytes + " (expected: >= 1)");
+      }
+      bufferBytes = newBytes;
       return this;
     }
 
@@ -285,6 +299,7 @@ public interface PredictionLog extends AutoCloseable {
           meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
           enabled,
           bufferCapacity,
+          bufferBytes,
           batchSize,
           journalMaxBytes,
           retryInterval,

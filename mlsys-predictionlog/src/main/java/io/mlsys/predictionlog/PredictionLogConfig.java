@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param kafka the Kafka topic
  * @param bufferCapacity events held in memory between the request threads and the writer, >= 1; a
  *     call whose event finds the buffer full is served and its event dropped (counted)
+ * @param bufferBytes the same bound in estimated bytes (the events' tensors), >= 1; also the bound
+ *     of each sink's queue in memory, beyond which its batches go to the journal
  * @param batchSize the most events written to a sink at once, >= 1
  * @param journalMaxBytes the disk budget of the journal that holds events a sink could not take
  *     yet, shared by every sink, >= 0 (0: no journal; events wait in memory)
@@ -33,6 +35,7 @@ public record PredictionLogConfig(
     StoreSinkConfig store,
     KafkaSinkConfig kafka,
     int bufferCapacity,
+    long bufferBytes,
     int batchSize,
     long journalMaxBytes,
     Duration retryInterval,
@@ -40,6 +43,7 @@ public record PredictionLogConfig(
 
   public static final boolean DEFAULT_ENABLED = true;
   public static final int DEFAULT_BUFFER_CAPACITY = 10_000;
+  public static final long DEFAULT_BUFFER_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_BATCH_SIZE = 256;
   public static final long DEFAULT_JOURNAL_MAX_BYTES = 1024L * 1024 * 1024;
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
@@ -55,6 +59,7 @@ public record PredictionLogConfig(
     model = Objects.requireNonNullElseGet(model, PredictionLogOptions::defaults);
     Violations violations = new Violations();
     violations.check(bufferCapacity >= 1, "buffer-capacity", bufferCapacity, "an integer >= 1");
+    violations.check(bufferBytes >= 1, "buffer-bytes", bufferBytes, "an integer >= 1");
     violations.check(batchSize >= 1, "batch-size", batchSize, "an integer >= 1");
     violations.check(journalMaxBytes >= 0, "journal-max-bytes", journalMaxBytes, "an integer >= 0");
     violations.check(
@@ -74,6 +79,7 @@ public record PredictionLogConfig(
         StoreSinkConfig.defaults(),
         KafkaSinkConfig.defaults(),
         DEFAULT_BUFFER_CAPACITY,
+        DEFAULT_BUFFER_BYTES,
         DEFAULT_BATCH_SIZE,
         DEFAULT_JOURNAL_MAX_BYTES,
         DEFAULT_RETRY_INTERVAL,
@@ -92,6 +98,7 @@ public record PredictionLogConfig(
         store,
         kafka,
         bufferCapacity,
+        bufferBytes,
         batchSize,
         journalMaxBytes,
         retryInterval,
@@ -105,6 +112,7 @@ public record PredictionLogConfig(
         store,
         kafka,
         bufferCapacity,
+        bufferBytes,
         batchSize,
         journalMaxBytes,
         retryInterval,
@@ -118,6 +126,7 @@ public record PredictionLogConfig(
         newStore,
         kafka,
         bufferCapacity,
+        bufferBytes,
         batchSize,
         journalMaxBytes,
         retryInterval,
@@ -132,8 +141,23 @@ public record PredictionLogConfig(
         store,
         kafka,
         newBufferCapacity,
+        bufferBytes,
         newBatchSize,
         newJournalMaxBytes,
+        retryInterval,
+        model);
+  }
+
+  public PredictionLogConfig withBufferBytes(long newBufferBytes) {
+    return new PredictionLogConfig(
+        enabled,
+        jsonl,
+        store,
+        kafka,
+        bufferCapacity,
+        newBufferBytes,
+        batchSize,
+        journalMaxBytes,
         retryInterval,
         model);
   }
@@ -145,6 +169,7 @@ public record PredictionLogConfig(
         store,
         newKafka,
         bufferCapacity,
+        bufferBytes,
         batchSize,
         journalMaxBytes,
         retryInterval,
@@ -158,6 +183,7 @@ public record PredictionLogConfig(
         store,
         kafka,
         bufferCapacity,
+        bufferBytes,
         batchSize,
         journalMaxBytes,
         retryInterval,

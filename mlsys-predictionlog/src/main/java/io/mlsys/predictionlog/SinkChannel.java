@@ -45,6 +45,9 @@ final class SinkChannel {
   // Events that may wait in memory for the sink before batches go to the journal: a sink that is
   // slower only for a moment (a flush, a checkpoint) is not spilled.
   private final int queueCapacity;
+  // The same bound in bytes (EventSizes): a few large events (OCR images) spill as early as many
+  // small ones.
+  private final long queueBytes;
   // The most events one write to the sink takes: queued batches are joined up to this.
   private final int maxWriteEvents;
   private final ReentrantLock lock = new ReentrantLock();
@@ -52,6 +55,7 @@ final class SinkChannel {
   // Guarded by lock: batches (List<PredictionEvent>) and Flush requests, oldest first.
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private int queuedEvents;
+  private long queuedBytes;
   private Instant retryAt = Instant.MIN;
   private Instant maintainAt;
   private boolean stopping;
@@ -66,9 +70,11 @@ final class SinkChannel {
       Duration retryInterval,
       PredictionLogMetrics metrics,
       int queueCapacity,
+      long queueBytes,
       int maxWriteEvents) {
     this.sink = sink;
     this.queueCapacity = queueCapacity;
+    this.queueBytes = queueBytes;
     this.maxWriteEvents = maxWriteEvents;
     this.journal = journal;
     this.clock = clock;
@@ -97,13 +103,17 @@ final class SinkChannel {
       return;
     }
     List<String> lines = null;
+    long bytes = EventSizes.of(batch);
     lock.lock();
     try {
       while (true) {
         if (journal.isEmpty()
-            && (queuedEvents == 0 || queuedEvents + batch.size() <= queueCapacity)) {
+            && (queuedEvents == 0
+                || (queuedEvents + batch.size() <= queueCapacity
+                    && queuedBytes + bytes <= queueBytes))) {
           queue.add(batch);
           queuedEvents += batch.size();
+          queuedBytes += bytes;
           changed.signalAll();
           return;
         }
@@ -166,6 +176,16 @@ final class SinkChannel {
               + " did not finish within "
               + wait
               + "; its queued events are lost unless they were journaled");
+    }
+  }
+
+  /** Estimated bytes of the events waiting in memory for the sink. */
+  long queuedBytes() {
+    lock.lock();
+    try {
+      return queuedBytes;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -233,7 +253,7 @@ final class SinkChannel {
         Object item = queue.poll();
         if (item != null) {
           if (item instanceof List<?> first) {
-            queuedEvents -= first.size();
+            taken(first);
             return joined(first);
           }
           return item;
@@ -268,10 +288,17 @@ final class SinkChannel {
     List<PredictionEvent> all = new ArrayList<>((List<PredictionEvent>) first);
     while (queue.peek() instanceof List<?> more && all.size() + more.size() <= maxWriteEvents) {
       queue.poll();
-      queuedEvents -= more.size();
+      taken(more);
       all.addAll((List<PredictionEvent>) more);
     }
     return all;
+  }
+
+  /** A batch left the queue. Under lock. */
+  @SuppressWarnings("unchecked")
+  private void taken(List<?> batch) {
+    queuedEvents -= batch.size();
+    queuedBytes -= EventSizes.of((List<PredictionEvent>) batch);
   }
 
   private void deliver(List<PredictionEvent> batch) {
@@ -304,6 +331,7 @@ final class SinkChannel {
         }
       }
       queuedEvents = 0;
+      queuedBytes = 0;
       queue.addAll(flushes);
       try {
         metrics.spilled(journal.prepend(lines));

@@ -13,12 +13,18 @@ final class Calls {
   private Calls() {}
 
   static PredictionCall call(String requestId, Instant start) {
-    InferRequest request =
-        new InferRequest(
-            requestId,
-            List.of(Tensor.ofFloats("x", new long[] {1, 2}, 1.5f, 2.5f)),
-            List.of(),
-            Map.of());
+    return call(requestId, start, Tensor.ofFloats("x", new long[] {1, 2}, 1.5f, 2.5f));
+  }
+
+  /** A call with an input of {@code floats} values: an OCR page is about 265,000. */
+  static PredictionCall large(String requestId, Instant start, int floats) {
+    float[] values = new float[floats];
+    java.util.Arrays.fill(values, 0.123456f);
+    return call(requestId, start, Tensor.ofFloats("x", new long[] {1, floats}, values));
+  }
+
+  private static PredictionCall call(String requestId, Instant start, Tensor input) {
+    InferRequest request = new InferRequest(requestId, List.of(input), List.of(), Map.of());
     InferResponse response =
         new InferResponse(
             "iris", "1", requestId, List.of(Tensor.ofLongs("label", new long[] {1}, 2L)), Map.of());

@@ -205,6 +205,74 @@ class PredictionLogTest {
     assertThat(registry.find("mlsys.prediction.log.dropped").counters()).isEmpty();
   }
 
+  private double gauge(String name, String... tags) {
+    return registry.get(name).tags(tags).gauge().value();
+  }
+
+  /** Waits (bounded) for the writer thread to have handed every buffered event on. */
+  private void awaitBufferEmpty() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (gauge("mlsys.prediction.log.buffer") > 0
+        || gauge("mlsys.prediction.log.buffer.size") > 0) {
+      assertThat(System.nanoTime() - deadline).as("the buffer emptied within 30 s").isNegative();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  @Test
+  void largeEventsGoToTheJournalOnceTheSinkQueueHoldsBufferBytesAndNoneIsLost()
+      throws InterruptedException {
+    RecordingSink slow = new RecordingSink("slow");
+    slow.hold();
+    // About 1 MB of tensors per event (2.5 MB of JSON): 40 events are far below the 10,000-event
+    // bound, but the 4 MiB byte bound keeps only a few in the sink's queue; the rest wait on disk.
+    // Recorded one at a time, so that the buffer (bounded too) never refuses one.
+    long bound = 4L * 1024 * 1024;
+    PredictionLog log = open(builder(slow).bufferBytes(bound).batchSize(1));
+    for (int i = 0; i < 40; i++) {
+      log.record(Calls.large("r" + i, clock.instant(), 265_000));
+      clock.advance(Duration.ofMillis(1));
+      awaitBufferEmpty();
+    }
+
+    double inMemory = gauge("mlsys.prediction.log.sink.queue.size", "sink", "slow");
+    assertThat(inMemory).isPositive().isLessThanOrEqualTo(bound);
+    assertThat(registry.get("mlsys.prediction.log.spilled").counter().count())
+        .isGreaterThan(30 * 1_000_000.0);
+    assertThat(gauge("mlsys.prediction.log.buffer.size")).isZero();
+
+    slow.release();
+    log.flush();
+    assertThat(requestIds(slow.received())).isEqualTo(expectedIds(0, 40));
+    assertThat(registry.find("mlsys.prediction.log.dropped").counters()).isEmpty();
+    assertThat(gauge("mlsys.prediction.log.sink.queue.size", "sink", "slow")).isZero();
+  }
+
+  @Test
+  void theBufferHoldsAtMostBufferBytesOfLargeEventsAndCountsWhatItRefuses()
+      throws InterruptedException {
+    RecordingSink slow = new RecordingSink("slow");
+    slow.hold();
+    // No disk budget and a sink queue of one event: the writer soon waits, and the buffer fills
+    // by bytes long before its 10,000 events.
+    long bound = 4L * 1024 * 1024;
+    PredictionLog log =
+        open(builder(slow).journalMaxBytes(0).bufferBytes(bound).sinkQueueCapacity(1).batchSize(1));
+    double peak = 0;
+    for (int i = 0; i < 40; i++) {
+      log.record(Calls.large("r" + i, clock.instant(), 265_000));
+      peak = Math.max(peak, gauge("mlsys.prediction.log.buffer.size"));
+    }
+    assertThat(peak).isPositive().isLessThanOrEqualTo(bound);
+    double dropped = counter("mlsys.prediction.log.dropped", "reason", "buffer-full");
+    assertThat(dropped).isGreaterThanOrEqualTo(30);
+
+    slow.release();
+    log.flush();
+    assertThat(slow.received().size() + dropped).isEqualTo(40);
+    assertThat(gauge("mlsys.prediction.log.buffer.size")).isZero();
+  }
+
   @Test
   void aSwitchedOffLogRecordsNothingUntilSwitchedOn() throws InterruptedException {
     RecordingSink sink = new RecordingSink("a");

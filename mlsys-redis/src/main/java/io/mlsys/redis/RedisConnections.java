@@ -172,6 +172,7 @@ public final class RedisConnections implements AutoCloseable {
     private volatile boolean warned;
     // Pub/sub: listeners by channel, on a connection of its own opened once one is registered.
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, List<Runnable>> onSubscribed = new ConcurrentHashMap<>();
     private final AtomicBoolean subscribing = new AtomicBoolean();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
 
@@ -266,6 +267,18 @@ public final class RedisConnections implements AutoCloseable {
      * server was not subscribed are not delivered.
      */
     public void subscribe(String channel, Consumer<String> listener) {
+      subscribe(channel, listener, () -> {});
+    }
+
+    /**
+     * As {@link #subscribe(String, Consumer)}, and calls {@code subscribed} (on Lettuce's I/O
+     * thread) each time Redis confirms this server's subscription to {@code channel}: the first
+     * time, and again after every reconnect. Pub/sub is not durable, so a user that must not miss a
+     * message treats each call as "messages may have been lost until now" (the prediction cache
+     * empties its in-process entries); messages published after the call are delivered.
+     */
+    public void subscribe(String channel, Consumer<String> listener, Runnable subscribed) {
+      onSubscribed.computeIfAbsent(channel, name -> new CopyOnWriteArrayList<>()).add(subscribed);
       listeners.computeIfAbsent(channel, name -> new CopyOnWriteArrayList<>()).add(listener);
       StatefulRedisPubSubConnection<String, String> open = pubSub;
       if (open != null) {
@@ -311,6 +324,12 @@ public final class RedisConnections implements AutoCloseable {
                         public void message(String channel, String message) {
                           deliver(channel, message);
                         }
+
+                        // Also after Lettuce's re-subscription on a reconnect.
+                        @Override
+                        public void subscribed(String channel, long count) {
+                          confirmed(channel);
+                        }
                       });
                   connected
                       .async()
@@ -344,6 +363,16 @@ public final class RedisConnections implements AutoCloseable {
           listener.accept(message);
         } catch (RuntimeException e) {
           LOG.log(Level.WARNING, "a listener of Redis channel " + channel + " failed", e);
+        }
+      }
+    }
+
+    private void confirmed(String channel) {
+      for (Runnable subscribed : onSubscribed.getOrDefault(channel, List.of())) {
+        try {
+          subscribed.run();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "a subscriber of Redis channel " + channel + " failed", e);
         }
       }
     }

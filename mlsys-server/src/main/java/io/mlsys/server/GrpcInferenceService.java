@@ -26,6 +26,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.mlsys.core.CallContext;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.InferRequest;
 import io.mlsys.core.InferResponse;
 import io.mlsys.core.InvalidInputException;
@@ -245,8 +246,13 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
       logIfServerFault(status, e, call.requestId());
       observer.onError(status.toException(e.getMessage()));
     } catch (RuntimeException e) {
-      record(model, version, GrpcStatus.INTERNAL.code(), GrpcStatus.INTERNAL.kind(), start);
-      observer.onError(internalError(e, call.requestId()));
+      DependencyUnavailableException store = StoreUnavailable.of(e);
+      GrpcStatus status = store != null ? GrpcStatus.of(store) : GrpcStatus.INTERNAL;
+      record(model, version, status.code(), status.kind(), start);
+      observer.onError(
+          store != null
+              ? status.toException(store.getMessage())
+              : internalError(e, call.requestId()));
     } finally {
       reservation.close();
       metrics.requestFinished();
@@ -371,7 +377,11 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
       observer.onError(status.toException(e.getMessage()));
       return;
     } catch (RuntimeException e) {
-      observer.onError(internalError(e, GrpcCallInterceptor.current().requestId()));
+      DependencyUnavailableException store = StoreUnavailable.of(e);
+      observer.onError(
+          store != null
+              ? GrpcStatus.of(store).toException(store.getMessage())
+              : internalError(e, GrpcCallInterceptor.current().requestId()));
       return;
     }
     observer.onNext(response);

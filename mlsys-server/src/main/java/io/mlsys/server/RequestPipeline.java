@@ -9,6 +9,7 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.mlsys.core.DependencyUnavailableException;
 import io.mlsys.core.MlsysException;
 import io.mlsys.core.Span;
 import io.mlsys.core.TraceContext;
@@ -182,6 +183,11 @@ final class RequestPipeline {
       }
       return Reply.error(error, e.getMessage());
     } catch (RuntimeException e) {
+      DependencyUnavailableException store = StoreUnavailable.of(e);
+      if (store != null) {
+        // Like every 503, not logged per request: the store's users log its outage.
+        return Reply.error(HttpError.of(store), store.getMessage());
+      }
       LOG.log(Level.ERROR, "request " + exchange.requestId() + " failed", e);
       return Reply.error(
           HttpError.INTERNAL,

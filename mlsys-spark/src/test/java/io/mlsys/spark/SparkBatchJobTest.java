@@ -477,6 +477,52 @@ class SparkBatchJobTest {
   }
 
   @Test
+  void aModelFailingOnOneRowFollowsTheFailurePolicy() throws IOException {
+    // The iris model, failing any call that holds a row whose first value is 99.
+    ExecutorModels.Loaded model = ExecutorModels.get(iris);
+    ModelKey failing = new ModelKey(iris.repository(), "iris-failing-on-99", null);
+    ExecutorModels.hold(
+        failing,
+        new ExecutorModels.Loaded(
+            (request, context) -> {
+              float[] values = request.input("float_input").orElseThrow().floats();
+              for (int i = 0; i < values.length; i += 4) {
+                if (values[i] == 99f) {
+                  throw new IllegalStateException("no answer for 99");
+                }
+              }
+              return model.predictor().infer(request, context);
+            },
+            model.metadata()));
+    Path input =
+        Files.writeString(
+            dir.resolve("rows.csv"), "5.1,3.5,1.4,0.2\n99,3.0,5.2,2.3\n6.7,3.0,5.2,2.3\n1,2\n");
+    SparkBatchOptions options =
+        SparkBatchOptions.of(failing, input.toString(), dir.resolve("out.csv").toString())
+            .withBatchRows(4)
+            .withOverwrite(true);
+
+    // failed-rows: the batch's rows one by one; the failing one rejected with the model's error.
+    SparkBatchReport report = run(options.withFailures(FailurePolicy.ROWS, 1));
+    assertThat(report.rows()).isEqualTo(2);
+    assertThat(report.rejected()).isEqualTo(2);
+    assertThat(partLines(dir.resolve("out.rejects.csv")))
+        .containsExactly(
+            "2,\"no answer for 99\",\"99,3.0,5.2,2.3\"",
+            "4,\"has 2 fields (expected: 4, float_input 4 x FP32)\",\"1,2\"");
+    // retry (all), then none: the job fails, naming the rows of the failing call (the small file
+    // is split in several partitions: rows 1 and 2, or 1 to 3, are one call).
+    assertThatThrownBy(() -> run(options.withFailures(FailurePolicy.RETRY, 1)))
+        .isInstanceOf(SparkBatchException.class)
+        .hasMessageMatching(
+            "rows [12] to [23]: model iris-failing-on-99 failed 2 times \\(no answer for 99\\)");
+    assertThatThrownBy(() -> run(options.withFailures(FailurePolicy.NONE, 0)))
+        .isInstanceOf(SparkBatchException.class)
+        .hasMessageMatching(
+            "rows [12] to [23]: model iris-failing-on-99 failed \\(no answer for 99\\)");
+  }
+
+  @Test
   void aJobFileSparkCannotRunFailsNamingTheKey() throws IOException {
     Path job =
         Files.writeString(

@@ -6,8 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/java-home.sh"
 cd "$root"
-# The benchmark lives in mlsys-spark's test sources (it compares with mlsys-batch, a test
-# dependency there); its class path is that module's test class path.
+# The benchmark lives in mlsys-spark's test sources; its class path is that module's test class
+# path.
 ./mvnw -B -q -ntp -o test-compile dependency:build-classpath -Djacoco.skip=true \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt -pl mlsys-spark -am
 module="$root/mlsys-spark"

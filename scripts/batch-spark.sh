@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the batch job on Apache Spark in local mode, in a JVM of its own (Spark is not on the
 # classpath of the server or the CLI). Builds mlsys-spark on first use or when sources changed.
+#   scripts/batch-spark.sh job.yaml [--partitions N]      (the job file of `mlsys batch run job.yaml`)
 #   scripts/batch-spark.sh --model-repository DIR --model NAME --input rows.csv --output predictions
 #   scripts/batch-spark.sh --help
 # SPARK_MASTER (default local[*]) and SPARK_DRIVER_MEMORY (default 2g) set the local Spark;

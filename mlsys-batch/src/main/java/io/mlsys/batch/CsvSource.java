@@ -1,14 +1,10 @@
 package io.mlsys.batch;
 
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -17,9 +13,6 @@ import java.util.function.Predicate;
  * a row).
  */
 final class CsvSource implements RowSource {
-  private static final CsvMapper CSV =
-      CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
-
   private final Path file;
   private final Boolean headerOption;
   private final Predicate<String[]> looksLikeHeader;
@@ -29,7 +22,6 @@ final class CsvSource implements RowSource {
   private boolean header;
   private Row pending;
   private long charsRead;
-  private final List<String> fields = new ArrayList<>();
 
   /**
    * @param headerOption whether the first line is a header; null recognizes one
@@ -104,14 +96,7 @@ final class CsvSource implements RowSource {
     if (line == null) {
       return null;
     }
-    if (line.indexOf('"') < 0) {
-      return new Row(split(line), line, null);
-    }
-    try {
-      return new Row(CSV.readerFor(String[].class).readValue(line), line, null);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      return new Row(null, line, "not a CSV line (" + e.getOriginalMessage() + ")");
-    }
+    return RowLines.csv(line);
   }
 
   /** The next line that is not empty, or null at the end. */
@@ -125,18 +110,6 @@ final class CsvSource implements RowSource {
       charsRead += line.length() + 1;
     } while (line.isEmpty());
     return line;
-  }
-
-  private String[] split(String line) {
-    fields.clear();
-    int start = 0;
-    int comma;
-    while ((comma = line.indexOf(',', start)) >= 0) {
-      fields.add(line.substring(start, comma));
-      start = comma + 1;
-    }
-    fields.add(line.substring(start));
-    return fields.toArray(new String[0]);
   }
 
   @Override

@@ -1,14 +1,10 @@
 package io.mlsys.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -17,8 +13,6 @@ import java.util.List;
  * object gives one field per element ({@code {"input": [5.1, 3.5, 1.4, 0.2]}}).
  */
 final class JsonlSource implements RowSource {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Path file;
   private final List<String> columns;
   private final long size;
@@ -67,44 +61,7 @@ final class JsonlSource implements RowSource {
     if (line == null) {
       return null;
     }
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      return new Row(null, line, "not a JSON line (" + e.getOriginalMessage() + ")");
-    }
-    List<String> fields = new ArrayList<>();
-    if (node.isArray()) {
-      add(node, fields);
-    } else if (node.isObject()) {
-      if (columns == null) {
-        for (Iterator<JsonNode> values = node.elements(); values.hasNext(); ) {
-          add(values.next(), fields);
-        }
-      } else {
-        for (String column : columns) {
-          JsonNode value = node.get(column);
-          if (value == null) {
-            return new Row(
-                null, line, "has no key '" + column + "' (expected: columns " + columns + ")");
-          }
-          add(value, fields);
-        }
-      }
-    } else {
-      return new Row(null, line, "is not a JSON array or object");
-    }
-    return new Row(fields.toArray(new String[0]), line, null);
-  }
-
-  private static void add(JsonNode value, List<String> fields) {
-    if (value.isArray()) {
-      for (JsonNode element : value) {
-        add(element, fields);
-      }
-    } else {
-      fields.add(value.isNull() ? "" : value.asText());
-    }
+    return RowLines.json(line, columns);
   }
 
   @Override

@@ -13,9 +13,10 @@ import java.util.Map;
 /**
  * Turns input rows (text fields, in the model's input order) into model calls. Each input takes as
  * many columns as one of its rows holds: a {@code [-1, 4]} input four, a {@code [-1]} or {@code
- * [-1, 1]} input one; several inputs take their columns one after the other.
+ * [-1, 1]} input one; several inputs take their columns one after the other. Public for the Spark
+ * job (mlsys-spark), whose tasks check and parse rows as {@code mlsys batch run} does.
  */
-final class RowCodec {
+public final class RowCodec {
   private final List<RowLayout> inputs;
   private final int columns;
 
@@ -27,7 +28,7 @@ final class RowCodec {
   /**
    * @throws BatchException when an input has a datatype or shape that rows cannot fill
    */
-  static RowCodec of(ModelMetadata metadata) {
+  public static RowCodec of(ModelMetadata metadata) {
     List<RowLayout> inputs;
     try {
       inputs = RowLayout.of(metadata);
@@ -38,7 +39,7 @@ final class RowCodec {
   }
 
   /** Fields per row. */
-  int columns() {
+  public int columns() {
     return columns;
   }
 
@@ -71,17 +72,17 @@ final class RowCodec {
   }
 
   /** Whether the line looks like a header: a field that must be numeric is not. */
-  boolean looksLikeHeader(String[] fields) {
+  public boolean looksLikeHeader(String[] fields) {
     return fields.length == columns && problem(fields) != null;
   }
 
   /** A model call being filled row by row; each field is parsed once. */
-  Batch batch(int capacity) {
+  public Batch batch(int capacity) {
     return new Batch(capacity);
   }
 
   /** The rows of one model call, parsed into the inputs' arrays as they are added. */
-  final class Batch {
+  public final class Batch {
     private final int capacity;
     private final Object[] arrays;
     private int rows;
@@ -103,11 +104,11 @@ final class RowCodec {
       }
     }
 
-    int size() {
+    public int size() {
       return rows;
     }
 
-    boolean full() {
+    public boolean full() {
       return rows == capacity;
     }
 
@@ -116,7 +117,7 @@ final class RowCodec {
      *
      * @return null when added, else why not (naming the column and the input)
      */
-    String add(String[] fields) {
+    public String add(String[] fields) {
       if (fields.length != columns) {
         return "has " + fields.length + " fields (expected: " + columns + ", " + layout() + ")";
       }
@@ -144,7 +145,7 @@ final class RowCodec {
     }
 
     /** The model call for the rows added. */
-    InferRequest request() {
+    public InferRequest request() {
       List<Tensor> tensors = new ArrayList<>(inputs.size());
       for (int i = 0; i < inputs.size(); i++) {
         TensorSpec spec = inputs.get(i).spec();

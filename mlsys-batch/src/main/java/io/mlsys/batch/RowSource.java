@@ -48,7 +48,7 @@ public interface RowSource extends AutoCloseable {
    */
   record Row(String[] fields, String text, String problem) {
     /** The row as text: as read, or its fields joined with commas. */
-    String describe() {
+    public String describe() {
       return text != null ? text : fields == null ? "" : String.join(",", fields);
     }
   }

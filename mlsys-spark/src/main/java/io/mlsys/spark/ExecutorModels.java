@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class ExecutorModels {
   private static final ConcurrentMap<ModelKey, Loaded> MODELS = new ConcurrentHashMap<>();
+  private static final java.util.concurrent.atomic.AtomicInteger LOADS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private ExecutorModels() {}
 
@@ -48,12 +50,25 @@ public final class ExecutorModels {
     return MODELS.computeIfAbsent(key, ExecutorModels::load);
   }
 
-  /** How many models this JVM loaded (for tests: one per executor, not per task). */
+  /**
+   * Holds {@code loaded} as the model of {@code key} in this JVM, for tests: in local mode the
+   * driver and the executor share the JVM, so a job of {@code key} predicts with it (a model that
+   * fails on chosen rows, say).
+   */
+  static void hold(ModelKey key, Loaded loaded) {
+    MODELS.put(key, loaded);
+  }
+
+  /**
+   * How many models this JVM loaded from a repository (for tests: one per executor, not per task; a
+   * model {@link #hold held} is not loaded).
+   */
   static int loadedCount() {
-    return MODELS.size();
+    return LOADS.get();
   }
 
   private static Loaded load(ModelKey key) {
+    LOADS.incrementAndGet();
     ModelsConfig config =
         ModelsConfig.defaults()
             .withModelRepository(

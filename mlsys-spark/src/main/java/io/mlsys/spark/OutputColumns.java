@@ -24,6 +24,14 @@ import org.apache.spark.sql.types.StructType;
 final class OutputColumns implements Serializable {
   static final String ROW = "row";
 
+  /** The reject rows' columns, as {@code mlsys batch run} writes them: row, error, the row read. */
+  static final StructType REJECTS =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField(ROW, DataTypes.LongType, false),
+              DataTypes.createStructField("error", DataTypes.StringType, false),
+              DataTypes.createStructField("line", DataTypes.StringType, false)));
+
   /** One output tensor: its columns, one per value of a row. */
   private record Output(String name, DataType datatype, List<String> columns)
       implements Serializable {}
@@ -89,18 +97,22 @@ final class OutputColumns implements Serializable {
   List<Row> lines(InferResponse response, long[] rowNumbers) {
     Object[][] values = values(response, rowNumbers);
     List<Row> lines = new ArrayList<>(values.length);
-    StringBuilder line = new StringBuilder(64);
     for (Object[] row : values) {
-      line.setLength(0);
-      for (int i = 0; i < row.length; i++) {
-        if (i > 0) {
-          line.append(',');
-        }
-        appendField(line, String.valueOf(row[i]));
-      }
-      lines.add(RowFactory.create(line.toString()));
+      lines.add(RowFactory.create(csvLine(row)));
     }
     return lines;
+  }
+
+  /** Values as one CSV line (no line break), each written as {@link String#valueOf(Object)}. */
+  static String csvLine(Object[] values) {
+    StringBuilder line = new StringBuilder(64);
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        line.append(',');
+      }
+      appendField(line, String.valueOf(values[i]));
+    }
+    return line.toString();
   }
 
   /** The CSV header line: {@code row}, then the outputs' columns. */
@@ -114,12 +126,15 @@ final class OutputColumns implements Serializable {
     return line.toString();
   }
 
-  /** A field, quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+  /**
+   * A field, quoted (quotes doubled) when it holds a comma, a quote or a blank (a line break
+   * included), as {@code mlsys batch run}'s CSV sink writes it.
+   */
   private static void appendField(StringBuilder line, String field) {
     boolean quote = false;
     for (int i = 0; i < field.length() && !quote; i++) {
       char c = field.charAt(i);
-      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+      quote = c <= ' ' || c == ',' || c == '"';
     }
     if (quote) {
       line.append('"').append(field.replace("\"", "\"\"")).append('"');

@@ -1,5 +1,7 @@
 package io.mlsys.spark;
 
+import io.mlsys.batch.BatchOptions;
+import io.mlsys.batch.FailurePolicy;
 import io.mlsys.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,32 +9,36 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What a {@link SparkBatchJob} reads, predicts with and writes. Paths of the input and the output
- * are Spark's (a local path, {@code file:}, {@code hdfs:}, {@code s3a:}, ...); the model repository
- * is a local folder that the driver and every executor read.
+ * What a {@link SparkBatchJob} reads, predicts with and writes: from a job file ({@link
+ * SparkJobFile}, the format of {@code mlsys batch run job.yaml}) or from the flag form ({@link
+ * #parse}). The model repository is a folder that the driver and every executor read.
  *
  * @param model the model and its repository
- * @param input the rows: a file or a folder of files, fields in the model's input order
- * @param inputFormat how the input is read
- * @param output the folder Spark writes the predictions to (part files)
- * @param outputFormat how the predictions are written
+ * @param source the rows
+ * @param sink where the predictions go
+ * @param reject where rows that cannot be read, or that the model failed on under {@code
+ *     failed-rows}, go with their error ({@code row, error, line})
  * @param batchRows rows per model call, >= 1
- * @param header whether CSV input starts with a header line
- * @param partitions how many partitions the rows are spread over before they are predicted; 0 keeps
- *     the ones Spark read (one per file split)
- * @param overwrite whether an existing output folder is replaced; else the job refuses to start
+ * @param failures what a model failure on a batch does (as {@code mlsys batch run}: retry the
+ *     batch, then fail; the rows one by one, rejecting the ones that fail; fail at once)
+ * @param retries calls of a failing batch after the first (not for {@code none})
+ * @param partitions how many partitions the rows are spread over; 0 keeps the ones Spark read (one
+ *     per file split; for a table partitioned by its numeric order-by column, Spark's default
+ *     parallelism)
+ * @param overwrite whether existing file outputs are replaced (a job file's run always replaces
+ *     them, as {@code mlsys batch run} empties its sinks); else the job refuses to start
  */
 public record SparkBatchOptions(
     ModelKey model,
-    String input,
-    DataFormat inputFormat,
-    String output,
-    DataFormat outputFormat,
+    SparkSource source,
+    SparkSink sink,
+    SparkSink reject,
     int batchRows,
-    boolean header,
+    FailurePolicy failures,
+    int retries,
     int partitions,
     boolean overwrite) {
-  public static final int DEFAULT_BATCH_ROWS = 256;
+  public static final int DEFAULT_BATCH_ROWS = BatchOptions.DEFAULT_BATCH_ROWS;
   private static final int MAX_BATCH_ROWS = 1 << 20;
 
   /**
@@ -40,107 +46,90 @@ public record SparkBatchOptions(
    */
   public SparkBatchOptions {
     Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(inputFormat, "inputFormat");
-    Objects.requireNonNull(output, "output");
-    Objects.requireNonNull(outputFormat, "outputFormat");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(reject, "reject");
+    Objects.requireNonNull(failures, "failures");
     if (batchRows < 1 || batchRows > MAX_BATCH_ROWS) {
       throw new ConfigException(
           "--batch-rows", batchRows + " (expected: between 1 and " + MAX_BATCH_ROWS + ")");
+    }
+    if (retries < 0) {
+      throw new ConfigException("--retries", retries + " (expected: >= 0)");
     }
     if (partitions < 0) {
       throw new ConfigException("--partitions", partitions + " (expected: >= 0)");
     }
   }
 
-  /** A job with the defaults: formats from the paths' extensions, no header, 256 rows a call. */
+  /**
+   * A job with the defaults: formats from the paths' extensions, a CSV header recognized, 256 rows
+   * a call, rejects beside the output, a failing batch tried {@value BatchOptions#DEFAULT_RETRIES}
+   * more times.
+   */
   public static SparkBatchOptions of(ModelKey model, String input, String output) {
+    SparkSink sink = SparkSink.ofPath(output);
     return new SparkBatchOptions(
         model,
-        input,
-        DataFormat.ofPath(input),
-        output,
-        DataFormat.ofPath(output),
+        SparkSource.ofPath(input, null),
+        sink,
+        sink.rejectsBeside(),
         DEFAULT_BATCH_ROWS,
-        false,
+        FailurePolicy.RETRY,
+        BatchOptions.DEFAULT_RETRIES,
         0,
         false);
   }
 
   public SparkBatchOptions withBatchRows(int newBatchRows) {
     return new SparkBatchOptions(
-        model,
-        input,
-        inputFormat,
-        output,
-        outputFormat,
-        newBatchRows,
-        header,
-        partitions,
-        overwrite);
+        model, source, sink, reject, newBatchRows, failures, retries, partitions, overwrite);
   }
 
-  public SparkBatchOptions withOutputFormat(DataFormat newOutputFormat) {
+  public SparkBatchOptions withFailures(FailurePolicy newFailures, int newRetries) {
     return new SparkBatchOptions(
-        model,
-        input,
-        inputFormat,
-        output,
-        newOutputFormat,
-        batchRows,
-        header,
-        partitions,
-        overwrite);
+        model, source, sink, reject, batchRows, newFailures, newRetries, partitions, overwrite);
   }
 
   public SparkBatchOptions withPartitions(int newPartitions) {
     return new SparkBatchOptions(
-        model,
-        input,
-        inputFormat,
-        output,
-        outputFormat,
-        batchRows,
-        header,
-        newPartitions,
-        overwrite);
+        model, source, sink, reject, batchRows, failures, retries, newPartitions, overwrite);
   }
 
   public SparkBatchOptions withOverwrite(boolean newOverwrite) {
     return new SparkBatchOptions(
-        model,
-        input,
-        inputFormat,
-        output,
-        outputFormat,
-        batchRows,
-        header,
-        partitions,
-        newOverwrite);
+        model, source, sink, reject, batchRows, failures, retries, partitions, newOverwrite);
   }
 
-  /** The options' usage, as {@link #parse} reads them. */
+  /** The options' usage, as {@link #parse} and {@link SparkBatchJob#main} read them. */
   static final String USAGE =
       """
-      usage: SparkBatchJob --model-repository DIR --model NAME [--version V]
-                           --input PATH [--input-format csv|parquet] [--header yes|no]
-                           --output PATH [--output-format csv|parquet] [--overwrite]
-                           [--batch-rows N] [--partitions N]
+      usage: SparkBatchJob JOB.yaml [--partitions N]
+             SparkBatchJob --model-repository DIR --model NAME [--version V]
+                           --input PATH [--input-format csv|jsonl|parquet] [--header yes|no]
+                           --output PATH [--output-format csv|jsonl|parquet] [--overwrite]
+                           [--batch-rows N] [--partitions N] [--on-failure retry|rows|none]
+                           [--retries N]
+        JOB.yaml                the job file of `mlsys batch run job.yaml` (docs/batch.md)
         --model-repository DIR  model repository folder (DIR/<model>/<version>/model.onnx), the
                                 same path on the driver and every executor
         --model NAME, --version V  the model (default: its default version)
         --input PATH            rows, fields in the model's input order (a file or a folder)
-        --input-format F        csv or parquet (default: from the extension, else csv)
-        --header yes|no         whether CSV input starts with a header line (default: no)
-        --output PATH           folder the predictions are written to, as part files
-        --output-format F       csv or parquet (default: from the extension, else csv)
+        --input-format F        csv, jsonl or parquet (default: from the extension, else csv)
+        --header yes|no         whether CSV input starts with a header line (default: recognized)
+        --output PATH           folder the predictions are written to, as part files; rejected
+                                rows go to PATH's stem + .rejects + its extension
+        --output-format F       csv, jsonl or parquet (default: from the extension, else csv)
         --overwrite             replace an existing output folder (default: refuse to start)
         --batch-rows N          rows per model call (default: 256)
-        --partitions N          spread the rows over N partitions first (default: as read)
+        --partitions N          spread the rows over N partitions (default: as read)
+        --on-failure P          when the model fails on a batch: retry it, then stop (retry);
+                                its rows one by one, rejecting the failing ones (rows); stop (none)
+        --retries N             calls of a failing batch after the first (default: 2)
       """;
 
   /**
-   * Reads command-line options ({@code --name value}; {@code --overwrite} alone).
+   * Reads the flag form's options ({@code --name value}; {@code --overwrite} alone).
    *
    * @throws ConfigException naming the option that is missing, unknown or invalid
    */
@@ -153,9 +142,11 @@ public record SparkBatchOptions(
     String output = null;
     String outputFormat = null;
     int batchRows = DEFAULT_BATCH_ROWS;
-    boolean header = false;
+    Boolean header = null;
     int partitions = 0;
     boolean overwrite = false;
+    FailurePolicy failures = FailurePolicy.RETRY;
+    int retries = BatchOptions.DEFAULT_RETRIES;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String name = rest.removeFirst();
@@ -180,6 +171,16 @@ public record SparkBatchOptions(
         case "--output-format" -> outputFormat = value;
         case "--batch-rows" -> batchRows = integer(name, value);
         case "--partitions" -> partitions = integer(name, value);
+        case "--retries" -> retries = integer(name, value);
+        case "--on-failure" ->
+            failures =
+                switch (value.toLowerCase(Locale.ROOT)) {
+                  case "retry" -> FailurePolicy.RETRY;
+                  case "rows" -> FailurePolicy.ROWS;
+                  case "none" -> FailurePolicy.NONE;
+                  default ->
+                      throw new ConfigException(name, value + " (expected: retry, rows or none)");
+                };
         case "--header" ->
             header =
                 switch (value.toLowerCase(Locale.ROOT)) {
@@ -190,19 +191,33 @@ public record SparkBatchOptions(
         default -> throw new ConfigException(name, "unknown option\n" + USAGE);
       }
     }
-    return new SparkBatchOptions(
+    ModelKey key =
         new ModelKey(
-            required("--model-repository", repository), required("--model", model), version),
-        required("--input", input),
-        inputFormat == null
-            ? DataFormat.ofPath(input)
-            : DataFormat.parse("--input-format", inputFormat),
-        required("--output", output),
-        outputFormat == null
-            ? DataFormat.ofPath(output)
-            : DataFormat.parse("--output-format", outputFormat),
+            required("--model-repository", repository), required("--model", model), version);
+    required("--input", input);
+    required("--output", output);
+    SparkSink sink =
+        new SparkSink(
+            outputFormat == null
+                ? DataFormat.ofPath(output)
+                : DataFormat.parse("--output-format", outputFormat),
+            output,
+            null);
+    return new SparkBatchOptions(
+        key,
+        new SparkSource(
+            inputFormat == null
+                ? DataFormat.ofPath(input)
+                : DataFormat.parse("--input-format", inputFormat),
+            input,
+            header,
+            null,
+            null),
+        sink,
+        sink.rejectsBeside(),
         batchRows,
-        header,
+        failures,
+        retries,
         partitions,
         overwrite);
   }
@@ -214,7 +229,7 @@ public record SparkBatchOptions(
     return value;
   }
 
-  private static int integer(String option, String value) {
+  static int integer(String option, String value) {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The scheduling loop of {@code mlsys batch schedule} and {@code mlsys serve}: at each pass, every
@@ -25,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * tagged with its name.
  */
 public final class BatchSchedules implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(BatchSchedules.class.getName());
+
   /** The longest wait between two passes. */
   static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
@@ -139,7 +143,12 @@ public final class BatchSchedules implements AutoCloseable {
   /** Passes until {@link #close}: each runs what is due, then waits for the next time. */
   public void runUntilClosed() {
     while (true) {
-      runDue();
+      try {
+        runDue();
+      } catch (RuntimeException e) {
+        // The store is unreachable, say: the loop must outlive it, and the next pass tries again.
+        LOG.log(Level.WARNING, "batch schedules: a pass failed; the next one tries again", e);
+      }
       lock.lock();
       try {
         long nanos = untilNext().toNanos();

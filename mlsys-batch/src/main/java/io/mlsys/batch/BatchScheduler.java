@@ -138,6 +138,17 @@ public final class BatchScheduler {
         });
   }
 
+  /** This process as a lease holder: its pid and host name. */
+  public static String processHolder() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    return ProcessHandle.current().pid() + "@" + host;
+  }
+
   /** When the scheduler should look again: the job's next scheduled time after now. */
   public static Optional<Instant> next(ScheduleSpec schedule, Instant now) {
     return CronSchedule.of(schedule).next(now);

@@ -1,27 +1,22 @@
 package io.mlsys.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlsys.batch.BatchConfig;
 import io.mlsys.batch.BatchJob;
-import io.mlsys.batch.BatchProgress;
 import io.mlsys.batch.BatchReport;
 import io.mlsys.batch.BatchScheduler;
-import io.mlsys.config.ConfigException;
+import io.mlsys.batch.BatchSchedules;
 import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.MlsysConfigLoader;
 import io.mlsys.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mlsys batch schedule job.yaml...}: runs the jobs at the times their {@code schedule:}
- * names, with a lease per job in the store so that several schedulers (on several hosts) never
- * start the same run, and a job's runs never overlap.
+ * names, with a lease per job in the store so that several schedulers (on several hosts, or {@code
+ * mlsys serve} with a {@code batch:} section) never start the same run, and a job's runs never
+ * overlap.
  */
 @Command(
     name = "schedule",
@@ -60,83 +56,68 @@ final class BatchScheduleCommand implements Callable<Integer> {
       description = "Start what is due now, wait for it, and exit (as from an external cron).")
   boolean once;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description =
+          "Serve the jobs' progress gauges as Prometheus text on http://127.0.0.1:N/metrics (0: a"
+              + " free port).")
+  Integer metricsPort;
+
   @Override
   public Integer call() throws Exception {
-    Map<String, BatchJob> scheduled = new LinkedHashMap<>();
-    for (Path file : jobs) {
-      BatchJob job = BatchJob.load(file, System.getenv());
-      if (job.schedule() == null) {
-        throw new ConfigException("JOB", file + " has no schedule: (expected: schedule.cron)");
-      }
-      String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-      if (scheduled.put(name, job) != null) {
-        throw new ConfigException("JOB", file + ": two job files named " + name);
-      }
-    }
+    Map<String, BatchJob> scheduled = BatchConfig.load(jobs, System.getenv(), "JOB");
     MlsysConfig mlsys = config == null ? MlsysConfig.defaults() : MlsysConfigLoader.load(config);
     Clock clock = Clock.systemUTC();
     PrintWriter out = spec.commandLine().getOut();
-    String holder =
-        ProcessHandle.current().pid() + "@" + java.net.InetAddress.getLocalHost().getHostName();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (Store store =
             Store.open(
                 mlsys.store(),
                 mlsys.resolvedDataDir(System.getenv(), System.getProperty("user.home")),
                 BatchScheduler.OWNER);
-        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor()) {
-      BatchScheduler scheduler = new BatchScheduler(store, holder, clock);
-      while (true) {
-        for (Map.Entry<String, BatchJob> entry : scheduled.entrySet()) {
-          runIfDue(scheduler, entry.getKey(), entry.getValue(), renewals, out, clock);
-        }
-        if (once) {
-          return 0;
-        }
-        Instant now = clock.instant();
-        List<Instant> next = new ArrayList<>();
-        for (BatchJob job : scheduled.values()) {
-          BatchScheduler.next(job.schedule(), now).ifPresent(next::add);
-        }
-        // Wake at the earliest next time, and at least once a minute (a lease another scheduler
-        // left may have expired meanwhile).
-        long wait = Duration.ofMinutes(1).toMillis();
-        for (Instant time : next) {
-          wait = Math.min(wait, Math.max(0, Duration.between(now, time).toMillis()) + 50);
-        }
-        Thread.sleep(wait);
+        MetricsEndpoint metrics =
+            metricsPort == null ? null : MetricsEndpoint.start(registry, metricsPort);
+        BatchSchedules schedules =
+            new BatchSchedules(
+                new BatchScheduler(store, BatchScheduler.processHolder(), clock),
+                scheduled,
+                BatchRunCommand::runJob,
+                new Printer(out, scheduled),
+                registry,
+                clock)) {
+      if (metrics != null) {
+        out.printf("metrics on http://127.0.0.1:%d/metrics%n", metrics.port());
+        out.flush();
       }
+      if (once) {
+        schedules.runDue();
+      } else {
+        schedules.runUntilClosed();
+      }
+      return 0;
     }
   }
 
-  private static void runIfDue(
-      BatchScheduler scheduler,
-      String name,
-      BatchJob job,
-      ScheduledExecutorService renewals,
-      PrintWriter out,
-      Clock clock)
-      throws Exception {
-    Optional<Instant> fire = scheduler.tryStart(name, job.schedule());
-    if (fire.isEmpty()) {
-      return;
-    }
-    out.printf("%s: the run of %s started%n", name, fire.get());
-    out.flush();
-    long period = Math.max(1, job.schedule().lease().toMillis() / 3);
-    var renewing =
-        renewals.scheduleAtFixedRate(
-            () -> scheduler.renew(name, job.schedule()), period, period, TimeUnit.MILLISECONDS);
-    try {
-      BatchReport report = BatchRunCommand.runJob(job, BatchProgress.NONE, clock);
-      out.print(name + ": ");
-      BatchRunCommand.report(out, report, BatchRunCommand.rejectsOf(job));
-    } catch (Exception e) {
-      // The run stopped; its checkpoint stays, and the job's next time resumes it.
-      out.printf("%s: the run of %s stopped: %s%n", name, fire.get(), e.getMessage());
+  /** Each run's start and report on the console. */
+  private record Printer(PrintWriter out, Map<String, BatchJob> jobs)
+      implements BatchSchedules.Listener {
+    @Override
+    public void started(String job, Instant scheduled) {
+      out.printf("%s: the run of %s started%n", job, scheduled);
       out.flush();
-    } finally {
-      renewing.cancel(false);
-      scheduler.finish(name);
+    }
+
+    @Override
+    public void finished(String job, Instant scheduled, BatchReport report) {
+      out.print(job + ": ");
+      BatchRunCommand.report(out, report, BatchRunCommand.rejectsOf(jobs.get(job)));
+    }
+
+    @Override
+    public void stopped(String job, Instant scheduled, Exception error) {
+      out.printf("%s: the run of %s stopped: %s%n", job, scheduled, error.getMessage());
+      out.flush();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mlsys.cli;
 
+import io.mlsys.batch.BatchJob;
 import io.mlsys.config.ConfigException;
 import io.mlsys.predictionlog.PredictionLogConfig;
 import io.mlsys.repository.ModelRepositoryConfig;
@@ -8,6 +9,8 @@ import io.mlsys.server.config.MlsysConfig;
 import io.mlsys.server.config.MlsysConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,6 +88,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     MlsysConfig config = effectiveConfig();
+    Map<String, BatchJob> scheduled = ServerRunner.scheduledJobs(config);
     dataDir.prepareOnnxRuntime(spec.commandLine().getErr());
     // From a file, the server also reloads the file's graphs when it changes (flags re-applied).
     MlsysServer server =
@@ -94,7 +98,18 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(startupLine(displayHost(config), server));
     ServerRunner.printModels(server, out);
-    ServerRunner.awaitShutdown(server);
+    ServerRunner.Schedules schedules;
+    try {
+      schedules = ServerRunner.startSchedules(scheduled, config, server, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      server.stop();
+      throw e;
+    }
+    if (schedules != null) {
+      out.println("  batch jobs on their schedules: " + String.join(", ", scheduled.keySet()));
+      out.flush();
+    }
+    ServerRunner.awaitShutdown(server, schedules);
     return 0;
   }
 

@@ -64,6 +64,11 @@ public final class EmbeddedJobQueue implements JobQueue {
   }
 
   @Override
+  public boolean deliveriesInStore() {
+    return true;
+  }
+
+  @Override
   public void publish(String jobId, String model, Instant notBefore) {
     store.inTransaction(
         connection -> {

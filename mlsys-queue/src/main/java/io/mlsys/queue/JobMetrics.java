@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The jobs' meters: {@code mlsys.jobs.submitted} (by model), {@code mlsys.jobs.completed} (by final
  * state), {@code mlsys.jobs.count} (jobs in each state, the {@code queued} one being the queue's
  * depth, refreshed by the sweeper), {@code mlsys.jobs.queue.latency} (submission to first start)
- * and {@code mlsys.jobs.run} (one attempt's model call).
+ * {@code mlsys.jobs.run} (one attempt's model call) and {@code mlsys.jobs.republished} (jobs
+ * published again after their queue lost the delivery).
  */
 final class JobMetrics {
   private final MeterRegistry registry;
@@ -22,6 +23,7 @@ final class JobMetrics {
   private final Timer queueLatency;
   private final Timer run;
   private final Counter retried;
+  private final Counter republished;
 
   JobMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -55,6 +57,10 @@ final class JobMetrics {
         Counter.builder("mlsys.jobs.retried")
             .description("Failed attempts that were queued again")
             .register(registry);
+    this.republished =
+        Counter.builder("mlsys.jobs.republished")
+            .description("Jobs published again because their queue lost the delivery")
+            .register(registry);
   }
 
   void submitted(String model) {
@@ -79,6 +85,10 @@ final class JobMetrics {
 
   void retried() {
     retried.increment();
+  }
+
+  void republished() {
+    republished.increment();
   }
 
   void counts(Map<JobState, Long> now) {

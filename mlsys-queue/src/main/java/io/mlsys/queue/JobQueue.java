@@ -40,6 +40,16 @@ public interface JobQueue extends AutoCloseable {
    */
   Optional<Delivery> receive(Duration wait) throws InterruptedException;
 
+  /**
+   * Whether the deliveries live in the jobs' own store, changed in the same database as the jobs
+   * (the embedded queue): they cannot be lost apart from the jobs, so the sweeper never publishes
+   * them again. Any other backend may lose messages (a Redis restarted without persistence, a
+   * broker's lost state), and the sweeper republishes jobs without a sign of a live delivery.
+   */
+  default boolean deliveriesInStore() {
+    return false;
+  }
+
   /** Stops delivering to this process; unacknowledged deliveries go back to the queue. */
   @Override
   void close();

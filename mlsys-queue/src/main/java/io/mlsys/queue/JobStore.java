@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -271,10 +272,12 @@ public final class JobStore {
               try (PreparedStatement update =
                   connection.prepareStatement(
                       "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
-                          + " started_us = COALESCE(started_us, ?) WHERE id = ? AND "
+                          + " started_us = COALESCE(started_us, ?), published_us = ?"
+                          + " WHERE id = ? AND "
                           + NOT_FINAL)) {
                 update.setLong(1, now);
-                update.setString(2, id);
+                update.setLong(2, now);
+                update.setString(3, id);
                 if (update.executeUpdate() == 0) {
                   return null;
                 }
@@ -284,16 +287,49 @@ public final class JobStore {
   }
 
   /**
-   * The attempt failed and another follows: back to {@code queued}, the error kept.
+   * The attempt failed and another follows at {@code due}: back to {@code queued}, the error kept.
+   * The wait for a lost delivery counts from {@code due}, when the retry should be delivered.
    *
    * @return false when the job was final already (cancelled meanwhile)
    */
-  public boolean requeue(String id, String error) {
-    return update(
-            "UPDATE jobs SET state = 'queued', error = ? WHERE id = ? AND state = 'running'",
-            error,
-            id)
-        == 1;
+  public boolean requeue(String id, String error, Instant due) {
+    return store.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE jobs SET state = 'queued', error = ?, published_us = ?"
+                      + " WHERE id = ? AND state = 'running'")) {
+            update.setString(1, error);
+            update.setLong(2, micros(due));
+            update.setString(3, id);
+            return update.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /**
+   * The workers of this process still run these jobs (one write for all of them, once per third of
+   * a lease): the sweeper must not count their deliveries as lost.
+   */
+  public void stillRunning(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    long now = micros(clock.instant());
+    store.inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE jobs SET published_us = ? WHERE id = ? AND state = 'running'")) {
+            for (String id : ids) {
+              update.setLong(1, now);
+              update.setString(2, id);
+              update.addBatch();
+            }
+            update.executeBatch();
+          }
+          return null;
+        });
   }
 
   /**
@@ -429,6 +465,72 @@ public final class JobStore {
             }
             return jobs;
           }
+        });
+  }
+
+  /**
+   * Jobs not final that showed no sign of a live delivery since {@code now - after}: queued and not
+   * taken by any worker (nor due as a retry) since, or running without their worker extending the
+   * lease. Their queue lost the message (a Redis restarted without persistence, a broker's lost
+   * state). Each is claimed by a conditional update that moves its mark to now, so that of several
+   * sweepers one publishes it, once per {@code after}.
+   *
+   * @return the jobs this process now publishes again
+   */
+  public List<Job> claimLostDeliveries(Duration after, int limit) {
+    long now = micros(clock.instant());
+    long before = micros(clock.instant().minus(after));
+    String lost = " FROM jobs WHERE " + NOT_FINAL + " AND published_us < ?";
+    // A read first: most sweeps find nothing, and then take no write lock.
+    boolean any =
+        store.read(
+            connection -> {
+              try (PreparedStatement select =
+                  connection.prepareStatement("SELECT 1" + lost + " LIMIT 1")) {
+                select.setLong(1, before);
+                try (ResultSet rows = select.executeQuery()) {
+                  return rows.next();
+                }
+              }
+            });
+    if (!any) {
+      return List.of();
+    }
+    return store.inTransaction(
+        connection -> {
+          List<Job> lostJobs = new ArrayList<>();
+          List<Long> marks = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + LIST_COLUMNS
+                      + ", published_us"
+                      + lost
+                      + " ORDER BY published_us LIMIT ?")) {
+            select.setLong(1, before);
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                lostJobs.add(job(rows));
+                marks.add(rows.getLong(15));
+              }
+            }
+          }
+          List<Job> claimed = new ArrayList<>();
+          try (PreparedStatement claim =
+              connection.prepareStatement(
+                  "UPDATE jobs SET published_us = ? WHERE id = ? AND published_us = ? AND "
+                      + NOT_FINAL)) {
+            for (int i = 0; i < lostJobs.size(); i++) {
+              claim.setLong(1, now);
+              claim.setString(2, lostJobs.get(i).id());
+              claim.setLong(3, marks.get(i));
+              if (claim.executeUpdate() == 1) {
+                claimed.add(lostJobs.get(i));
+              }
+            }
+          }
+          return claimed;
         });
   }
 

@@ -7,6 +7,7 @@ import io.mlsys.core.PayloadTooLargeException;
 import io.mlsys.core.UnsupportedMediaTypeException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -239,11 +240,14 @@ final class JobWorkers implements AutoCloseable {
           null,
           permanent ? message : message + " (after " + job.attempts() + " attempts)");
       delivery.ack();
-    } else if (store.requeue(job.id(), message)) {
-      metrics.retried();
-      delivery.retryAt(clock.instant().plus(config.backoffAfter(job.attempts())));
     } else {
-      delivery.ack();
+      Instant due = clock.instant().plus(config.backoffAfter(job.attempts()));
+      if (store.requeue(job.id(), message, due)) {
+        metrics.retried();
+        delivery.retryAt(due);
+      } else {
+        delivery.ack();
+      }
     }
   }
 
@@ -257,6 +261,14 @@ final class JobWorkers implements AutoCloseable {
   }
 
   private void extendLeases() {
+    if (!queue.deliveriesInStore() && !inFlight.isEmpty()) {
+      // The store's sign that these deliveries live: without it the sweeper republishes them.
+      try {
+        store.stillRunning(List.copyOf(inFlight.keySet()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "jobs: could not record that running jobs are alive", e);
+      }
+    }
     for (JobQueue.Delivery delivery : inFlight.values()) {
       try {
         delivery.extendLease(config.lease());

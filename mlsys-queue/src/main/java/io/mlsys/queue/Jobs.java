@@ -250,7 +250,10 @@ public final class Jobs implements AutoCloseable {
     return callbacks.retrySchedule();
   }
 
-  /** One sweep: expire late jobs, delete old ones, publish lost ones, refresh the gauges. */
+  /**
+   * One sweep: expire late jobs, delete old ones, publish unpublished ones, resend lost callbacks,
+   * refresh the gauges, then publish again jobs whose queue lost their delivery.
+   */
   void sweep() {
     try {
       for (String id : store.expireOverdue()) {
@@ -268,8 +271,26 @@ public final class Jobs implements AutoCloseable {
         callbacks.send(job);
       }
       metrics.counts(store.counts());
+      republishLost();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "jobs sweep failed; the next one tries again", e);
+    }
+  }
+
+  /**
+   * Publishes again the jobs whose queue lost the delivery (claimed in the store, so one process
+   * does it once per {@code republish-after}). A job that was only slow gets a second delivery:
+   * harmless, since the worker that gets it after the job ended drops it, and completion is
+   * idempotent (one result per job) when both run.
+   */
+  private void republishLost() {
+    if (queue.deliveriesInStore()) {
+      return;
+    }
+    for (Job job : store.claimLostDeliveries(config.republishAfter(), 1000)) {
+      queue.publish(job.id(), job.model(), clock.instant());
+      metrics.republished();
+      LOG.fine(() -> "job " + job.id() + ": no live delivery, published again");
     }
   }
 

@@ -2,6 +2,7 @@ package io.mlsys.queue;
 
 import io.mlsys.config.ConfigDefaults;
 import io.mlsys.config.ConfigException;
+import io.mlsys.config.Durations;
 import io.mlsys.config.Violations;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,6 +33,10 @@ import java.util.Objects;
  *     expired}
  * @param sweepInterval how often the sweeper expires late jobs, deletes old ones and republishes
  *     jobs whose publication was lost
+ * @param republishAfter how long a job may wait without any sign of a live delivery (queued and not
+ *     taken, or running without its worker extending the lease) before the sweeper publishes it
+ *     again: a queue backend that lost its messages (a Redis restarted without persistence, a
+ *     broker's lost state) delays its jobs by this, never loses them; longer than {@code lease}
  * @param idempotency how {@code Idempotency-Key} is matched
  * @param callbacks where finished jobs may be posted
  */
@@ -49,6 +54,7 @@ public record JobsConfig(
     int maxQueued,
     Duration expireAfter,
     Duration sweepInterval,
+    Duration republishAfter,
     IdempotencyConfig idempotency,
     CallbacksConfig callbacks) {
 
@@ -64,6 +70,7 @@ public record JobsConfig(
   public static final int DEFAULT_MAX_QUEUED = 100_000;
   public static final Duration DEFAULT_EXPIRE_AFTER = Duration.ofHours(1);
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_REPUBLISH_AFTER = Duration.ofMinutes(2);
 
   /**
    * @throws ConfigException listing every invalid field
@@ -77,6 +84,7 @@ public record JobsConfig(
     resultTtl = Objects.requireNonNullElse(resultTtl, DEFAULT_RESULT_TTL);
     expireAfter = Objects.requireNonNullElse(expireAfter, DEFAULT_EXPIRE_AFTER);
     sweepInterval = Objects.requireNonNullElse(sweepInterval, DEFAULT_SWEEP_INTERVAL);
+    republishAfter = Objects.requireNonNullElse(republishAfter, DEFAULT_REPUBLISH_AFTER);
     idempotency = Objects.requireNonNullElseGet(idempotency, IdempotencyConfig::defaults);
     callbacks = Objects.requireNonNullElseGet(callbacks, CallbacksConfig::defaults);
     Violations violations = new Violations();
@@ -99,6 +107,13 @@ public record JobsConfig(
     violations.check(expireAfter.isPositive(), "expire-after", expireAfter, "a positive duration");
     violations.check(
         sweepInterval.isPositive(), "sweep-interval", sweepInterval, "a positive duration");
+    // A running job's worker shows it is alive once per third of a lease: a shorter wait would
+    // republish jobs that run fine.
+    violations.check(
+        republishAfter.compareTo(lease) > 0,
+        "republish-after",
+        republishAfter,
+        "a duration longer than lease (" + Durations.format(lease) + ")");
     violations.throwIfAny(null);
   }
 
@@ -119,6 +134,7 @@ public record JobsConfig(
         DEFAULT_MAX_QUEUED,
         DEFAULT_EXPIRE_AFTER,
         DEFAULT_SWEEP_INTERVAL,
+        DEFAULT_REPUBLISH_AFTER,
         IdempotencyConfig.defaults(),
         CallbacksConfig.defaults());
   }
@@ -145,6 +161,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -164,6 +181,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -183,6 +201,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -202,6 +221,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -221,6 +241,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -240,6 +261,7 @@ public record JobsConfig(
         newMaxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -259,6 +281,7 @@ public record JobsConfig(
         maxQueued,
         newExpireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -278,6 +301,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         newSweepInterval,
+        republishAfter,
         idempotency,
         callbacks);
   }
@@ -297,6 +321,7 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         newIdempotency,
         callbacks);
   }
@@ -316,7 +341,28 @@ public record JobsConfig(
         maxQueued,
         expireAfter,
         sweepInterval,
+        republishAfter,
         idempotency,
         newCallbacks);
+  }
+
+  public JobsConfig withRepublishAfter(Duration newRepublishAfter) {
+    return new JobsConfig(
+        enabled,
+        queue,
+        redis,
+        rabbitmq,
+        workers,
+        maxAttempts,
+        backoff,
+        lease,
+        resultTtl,
+        maxResultBytes,
+        maxQueued,
+        expireAfter,
+        sweepInterval,
+        newRepublishAfter,
+        idempotency,
+        callbacks);
   }
 }

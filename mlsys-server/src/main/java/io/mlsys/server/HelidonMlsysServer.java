@@ -8,6 +8,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.cache.PredictionCaches;
 import io.mlsys.core.PayloadTooLargeException;
@@ -46,6 +47,7 @@ import java.util.function.Supplier;
  * grpc-java's Netty server ({@link GrpcTransport}) on its own port when enabled.
  */
 final class HelidonMlsysServer implements MlsysServer {
+  private final MeterRegistry meterRegistry;
   private static final System.Logger LOG = System.getLogger(HelidonMlsysServer.class.getName());
 
   /**
@@ -95,6 +97,7 @@ final class HelidonMlsysServer implements MlsysServer {
       List<AutoCloseable> closeables,
       List<Runnable> afterStart) {
     this.repository = repository;
+    this.meterRegistry = registry;
     this.shutdownGrace = config.shutdownGrace();
     this.loadModelsOnStart = loadModelsOnStart;
     this.afterStart = afterStart;
@@ -447,6 +450,11 @@ final class HelidonMlsysServer implements MlsysServer {
   @Override
   public ModelRepository repository() {
     return repository;
+  }
+
+  @Override
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
   }
 
   @Override

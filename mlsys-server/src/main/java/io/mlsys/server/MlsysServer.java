@@ -1,5 +1,6 @@
 package io.mlsys.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlsys.cache.PredictionCaches;
@@ -90,6 +91,12 @@ public interface MlsysServer extends AutoCloseable {
 
   /** The models this server serves (to list their states, or load and unload them in code). */
   ModelRepository repository();
+
+  /**
+   * Where the server's metrics go, what {@code GET /metrics} scrapes: other parts of the process
+   * (the batch schedules of {@code mlsys serve}) register their meters here.
+   */
+  MeterRegistry meterRegistry();
 
   /** The port actually bound (useful when the configured port is 0); -1 before start. */
   int port();

@@ -1,5 +1,6 @@
 package io.mlsys.server.config;
 
+import io.mlsys.batch.BatchConfig;
 import io.mlsys.config.ConfigException;
 import io.mlsys.config.ConfigInline;
 import io.mlsys.config.Violations;
@@ -45,6 +46,8 @@ import java.util.Objects;
  *     trace ids are still read, passed on and logged)
  * @param jobs asynchronous inference jobs ({@code Prefer: respond-async}); null means {@link
  *     JobsConfig#defaults()}, on with the embedded queue
+ * @param batch batch jobs the server runs on their schedules; null means {@link
+ *     BatchConfig#defaults()}, none
  */
 public record MlsysConfig(
     ServerConfig server,
@@ -55,7 +58,8 @@ public record MlsysConfig(
     Path dataDir,
     PredictionLogConfig predictionLog,
     TracingConfig tracing,
-    JobsConfig jobs) {
+    JobsConfig jobs,
+    BatchConfig batch) {
 
   /** Environment variable naming the data directory when the config names none. */
   public static final String DATA_DIR_VARIABLE = "MLSYS_DATA_DIR";
@@ -76,6 +80,7 @@ public record MlsysConfig(
     predictionLog = Objects.requireNonNullElseGet(predictionLog, PredictionLogConfig::defaults);
     tracing = Objects.requireNonNullElseGet(tracing, TracingConfig::defaults);
     jobs = Objects.requireNonNullElseGet(jobs, JobsConfig::defaults);
+    batch = Objects.requireNonNullElseGet(batch, BatchConfig::defaults);
     graphs = graphs == null ? Map.of() : graphs;
     Violations violations = new Violations();
     checkGraphNames(graphs.keySet(), modelSources.models().keySet(), violations);
@@ -102,7 +107,7 @@ public record MlsysConfig(
       StoreConfig store,
       RegistryConfig registry,
       Path dataDir) {
-    this(server, modelSources, graphs, store, registry, dataDir, null, null, null);
+    this(server, modelSources, graphs, store, registry, dataDir, null, null, null, null);
   }
 
   /**
@@ -156,22 +161,58 @@ public record MlsysConfig(
 
   public MlsysConfig withServer(ServerConfig newServer) {
     return new MlsysConfig(
-        newServer, modelSources, graphs, store, registry, dataDir, predictionLog, tracing, jobs);
+        newServer,
+        modelSources,
+        graphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   public MlsysConfig withModelSources(ModelsConfig newModelSources) {
     return new MlsysConfig(
-        server, newModelSources, graphs, store, registry, dataDir, predictionLog, tracing, jobs);
+        server,
+        newModelSources,
+        graphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   public MlsysConfig withStore(StoreConfig newStore) {
     return new MlsysConfig(
-        server, modelSources, graphs, newStore, registry, dataDir, predictionLog, tracing, jobs);
+        server,
+        modelSources,
+        graphs,
+        newStore,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   public MlsysConfig withRegistry(RegistryConfig newRegistry) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, newRegistry, dataDir, predictionLog, tracing, jobs);
+        server,
+        modelSources,
+        graphs,
+        store,
+        newRegistry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   /**
@@ -194,25 +235,76 @@ public record MlsysConfig(
   /** The same config with this data directory; null for the default. */
   public MlsysConfig withDataDir(Path newDataDir) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, newDataDir, predictionLog, tracing, jobs);
+        server,
+        modelSources,
+        graphs,
+        store,
+        registry,
+        newDataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   /** The same config with this prediction log; null for none. */
   public MlsysConfig withPredictionLog(PredictionLogConfig newPredictionLog) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, dataDir, newPredictionLog, tracing, jobs);
+        server,
+        modelSources,
+        graphs,
+        store,
+        registry,
+        dataDir,
+        newPredictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   /** The same config with this jobs section; null for the default (on, embedded queue). */
   public MlsysConfig withJobs(JobsConfig newJobs) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, dataDir, predictionLog, tracing, newJobs);
+        server,
+        modelSources,
+        graphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        newJobs,
+        batch);
+  }
+
+  /** The same config with these scheduled batch jobs; null for none. */
+  public MlsysConfig withBatch(BatchConfig newBatch) {
+    return new MlsysConfig(
+        server,
+        modelSources,
+        graphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        newBatch);
   }
 
   /** The same config with this tracing section; null for the default (no export). */
   public MlsysConfig withTracing(TracingConfig newTracing) {
     return new MlsysConfig(
-        server, modelSources, graphs, store, registry, dataDir, predictionLog, newTracing, jobs);
+        server,
+        modelSources,
+        graphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        newTracing,
+        jobs,
+        batch);
   }
 
   public MlsysConfig withModelRepository(ModelRepositoryConfig newModelRepository) {
@@ -235,7 +327,16 @@ public record MlsysConfig(
   /** The same config with these graphs (in the map's iteration order); null for none. */
   public MlsysConfig withGraphs(Map<String, GraphConfig> newGraphs) {
     return new MlsysConfig(
-        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing, jobs);
+        server,
+        modelSources,
+        newGraphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 
   /** The same config with one more graph (added last), or that graph replaced in place. */
@@ -243,6 +344,15 @@ public record MlsysConfig(
     Map<String, GraphConfig> newGraphs = new LinkedHashMap<>(graphs);
     newGraphs.put(name, graph);
     return new MlsysConfig(
-        server, modelSources, newGraphs, store, registry, dataDir, predictionLog, tracing, jobs);
+        server,
+        modelSources,
+        newGraphs,
+        store,
+        registry,
+        dataDir,
+        predictionLog,
+        tracing,
+        jobs,
+        batch);
   }
 }

@@ -194,7 +194,7 @@ class MlsysConfigLoaderTest {
     assertThat(violations("stores: {}"))
         .containsExactly(
             "stores: unknown key (expected one of: server, model-repository, onnx,"
-                + " model-defaults, models, graphs, store, registry, data-dir, prediction-log, tracing, jobs)");
+                + " model-defaults, models, graphs, store, registry, data-dir, prediction-log, tracing, jobs, batch)");
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -149,14 +150,32 @@ public final class ConfigBinder {
     return result;
   }
 
-  /** The families found through {@link ServiceLoader}, by the type their components declare. */
+  /**
+   * The families found through {@link ServiceLoader} (of the thread's context class loader), by the
+   * type their components declare. Looked up once per class loader: the service files do not change
+   * while it lives, and finding the families (and the node kinds and decorators they list) is most
+   * of a warm reload's time otherwise.
+   */
   public static Map<Class<?>, ConfigFamily<?>> installedFamilies() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    Installed known = installed;
+    if (known != null && known.loader().get() == loader) {
+      return known.families();
+    }
     Map<Class<?>, ConfigFamily<?>> found = new LinkedHashMap<>();
-    for (ConfigFamily<?> family : ServiceLoader.load(ConfigFamily.class)) {
+    for (ConfigFamily<?> family : ServiceLoader.load(ConfigFamily.class, loader)) {
       found.put(family.type(), family);
     }
-    return found;
+    Map<Class<?>, ConfigFamily<?>> families = Collections.unmodifiableMap(found);
+    installed = new Installed(new WeakReference<>(loader), families);
+    return families;
   }
+
+  /** The families of one class loader, held weakly so a discarded loader can go. */
+  private record Installed(
+      WeakReference<ClassLoader> loader, Map<Class<?>, ConfigFamily<?>> families) {}
+
+  private static volatile Installed installed;
 
   /**
    * The config key of a record component: its accessor's {@link JsonProperty} name, else its name

@@ -478,60 +478,14 @@ public final class JobStore {
    * @return the jobs this process now publishes again
    */
   public List<Job> claimLostDeliveries(Duration after, int limit) {
-    long now = micros(clock.instant());
-    long before = micros(clock.instant().minus(after));
-    String lost = " FROM jobs WHERE " + NOT_FINAL + " AND published_us < ?";
-    // A read first: most sweeps find nothing, and then take no write lock.
-    boolean any =
-        store.read(
-            connection -> {
-              try (PreparedStatement select =
-                  connection.prepareStatement("SELECT 1" + lost + " LIMIT 1")) {
-                select.setLong(1, before);
-                try (ResultSet rows = select.executeQuery()) {
-                  return rows.next();
-                }
-              }
-            });
-    if (!any) {
-      return List.of();
-    }
-    return store.inTransaction(
-        connection -> {
-          List<Job> lostJobs = new ArrayList<>();
-          List<Long> marks = new ArrayList<>();
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT "
-                      + LIST_COLUMNS
-                      + ", published_us"
-                      + lost
-                      + " ORDER BY published_us LIMIT ?")) {
-            select.setLong(1, before);
-            select.setInt(2, limit);
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                lostJobs.add(job(rows));
-                marks.add(rows.getLong(15));
-              }
-            }
-          }
-          List<Job> claimed = new ArrayList<>();
-          try (PreparedStatement claim =
-              connection.prepareStatement(
-                  "UPDATE jobs SET published_us = ? WHERE id = ? AND published_us = ? AND "
-                      + NOT_FINAL)) {
-            for (int i = 0; i < lostJobs.size(); i++) {
-              claim.setLong(1, now);
-              claim.setString(2, lostJobs.get(i).id());
-              claim.setLong(3, marks.get(i));
-              if (claim.executeUpdate() == 1) {
-                claimed.add(lostJobs.get(i));
-              }
-            }
-          }
-          return claimed;
-        });
+    return claimMarked(
+        LIST_COLUMNS,
+        "published_us",
+        " FROM jobs WHERE " + NOT_FINAL + " AND published_us < ?",
+        "published_us",
+        "UPDATE jobs SET published_us = ? WHERE id = ? AND published_us = ? AND " + NOT_FINAL,
+        after,
+        limit);
   }
 
   /**
@@ -542,18 +496,47 @@ public final class JobStore {
    * @return the jobs this process now sends the callback of
    */
   public List<Job> claimOverdueCallbacks(Duration grace, int limit) {
-    long now = micros(clock.instant());
-    long before = micros(clock.instant().minus(grace));
-    String overdue =
+    String claimMark = "COALESCE(callback_claim_us, finished_us)";
+    return claimMarked(
+        COLUMNS,
+        claimMark,
         " FROM jobs WHERE callback_url IS NOT NULL AND callback_done_us IS NULL AND NOT "
             + NOT_FINAL
-            + " AND finished_us IS NOT NULL AND COALESCE(callback_claim_us, finished_us) < ?";
+            + " AND finished_us IS NOT NULL AND "
+            + claimMark
+            + " < ?",
+        "finished_us",
+        "UPDATE jobs SET callback_claim_us = ? WHERE id = ? AND callback_done_us IS NULL AND "
+            + claimMark
+            + " = ?",
+        grace,
+        limit);
+  }
+
+  /**
+   * The sweepers' claim: the jobs {@code condition} (a {@code FROM ... WHERE} clause whose one
+   * parameter is {@code now - age}) selects, oldest {@code order} first, each claimed by {@code
+   * claim} (parameters: now, the id, the {@code mark} as read), a conditional update that moves the
+   * mark to now, so that of several sweepers one takes each.
+   *
+   * @param columns the job columns read ({@link #COLUMNS} or {@link #LIST_COLUMNS})
+   */
+  private List<Job> claimMarked(
+      String columns,
+      String mark,
+      String condition,
+      String order,
+      String claim,
+      Duration age,
+      int limit) {
+    long now = micros(clock.instant());
+    long before = micros(clock.instant().minus(age));
     // A read first: most sweeps find nothing, and then take no write lock.
     boolean any =
         store.read(
             connection -> {
               try (PreparedStatement select =
-                  connection.prepareStatement("SELECT 1" + overdue + " LIMIT 1")) {
+                  connection.prepareStatement("SELECT 1" + condition + " LIMIT 1")) {
                 select.setLong(1, before);
                 try (ResultSet rows = select.executeQuery()) {
                   return rows.next();
@@ -565,35 +548,35 @@ public final class JobStore {
     }
     return store.inTransaction(
         connection -> {
-          List<Job> overdueJobs = new ArrayList<>();
-          List<Long> claims = new ArrayList<>();
+          List<Job> found = new ArrayList<>();
+          List<Long> marks = new ArrayList<>();
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT "
-                      + COLUMNS
-                      + ", COALESCE(callback_claim_us, finished_us)"
-                      + overdue
-                      + " ORDER BY finished_us LIMIT ?")) {
+                      + columns
+                      + ", "
+                      + mark
+                      + condition
+                      + " ORDER BY "
+                      + order
+                      + " LIMIT ?")) {
             select.setLong(1, before);
             select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                overdueJobs.add(job(rows));
-                claims.add(rows.getLong(15));
+                found.add(job(rows));
+                marks.add(rows.getLong(15));
               }
             }
           }
           List<Job> claimed = new ArrayList<>();
-          try (PreparedStatement claim =
-              connection.prepareStatement(
-                  "UPDATE jobs SET callback_claim_us = ? WHERE id = ? AND callback_done_us IS NULL"
-                      + " AND COALESCE(callback_claim_us, finished_us) = ?")) {
-            for (int i = 0; i < overdueJobs.size(); i++) {
-              claim.setLong(1, now);
-              claim.setString(2, overdueJobs.get(i).id());
-              claim.setLong(3, claims.get(i));
-              if (claim.executeUpdate() == 1) {
-                claimed.add(overdueJobs.get(i));
+          try (PreparedStatement update = connection.prepareStatement(claim)) {
+            for (int i = 0; i < found.size(); i++) {
+              update.setLong(1, now);
+              update.setString(2, found.get(i).id());
+              update.setLong(3, marks.get(i));
+              if (update.executeUpdate() == 1) {
+                claimed.add(found.get(i));
               }
             }
           }

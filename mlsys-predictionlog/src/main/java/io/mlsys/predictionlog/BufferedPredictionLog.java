@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 
 /**
  * The {@link PredictionLog}: an {@link ArrayBlockingQueue} the request threads {@code offer} to,
@@ -42,6 +43,8 @@ final class BufferedPredictionLog implements PredictionLog {
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final List<SinkChannel> channels;
   private final EventFactory events;
+  // Makes the events of calls that found the buffer full, on the callers' threads, one at a time.
+  private final EventFactory overflowEvents;
   private final PredictionLogMetrics metrics;
   private final int batchSize;
   private final Thread writer;
@@ -61,6 +64,9 @@ final class BufferedPredictionLog implements PredictionLog {
     this.maxBufferedBytes = bufferBytes;
     this.channels = channels;
     this.events = new EventFactory(random);
+    // Its own generator, seeded from the injected one: the writer's is not shared across threads.
+    this.overflowEvents =
+        new EventFactory(RandomGeneratorFactory.of("L64X128MixRandom").create(random.nextLong()));
     this.metrics = metrics;
     this.enabled = enabled;
     this.batchSize = batchSize;
@@ -153,7 +159,36 @@ final class BufferedPredictionLog implements PredictionLog {
     // One event bigger than the whole bound still goes in when the buffer holds nothing else.
     if ((held > maxBufferedBytes && held != bytes) || !buffer.offer(new Buffered(call, bytes))) {
       bufferedBytes.addAndGet(-bytes);
-      metrics.dropped(PredictionLogMetrics.BUFFER_FULL, 1);
+      overflow(call);
+    }
+  }
+
+  /**
+   * The buffer is full: the writer cannot keep up with the callers, or it waits for a journal with
+   * no room. The caller makes its event itself and hands it to every sink, whose memory queue or
+   * journal takes it; only a journal without room drops it ({@code journal-full}). This costs the
+   * caller the event's JSON and, when the sink is behind, a share of one journal write; dropping
+   * would lose an event while the disk still has room.
+   */
+  private void overflow(PredictionCall call) {
+    metrics.overflowed();
+    PredictionEvent event;
+    try {
+      synchronized (overflowEvents) {
+        event = overflowEvents.event(call);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "prediction log: cannot make an event", e);
+      metrics.dropped(PredictionLogMetrics.UNREADABLE, 1);
+      return;
+    }
+    for (SinkChannel channel : channels) {
+      try {
+        channel.acceptOverflow(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "prediction log: handing an event to " + channel.sink().name(), e);
+        metrics.dropped(PredictionLogMetrics.UNREADABLE, 1);
+      }
     }
   }
 

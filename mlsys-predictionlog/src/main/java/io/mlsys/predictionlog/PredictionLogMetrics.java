@@ -7,17 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The prediction log's counters, as Prometheus names them: {@code
  * mlsys_prediction_log_events_written_total{sink}}, {@code
  * mlsys_prediction_log_sink_failures_total{sink}}, {@code
- * mlsys_prediction_log_spilled_bytes_total}, {@code mlsys_prediction_log_dropped_total{reason}}.
- * The gauges (buffer depth, journal bytes, replay lag) are registered by the log itself.
+ * mlsys_prediction_log_spilled_bytes_total}, {@code mlsys_prediction_log_overflowed_total}, {@code
+ * mlsys_prediction_log_dropped_total{reason}}. The gauges (buffer depth, journal bytes, replay lag)
+ * are registered by the log itself.
  */
 final class PredictionLogMetrics {
   /**
-   * The event found the buffer full: the journal's budget was spent and the writer waited, or the
-   * writer could not keep up with the callers.
+   * The journal's budget was spent: for an event whose caller found the buffer full (the writer
+   * waits for that budget too), or while the log was closing.
    */
-  static final String BUFFER_FULL = "buffer-full";
-
-  /** The log was closing and the journal had no room. */
   static final String JOURNAL_FULL = "journal-full";
 
   /** The disk failed while the journal wrote. */
@@ -31,6 +29,7 @@ final class PredictionLogMetrics {
 
   private final MeterRegistry registry;
   private final Counter spilledBytes;
+  private final Counter overflowed;
 
   PredictionLogMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,6 +37,12 @@ final class PredictionLogMetrics {
         Counter.builder("mlsys.prediction.log.spilled")
             .description("Bytes of events written to the prediction log's disk journal")
             .baseUnit("bytes")
+            .register(registry);
+    this.overflowed =
+        Counter.builder("mlsys.prediction.log.overflowed")
+            .description(
+                "Prediction events whose callers found the buffer full and handed them to the sinks"
+                    + " themselves")
             .register(registry);
   }
 
@@ -59,6 +64,10 @@ final class PredictionLogMetrics {
         .tag("sink", sink)
         .register(registry)
         .increment();
+  }
+
+  void overflowed() {
+    overflowed.increment();
   }
 
   void spilled(long bytes) {

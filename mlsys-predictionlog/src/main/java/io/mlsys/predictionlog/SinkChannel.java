@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -54,6 +55,8 @@ final class SinkChannel {
   private final Condition changed = lock.newCondition();
   // Guarded by lock: batches (List<PredictionEvent>) and Flush requests, oldest first.
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  // Events callers hand over past the writer (acceptOverflow), until one of them holds the lock.
+  private final ConcurrentLinkedQueue<PredictionEvent> overflow = new ConcurrentLinkedQueue<>();
   private int queuedEvents;
   private long queuedBytes;
   private Instant retryAt = Instant.MIN;
@@ -94,9 +97,10 @@ final class SinkChannel {
   }
 
   /**
-   * Takes a batch from the writer: into the memory queue, else into the journal. When the journal's
-   * budget has no room, waits for the sink to catch up (so the writer stops draining the buffer and
-   * the buffer, not the journal, overflows) unless {@code giveUp} says to drop the batch.
+   * Takes a batch from the writer (or the callers): into the memory queue, else into the journal.
+   * When the journal's budget has no room, waits for the sink to catch up (so the writer stops
+   * draining the buffer and the buffer, not the journal, overflows) unless {@code giveUp} says to
+   * drop the batch.
    */
   void accept(List<PredictionEvent> batch, BooleanSupplier giveUp) throws InterruptedException {
     if (batch.isEmpty()) {
@@ -139,6 +143,29 @@ final class SinkChannel {
         }
         changed.await(BUDGET_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes an event from a caller that found the writer's buffer full, without waiting for room: a
+   * journal whose budget is spent drops it ({@code journal-full}). Callers that queue for the lock
+   * meanwhile leave their events in {@link #overflow}, and whoever holds the lock next hands all of
+   * them over in one batch (one journal write when the sink is behind).
+   */
+  void acceptOverflow(PredictionEvent event) {
+    overflow.add(event);
+    lock.lock();
+    try {
+      List<PredictionEvent> batch = new ArrayList<>();
+      for (PredictionEvent next; (next = overflow.poll()) != null; ) {
+        batch.add(next);
+      }
+      accept(batch, () -> true);
+    } catch (InterruptedException e) {
+      // accept waits only when it may not give up, which it always may here.
+      Thread.currentThread().interrupt();
     } finally {
       lock.unlock();
     }

@@ -101,7 +101,8 @@ record MlflowError(int status, String errorCode) {
   }
 
   /**
-   * {@code route} (with the guard in front) answering its {@link MlsysException}s in MLflow's
+   * {@code route} (with the guard in front) answering its {@link MlsysException}s, and its store's
+   * failures (503 {@code TEMPORARILY_UNAVAILABLE}, which MLflow's clients retry), in MLflow's
    * format; other exceptions (bugs) go on to the pipeline, which logs them and answers 500.
    */
   static Route around(Route route) {
@@ -114,6 +115,12 @@ record MlflowError(int status, String errorCode) {
           LOG.log(Level.WARNING, "request " + exchange.requestId() + ": " + e.getMessage(), e);
         }
         return reply;
+      } catch (RuntimeException e) {
+        DependencyUnavailableException store = StoreUnavailable.of(e);
+        if (store == null) {
+          throw e;
+        }
+        return reply(store);
       }
     };
   }

@@ -30,7 +30,33 @@ class StoreUnavailableTest {
   }
 
   @Test
+  void theMlflowApiAnswersAStoreFailureAsTemporarilyUnavailable() throws Exception {
+    StoreException store =
+        new StoreException("store 'registry' (PostgreSQL schema mlsys): cannot connect", null);
+    Route failing =
+        MlflowError.around(
+            exchange -> {
+              throw new IllegalStateException("listing models", store);
+            });
+
+    Reply reply = failing.handle(null);
+
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"error_code\":\"TEMPORARILY_UNAVAILABLE\"")
+        .contains("store 'registry' (PostgreSQL schema mlsys): cannot connect");
+    assertThat(reply.headers()).anySatisfy(h -> assertThat(h.name()).isEqualTo("Retry-After"));
+  }
+
+  @Test
   void otherFailuresStayInternal() {
     assertThat(StoreUnavailable.of(new IllegalStateException("a bug"))).isNull();
+    Route buggy =
+        MlflowError.around(
+            exchange -> {
+              throw new IllegalStateException("a bug");
+            });
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> buggy.handle(null))
+        .hasMessage("a bug");
   }
 }

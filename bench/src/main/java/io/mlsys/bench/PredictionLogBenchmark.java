@@ -51,8 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * milliseconds; the 46,080-value input hashed and the [1, 40, 6625] output in full, since the
  * input's JSON alone would be 0.5 MB per event). The writer thread shares the machine's cores with
  * the caller, so on 2 cores the figure includes making and writing the events; the tear-down prints
- * how many events were written and dropped (a full buffer), since a caller faster than the writer
- * gets cheap calls by losing events.
+ * how many events were written, made by their callers (a full buffer) and dropped, since a caller
+ * faster than the writer gets cheap calls by losing events.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -137,8 +137,11 @@ public class PredictionLogBenchmark {
           registry.find("mlsys.prediction.log.dropped").counters().stream()
               .mapToDouble(Counter::count)
               .sum();
+      Counter overflowed = registry.find("mlsys.prediction.log.overflowed").counter();
       System.err.printf(
-          "%nprediction log (%s): %.0f events written, %.0f dropped%n", log, written, dropped);
+          "%nprediction log (%s): %.0f events written, %.0f made by their callers (buffer full),"
+              + " %.0f dropped%n",
+          log, written, overflowed == null ? 0 : overflowed.count(), dropped);
       deleteTree(folder);
     }
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What travels with one call besides the request: the deadline, the transport headers, a trace id,
@@ -44,44 +45,86 @@ public record CallContext(
 
   /**
    * An immutable copy with lower-case keys; a later key wins when one name comes in two cases. A
-   * map that is already immutable and lower-case is kept as it is, so deriving a context ({@link
-   * #withTimeout}, {@link #with}) does not copy the headers again.
+   * map that is already immutable and lower-case ({@link #lazyHeaders} included) is kept as it is,
+   * so deriving a context ({@link #withTimeout}, {@link #with}) does not copy the headers again.
    */
   private static Map<String, String> lowerCaseKeys(Map<String, String> headers) {
-    if (headers instanceof LowerCaseHeaders || headers.isEmpty()) {
-      return headers.isEmpty() ? Map.of() : headers;
+    if (headers instanceof LowerCaseHeaders) {
+      return headers;
     }
-    HashMap<String, String> lower = HashMap.newHashMap(headers.size());
-    headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
-    return new LowerCaseHeaders(Map.copyOf(lower));
+    return headers.isEmpty() ? Map.of() : new LowerCaseHeaders(lowerCaseCopy(headers));
   }
 
-  /** Headers already checked: a derived context keeps them without looking at each key again. */
+  private static Map<String, String> lowerCaseCopy(Map<String, String> headers) {
+    HashMap<String, String> lower = HashMap.newHashMap(headers.size());
+    headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+    return Map.copyOf(lower);
+  }
+
+  /**
+   * Transport headers made into a map only when something reads them: most calls never do (only
+   * rules, experiments' unit keys, logged headers and remote calls read them), so a transport hands
+   * over its own headers this way instead of copying them per call. {@code headers} is called at
+   * most once, on whichever thread reads first; its keys are lower-cased as by the constructor.
+   */
+  public static Map<String, String> lazyHeaders(Supplier<Map<String, String>> headers) {
+    return new LowerCaseHeaders(Objects.requireNonNull(headers, "headers"));
+  }
+
+  /**
+   * Headers already checked (a derived context keeps them without looking at each key again), or
+   * still to be made from their source.
+   */
   private static final class LowerCaseHeaders extends AbstractMap<String, String> {
-    private final Map<String, String> headers;
+    private Supplier<Map<String, String>> source;
+    private volatile Map<String, String> headers;
 
     LowerCaseHeaders(Map<String, String> headers) {
       this.headers = headers;
     }
 
+    LowerCaseHeaders(Supplier<Map<String, String>> source) {
+      this.source = source;
+    }
+
+    private Map<String, String> headers() {
+      Map<String, String> made = headers;
+      if (made == null) {
+        synchronized (this) {
+          made = headers;
+          if (made == null) {
+            made = lowerCaseCopy(source.get());
+            headers = made;
+            source = null;
+          }
+        }
+      }
+      return made;
+    }
+
     @Override
     public String get(Object key) {
-      return headers.get(key);
+      return headers().get(key);
     }
 
     @Override
     public boolean containsKey(Object key) {
-      return headers.containsKey(key);
+      return headers().containsKey(key);
     }
 
     @Override
     public int size() {
-      return headers.size();
+      return headers().size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return headers().isEmpty();
     }
 
     @Override
     public Set<Entry<String, String>> entrySet() {
-      return headers.entrySet();
+      return headers().entrySet();
     }
   }
 

@@ -39,6 +39,30 @@ class CallContextTest {
   private final SteppedClock clock = new SteppedClock();
 
   @Test
+  void lazyHeadersAreMadeOnceAndOnlyWhenRead() {
+    java.util.concurrent.atomic.AtomicInteger made =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CallContext context =
+        new CallContext(
+            Clock.systemUTC(),
+            null,
+            CallContext.lazyHeaders(
+                () -> {
+                  made.incrementAndGet();
+                  return Map.of("X-Unit", "u1", "accept", "*/*");
+                }),
+            "t",
+            Map.of());
+    CallContext derived = context.withTimeout(Duration.ofSeconds(1));
+    assertThat(made).hasValue(0);
+    assertThat(derived.headers()).isSameAs(context.headers());
+
+    assertThat(derived.header("X-UNIT")).contains("u1");
+    assertThat(context.headers()).containsOnlyKeys("x-unit", "accept");
+    assertThat(made).hasValue(1);
+  }
+
+  @Test
   void noDeadlineNeverExpires() {
     CallContext context = CallContext.of(clock);
     clock.advance(Duration.ofDays(365));

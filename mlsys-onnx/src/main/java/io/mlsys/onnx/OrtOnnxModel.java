@@ -15,6 +15,7 @@ import io.mlsys.core.ModelMetadata;
 import io.mlsys.core.ModelNotReadyException;
 import io.mlsys.core.Tensor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -321,9 +322,11 @@ final class OrtOnnxModel implements OnnxModel {
 
   private InferResponse run(InferRequest request, RequestValidator.OutputPlan plan) {
     Map<String, OnnxTensor> feeds = new HashMap<>(request.inputs().size() * 2);
+    List<ByteBuffer> borrowed = new ArrayList<>(request.inputs().size());
     try {
       for (Tensor input : request.inputs()) {
-        feeds.put(input.name(), TensorConverter.toOrt(environment, input));
+        feeds.put(
+            input.name(), TensorConverter.toOrt(environment, input, InputBuffers.SHARED, borrowed));
       }
       try (OrtSession.Result result = session.run(feeds, plan.fetches())) {
         List<Tensor> outputs = new ArrayList<>(plan.names().size());
@@ -347,6 +350,10 @@ final class OrtOnnxModel implements OnnxModel {
       throw new ModelExecutionException(options.name(), String.valueOf(e.getMessage()), e);
     } finally {
       OnnxValue.close(feeds);
+      // Closed tensors no longer read their buffers.
+      for (ByteBuffer buffer : borrowed) {
+        InputBuffers.SHARED.release(buffer);
+      }
     }
   }
 

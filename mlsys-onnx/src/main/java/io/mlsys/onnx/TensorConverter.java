@@ -42,18 +42,42 @@ final class TensorConverter {
   }
 
   /**
-   * An ONNX Runtime tensor holding a validated request tensor. ONNX Runtime copies heap buffers
-   * into a direct buffer it owns, so the request's arrays are not retained; the caller closes it.
+   * An ONNX Runtime tensor holding a validated request tensor. Numbers of up to {@value
+   * InputBuffers#MAX_BYTES} bytes are copied into a direct buffer from {@code buffers}, which is
+   * added to {@code borrowed} (to be released once the tensor is closed); larger ones and other
+   * types go through a heap buffer, which ONNX Runtime copies into a direct buffer it owns. Either
+   * way the request's arrays are not retained; the caller closes the tensor.
    */
-  static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor) throws OrtException {
+  static OnnxTensor toOrt(
+      OrtEnvironment env, Tensor tensor, InputBuffers buffers, List<ByteBuffer> borrowed)
+      throws OrtException {
     long[] shape = tensor.shape();
     DataType type = tensor.datatype();
     return switch (tensor.data()) {
-      case TensorData.Floats f -> OnnxTensor.createTensor(env, FloatBuffer.wrap(f.values()), shape);
-      case TensorData.Doubles d ->
-          OnnxTensor.createTensor(env, DoubleBuffer.wrap(d.values()), shape);
-      case TensorData.Longs l -> OnnxTensor.createTensor(env, LongBuffer.wrap(l.values()), shape);
-      case TensorData.Ints i -> OnnxTensor.createTensor(env, IntBuffer.wrap(i.values()), shape);
+      case TensorData.Floats f -> {
+        ByteBuffer direct = borrow(buffers, borrowed, (long) f.values().length * Float.BYTES);
+        yield direct == null
+            ? OnnxTensor.createTensor(env, FloatBuffer.wrap(f.values()), shape)
+            : OnnxTensor.createTensor(env, direct.asFloatBuffer().put(f.values()).flip(), shape);
+      }
+      case TensorData.Doubles d -> {
+        ByteBuffer direct = borrow(buffers, borrowed, (long) d.values().length * Double.BYTES);
+        yield direct == null
+            ? OnnxTensor.createTensor(env, DoubleBuffer.wrap(d.values()), shape)
+            : OnnxTensor.createTensor(env, direct.asDoubleBuffer().put(d.values()).flip(), shape);
+      }
+      case TensorData.Longs l -> {
+        ByteBuffer direct = borrow(buffers, borrowed, (long) l.values().length * Long.BYTES);
+        yield direct == null
+            ? OnnxTensor.createTensor(env, LongBuffer.wrap(l.values()), shape)
+            : OnnxTensor.createTensor(env, direct.asLongBuffer().put(l.values()).flip(), shape);
+      }
+      case TensorData.Ints i -> {
+        ByteBuffer direct = borrow(buffers, borrowed, (long) i.values().length * Integer.BYTES);
+        yield direct == null
+            ? OnnxTensor.createTensor(env, IntBuffer.wrap(i.values()), shape)
+            : OnnxTensor.createTensor(env, direct.asIntBuffer().put(i.values()).flip(), shape);
+      }
       case TensorData.Shorts s ->
           OnnxTensor.createTensor(
               env,
@@ -88,6 +112,15 @@ final class TensorConverter {
         yield OnnxTensor.createTensor(env, strings, shape);
       }
     };
+  }
+
+  /** A pooled direct buffer of {@code bytes}, recorded in {@code borrowed}; null when too large. */
+  private static ByteBuffer borrow(InputBuffers buffers, List<ByteBuffer> borrowed, long bytes) {
+    ByteBuffer buffer = buffers.take(bytes);
+    if (buffer != null) {
+      borrowed.add(buffer);
+    }
+    return buffer;
   }
 
   /** Converts one output value according to its slot in the signature. */

@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.mlsys.core.CallContext;
 import io.mlsys.core.MlsysHeaders;
 import io.mlsys.core.Span;
 import io.mlsys.core.TraceContext;
@@ -52,7 +53,7 @@ final class GrpcCallInterceptor implements ServerInterceptor {
     // Set by the service once it knows them, read when the call closes (another thread).
     private volatile String model;
     private volatile String version;
-    // Only the call's own thread reads it; a race would make the same map twice.
+    // Only the call's own thread reads it; a race would make two maps of the same metadata.
     private Map<String, String> headerMap;
 
     Call(String requestId, Metadata headers, Span span) {
@@ -82,13 +83,13 @@ final class GrpcCallInterceptor implements ServerInterceptor {
     }
 
     /**
-     * The text metadata (several values joined by commas), for the call context; made once per
-     * call, as the metadata of a call does not change.
+     * The text metadata (several values joined by commas), for the call context: one map per call,
+     * made from the metadata only when something reads it ({@link CallContext#lazyHeaders}).
      */
     Map<String, String> headerMap() {
       Map<String, String> map = headerMap;
       if (map == null) {
-        map = textMetadata(headers);
+        map = CallContext.lazyHeaders(() -> textMetadata(headers));
         headerMap = map;
       }
       return map;

@@ -195,6 +195,10 @@ class RedisTierTest {
     StubModel modelB = doubler();
     Replica b = replica(modelB, options);
     StatefulRedisConnection<String, String> redis = inspect(privateRedis.uri());
+    // A first subscription drops the in-process entries too (and a message published before it is
+    // not heard): both listen before anything is cached.
+    PrivateRedis.await(() -> a.cache().redis().isSubscribed(), "A listening for invalidations");
+    PrivateRedis.await(() -> b.cache().redis().isSubscribed(), "B listening for invalidations");
     assertThat(a.cache().infer(request("1", 1, 2), context()).parameters())
         .containsEntry("cache", "miss");
     PrivateRedis.await(() -> keys(redis).size() == 1, "the answer in Redis");

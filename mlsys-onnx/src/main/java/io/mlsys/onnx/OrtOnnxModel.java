@@ -26,6 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -51,6 +56,31 @@ final class OrtOnnxModel implements OnnxModel {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
   private volatile boolean closed;
+
+  /**
+   * A run of the native session keeps its thread for its whole length. On a virtual thread that is
+   * the carrier, one of as many as the machine has cores, so a model of milliseconds under load
+   * holds the carriers every other request (a refusal, a health check, a call of another model)
+   * needs; measured on 2 cores, refusals of a 5 ms model's overload waited 3 to 4 ms at the median
+   * for a carrier (bench/README.md, "Overload"). Runs typically longer than this therefore go to a
+   * platform thread while the virtual thread waits unmounted; shorter ones (the iris SVC's 20 us)
+   * stay where they are, as the hand-off would cost more than they do.
+   */
+  static final long OFF_CARRIER_NANOS = 1_000_000;
+
+  /**
+   * Platform threads for runs moved off a carrier: as many as such runs in flight, which the
+   * server's and the model's in-flight limits bound; idle ones end after a minute.
+   */
+  private static final ExecutorService OFF_CARRIER_RUNS =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().name("mlsys-onnx-run-", 0).daemon().factory());
+
+  // The typical length of a run: an exponentially weighted mean (weight 1/8) of the last runs.
+  // Updated without a lock; a lost update only delays the mean by one run.
+  private volatile long typicalRunNanos = -1;
+  private volatile long offCarrierNanos = OFF_CARRIER_NANOS;
+  private final LongAdder offCarrierRuns = new LongAdder();
 
   private OrtOnnxModel(
       OnnxModelOptions options,
@@ -314,10 +344,60 @@ final class OrtOnnxModel implements OnnxModel {
       if (closed) {
         throw notReady();
       }
+      if (Thread.currentThread().isVirtual() && typicalRunNanos > offCarrierNanos) {
+        return runOffCarrier(request, plan);
+      }
       return run(request, plan);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * {@link #run} on a platform thread, waited for without holding the carrier. The wait ignores
+   * interrupts (and sets the flag again after): the calling thread holds the lifecycle lock, which
+   * must outlast the native run.
+   */
+  private InferResponse runOffCarrier(InferRequest request, RequestValidator.OutputPlan plan) {
+    offCarrierRuns.increment();
+    Future<InferResponse> running = OFF_CARRIER_RUNS.submit(() -> run(request, plan));
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return running.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException failure) {
+            throw failure;
+          }
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          throw new ModelExecutionException(options.name(), String.valueOf(e.getCause()), e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Runs longer than {@code nanos} (typically) leave a virtual thread's carrier; for tests. */
+  void offCarrierAbove(long nanos) {
+    offCarrierNanos = nanos;
+  }
+
+  /** Runs that went to a platform thread so far; for tests. */
+  long offCarrierRuns() {
+    return offCarrierRuns.sum();
+  }
+
+  private void timed(long nanos) {
+    long typical = typicalRunNanos;
+    typicalRunNanos = typical < 0 ? nanos : typical + (nanos - typical) / 8;
   }
 
   private InferResponse run(InferRequest request, RequestValidator.OutputPlan plan) {
@@ -328,7 +408,9 @@ final class OrtOnnxModel implements OnnxModel {
         feeds.put(
             input.name(), TensorConverter.toOrt(environment, input, InputBuffers.SHARED, borrowed));
       }
+      long started = System.nanoTime();
       try (OrtSession.Result result = session.run(feeds, plan.fetches())) {
+        timed(System.nanoTime() - started);
         List<Tensor> outputs = new ArrayList<>(plan.names().size());
         for (String name : plan.names()) {
           OnnxSignature.OutputSlot slot = signature.outputs().get(name);

@@ -175,6 +175,8 @@ public final class RedisConnections implements AutoCloseable {
     private final Map<String, List<Runnable>> onSubscribed = new ConcurrentHashMap<>();
     private final AtomicBoolean subscribing = new AtomicBoolean();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    // Set once Redis confirmed a subscription and its callbacks ran.
+    private volatile boolean confirmedOnce;
 
     Connection(String uri) {
       this.uri = uri;
@@ -375,11 +377,13 @@ public final class RedisConnections implements AutoCloseable {
           LOG.log(Level.WARNING, "a subscriber of Redis channel " + channel + " failed", e);
         }
       }
+      confirmedOnce = true;
     }
 
     /** Whether this server listens on this Redis's channels now ({@link #subscribe}). */
     public boolean isSubscribed() {
-      return pubSub != null;
+      // The confirmation's callbacks ran too: what they drop is gone before this says true.
+      return pubSub != null && confirmedOnce;
     }
 
     /** Whether the connection is open now. */

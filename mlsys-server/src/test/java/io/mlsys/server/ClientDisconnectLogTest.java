@@ -75,10 +75,14 @@ class ClientDisconnectLogTest {
 
   private void awaitIdle() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!server.get("/metrics").body().contains("mlsys_requests_in_flight 0.0")
+    // The scrape itself is the one request in flight once the others are done.
+    String idle = "mlsys_requests_in_flight 1.0";
+    String metrics;
+    while (!(metrics = server.get("/metrics").body()).contains(idle)
         && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    assertThat(metrics).contains(idle);
   }
 
   @Test

@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  * <p>Order: a batch enters the memory queue only while the journal is empty, and a failed batch is
  * put in front of the journal together with every batch still queued, all under one lock; so the
  * queue never holds anything newer than the journal, and the thread sends the queue first, then the
- * journal, in the order the events were recorded.
+ * journal, in the order the events were handed over (events of callers that found the log's buffer
+ * full are handed over ahead of older ones still in it).
  */
 final class SinkChannel {
 

@@ -64,7 +64,8 @@ final class OrtOnnxModel implements OnnxModel {
    * needs; measured on 2 cores, refusals of a 5 ms model's overload waited 3 to 4 ms at the median
    * for a carrier (bench/README.md, "Overload"). Runs typically longer than this therefore go to a
    * platform thread while the virtual thread waits unmounted; shorter ones (the iris SVC's 20 us)
-   * stay where they are, as the hand-off would cost more than they do.
+   * stay where they are, as the hand-off would cost more than they do. A model whose runs vary
+   * (small and large batches) counts as fast when its short runs are.
    */
   static final long OFF_CARRIER_NANOS = 1_000_000;
 
@@ -76,9 +77,18 @@ final class OrtOnnxModel implements OnnxModel {
       Executors.newCachedThreadPool(
           Thread.ofPlatform().name("mlsys-onnx-run-", 0).daemon().factory());
 
-  // The typical length of a run: an exponentially weighted mean (weight 1/8) of the last runs.
-  // Updated without a lock; a lost update only delays the mean by one run.
+  /**
+   * Runs per window of {@link #timed}: a run's typical length is the shortest run of the last full
+   * window, not a mean, since a run's wall time includes the time its thread waited for a core; on
+   * a loaded machine a 20 us run often measures milliseconds, but not every one of 32 in a row.
+   */
+  static final int TIMING_WINDOW = 32;
+
+  // The shortest run of the last full window (-1 before the first); the window's count and minimum
+  // so far. Updated without a lock: a lost update only shifts a window by a run.
   private volatile long typicalRunNanos = -1;
+  private long windowShortest = Long.MAX_VALUE;
+  private int windowRuns;
   private volatile long offCarrierNanos = OFF_CARRIER_NANOS;
   private final LongAdder offCarrierRuns = new LongAdder();
 
@@ -395,9 +405,21 @@ final class OrtOnnxModel implements OnnxModel {
     return offCarrierRuns.sum();
   }
 
-  private void timed(long nanos) {
-    long typical = typicalRunNanos;
-    typicalRunNanos = typical < 0 ? nanos : typical + (nanos - typical) / 8;
+  /** The typical run length now, -1 before a full window; for tests. */
+  long typicalRunNanos() {
+    return typicalRunNanos;
+  }
+
+  /** Counts one run's wall time (package-private for tests). */
+  void timed(long nanos) {
+    if (nanos < windowShortest) {
+      windowShortest = nanos;
+    }
+    if (++windowRuns >= TIMING_WINDOW) {
+      typicalRunNanos = windowShortest;
+      windowShortest = Long.MAX_VALUE;
+      windowRuns = 0;
+    }
   }
 
   private InferResponse run(InferRequest request, RequestValidator.OutputPlan plan) {

@@ -23,9 +23,9 @@ import java.util.TreeMap;
 /**
  * Where a batch run's CPU goes, per pipeline stage: one million iris rows through {@link BatchRun}
  * (as {@link BatchRowsBenchmark}), several times in one JVM, printing each run's rate and the CPU
- * time of the calling thread (the model) and of the reader and writer threads. CPU time does not
- * depend on how loaded the machine is, so it tells which stage limits the run where a throughput
- * figure on a shared machine cannot.
+ * time of the calling thread (the model) and of the I/O thread (reading and writing). CPU time does
+ * not depend on how loaded the machine is, so it tells which stage limits the run where a
+ * throughput figure on a shared machine cannot.
  *
  * <pre>{@code
  * ORT_DISABLE_TELEMETRY=1 $JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED \

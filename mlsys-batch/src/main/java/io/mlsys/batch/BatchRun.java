@@ -26,12 +26,15 @@ import java.util.concurrent.TimeUnit;
  * row}, then the outputs' values) as each chunk completes, unreadable or failed rows to a reject
  * sink ({@code row,error,line}).
  *
- * <h2>A pipeline of three stages</h2>
+ * <h2>A pipeline of two threads</h2>
  *
- * A reader thread reads rows and parses them straight into the model's input arrays, the calling
- * thread runs the model, and a writer thread formats and writes the answers; {@value
- * #QUEUED_BATCHES} batches at most wait between two stages. The model is the costly step, so with
- * reading and writing beside it a run approaches the model's own rate ({@code BatchRowsBenchmark}).
+ * The calling thread runs the model; one I/O thread reads rows (parsing them straight into the
+ * model's input arrays) and formats and writes the answers that come back, keeping at most {@value
+ * #BATCHES_IN_FLIGHT} batches between reading and writing. The model is the costly step, so with
+ * the I/O beside it a run approaches the model's own rate ({@code BatchRowsBenchmark}). Reading and
+ * writing share a thread because on two cores a third busy thread made the other two wait for a
+ * core: the model stood idle a quarter to a third of the time, waiting for a reader that was ready
+ * to run but not running (bench/README.md, "Batch prediction").
  *
  * <h2>Exactly once across kills</h2>
  *
@@ -43,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  * once. The checkpoint is deleted when the run completes.
  */
 public final class BatchRun {
-  /** Batches waiting between two stages of the pipeline, at most. */
-  static final int QUEUED_BATCHES = 4;
+  /** Batches read and not yet written, at most (waiting for the model, in it, or written next). */
+  static final int BATCHES_IN_FLIGHT = 8;
 
   private final Predictor predictor;
   private final ModelMetadata metadata;
@@ -218,19 +221,14 @@ public final class BatchRun {
         resumeFrom == null ? null : resumeFrom.header());
     writer.header = source.header();
     Pipeline pipeline = new Pipeline();
-    Thread reader =
+    UnitReader reader = new UnitReader(source, writer.rowsDone);
+    Thread io =
         Thread.ofPlatform()
-            .name("batch-reader")
+            .name("batch-io")
             .daemon()
-            .start(() -> pipeline.stage(() -> read(source, writer.rowsDone, pipeline)));
-    Thread writing =
-        Thread.ofPlatform()
-            .name("batch-writer")
-            .daemon()
-            .start(() -> pipeline.stage(() -> writer.drain(pipeline)));
+            .start(() -> pipeline.stage(() -> readAndWrite(reader, writer, pipeline)));
     pipeline.stage(() -> predictAll(pipeline));
-    join(reader);
-    join(writing);
+    join(io);
     pipeline.rethrow();
     writer.finish();
     Files.deleteIfExists(checkpointFile);
@@ -276,10 +274,13 @@ public final class BatchRun {
     InferResponse[] perRow;
   }
 
-  /** The bounded queues between the stages, and the first failure of any stage. */
+  /**
+   * The queues between the two threads, and the first failure of either. The I/O thread puts no
+   * more than {@value #BATCHES_IN_FLIGHT} units in flight, so neither queue ever holds more.
+   */
   private static final class Pipeline {
-    final BlockingQueue<Unit> toModel = new ArrayBlockingQueue<>(QUEUED_BATCHES);
-    final BlockingQueue<Unit> toWriter = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+    final BlockingQueue<Unit> toModel = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT + 1);
+    final BlockingQueue<Unit> toWriter = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT + 1);
     private volatile Throwable failure;
 
     interface Stage {
@@ -351,12 +352,69 @@ public final class BatchRun {
     }
   }
 
-  /** The reader stage: rows into model calls, a unit per call, chunk ends marked. */
-  private void read(RowSource source, long rowsDone, Pipeline pipeline) throws Exception {
-    try {
-      long rowNumber = rowsDone;
-      long chunkEnd = rowNumber + options.chunkRows();
-      boolean keepFields = options.failures() == FailurePolicy.ROWS;
+  /**
+   * The I/O thread: reads a unit whenever fewer than {@value #BATCHES_IN_FLIGHT} are in flight,
+   * writes each answered one as soon as it is back, and waits only when it can do neither.
+   */
+  private void readAndWrite(UnitReader reader, Writer writer, Pipeline pipeline) throws Exception {
+    int inFlight = 0;
+    boolean readAll = false;
+    while (true) {
+      Unit answered;
+      while ((answered = pipeline.toWriter.poll()) != null) {
+        if (answered == Unit.END) {
+          return;
+        }
+        writer.write(answered);
+        inFlight--;
+      }
+      if (!readAll && inFlight < BATCHES_IN_FLIGHT) {
+        Unit unit = reader.next();
+        if (unit == null) {
+          readAll = true;
+          pipeline.put(pipeline.toModel, Unit.END);
+        } else {
+          pipeline.put(pipeline.toModel, unit);
+          inFlight++;
+        }
+        continue;
+      }
+      answered = pipeline.take(pipeline.toWriter);
+      if (answered == Unit.END) {
+        return;
+      }
+      writer.write(answered);
+      inFlight--;
+    }
+  }
+
+  /** Rows into model calls, a unit per call, chunk ends marked. */
+  private final class UnitReader {
+    private final RowSource source;
+    private final boolean keepFields = options.failures() == FailurePolicy.ROWS;
+    private long rowNumber;
+    private long chunkEnd;
+    private boolean ended;
+
+    UnitReader(RowSource source, long rowsDone) {
+      this.source = source;
+      this.rowNumber = rowsDone;
+      this.chunkEnd = rowsDone + options.chunkRows();
+    }
+
+    /** The next model call's rows (a unit that ends a chunk may hold none), or null at the end. */
+    Unit next() throws IOException {
+      try {
+        return read();
+      } catch (com.fasterxml.jackson.core.JacksonException e) {
+        throw new BatchException("input: not readable (" + e.getOriginalMessage() + ")", e);
+      }
+    }
+
+    private Unit read() throws IOException {
+      if (ended) {
+        return null;
+      }
       RowCodec.Batch batch = codec.batch(options.batchRows());
       Unit unit = newUnit(keepFields);
       RowSource.Row row;
@@ -381,27 +439,22 @@ public final class BatchRun {
           unit.endsChunk = chunkDone;
           unit.rowsDone = rowNumber;
           unit.fraction = source.fraction();
-          pipeline.put(pipeline.toModel, unit);
-          batch = codec.batch(options.batchRows());
-          unit = newUnit(keepFields);
           if (chunkDone) {
             chunkEnd += options.chunkRows();
           }
+          return unit;
         }
       }
+      ended = true;
       if (rowNumber > chunkEnd - options.chunkRows()) {
+        // The last chunk, shorter than the others.
         unit.request = batch.size() == 0 ? null : batch.request();
         unit.endsChunk = true;
         unit.rowsDone = rowNumber;
         unit.fraction = 1;
-        pipeline.put(pipeline.toModel, unit);
+        return unit;
       }
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new BatchException("input: not readable (" + e.getOriginalMessage() + ")", e);
-    } finally {
-      if (!pipeline.failed()) {
-        pipeline.put(pipeline.toModel, Unit.END);
-      }
+      return null;
     }
   }
 
@@ -527,14 +580,7 @@ public final class BatchRun {
       }
     }
 
-    void drain(Pipeline pipeline) throws Exception {
-      Unit unit;
-      while ((unit = pipeline.take(pipeline.toWriter)) != Unit.END) {
-        write(unit);
-      }
-    }
-
-    private void write(Unit unit) throws IOException {
+    void write(Unit unit) throws IOException {
       if (unit.response != null) {
         writeRows(unit.response, unit.numbers, 0, unit.size);
       } else if (unit.perRow != null) {

@@ -11,6 +11,10 @@
 #   MAX_IN_FLIGHT=1 MAX_QUEUED=1 MAX_QUEUE_WAIT=5ms MAX_QUEUE_TIME=10ms CONNECTIONS=40 bench/overload.sh
 #   KEEPALIVE=0 bench/overload.sh            # a new connection per request (connect timed too)
 #
+# During the guarded overload, one more paced connection posts the same body to an absent model
+# (404 before the body is read): the latency of the transport answering at once under the same
+# load, the floor for the refusals' latency.
+#
 # Refusals happen before the request's body is read (InferenceEndpoints: Predictor.reserve), and
 # MAX_QUEUE_TIME refuses an admitted call that has spent longer than that in the server since its
 # head was read (0s: off).
@@ -76,6 +80,13 @@ drive() {
     "http://127.0.0.1:$port/v2/models/$2/infer" | sed -n '/^offered/,$p' | tee "$work/last"
 }
 rate() { awk '$1 == "accepted" { sub("/s", "", $3); print $3 }' "$work/last"; }
+# floor DELAY_MS DURATION: one more paced connection, beside the overload, posting the same body to
+# a model that does not exist: the transport's answer (404, before the body is read) under the same
+# load, without any admission work: the floor a refusal's latency is compared with.
+floor() {
+  MLSYS_DELAY_MS="$1" wrk -t 1 -c 1 -d "$2" -s "$root/bench/wrk/overload.lua" \
+    "http://127.0.0.1:$port/v2/models/absent/infer" | awk '$1 == "other" { $1 = "floor"; print }' > "$work/floor"
+}
 
 echo "warm-up (10 s)..."
 MLSYS_DELAY_MS=0 wrk -t 2 -c 2 -d 10s -s "$root/bench/wrk/overload.lua" "http://127.0.0.1:$port/v2/models/det/infer" > /dev/null
@@ -90,7 +101,12 @@ for run in $(seq 1 "$runs"); do
   # N paced connections offer about N * 1000 / pause requests a second (refusals take < 1 ms).
   pause=$(awk -v n="$connections" -v c="$capacity" -v f="$factor" 'BEGIN { d = n * 1000 / (f * c); printf "%d", (d < 1 ? 1 : d) }')
   echo "capacity about ${capacity}/s ($max_in_flight x 1000 / ${p50} ms); offering ${factor}x: $connections connections, ${pause} ms pause"
+  floor "$pause" "$duration" &
+  floor_pid=$!
   drive "overload, concurrency-limit" det "$connections" "$pause" "$duration"
+  wait "$floor_pid"
+  echo "404 of an absent model on one more connection meanwhile (the transport's floor):"
+  cat "$work/floor"
   drive "after the load drops" det 1 0 5s
   drive "overload, no guard (reference)" det-plain "$connections" "$pause" "$duration"
   drive "after the load drops, no guard" det-plain 1 0 5s

@@ -49,6 +49,9 @@ public final class BatchRun {
   /** Batches read and not yet written, at most (waiting for the model, in it, or written next). */
   static final int BATCHES_IN_FLIGHT = 8;
 
+  /** Below this many batches waiting for the model, the I/O thread reads before it writes. */
+  static final int MODEL_QUEUE_LOW = 2;
+
   private final Predictor predictor;
   private final ModelMetadata metadata;
   private final BatchOptions options;
@@ -353,22 +356,20 @@ public final class BatchRun {
   }
 
   /**
-   * The I/O thread: reads a unit whenever fewer than {@value #BATCHES_IN_FLIGHT} are in flight,
-   * writes each answered one as soon as it is back, and waits only when it can do neither.
+   * The I/O thread: reads a unit whenever fewer than {@value #BATCHES_IN_FLIGHT} are in flight and
+   * the model has fewer than {@value #MODEL_QUEUE_LOW} waiting, else writes an answered one, and
+   * waits only when it can do neither.
    */
   private void readAndWrite(UnitReader reader, Writer writer, Pipeline pipeline) throws Exception {
     int inFlight = 0;
     boolean readAll = false;
     while (true) {
-      Unit answered;
-      while ((answered = pipeline.toWriter.poll()) != null) {
-        if (answered == Unit.END) {
-          return;
-        }
-        writer.write(answered);
-        inFlight--;
-      }
-      if (!readAll && inFlight < BATCHES_IN_FLIGHT) {
+      boolean canRead = !readAll && inFlight < BATCHES_IN_FLIGHT;
+      // The model first: it is the costly stage, and while it waits for rows its time is lost;
+      // answers can wait for their turn to be written (at most BATCHES_IN_FLIGHT of them).
+      Unit answered =
+          canRead && pipeline.toModel.size() < MODEL_QUEUE_LOW ? null : pipeline.toWriter.poll();
+      if (answered == null && canRead) {
         Unit unit = reader.next();
         if (unit == null) {
           readAll = true;
@@ -379,7 +380,9 @@ public final class BatchRun {
         }
         continue;
       }
-      answered = pipeline.take(pipeline.toWriter);
+      if (answered == null) {
+        answered = pipeline.take(pipeline.toWriter);
+      }
       if (answered == Unit.END) {
         return;
       }
